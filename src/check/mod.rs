@@ -1,0 +1,1539 @@
+//! The check stage: [`Ast`] to [`Program`].
+//!
+//! Checking runs in three passes over the items: declare every name (so order of declaration
+//! never matters), check each item's body against its kind's table of attributes and give
+//! every value its type and unit, then resolve references and verbs and look for cycles and
+//! name collisions. Every problem is collected; a [`Program`] is returned only when none of
+//! them is an error.
+
+pub mod cron;
+pub mod limits;
+pub mod model;
+pub mod runtimes;
+pub mod units;
+
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
+use crate::iam::{self, Verb};
+use crate::names;
+use crate::source::{FileId, SourceFile, Span};
+use crate::syntax::ast::{self, Ast, Attribute, Block, Entry, Ident, Nested, Value, ValueKind};
+use jiff::civil::Date;
+use limits::Limit;
+use model::{
+    Access, Bucket, Encryption, EnvValue, Function, Kind, Lifecycle, Program, Reference, Schedule,
+    ScheduleExpression, Stack,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What each kind of item accepts.
+struct KindSpec {
+    kind: Kind,
+    attributes: &'static [&'static str],
+    required: &'static [(&'static str, &'static str)],
+    blocks: &'static [&'static str],
+    verbs: bool,
+}
+
+/// The item kinds and their attributes: the one place the language's vocabulary is listed.
+const KINDS: &[KindSpec] = &[
+    KindSpec {
+        kind: Kind::Stack,
+        attributes: &["description"],
+        required: &[],
+        blocks: &[],
+        verbs: false,
+    },
+    KindSpec {
+        kind: Kind::Bucket,
+        attributes: &["name", "versioned", "retain", "encryption"],
+        required: &[],
+        blocks: &["lifecycle"],
+        verbs: false,
+    },
+    KindSpec {
+        kind: Kind::Function,
+        attributes: &[
+            "runtime",
+            "handler",
+            "code",
+            "memory",
+            "timeout",
+            "log_retention",
+            "description",
+        ],
+        required: &[
+            ("runtime", "runtime = nodejs24.x"),
+            ("handler", "handler = \"index.handler\""),
+            ("code", "code = \"lambda\""),
+        ],
+        blocks: &["env"],
+        verbs: true,
+    },
+    KindSpec {
+        kind: Kind::Schedule,
+        attributes: &["every", "cron", "invoke", "enabled", "description"],
+        required: &[("invoke", "invoke = my_function")],
+        blocks: &[],
+        verbs: false,
+    },
+];
+
+const LIFECYCLE_ATTRIBUTES: &[&str] = &["expire", "noncurrent_expire", "abort_incomplete_uploads"];
+const ENCRYPTIONS: &[&str] = &["s3", "kms"];
+const REFERENCE_ATTRIBUTES: &[&str] = &["name", "arn"];
+const DEFAULT_MEMORY_MB: u32 = 128;
+const DEFAULT_TIMEOUT_S: u32 = 3;
+const DEFAULT_LOG_RETENTION_DAYS: u32 = 365;
+const DEFAULT_ABORT_UPLOAD_DAYS: u32 = 7;
+
+/// Checks one parsed file. `today` decides which runtimes are deprecated or blocked.
+pub fn check(
+    file: FileId,
+    source: &SourceFile,
+    ast: &Ast,
+    today: Date,
+) -> (Option<Program>, Vec<Diagnostic>) {
+    let mut checker = Checker {
+        file,
+        today,
+        diagnostics: Vec::new(),
+        names: BTreeMap::new(),
+    };
+    let program = checker.program(source, ast);
+    let failed = checker.diagnostics.iter().any(Diagnostic::is_error);
+    (
+        if failed { None } else { Some(program) },
+        checker.diagnostics,
+    )
+}
+
+struct Checker<'a> {
+    file: FileId,
+    today: Date,
+    diagnostics: Vec<Diagnostic>,
+    /// Every declared name: its kind and the span of the name.
+    names: BTreeMap<&'a str, (Kind, Span)>,
+}
+
+/// The entries of a block, sorted by role, after unknown and repeated entries were reported.
+#[derive(Default)]
+struct Body<'a> {
+    attributes: BTreeMap<&'a str, &'a Attribute>,
+    blocks: BTreeMap<&'a str, &'a Nested>,
+    verbs: Vec<&'a ast::Verb>,
+}
+
+/// A verb statement with its rule and checked prefix, before its target is resolved.
+type CheckedVerb<'a> = (&'a ast::Verb, &'static iam::VerbRule, Option<String>);
+
+/// A verb or reference waiting for all names to be declared.
+struct Pending<'a> {
+    function: usize,
+    verb: &'a ast::Verb,
+    rule: &'static iam::VerbRule,
+    prefix: Option<String>,
+}
+
+impl<'a> Checker<'a> {
+    fn error(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn program(&mut self, source: &SourceFile, ast: &'a Ast) -> Program {
+        let mut stack: Option<(Stack, Span)> = None;
+        let mut buckets = Vec::new();
+        let mut functions = Vec::new();
+        let mut schedules = Vec::new();
+        let mut pending = Vec::new();
+
+        // Pass 1: kinds and names.
+        let mut items = Vec::new();
+        for item in &ast.items {
+            let Some(spec) = KINDS.iter().find(|k| k.kind.keyword() == item.kind.text) else {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0201,
+                        format!("unknown item kind `{}`", item.kind.text),
+                        item.kind.span,
+                        "not a kind of item",
+                    )
+                    .with_help(format!(
+                        "the kinds are {}",
+                        list(KINDS.iter().map(|k| k.kind.keyword()))
+                    ))
+                    .with_suggestion(&item.kind.text, KINDS.iter().map(|k| k.kind.keyword())),
+                );
+                continue;
+            };
+            if spec.kind != Kind::Stack {
+                self.declare(&item.name, spec.kind);
+            }
+            items.push((item, spec));
+        }
+
+        // Pass 2: bodies.
+        for (item, spec) in items {
+            let body = self.body(
+                &item.body,
+                spec.attributes,
+                spec.blocks,
+                spec.verbs,
+                spec.kind.keyword(),
+            );
+            for (key, example) in spec.required {
+                if !body.attributes.contains_key(key) {
+                    self.error(
+                        Diagnostic::new(
+                            Code::E0205,
+                            format!(
+                                "{} `{}` has no `{key}`",
+                                spec.kind.keyword(),
+                                item.name.text
+                            ),
+                            item.name.span,
+                            format!("missing `{key}`"),
+                        )
+                        .with_help(format!("add `{example}` to the block")),
+                    );
+                }
+            }
+            match spec.kind {
+                Kind::Stack => {
+                    let new = self.stack(item.name.clone(), &body);
+                    if let Some((_, first)) = &stack {
+                        self.error(
+                            Diagnostic::new(
+                                Code::E0206,
+                                "more than one stack declaration",
+                                item.name.span,
+                                "second stack declared here",
+                            )
+                            .with_label(*first, "first stack declared here")
+                            .with_help("a file describes one stack: merge the two declarations"),
+                        );
+                    } else {
+                        stack = Some((new, item.name.span));
+                    }
+                }
+                Kind::Bucket => buckets.push(self.bucket(&item.name, &body)),
+                Kind::Function => {
+                    let index = functions.len();
+                    let (function, verbs) = self.function(&item.name, &body);
+                    pending.extend(verbs.into_iter().map(|(verb, rule, prefix)| Pending {
+                        function: index,
+                        verb,
+                        rule,
+                        prefix,
+                    }));
+                    functions.push(function);
+                }
+                Kind::Schedule => {
+                    if let Some(schedule) = self.schedule(&item.name, &body) {
+                        schedules.push(schedule);
+                    }
+                }
+            }
+        }
+
+        let stack = stack.map_or_else(
+            || Stack {
+                name: default_stack_name(source.stem()),
+                description: None,
+                span: Span::new(self.file, 0, 0),
+            },
+            |(s, _)| s,
+        );
+
+        // Pass 3: references, verbs, cycles, collisions.
+        for p in pending {
+            if let Some(access) = self.access(&p) {
+                functions[p.function].accesses.push(access);
+            }
+        }
+        for function in &mut functions {
+            for (_, value) in &mut function.env {
+                if let EnvValue::Ref(reference) = value {
+                    self.resolve_reference(reference);
+                }
+            }
+        }
+        for schedule in &schedules {
+            self.expect_kind(
+                &schedule.target,
+                schedule.target_span,
+                Kind::Function,
+                "a schedule invokes functions",
+            );
+        }
+        self.check_cycles(&functions);
+        self.check_logical_ids(ast);
+        self.check_function_names(&stack, &functions);
+
+        Program {
+            file: self.file,
+            stack,
+            buckets,
+            functions,
+            schedules,
+        }
+    }
+
+    fn declare(&mut self, name: &'a Ident, kind: Kind) {
+        if let Some((first_kind, first)) = self.names.get(name.text.as_str()).copied() {
+            self.error(
+                Diagnostic::new(
+                    Code::E0203,
+                    format!("the name `{}` is defined twice", name.text),
+                    name.span,
+                    format!("{} `{}` defined again here", kind.keyword(), name.text),
+                )
+                .with_label(
+                    first,
+                    format!("first defined here as a {}", first_kind.keyword()),
+                )
+                .with_help("names are shared by all items of a stack: rename one of them"),
+            );
+        } else {
+            self.names.insert(&name.text, (kind, name.span));
+        }
+    }
+
+    /// Sorts a block's entries, reporting unknown and repeated ones.
+    fn body(
+        &mut self,
+        block: &'a Block,
+        attributes: &[&'static str],
+        blocks: &[&'static str],
+        verbs: bool,
+        context: &str,
+    ) -> Body<'a> {
+        let mut body = Body::default();
+        for entry in &block.entries {
+            match entry {
+                Entry::Attribute(attribute) => {
+                    let key = attribute.key.text.as_str();
+                    if !attributes.contains(&key) {
+                        let mut d = Diagnostic::new(
+                            Code::E0202,
+                            format!("unknown attribute `{key}` on {}", article(context)),
+                            attribute.key.span,
+                            format!("`{context}` has no attribute `{key}`"),
+                        )
+                        .with_note(format!(
+                            "the attributes of {} are {}",
+                            article(context),
+                            list(attributes.iter().copied())
+                        ));
+                        if blocks.contains(&key) {
+                            d = d.with_help(format!("`{key}` is a block: write `{key} {{ ... }}`"));
+                        } else {
+                            d = d.with_suggestion(key, attributes.iter().copied());
+                        }
+                        self.error(d);
+                    } else if let Some(first) = body.attributes.insert(key, attribute) {
+                        self.error(
+                            Diagnostic::new(
+                                Code::E0204,
+                                format!("`{key}` is set twice"),
+                                attribute.key.span,
+                                "set again here",
+                            )
+                            .with_label(first.key.span, "first set here")
+                            .with_help("keep one of them"),
+                        );
+                    }
+                }
+                Entry::Nested(nested) => {
+                    let name = nested.name.text.as_str();
+                    if !blocks.contains(&name) {
+                        let mut d = Diagnostic::new(
+                            Code::E0202,
+                            format!("unknown block `{name}` in {}", article(context)),
+                            nested.name.span,
+                            format!("`{context}` has no block `{name}`"),
+                        );
+                        d = if blocks.is_empty() {
+                            d.with_note(format!("{} has no blocks", article(context)))
+                        } else {
+                            d.with_note(format!(
+                                "the blocks of {} are {}",
+                                article(context),
+                                list(blocks.iter().copied())
+                            ))
+                        };
+                        self.error(d.with_suggestion(name, blocks.iter().copied()));
+                    } else if let Some(first) = body.blocks.insert(name, nested) {
+                        self.error(
+                            Diagnostic::new(
+                                Code::E0204,
+                                format!("block `{name}` appears twice"),
+                                nested.name.span,
+                                "again here",
+                            )
+                            .with_label(first.name.span, "first here")
+                            .with_help("merge the two blocks into one"),
+                        );
+                    }
+                }
+                Entry::Verb(verb) => {
+                    if verbs {
+                        body.verbs.push(verb);
+                    } else {
+                        let mut d = Diagnostic::new(
+                            Code::E0207,
+                            format!(
+                                "`{} {}` is not valid in {}",
+                                verb.verb.text,
+                                verb.target.text,
+                                article(context)
+                            ),
+                            verb.span,
+                            format!("{} takes `key = value` lines, not verbs", article(context)),
+                        );
+                        d = if iam::actions::by_keyword(&verb.verb.text).is_some() {
+                            d.with_help("verbs say what a function does: move this line into a `function` block")
+                        } else {
+                            d.with_help(format!(
+                                "did you mean `{} = {}`?",
+                                verb.verb.text, verb.target.text
+                            ))
+                        };
+                        self.error(d);
+                    }
+                }
+            }
+        }
+        body
+    }
+
+    fn stack(&mut self, name: Ident, body: &Body<'a>) -> Stack {
+        let description = self.string(body, "description").map(|(text, span)| {
+            self.check_length(
+                &text,
+                span,
+                limits::STACK_DESCRIPTION,
+                "a stack description",
+            );
+            text
+        });
+        Stack {
+            name: name.text,
+            description,
+            span: name.span,
+        }
+    }
+
+    fn bucket(&mut self, name: &Ident, body: &Body<'a>) -> Bucket {
+        let bucket_name = self.string(body, "name").and_then(|(text, span)| {
+            if let Some(problem) = limits::bucket_name_problem(&text) {
+                self.error(
+                    Diagnostic::new(Code::E0308, format!("`{text}` is not a valid S3 bucket name"), span, problem)
+                        .with_note("see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html")
+                        .with_help("leave `name` out to let AWS choose a unique name"),
+                );
+                None
+            } else {
+                Some(text)
+            }
+        });
+        let versioned = self.boolean(body, "versioned").unwrap_or(false);
+        let retain = self.boolean(body, "retain").unwrap_or(false);
+        let (encryption, encryption_span) = match self.word(body, "encryption", ENCRYPTIONS) {
+            Some(("kms", span)) => (Encryption::Kms, Some(span)),
+            Some((_, span)) => (Encryption::S3, Some(span)),
+            None => (Encryption::S3, None),
+        };
+        let lifecycle = body.blocks.get("lifecycle").map_or(
+            Lifecycle {
+                expire_days: None,
+                noncurrent_expire_days: None,
+                abort_incomplete_upload_days: DEFAULT_ABORT_UPLOAD_DAYS,
+            },
+            |nested| {
+                let inner = self.body(&nested.body, LIFECYCLE_ATTRIBUTES, &[], false, "lifecycle");
+                let noncurrent = self.days(&inner, "noncurrent_expire");
+                if let (Some(_), false) = (noncurrent, versioned) {
+                    let span = inner.attributes["noncurrent_expire"].span;
+                    self.error(
+                        Diagnostic::new(
+                            Code::W0002,
+                            "`noncurrent_expire` has no effect on an unversioned bucket",
+                            span,
+                            "only versioned buckets have noncurrent versions",
+                        )
+                        .with_label(name.span, "this bucket is not versioned")
+                        .with_help("add `versioned = true` to the bucket, or remove this line"),
+                    );
+                }
+                Lifecycle {
+                    expire_days: self.days(&inner, "expire"),
+                    noncurrent_expire_days: noncurrent,
+                    abort_incomplete_upload_days: self
+                        .days(&inner, "abort_incomplete_uploads")
+                        .unwrap_or(DEFAULT_ABORT_UPLOAD_DAYS),
+                }
+            },
+        );
+        Bucket {
+            name: name.text.clone(),
+            span: name.span,
+            bucket_name,
+            versioned,
+            retain,
+            encryption,
+            encryption_span,
+            lifecycle,
+        }
+    }
+
+    /// A lifecycle period: a duration in whole days.
+    fn days(&mut self, body: &Body<'a>, key: &str) -> Option<u32> {
+        let (seconds, span) = self.duration(body, key)?;
+        if seconds % 86_400 != 0 {
+            self.error(
+                Diagnostic::new(
+                    Code::E0302,
+                    "lifecycle periods are whole days",
+                    span,
+                    "not a whole number of days",
+                )
+                .with_help(format!(
+                    "write it in days, like `{}d`",
+                    (seconds / 86_400).max(1)
+                )),
+            );
+            return None;
+        }
+        self.in_range(seconds / 86_400, span, limits::LIFECYCLE_DAYS, "days", key)
+            .map(|d| u32::try_from(d).expect("limit fits in u32"))
+    }
+
+    fn function(&mut self, name: &'a Ident, body: &Body<'a>) -> (Function, Vec<CheckedVerb<'a>>) {
+        let runtime = self.runtime(body);
+        let handler = self.string(body, "handler").map_or_else(String::new, |(text, span)| {
+            self.check_length(&text, span, limits::LAMBDA_HANDLER, "a handler");
+            if text.chars().any(char::is_whitespace) {
+                self.error(
+                    Diagnostic::new(Code::E0304, "a handler cannot contain spaces", span, "contains white space")
+                        .with_help("handlers look like `index.handler` (file name, then exported function)"),
+                );
+            }
+            text
+        });
+        let (code, code_span) = self.string(body, "code").map_or_else(
+            || (String::new(), name.span),
+            |(text, span)| {
+                if text.trim().is_empty() {
+                    self.error(
+                        Diagnostic::new(Code::E0405, "`code` is empty", span, "no directory given")
+                            .with_help("name the directory holding the function's code, relative to this file"),
+                    );
+                }
+                (text, span)
+            },
+        );
+        let memory_mb = self
+            .size(body, "memory")
+            .map_or(DEFAULT_MEMORY_MB, |(mb, span)| {
+                self.in_range(mb, span, limits::LAMBDA_MEMORY_MB, "MB", "memory")
+                    .map_or(DEFAULT_MEMORY_MB, |v| {
+                        u32::try_from(v).expect("limit fits in u32")
+                    })
+            });
+        let timeout_s = self
+            .duration(body, "timeout")
+            .map_or(DEFAULT_TIMEOUT_S, |(s, span)| {
+                self.in_range(s, span, limits::LAMBDA_TIMEOUT_S, "seconds", "timeout")
+                    .map_or(DEFAULT_TIMEOUT_S, |v| {
+                        u32::try_from(v).expect("limit fits in u32")
+                    })
+            });
+        let log_retention_days = self.log_retention(body);
+        let description = self.string(body, "description").map(|(text, span)| {
+            self.check_length(
+                &text,
+                span,
+                limits::LAMBDA_DESCRIPTION,
+                "a function description",
+            );
+            text
+        });
+        let env = body
+            .blocks
+            .get("env")
+            .map(|nested| self.env(nested))
+            .unwrap_or_default();
+
+        let mut verbs = Vec::new();
+        for verb in &body.verbs {
+            let Some(rule) = iam::actions::by_keyword(&verb.verb.text) else {
+                let keywords = iam::VERBS.iter().map(|r| r.keyword);
+                self.error(
+                    Diagnostic::new(
+                        Code::E0207,
+                        format!("unknown verb `{}`", verb.verb.text),
+                        verb.verb.span,
+                        "not a verb drc knows",
+                    )
+                    .with_note(format!("the verbs are {}", list(keywords.clone())))
+                    .with_suggestion(&verb.verb.text, keywords),
+                );
+                continue;
+            };
+            let prefix = verb
+                .prefix
+                .as_ref()
+                .and_then(|(text, span)| self.prefix(rule, text, *span));
+            verbs.push((*verb, rule, prefix));
+        }
+
+        let function = Function {
+            name: name.text.clone(),
+            span: name.span,
+            runtime: runtime.unwrap_or(&runtimes::RUNTIMES[0]),
+            handler,
+            code,
+            code_span,
+            memory_mb,
+            timeout_s,
+            log_retention_days,
+            description,
+            env,
+            accesses: Vec::new(),
+        };
+        (function, verbs)
+    }
+
+    fn runtime(&mut self, body: &Body<'a>) -> Option<&'static runtimes::Runtime> {
+        let value = &body.attributes.get("runtime")?.value;
+        let id = match &value.kind {
+            ValueKind::Word(w) => w.as_str(),
+            ValueKind::Str(s) => s.as_str(),
+            other => {
+                self.wrong_type(value, other, "a runtime like `nodejs24.x`");
+                return None;
+            }
+        };
+        let Some(runtime) = runtimes::find(id) else {
+            let family: Vec<&str> = runtimes::RUNTIMES
+                .iter()
+                .filter(|r| r.successor.is_none())
+                .map(|r| r.id)
+                .collect();
+            self.error(
+                Diagnostic::new(
+                    Code::E0304,
+                    format!("unknown runtime `{id}`"),
+                    value.span,
+                    "not a Lambda runtime",
+                )
+                .with_note(format!(
+                    "current runtimes: {}",
+                    list(family.iter().copied())
+                ))
+                .with_suggestion(id, runtimes::RUNTIMES.iter().map(|r| r.id)),
+            );
+            return None;
+        };
+        let successor = runtime
+            .successor
+            .map_or_else(String::new, |s| format!("use `runtime = {s}` instead"));
+        match runtime.status(self.today) {
+            runtimes::Status::Blocked => self.error(
+                Diagnostic::new(
+                    Code::E0307,
+                    format!("AWS no longer creates functions with `{id}`"),
+                    value.span,
+                    format!("creation blocked since {}", runtime.create_blocked),
+                )
+                .with_note(format!("`{id}` was deprecated on {}", runtime.deprecated))
+                .with_help(successor),
+            ),
+            runtimes::Status::Deprecating => {
+                let when = if runtime.deprecated <= self.today {
+                    format!("was deprecated on {}", runtime.deprecated)
+                } else {
+                    format!("will be deprecated on {}", runtime.deprecated)
+                };
+                self.error(
+                    Diagnostic::new(
+                        Code::W0001,
+                        format!("runtime `{id}` {when}"),
+                        value.span,
+                        format!(
+                            "AWS blocks creating functions with it from {}",
+                            runtime.create_blocked
+                        ),
+                    )
+                    .with_help(successor),
+                );
+            }
+            runtimes::Status::Supported => {}
+        }
+        Some(runtime)
+    }
+
+    fn log_retention(&mut self, body: &Body<'a>) -> u32 {
+        let Some((seconds, span)) = self.duration(body, "log_retention") else {
+            return DEFAULT_LOG_RETENTION_DAYS;
+        };
+        let days = seconds / 86_400;
+        if seconds % 86_400 == 0
+            && limits::LOG_RETENTION_DAYS
+                .iter()
+                .any(|&d| u64::from(d) == days)
+        {
+            return u32::try_from(days).expect("checked against the table");
+        }
+        let nearest = limits::LOG_RETENTION_DAYS
+            .iter()
+            .min_by_key(|&&d| u64::from(d).abs_diff(days))
+            .expect("the table is not empty");
+        self.error(
+            Diagnostic::new(
+                Code::E0303,
+                "CloudWatch Logs does not accept this retention period",
+                span,
+                "not one of the allowed periods",
+            )
+            .with_note(format!(
+                "allowed periods, in days: {}",
+                limits::LOG_RETENTION_DAYS
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .with_help(format!("the nearest is `{nearest}d`")),
+        );
+        DEFAULT_LOG_RETENTION_DAYS
+    }
+
+    fn env(&mut self, nested: &'a Nested) -> Vec<(String, EnvValue)> {
+        let mut env = BTreeMap::new();
+        let mut first_spans: BTreeMap<&str, Span> = BTreeMap::new();
+        let mut bytes = 0usize;
+        for entry in &nested.body.entries {
+            let Entry::Attribute(attribute) = entry else {
+                let span = match entry {
+                    Entry::Nested(n) => n.span,
+                    Entry::Verb(v) => v.span,
+                    Entry::Attribute(_) => unreachable!("handled above"),
+                };
+                self.error(
+                    Diagnostic::new(
+                        Code::E0301,
+                        "`env` holds only `NAME = value` lines",
+                        span,
+                        "not a variable",
+                    )
+                    .with_help("write each variable as `NAME = \"value\"` or `NAME = bucket.name`"),
+                );
+                continue;
+            };
+            let key = attribute.key.text.as_str();
+            if let Some(problem) = limits::env_var_problem(key) {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0306,
+                        format!("invalid environment variable name `{key}`"),
+                        attribute.key.span,
+                        problem,
+                    )
+                    .with_help(
+                        "use a name like `BACKUP_BUCKET`: a letter, then letters, digits or `_`",
+                    ),
+                );
+            }
+            if let Some(first) = first_spans.insert(key, attribute.key.span) {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0204,
+                        format!("`{key}` is set twice"),
+                        attribute.key.span,
+                        "set again here",
+                    )
+                    .with_label(first, "first set here")
+                    .with_help("keep one of them"),
+                );
+                continue;
+            }
+            let value = &attribute.value;
+            let env_value = match &value.kind {
+                ValueKind::Str(s) => EnvValue::Literal(s.clone()),
+                ValueKind::Int(n) => EnvValue::Literal(n.to_string()),
+                ValueKind::Bool(b) => EnvValue::Literal(b.to_string()),
+                ValueKind::Word(w) if w.contains('.') => {
+                    let (item, attribute) = w.split_once('.').expect("contains a dot");
+                    let attribute = match attribute {
+                        "name" => model::Attribute::Name,
+                        "arn" => model::Attribute::Arn,
+                        other => {
+                            let start =
+                                value.span.start + u32::try_from(item.len() + 1).expect("short");
+                            self.error(
+                                Diagnostic::new(
+                                    Code::E0403,
+                                    format!("unknown attribute `{other}` in a reference"),
+                                    Span {
+                                        start,
+                                        ..value.span
+                                    },
+                                    "not an attribute of a resource",
+                                )
+                                .with_note("buckets and functions have `name` and `arn`")
+                                .with_suggestion(other, REFERENCE_ATTRIBUTES.iter().copied()),
+                            );
+                            continue;
+                        }
+                    };
+                    EnvValue::Ref(Reference {
+                        item: item.to_owned(),
+                        kind: Kind::Bucket,
+                        attribute,
+                        span: value.span,
+                    })
+                }
+                ValueKind::Word(w) => {
+                    let mut d = Diagnostic::new(
+                        Code::E0301,
+                        "expected a string or a reference like `backups.name`",
+                        value.span,
+                        "a bare name is not a value",
+                    );
+                    d = if self.names.contains_key(w.as_str()) {
+                        d.with_help(format!("did you mean `{w}.name` or `{w}.arn`?"))
+                    } else {
+                        d.with_help(format!("if you meant the text, quote it: `\"{w}\"`"))
+                    };
+                    self.error(d);
+                    continue;
+                }
+                ValueKind::Quantity(..) => {
+                    self.error(
+                        Diagnostic::new(
+                            Code::E0301,
+                            "expected a string or a reference like `backups.name`",
+                            value.span,
+                            "durations and sizes are not environment values",
+                        )
+                        .with_help("quote it to pass it as text"),
+                    );
+                    continue;
+                }
+            };
+            bytes += key.len()
+                + if let EnvValue::Literal(s) = &env_value {
+                    s.len()
+                } else {
+                    0
+                };
+            env.insert(key.to_owned(), env_value);
+        }
+        if bytes > usize::try_from(limits::LAMBDA_ENV_BYTES.max).expect("small") {
+            self.error(
+                Diagnostic::new(
+                    Code::E0311,
+                    "environment variables are larger than Lambda allows",
+                    nested.name.span,
+                    format!("{bytes} bytes of names and values"),
+                )
+                .with_note(format!(
+                    "Lambda allows {} bytes in all ({})",
+                    limits::LAMBDA_ENV_BYTES.max,
+                    limits::LAMBDA_ENV_BYTES.source
+                ))
+                .with_help("keep large configuration in S3 and pass its key instead"),
+            );
+        }
+        env.into_iter().collect()
+    }
+
+    fn prefix(&mut self, rule: &iam::VerbRule, text: &str, span: Span) -> Option<String> {
+        let problem = if rule.target != Kind::Bucket {
+            Some(format!(
+                "`{}` acts on a whole function and takes no key prefix",
+                rule.keyword
+            ))
+        } else if text.is_empty() {
+            Some("an empty prefix: leave it out to act on the whole bucket".to_owned())
+        } else if text.starts_with('/') {
+            Some("S3 keys do not start with `/`".to_owned())
+        } else if let Some(c) = text.chars().find(|c| matches!(c, '*' | '?' | '$')) {
+            Some(format!(
+                "`{c}` would act as a wildcard or variable in the IAM policy"
+            ))
+        } else if text.len() > usize::try_from(limits::KEY_PREFIX_BYTES.max).expect("small") {
+            Some(format!(
+                "longer than the {} bytes an S3 key can have",
+                limits::KEY_PREFIX_BYTES.max
+            ))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            self.error(
+                Diagnostic::new(
+                    Code::E0309,
+                    format!("invalid key prefix \"{text}\""),
+                    span,
+                    problem,
+                )
+                .with_help("a prefix is the literal start of object keys, like \"daily/\""),
+            );
+            return None;
+        }
+        Some(text.to_owned())
+    }
+
+    fn schedule(&mut self, name: &Ident, body: &Body<'a>) -> Option<Schedule> {
+        let every = body.attributes.get("every");
+        let cron = body.attributes.get("cron");
+        let expression = match (every, cron) {
+            (Some(e), Some(c)) => {
+                let (second, first) = if e.span > c.span { (e, c) } else { (c, e) };
+                self.error(
+                    Diagnostic::new(
+                        Code::E0310,
+                        "a schedule has `every` or `cron`, not both",
+                        second.key.span,
+                        "second way of timing",
+                    )
+                    .with_label(first.key.span, "first way of timing")
+                    .with_help("keep one of them"),
+                );
+                None
+            }
+            (None, None) => {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0310,
+                        format!("schedule `{}` never runs", name.text),
+                        name.span,
+                        "no `every` or `cron`",
+                    )
+                    .with_help("add `every = 24h` or `cron = \"0 3 * * ? *\"`"),
+                );
+                None
+            }
+            (Some(_), None) => self.duration(body, "every").and_then(|(seconds, span)| {
+                if seconds % 60 != 0 {
+                    self.error(
+                        Diagnostic::new(
+                            Code::E0303,
+                            "schedule rates are whole minutes",
+                            span,
+                            "not a whole number of minutes",
+                        )
+                        .with_note(format!("see {}", limits::SCHEDULE_RATE_MINUTES.source))
+                        .with_help(format!("use `{}m`", (seconds / 60).max(1))),
+                    );
+                    return None;
+                }
+                self.in_range(
+                    seconds / 60,
+                    span,
+                    limits::SCHEDULE_RATE_MINUTES,
+                    "minutes",
+                    "every",
+                )
+                .map(|minutes| ScheduleExpression::Rate { minutes })
+            }),
+            (None, Some(_)) => self.string(body, "cron").and_then(|(text, span)| {
+                let fields = text.trim().to_owned();
+                match cron::validate(&fields) {
+                    Ok(()) => Some(ScheduleExpression::Cron(fields)),
+                    Err(why) => {
+                        self.error(
+                            Diagnostic::new(Code::E0305, "malformed cron expression", span, why)
+                                .with_note(
+                                    "AWS cron: minutes hours day-of-month month day-of-week year",
+                                )
+                                .with_help(
+                                    "for 03:00 UTC every day write `cron = \"0 3 * * ? *\"`",
+                                ),
+                        );
+                        None
+                    }
+                }
+            }),
+        };
+        let enabled = self.boolean(body, "enabled").unwrap_or(true);
+        let description = self.string(body, "description").map(|(text, span)| {
+            self.check_length(
+                &text,
+                span,
+                limits::RULE_DESCRIPTION,
+                "a schedule description",
+            );
+            text
+        });
+        let target =
+            body.attributes
+                .get("invoke")
+                .and_then(|attribute| match &attribute.value.kind {
+                    ValueKind::Word(w) => Some((w.clone(), attribute.value.span)),
+                    other => {
+                        self.wrong_type(&attribute.value, other, "the name of a function");
+                        None
+                    }
+                });
+        let (target, target_span) = target?;
+        Some(Schedule {
+            name: name.text.clone(),
+            span: name.span,
+            expression: expression?,
+            target,
+            target_span,
+            enabled,
+            description,
+        })
+    }
+
+    // ---- pass 3 -------------------------------------------------------------------------
+
+    fn access(&mut self, p: &Pending<'a>) -> Option<Access> {
+        let target = &p.verb.target;
+        let why = match p.rule.target {
+            Kind::Function => format!("`{}` acts on functions", p.rule.keyword),
+            _ => format!("`{}` acts on buckets", p.rule.keyword),
+        };
+        if !self.expect_kind(&target.text, target.span, p.rule.target, &why) {
+            return None;
+        }
+        Some(Access {
+            verb: p.rule.verb,
+            target: target.text.clone(),
+            prefix: p.prefix.clone(),
+            span: p.verb.span,
+        })
+    }
+
+    /// Reports an undefined name or a name of the wrong kind; true when it is fine.
+    fn expect_kind(&mut self, name: &str, span: Span, expected: Kind, why: &str) -> bool {
+        match self.names.get(name).copied() {
+            None => {
+                let candidates: Vec<&str> = self
+                    .names
+                    .iter()
+                    .filter(|(_, (k, _))| *k == expected)
+                    .map(|(n, _)| *n)
+                    .collect();
+                let mut d = Diagnostic::new(
+                    Code::E0401,
+                    format!("no {} named `{name}`", expected.keyword()),
+                    span,
+                    "not defined in this stack",
+                );
+                d = if did_you_mean(name, candidates.iter().copied()).is_some() {
+                    d.with_suggestion(name, candidates.iter().copied())
+                } else {
+                    d.with_help(format!(
+                        "declare it with `{} {name} {{ ... }}`",
+                        expected.keyword()
+                    ))
+                };
+                self.error(d);
+                false
+            }
+            Some((kind, declared)) if kind != expected => {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0402,
+                        format!(
+                            "`{name}` is a {}, not a {}",
+                            kind.keyword(),
+                            expected.keyword()
+                        ),
+                        span,
+                        why.to_owned(),
+                    )
+                    .with_label(
+                        declared,
+                        format!("`{name}` is declared as a {} here", kind.keyword()),
+                    ),
+                );
+                false
+            }
+            Some(_) => true,
+        }
+    }
+
+    fn resolve_reference(&mut self, reference: &mut Reference) {
+        let item_span = Span {
+            end: reference.span.start + u32::try_from(reference.item.len()).expect("short"),
+            ..reference.span
+        };
+        let Some((kind, declared)) = self.names.get(reference.item.as_str()).copied() else {
+            let candidates: Vec<&str> = self.names.keys().copied().collect();
+            self.error(
+                Diagnostic::new(
+                    Code::E0401,
+                    format!("`{}` is not defined", reference.item),
+                    item_span,
+                    "no bucket or function has this name",
+                )
+                .with_suggestion(&reference.item, candidates),
+            );
+            return;
+        };
+        if !matches!(kind, Kind::Bucket | Kind::Function) {
+            self.error(
+                Diagnostic::new(
+                    Code::E0402,
+                    format!("a {} cannot be referenced", kind.keyword()),
+                    item_span,
+                    "only buckets and functions have a name and an ARN to pass",
+                )
+                .with_label(declared, format!("declared as a {} here", kind.keyword())),
+            );
+            return;
+        }
+        reference.kind = kind;
+    }
+
+    fn check_cycles(&mut self, functions: &[Function]) {
+        // Function A depends on B when A's environment names B or A's role may invoke B
+        // (the role's policy holds B's ARN). A cycle cannot be deployed on either target.
+        let index: BTreeMap<&str, usize> = functions
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name.as_str(), i))
+            .collect();
+        let edges: Vec<Vec<(usize, Span)>> = functions
+            .iter()
+            .map(|f| {
+                let env = f.env.iter().filter_map(|(_, v)| match v {
+                    EnvValue::Ref(r) if r.kind == Kind::Function => Some((r.item.as_str(), r.span)),
+                    _ => None,
+                });
+                let invokes = f
+                    .accesses
+                    .iter()
+                    .filter(|a| a.verb == Verb::Invoke)
+                    .map(|a| (a.target.as_str(), a.span));
+                env.chain(invokes)
+                    .filter_map(|(name, span)| index.get(name).map(|&i| (i, span)))
+                    .collect()
+            })
+            .collect();
+        let mut reported: BTreeSet<Vec<usize>> = BTreeSet::new();
+        for start in 0..functions.len() {
+            let mut path = Vec::new();
+            if let Some(cycle) = find_cycle(
+                start,
+                start,
+                &edges,
+                &mut path,
+                &mut vec![false; functions.len()],
+            ) {
+                let mut members: Vec<usize> = cycle.iter().map(|&(from, _, _)| from).collect();
+                members.sort_unstable();
+                if !reported.insert(members) {
+                    continue;
+                }
+                let names: Vec<&str> = cycle
+                    .iter()
+                    .map(|&(from, _, _)| functions[from].name.as_str())
+                    .collect();
+                let (first_from, first_to, first_span) = cycle[0];
+                let mut d = Diagnostic::new(
+                    Code::E0404,
+                    format!(
+                        "functions depend on each other in a cycle: {} -> {}",
+                        names.join(" -> "),
+                        names[0]
+                    ),
+                    first_span,
+                    format!(
+                        "`{}` needs `{}` to exist first",
+                        functions[first_from].name, functions[first_to].name
+                    ),
+                );
+                for &(from, to, span) in &cycle[1..] {
+                    d = d.with_label(
+                        span,
+                        format!(
+                            "`{}` needs `{}` to exist first",
+                            functions[from].name, functions[to].name
+                        ),
+                    );
+                }
+                self.error(
+                    d.with_note("each function's name, ARN or permissions refer to the next, so no order of creation works")
+                        .with_help("break the cycle, for example by passing a name as a fixed string instead of a reference"),
+                );
+            }
+        }
+    }
+
+    fn check_logical_ids(&mut self, ast: &Ast) {
+        let mut seen: BTreeMap<String, &Ident> = BTreeMap::new();
+        for item in &ast.items {
+            if !KINDS
+                .iter()
+                .any(|k| k.kind.keyword() == item.kind.text && k.kind != Kind::Stack)
+            {
+                continue;
+            }
+            let stem = names::logical_stem(&item.name.text);
+            if stem.is_empty() || !stem.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0209,
+                        format!(
+                            "`{}` cannot be turned into a CloudFormation logical ID",
+                            item.name.text
+                        ),
+                        item.name.span,
+                        "needs a letter after any leading underscores",
+                    )
+                    .with_help("start names with a letter, like `backups`"),
+                );
+                continue;
+            }
+            match seen.get(&stem) {
+                Some(first) if first.text != item.name.text => {
+                    self.error(
+                        Diagnostic::new(
+                            Code::E0208,
+                            format!(
+                                "`{}` and `{}` both become the logical ID `{stem}`",
+                                first.text, item.name.text
+                            ),
+                            item.name.span,
+                            format!("becomes `{stem}`"),
+                        )
+                        .with_label(first.span, format!("also becomes `{stem}`"))
+                        .with_note("logical IDs drop underscores and capitalise each word")
+                        .with_help(
+                            "rename one of them so they differ in more than case and underscores",
+                        ),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(stem, &item.name);
+                }
+            }
+        }
+    }
+
+    fn check_function_names(&mut self, stack: &Stack, functions: &[Function]) {
+        let prefix = names::physical_prefix(&stack.name);
+        for f in functions {
+            let length = prefix.len() + 1 + f.name.len();
+            if length > usize::try_from(limits::LAMBDA_FUNCTION_NAME.max).expect("small") {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0209,
+                        format!("function name `{prefix}-{}` is too long for Lambda", f.name),
+                        f.span,
+                        format!("{length} characters with the stack prefix"),
+                    )
+                    .with_note(format!(
+                        "Lambda function names are at most {} characters ({})",
+                        limits::LAMBDA_FUNCTION_NAME.max,
+                        limits::LAMBDA_FUNCTION_NAME.source
+                    ))
+                    .with_help("shorten the function's or the stack's name"),
+                );
+            }
+        }
+    }
+
+    // ---- typed values -------------------------------------------------------------------
+
+    fn wrong_type(&mut self, value: &Value, found: &ValueKind, expected: &str) {
+        let mut d = Diagnostic::new(
+            Code::E0301,
+            format!("expected {expected}, found {}", describe(found)),
+            value.span,
+            format!("expected {expected}"),
+        );
+        if let ValueKind::Str(s) = found {
+            if !s.is_empty() && !s.contains(char::is_whitespace) {
+                d = d.with_help(format!("remove the quotes: `{s}`"));
+            }
+        }
+        self.error(d);
+    }
+
+    fn string(&mut self, body: &Body<'a>, key: &str) -> Option<(String, Span)> {
+        let value = &body.attributes.get(key)?.value;
+        match &value.kind {
+            ValueKind::Str(s) => Some((s.clone(), value.span)),
+            other => {
+                let mut d = Diagnostic::new(
+                    Code::E0301,
+                    format!("expected a string, found {}", describe(other)),
+                    value.span,
+                    "expected a string",
+                );
+                if !matches!(other, ValueKind::Str(_)) {
+                    let text = &value_text(other);
+                    d = d.with_help(format!("quote it: `\"{text}\"`"));
+                }
+                self.error(d);
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, body: &Body<'a>, key: &str) -> Option<bool> {
+        let value = &body.attributes.get(key)?.value;
+        match &value.kind {
+            ValueKind::Bool(b) => Some(*b),
+            other => {
+                self.wrong_type(value, other, "`true` or `false`");
+                None
+            }
+        }
+    }
+
+    fn word(
+        &mut self,
+        body: &Body<'a>,
+        key: &str,
+        options: &[&'static str],
+    ) -> Option<(&'static str, Span)> {
+        let value = &body.attributes.get(key)?.value;
+        let (ValueKind::Word(w) | ValueKind::Str(w)) = &value.kind else {
+            self.wrong_type(
+                value,
+                &value.kind,
+                &format!("one of {}", list(options.iter().copied())),
+            );
+            return None;
+        };
+        if let Some(option) = options.iter().find(|o| **o == w) {
+            return Some((option, value.span));
+        }
+        self.error(
+            Diagnostic::new(
+                Code::E0304,
+                format!("unknown {key} `{w}`"),
+                value.span,
+                format!("not a valid `{key}`"),
+            )
+            .with_note(format!(
+                "`{key}` is one of {}",
+                list(options.iter().copied())
+            ))
+            .with_suggestion(w, options.iter().copied()),
+        );
+        None
+    }
+
+    /// A quantity of the expected family (duration or size), converted by `convert`.
+    fn quantity(
+        &mut self,
+        body: &Body<'a>,
+        key: &str,
+        family: &str,
+        example: &str,
+        convert: fn(u64, &str) -> Option<u64>,
+        family_units: fn() -> Box<dyn Iterator<Item = &'static str>>,
+    ) -> Option<(u64, Span)> {
+        let value = &body.attributes.get(key)?.value;
+        let (number, unit) = match &value.kind {
+            ValueKind::Quantity(n, u) => (*n, u.as_str()),
+            ValueKind::Int(n) => {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0302,
+                        format!("`{key}` needs a unit"),
+                        value.span,
+                        "a number without a unit",
+                    )
+                    .with_help(format!("write {family} like `{example}`")),
+                );
+                let _ = n;
+                return None;
+            }
+            other => {
+                self.wrong_type(value, other, &format!("{family} like `{example}`"));
+                return None;
+            }
+        };
+        if let Some(converted) = convert(number, unit) {
+            return Some((converted, value.span));
+        }
+        let other_family = if units::is_duration_unit(unit) {
+            Some("a duration")
+        } else if units::is_size_unit(unit) {
+            Some("a size")
+        } else {
+            None
+        };
+        let d = match other_family {
+            Some(other) => Diagnostic::new(
+                Code::E0302,
+                format!("`{key}` is {family}, but `{number}{unit}` is {other}"),
+                value.span,
+                format!("expected {family} like `{example}`"),
+            )
+            .with_help(format!("write {family} like `{example}`")),
+            None => Diagnostic::new(
+                Code::E0302,
+                format!("unknown unit `{unit}`"),
+                value.span,
+                format!("expected {family} like `{example}`"),
+            )
+            .with_note(format!("units of {family}: {}", list(family_units())))
+            .with_suggestion(unit, family_units()),
+        };
+        self.error(d);
+        None
+    }
+
+    fn duration(&mut self, body: &Body<'a>, key: &str) -> Option<(u64, Span)> {
+        self.quantity(body, key, "a duration", "24h", units::seconds, || {
+            Box::new(units::duration_units())
+        })
+    }
+
+    fn size(&mut self, body: &Body<'a>, key: &str) -> Option<(u64, Span)> {
+        self.quantity(body, key, "a size", "256MB", units::megabytes, || {
+            Box::new(units::size_units())
+        })
+    }
+
+    fn in_range(
+        &mut self,
+        value: u64,
+        span: Span,
+        limit: Limit,
+        unit: &str,
+        key: &str,
+    ) -> Option<u64> {
+        if (limit.min..=limit.max).contains(&value) {
+            return Some(value);
+        }
+        let bound = if value < limit.min {
+            format!("at least {} {unit}", limit.min)
+        } else {
+            format!("at most {} {unit}", limit.max)
+        };
+        self.error(
+            Diagnostic::new(
+                Code::E0303,
+                format!("`{key}` is out of range"),
+                span,
+                format!("{value} {unit}; must be {bound}"),
+            )
+            .with_note(format!(
+                "AWS accepts {} to {} {unit} ({})",
+                limit.min, limit.max, limit.source
+            ))
+            .with_help(format!(
+                "use a value from {} to {} {unit}",
+                limit.min, limit.max
+            )),
+        );
+        None
+    }
+
+    fn check_length(&mut self, text: &str, span: Span, limit: Limit, what: &str) {
+        if text.len() as u64 > limit.max {
+            self.error(
+                Diagnostic::new(
+                    Code::E0303,
+                    format!("{what} is too long"),
+                    span,
+                    format!("{} characters", text.len()),
+                )
+                .with_note(format!(
+                    "AWS accepts at most {} ({})",
+                    limit.max, limit.source
+                ))
+                .with_help("shorten it"),
+            );
+        }
+    }
+}
+
+/// Depth-first search for a path back to `start`; returns its edges (from, to, span).
+fn find_cycle(
+    start: usize,
+    at: usize,
+    edges: &[Vec<(usize, Span)>],
+    path: &mut Vec<(usize, usize, Span)>,
+    visited: &mut Vec<bool>,
+) -> Option<Vec<(usize, usize, Span)>> {
+    for &(next, span) in &edges[at] {
+        path.push((at, next, span));
+        if next == start {
+            return Some(path.clone());
+        }
+        if !visited[next] {
+            visited[next] = true;
+            if let Some(cycle) = find_cycle(start, next, edges, path, visited) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+    }
+    None
+}
+
+/// How a value reads in "found ...".
+fn describe(kind: &ValueKind) -> &'static str {
+    match kind {
+        ValueKind::Str(_) => "a string",
+        ValueKind::Int(_) => "a number",
+        ValueKind::Bool(_) => "a boolean",
+        ValueKind::Quantity(_, unit) if units::is_duration_unit(unit) => "a duration",
+        ValueKind::Quantity(_, unit) if units::is_size_unit(unit) => "a size",
+        ValueKind::Quantity(..) => "a number with a unit",
+        ValueKind::Word(w) if w.contains('.') => "a reference",
+        ValueKind::Word(_) => "a name",
+    }
+}
+
+/// A value written back as source text (for "quote it" help).
+fn value_text(kind: &ValueKind) -> String {
+    match kind {
+        ValueKind::Str(s) | ValueKind::Word(s) => s.clone(),
+        ValueKind::Int(n) => n.to_string(),
+        ValueKind::Bool(b) => b.to_string(),
+        ValueKind::Quantity(n, u) => format!("{n}{u}"),
+    }
+}
+
+/// "`a`, `b` and `c`"
+fn list<'s>(words: impl IntoIterator<Item = &'s str>) -> String {
+    let words: Vec<String> = words.into_iter().map(|w| format!("`{w}`")).collect();
+    match words.as_slice() {
+        [] => "none".to_owned(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// "a bucket", "an item"
+fn article(word: &str) -> String {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an `{word}`")
+    } else {
+        format!("a `{word}`")
+    }
+}
+
+/// The stack name when a file has no `stack` item: the file name, made a valid name.
+fn default_stack_name(stem: &str) -> String {
+    let mut name: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name.insert_str(0, "stack_");
+    }
+    name
+}

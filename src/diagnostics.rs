@@ -1,0 +1,288 @@
+//! Diagnostics: the registry of codes, the [`Diagnostic`] value every stage produces, and
+//! rendering through codespan-reporting.
+//!
+//! Every diagnostic has a stable code. Codes are grouped by stage: `E01xx` syntax, `E02xx`
+//! items, names and attributes, `E03xx` values, `E04xx` references and permissions, `E05xx`
+//! target limits; `W0xxx` are warnings. Each code has a page in `docs/errors/`.
+//!
+//! Stages never print: they return diagnostics, the pipeline collects them, [`sort`]s them by
+//! (file, span, code) and the CLI renders them.
+
+use crate::source::{SourceMap, Span};
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::term::{self, termcolor};
+
+/// Whether a diagnostic stops the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The input is wrong; nothing is written.
+    Error,
+    /// The input works but is probably not what was meant.
+    Warning,
+}
+
+macro_rules! codes {
+    ($($code:ident, $severity:ident, $title:literal;)*) => {
+        /// Every diagnostic code drc can report.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $(#[doc = $title] $code,)*
+        }
+
+        impl Code {
+            /// All codes, in order.
+            pub const ALL: &'static [Code] = &[$(Code::$code,)*];
+
+            /// The code as printed, e.g. `E0101`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$code => stringify!($code),)* }
+            }
+
+            /// Whether the code is an error or a warning.
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$code => Severity::$severity,)* }
+            }
+
+            /// One line saying what the code is about (the title of its docs page).
+            pub fn title(self) -> &'static str {
+                match self { $(Code::$code => $title,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    E0101, Error, "syntax error";
+    E0102, Error, "invalid escape in a string";
+    E0103, Error, "number too large";
+    E0201, Error, "unknown item kind";
+    E0202, Error, "unknown attribute";
+    E0203, Error, "duplicate name";
+    E0204, Error, "attribute set twice";
+    E0205, Error, "missing required attribute";
+    E0206, Error, "more than one stack declaration";
+    E0207, Error, "unknown verb";
+    E0208, Error, "names map to the same CloudFormation logical ID";
+    E0209, Error, "invalid name";
+    E0210, Error, "two files declare the same stack";
+    E0301, Error, "wrong type of value";
+    E0302, Error, "wrong unit";
+    E0303, Error, "value out of range";
+    E0304, Error, "unknown value";
+    E0305, Error, "malformed cron expression";
+    E0306, Error, "invalid environment variable name";
+    E0307, Error, "runtime no longer accepted by AWS";
+    E0308, Error, "invalid S3 bucket name";
+    E0309, Error, "invalid key prefix";
+    E0310, Error, "schedule needs exactly one of `every` and `cron`";
+    E0311, Error, "environment variables too large";
+    E0401, Error, "undefined name";
+    E0402, Error, "verb not allowed on this kind of resource";
+    E0403, Error, "unknown attribute of a resource";
+    E0404, Error, "reference cycle";
+    E0405, Error, "function code not found";
+    E0501, Error, "too many resources for one CloudFormation stack";
+    W0001, Warning, "deprecated runtime";
+    W0002, Warning, "setting has no effect";
+}
+
+/// A message attached to a span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What is wrong (primary) or why this place matters (secondary).
+    pub message: String,
+}
+
+/// One problem found in the input, with everything needed to explain it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The stable code; it decides the severity.
+    pub code: Code,
+    /// Short, lowercase, no trailing period.
+    pub message: String,
+    /// What is wrong, at the place it is wrong.
+    pub primary: Label,
+    /// Related places ("first defined here").
+    pub secondary: Vec<Label>,
+    /// Facts (`note:` lines).
+    pub notes: Vec<String>,
+    /// How to fix it (`help:` line).
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with a code, a message and its primary label.
+    pub fn new(
+        code: Code,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            primary: Label {
+                span,
+                message: label.into(),
+            },
+            secondary: Vec::new(),
+            notes: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// Adds a secondary label.
+    #[must_use]
+    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.secondary.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Adds a `note:`.
+    #[must_use]
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// Sets the `help:`.
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds "did you mean `x`?" as help when a near candidate exists; keeps existing help
+    /// otherwise.
+    #[must_use]
+    pub fn with_suggestion<'a>(
+        mut self,
+        wrong: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        if let Some(near) = did_you_mean(wrong, candidates) {
+            self.help = Some(format!("did you mean `{near}`?"));
+        }
+        self
+    }
+
+    /// The diagnostic's severity (from its code).
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+
+    /// Whether this diagnostic stops the build.
+    pub fn is_error(&self) -> bool {
+        self.severity() == Severity::Error
+    }
+
+    fn sort_key(&self) -> (Span, Code, &str) {
+        (self.primary.span, self.code, &self.message)
+    }
+
+    fn to_codespan(&self) -> cs::Diagnostic<crate::source::FileId> {
+        let severity = match self.severity() {
+            Severity::Error => cs::Severity::Error,
+            Severity::Warning => cs::Severity::Warning,
+        };
+        let mut labels = vec![
+            cs::Label::primary(self.primary.span.file, self.primary.span.range())
+                .with_message(&self.primary.message),
+        ];
+        labels.extend(
+            self.secondary.iter().map(|l| {
+                cs::Label::secondary(l.span.file, l.span.range()).with_message(&l.message)
+            }),
+        );
+        let mut notes: Vec<String> = self.notes.iter().map(|n| format!("note: {n}")).collect();
+        if let Some(help) = &self.help {
+            notes.push(format!("help: {help}"));
+        }
+        cs::Diagnostic::new(severity)
+            .with_code(self.code.as_str())
+            .with_message(&self.message)
+            .with_labels(labels)
+            .with_notes(notes)
+    }
+}
+
+/// The nearest candidate by edit distance, if it is near enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let wrong_lower = wrong.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&wrong_lower, &c.to_ascii_lowercase()),
+                c,
+            )
+        })
+        .filter(|&(d, c)| d > 0 || c != wrong)
+        .filter(|&(d, c)| d <= (c.len().max(wrong.len()) / 3).max(1))
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// Sorts diagnostics into reading order: by file, span, then code.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// Whether any diagnostic is an error.
+pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(Diagnostic::is_error)
+}
+
+/// Renders diagnostics as a compiler would print them, followed by a summary line.
+///
+/// `color` adds ANSI colour codes (the CLI asks for it only on a terminal).
+pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
+    let config = term::Config::default();
+    let mut out = String::new();
+    if color {
+        let styles = term::Styles::default();
+        let mut buffer = termcolor::Buffer::ansi();
+        for d in diagnostics {
+            let mut writer = term::StylesWriter::new(&mut buffer, &styles);
+            term::emit_to_write_style(&mut writer, &config, sources, &d.to_codespan())
+                .expect("diagnostic spans always point into the source map");
+        }
+        out.push_str(&String::from_utf8_lossy(buffer.as_slice()));
+    } else {
+        for d in diagnostics {
+            term::emit_to_string(&mut out, &config, sources, &d.to_codespan())
+                .expect("diagnostic spans always point into the source map");
+        }
+    }
+    if let Some(summary) = summary(diagnostics) {
+        out.push_str(&summary);
+        out.push('\n');
+    }
+    out
+}
+
+/// "error: could not compile (2 errors, 1 warning)" and similar, or `None` when there is
+/// nothing to say.
+fn summary(diagnostics: &[Diagnostic]) -> Option<String> {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, 0) => None,
+        (0, w) => Some(format!("warning: {} emitted", plural(w, "warning"))),
+        (e, 0) => Some(format!("error: could not compile ({})", plural(e, "error"))),
+        (e, w) => Some(format!(
+            "error: could not compile ({}, {})",
+            plural(e, "error"),
+            plural(w, "warning")
+        )),
+    }
+}

@@ -1,0 +1,445 @@
+//! Terraform JSON (`.tf.json`) for the AWS provider (v6).
+//!
+//! Buckets use the provider's split resources (versioning, encryption, public access block,
+//! ownership controls, lifecycle, policy each in its own resource). Policies are
+//! `aws_iam_policy_document` data sources. Every piece of user text that lands in a string
+//! goes through [`literal`], which escapes `${` and `%{` so it can never become Terraform
+//! interpolation or a template directive.
+
+use super::{Archive, Stack};
+use crate::check::model::{Attribute, Bucket, Encryption, EnvValue, Function, Kind, Schedule};
+use crate::iam::{self, Resource, Statement};
+use crate::names::physical_prefix;
+use serde_json::{Map, Value, json};
+
+/// Renders the stack as a Terraform JSON configuration.
+pub fn emit(stack: &Stack<'_>) -> String {
+    let program = stack.program;
+    let mut out = Tf::default();
+    let uses_kms = program
+        .buckets
+        .iter()
+        .any(|b| b.encryption == Encryption::Kms);
+
+    out.data("aws_caller_identity", "current", json!({}));
+    if uses_kms {
+        out.data("aws_partition", "current", json!({}));
+        out.data("aws_region", "current", json!({}));
+    }
+    for bucket in &program.buckets {
+        add_bucket(&mut out, bucket, &program.stack.name);
+    }
+    if !program.functions.is_empty() {
+        out.data(
+            "aws_iam_policy_document",
+            "assume_lambda",
+            json!({ "statement": [{
+                "effect": "Allow",
+                "actions": ["sts:AssumeRole"],
+                "principals": [{ "type": "Service", "identifiers": ["lambda.amazonaws.com"] }]
+            }]}),
+        );
+    }
+    for ((function, role), archive) in program
+        .functions
+        .iter()
+        .zip(&stack.policies.roles)
+        .zip(&stack.archives)
+    {
+        add_function(&mut out, function, &role.statements, archive);
+    }
+    for schedule in &program.schedules {
+        add_schedule(&mut out, schedule);
+    }
+
+    let mut root = Map::new();
+    root.insert("//".into(), json!(literal(&super::header(stack))));
+    root.insert(
+        "terraform".into(),
+        json!({
+            "required_version": ">= 1.5.0",
+            "required_providers": { "aws": { "source": "hashicorp/aws", "version": "~> 6.0" } }
+        }),
+    );
+    root.insert(
+        "variable".into(),
+        json!({ "stack_name": {
+            "type": "string",
+            "description": "Prefix of the physical names drc sets (Lambda function names, log groups)",
+            "default": literal(&physical_prefix(&program.stack.name)),
+        }}),
+    );
+    root.insert("data".into(), Value::Object(out.data));
+    root.insert("resource".into(), Value::Object(out.resources));
+    let outputs = outputs(stack);
+    if !outputs.is_empty() {
+        root.insert("output".into(), Value::Object(outputs));
+    }
+    let mut text =
+        serde_json::to_string_pretty(&Value::Object(root)).expect("JSON values always serialize");
+    text.push('\n');
+    text
+}
+
+/// Data sources and resources, grouped by type in insertion order.
+#[derive(Default)]
+struct Tf {
+    data: Map<String, Value>,
+    resources: Map<String, Value>,
+}
+
+impl Tf {
+    fn data(&mut self, kind: &str, name: &str, body: Value) {
+        insert(&mut self.data, kind, name, body);
+    }
+
+    fn resource(&mut self, kind: &str, name: &str, body: Value) {
+        insert(&mut self.resources, kind, name, body);
+    }
+}
+
+fn insert(block: &mut Map<String, Value>, kind: &str, name: &str, body: Value) {
+    block
+        .entry(kind.to_owned())
+        .or_insert_with(|| Value::Object(Map::new()))
+        .as_object_mut()
+        .expect("type blocks are objects")
+        .insert(name.to_owned(), body);
+}
+
+fn add_bucket(out: &mut Tf, bucket: &Bucket, stack: &str) {
+    let name = bucket.name.as_str();
+    let id = format!("${{aws_s3_bucket.{name}.id}}");
+    let arn = format!("${{aws_s3_bucket.{name}.arn}}");
+
+    let mut body = Map::new();
+    if let Some(explicit) = &bucket.bucket_name {
+        body.insert("bucket".into(), json!(literal(explicit)));
+    }
+    body.insert("force_destroy".into(), json!(false));
+    if bucket.retain {
+        body.insert("lifecycle".into(), json!({ "prevent_destroy": true }));
+    }
+    out.resource("aws_s3_bucket", name, Value::Object(body));
+
+    if bucket.versioned {
+        out.resource(
+            "aws_s3_bucket_versioning",
+            name,
+            json!({ "bucket": id, "versioning_configuration": { "status": "Enabled" } }),
+        );
+    }
+    let default = match bucket.encryption {
+        Encryption::S3 => json!({ "sse_algorithm": "AES256" }),
+        Encryption::Kms => json!({
+            "sse_algorithm": "aws:kms",
+            "kms_master_key_id": format!("${{aws_kms_key.{name}.arn}}"),
+        }),
+    };
+    out.resource(
+        "aws_s3_bucket_server_side_encryption_configuration",
+        name,
+        json!({ "bucket": id, "rule": [{ "apply_server_side_encryption_by_default": default, "bucket_key_enabled": true }] }),
+    );
+    out.resource(
+        "aws_s3_bucket_public_access_block",
+        name,
+        json!({
+            "bucket": id,
+            "block_public_acls": true,
+            "block_public_policy": true,
+            "ignore_public_acls": true,
+            "restrict_public_buckets": true,
+        }),
+    );
+    out.resource(
+        "aws_s3_bucket_ownership_controls",
+        name,
+        json!({ "bucket": id, "rule": { "object_ownership": "BucketOwnerEnforced" } }),
+    );
+
+    let lifecycle = &bucket.lifecycle;
+    let mut rules = vec![json!({
+        "id": "AbortIncompleteUploads",
+        "status": "Enabled",
+        "filter": {},
+        "abort_incomplete_multipart_upload": { "days_after_initiation": lifecycle.abort_incomplete_upload_days },
+    })];
+    if let Some(days) = lifecycle.expire_days {
+        rules.push(json!({ "id": "ExpireObjects", "status": "Enabled", "filter": {}, "expiration": { "days": days } }));
+    }
+    if let Some(days) = lifecycle.noncurrent_expire_days {
+        rules.push(json!({
+            "id": "ExpireNoncurrentVersions",
+            "status": "Enabled",
+            "filter": {},
+            "noncurrent_version_expiration": { "noncurrent_days": days },
+        }));
+    }
+    let mut lifecycle_body = json!({ "bucket": id, "rule": rules });
+    if bucket.versioned {
+        lifecycle_body["depends_on"] = json!([format!("aws_s3_bucket_versioning.{name}")]);
+    }
+    out.resource(
+        "aws_s3_bucket_lifecycle_configuration",
+        name,
+        lifecycle_body,
+    );
+
+    let policy = format!("bucket_{name}");
+    out.data(
+        "aws_iam_policy_document",
+        &policy,
+        json!({ "statement": [{
+            "sid": "DenyInsecureTransport",
+            "effect": "Deny",
+            "actions": ["s3:*"],
+            "resources": [arn, format!("{arn}/*")],
+            "principals": [{ "type": "*", "identifiers": ["*"] }],
+            "condition": [{ "test": "Bool", "variable": "aws:SecureTransport", "values": ["false"] }],
+        }]}),
+    );
+    out.resource(
+        "aws_s3_bucket_policy",
+        name,
+        json!({
+            "bucket": id,
+            "policy": format!("${{data.aws_iam_policy_document.{policy}.json}}"),
+            "depends_on": [format!("aws_s3_bucket_public_access_block.{name}")],
+        }),
+    );
+
+    if bucket.encryption == Encryption::Kms {
+        let key_policy = format!("key_{name}");
+        out.data(
+            "aws_iam_policy_document",
+            &key_policy,
+            json!({ "statement": [{
+                "sid": "AccountAdministersKey",
+                "effect": "Allow",
+                "actions": ["kms:*"],
+                "resources": ["*"],
+                "principals": [{
+                    "type": "AWS",
+                    "identifiers": ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"],
+                }],
+            }]}),
+        );
+        let mut key = json!({
+            "description": literal(&format!("Encrypts the objects of bucket {name} in stack {stack}")),
+            "enable_key_rotation": true,
+            "deletion_window_in_days": 30,
+            "policy": format!("${{data.aws_iam_policy_document.{key_policy}.json}}"),
+        });
+        if bucket.retain {
+            key["lifecycle"] = json!({ "prevent_destroy": true });
+        }
+        out.resource("aws_kms_key", name, key);
+    }
+}
+
+fn add_function(out: &mut Tf, function: &Function, statements: &[Statement], archive: &Archive) {
+    let name = function.name.as_str();
+    let physical = format!("${{var.stack_name}}-{}", literal(name));
+    out.resource(
+        "aws_cloudwatch_log_group",
+        name,
+        json!({
+            "name": format!("/aws/lambda/{physical}"),
+            "retention_in_days": function.log_retention_days,
+        }),
+    );
+
+    let policy = format!("role_{name}");
+    let statements: Vec<Value> = statements.iter().map(statement).collect();
+    out.data(
+        "aws_iam_policy_document",
+        &policy,
+        json!({ "statement": statements }),
+    );
+    out.resource(
+        "aws_iam_role",
+        name,
+        json!({
+            "description": literal(&format!("Role of function {name}, inferred by drc")),
+            "assume_role_policy": "${data.aws_iam_policy_document.assume_lambda.json}",
+        }),
+    );
+    out.resource(
+        "aws_iam_role_policy",
+        name,
+        json!({
+            "name": literal(&format!("{name}-permissions")),
+            "role": format!("${{aws_iam_role.{name}.id}}"),
+            "policy": format!("${{data.aws_iam_policy_document.{policy}.json}}"),
+        }),
+    );
+
+    let mut body = Map::new();
+    body.insert("function_name".into(), json!(physical));
+    if let Some(description) = &function.description {
+        body.insert("description".into(), json!(literal(description)));
+    }
+    body.insert(
+        "role".into(),
+        json!(format!("${{aws_iam_role.{name}.arn}}")),
+    );
+    body.insert("runtime".into(), json!(function.runtime.id));
+    body.insert("handler".into(), json!(literal(&function.handler)));
+    body.insert("memory_size".into(), json!(function.memory_mb));
+    body.insert("timeout".into(), json!(function.timeout_s));
+    body.insert(
+        "filename".into(),
+        json!(format!("${{path.module}}/{}", literal(&archive.file_name))),
+    );
+    body.insert("source_code_hash".into(), json!(archive.sha256_base64));
+    if !function.env.is_empty() {
+        let variables: Map<String, Value> = function
+            .env
+            .iter()
+            .map(|(key, value)| {
+                let value = match value {
+                    EnvValue::Literal(text) => literal(text),
+                    EnvValue::Ref(r) => match (r.kind, r.attribute) {
+                        (Kind::Bucket, Attribute::Name) => {
+                            format!("${{aws_s3_bucket.{}.id}}", r.item)
+                        }
+                        (Kind::Bucket, Attribute::Arn) => {
+                            format!("${{aws_s3_bucket.{}.arn}}", r.item)
+                        }
+                        (_, Attribute::Name) => {
+                            format!("${{aws_lambda_function.{}.function_name}}", r.item)
+                        }
+                        (_, Attribute::Arn) => format!("${{aws_lambda_function.{}.arn}}", r.item),
+                    },
+                };
+                (key.clone(), json!(value))
+            })
+            .collect();
+        body.insert("environment".into(), json!({ "variables": variables }));
+    }
+    body.insert(
+        "logging_config".into(),
+        json!({ "log_format": "Text", "log_group": format!("${{aws_cloudwatch_log_group.{name}.name}}") }),
+    );
+    body.insert(
+        "depends_on".into(),
+        json!([format!("aws_iam_role_policy.{name}")]),
+    );
+    out.resource("aws_lambda_function", name, Value::Object(body));
+}
+
+fn add_schedule(out: &mut Tf, schedule: &Schedule) {
+    let name = schedule.name.as_str();
+    let function = schedule.target.as_str();
+    let mut rule = Map::new();
+    if let Some(description) = &schedule.description {
+        rule.insert("description".into(), json!(literal(description)));
+    }
+    rule.insert(
+        "schedule_expression".into(),
+        json!(schedule.expression.to_aws()),
+    );
+    rule.insert(
+        "state".into(),
+        json!(if schedule.enabled {
+            "ENABLED"
+        } else {
+            "DISABLED"
+        }),
+    );
+    out.resource("aws_cloudwatch_event_rule", name, Value::Object(rule));
+    out.resource(
+        "aws_cloudwatch_event_target",
+        name,
+        json!({
+            "rule": format!("${{aws_cloudwatch_event_rule.{name}.name}}"),
+            "target_id": function,
+            "arn": format!("${{aws_lambda_function.{function}.arn}}"),
+        }),
+    );
+    out.resource(
+        "aws_lambda_permission",
+        name,
+        json!({
+            "statement_id": "AllowEventBridgeInvoke",
+            "action": "lambda:InvokeFunction",
+            "function_name": format!("${{aws_lambda_function.{function}.function_name}}"),
+            "principal": "events.amazonaws.com",
+            "source_arn": format!("${{aws_cloudwatch_event_rule.{name}.arn}}"),
+            "source_account": "${data.aws_caller_identity.current.account_id}",
+        }),
+    );
+}
+
+fn outputs(stack: &Stack<'_>) -> Map<String, Value> {
+    let mut outputs = Map::new();
+    for bucket in &stack.program.buckets {
+        let name = &bucket.name;
+        outputs.insert(
+            format!("{name}_bucket_name"),
+            json!({ "description": literal(&format!("Name of bucket {name}")), "value": format!("${{aws_s3_bucket.{name}.id}}") }),
+        );
+    }
+    for function in &stack.program.functions {
+        let name = &function.name;
+        outputs.insert(
+            format!("{name}_function_arn"),
+            json!({ "description": literal(&format!("ARN of function {name}")), "value": format!("${{aws_lambda_function.{name}.arn}}") }),
+        );
+    }
+    outputs
+}
+
+fn statement(statement: &Statement) -> Value {
+    let mut m = Map::new();
+    m.insert("sid".into(), json!(statement.sid));
+    m.insert("effect".into(), json!("Allow"));
+    m.insert(
+        "actions".into(),
+        Value::Array(statement.actions.iter().map(|a| json!(a.name)).collect()),
+    );
+    m.insert("resources".into(), json!([resource(&statement.resource)]));
+    if let Some(condition) = &statement.condition {
+        let values: Vec<String> = condition
+            .values
+            .iter()
+            .map(|v| literal(v).replace(iam::REGION, "${data.aws_region.current.region}"))
+            .collect();
+        m.insert(
+            "condition".into(),
+            json!([{ "test": condition.operator, "variable": condition.key, "values": values }]),
+        );
+    }
+    Value::Object(m)
+}
+
+fn resource(resource: &Resource) -> String {
+    match resource {
+        Resource::Bucket(b) => format!("${{aws_s3_bucket.{b}.arn}}"),
+        Resource::Objects { bucket, prefix } => {
+            format!("${{aws_s3_bucket.{bucket}.arn}}/{}*", literal(prefix))
+        }
+        Resource::BucketKey(b) => format!("${{aws_kms_key.{b}.arn}}"),
+        Resource::LogStreams(f) => format!("${{aws_cloudwatch_log_group.{f}.arn}}:log-stream:*"),
+        Resource::Function(f) => format!("${{aws_lambda_function.{f}.arn}}"),
+    }
+}
+
+/// User text as a Terraform string literal: `${` and `%{` are escaped as `$${` and `%%{`.
+pub fn literal(text: &str) -> String {
+    text.replace("${", "$${").replace("%{", "%%{")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::literal;
+
+    #[test]
+    fn escapes_interpolation_and_directives() {
+        assert_eq!(literal("a ${var.x} b"), "a $${var.x} b");
+        assert_eq!(literal("%{ if true }"), "%%{ if true }");
+        assert_eq!(literal("$ and % and {}"), "$ and % and {}");
+        assert_eq!(literal("$${"), "$$${");
+    }
+}

@@ -1,0 +1,288 @@
+//! The infer stage: [`Program`] to [`Policies`].
+//!
+//! Every function gets one role. Its statements come only from the verbs the function
+//! declares, through the table in [`actions`], plus two built-in rules: writing its own logs,
+//! and using the KMS key of a bucket encrypted with `encryption = kms`. Schedules add a
+//! resource-based permission for EventBridge to invoke their function. Every action records
+//! what caused it, so `drc explain` can answer "why is this here?".
+//!
+//! ```text
+//! function backup { put backups "daily/" }
+//!   => s3:PutObject on arn:aws:s3:::<backups>/daily/*      (caused by `put backups "daily/"`)
+//! ```
+
+pub mod actions;
+pub mod render;
+
+pub use actions::{Scope, VERBS, Verb, VerbRule};
+
+use crate::check::model::{Encryption, Program};
+use crate::source::Span;
+use std::collections::BTreeMap;
+
+/// Every permission drc infers for a program. Invariant: no action or resource is a
+/// wildcard; object actions are only on object ARNs and bucket actions only on bucket ARNs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policies {
+    /// One role per function, in the program's function order.
+    pub roles: Vec<Role>,
+    /// Who may invoke which function (resource-based permissions), in schedule order.
+    pub invocations: Vec<Invocation>,
+}
+
+/// The role of one function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Role {
+    /// The function that assumes it.
+    pub function: String,
+    /// Its statements, in a stable order (by resource, then condition).
+    pub statements: Vec<Statement>,
+}
+
+/// One `Allow` statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// A statement id derived from the resource, unique within the role.
+    pub sid: String,
+    /// The actions, sorted, each with its causes.
+    pub actions: Vec<Action>,
+    /// The one resource the actions are granted on.
+    pub resource: Resource,
+    /// A condition, if any.
+    pub condition: Option<Condition>,
+}
+
+/// One granted action and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    /// `s3:PutObject`
+    pub name: &'static str,
+    /// The declarations and rules that caused it, sorted.
+    pub causes: Vec<Cause>,
+}
+
+/// Why an action is granted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Cause {
+    /// A verb statement in the function (its span).
+    Verb(Span),
+    /// The function writes its own logs (span of the function's name).
+    OwnLogs(Span),
+    /// The bucket is encrypted with a KMS key (span of `encryption = kms`, or of the bucket).
+    BucketKey(Span),
+}
+
+impl Cause {
+    /// Where the cause is written.
+    pub fn span(self) -> Span {
+        match self {
+            Cause::Verb(s) | Cause::OwnLogs(s) | Cause::BucketKey(s) => s,
+        }
+    }
+}
+
+/// What a statement is granted on, target-neutral; emitters turn it into an ARN expression.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Resource {
+    /// A bucket's ARN.
+    Bucket(String),
+    /// `bucket-arn/prefix*`, or `bucket-arn/*` without a prefix.
+    Objects {
+        /// The bucket.
+        bucket: String,
+        /// The key prefix (empty for the whole bucket).
+        prefix: String,
+    },
+    /// The KMS key drc creates for a bucket.
+    BucketKey(String),
+    /// The log streams of a function's log group.
+    LogStreams(String),
+    /// A function's ARN.
+    Function(String),
+}
+
+/// A condition on a statement: `operator: { key: values }`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Condition {
+    /// `StringLike`, `StringEquals`
+    pub operator: &'static str,
+    /// `s3:prefix`, `kms:ViaService`
+    pub key: &'static str,
+    /// The values (sorted). `{region}` in a value stands for the deployment region.
+    pub values: Vec<String>,
+}
+
+/// Permission for a service to invoke a function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    /// The schedule whose rule may invoke.
+    pub schedule: String,
+    /// The function invoked.
+    pub function: String,
+    /// The schedule's `invoke = ...`.
+    pub span: Span,
+}
+
+/// The marker for the deployment region inside condition values.
+pub const REGION: &str = "{region}";
+
+/// Infers the policies of a checked program.
+pub fn infer(program: &Program) -> Policies {
+    let roles = program
+        .functions
+        .iter()
+        .map(|function| {
+            // (resource, condition key) -> actions with causes, and condition values.
+            let mut grants: Grants = BTreeMap::new();
+            for access in &function.accesses {
+                let rule = actions::rule(access.verb);
+                let prefix = access.prefix.clone().unwrap_or_default();
+                let (resource, condition) = match rule.scope {
+                    Scope::Objects => (
+                        Resource::Objects {
+                            bucket: access.target.clone(),
+                            prefix,
+                        },
+                        None,
+                    ),
+                    Scope::Bucket => (
+                        Resource::Bucket(access.target.clone()),
+                        Some(("StringLike", "s3:prefix")),
+                    ),
+                    Scope::Function => (Resource::Function(access.target.clone()), None),
+                };
+                let grant = grants.entry((resource, condition)).or_default();
+                for action in rule.actions {
+                    grant.add(action, Cause::Verb(access.span));
+                }
+                if rule.scope == Scope::Bucket {
+                    // Listing without a prefix lifts the condition for the whole bucket.
+                    grant
+                        .prefixes
+                        .push(access.prefix.as_ref().map(|p| format!("{p}*")));
+                }
+                if rule.target == crate::check::model::Kind::Bucket {
+                    let bucket = program.bucket(&access.target);
+                    if bucket.encryption == Encryption::Kms && !rule.kms_actions.is_empty() {
+                        let key_grant = grants
+                            .entry((
+                                Resource::BucketKey(bucket.name.clone()),
+                                Some(("StringEquals", "kms:ViaService")),
+                            ))
+                            .or_default();
+                        for action in rule.kms_actions {
+                            key_grant.add(action, Cause::Verb(access.span));
+                            key_grant.add(
+                                action,
+                                Cause::BucketKey(bucket.encryption_span.unwrap_or(bucket.span)),
+                            );
+                        }
+                    }
+                }
+            }
+            let logs = grants
+                .entry((Resource::LogStreams(function.name.clone()), None))
+                .or_default();
+            for action in actions::LOG_ACTIONS {
+                logs.add(action, Cause::OwnLogs(function.span));
+            }
+            Role {
+                function: function.name.clone(),
+                statements: statements(grants),
+            }
+        })
+        .collect();
+    let invocations = program
+        .schedules
+        .iter()
+        .map(|s| Invocation {
+            schedule: s.name.clone(),
+            function: s.target.clone(),
+            span: s.target_span,
+        })
+        .collect();
+    Policies { roles, invocations }
+}
+
+/// Grants keyed by resource and condition (operator, key).
+type Grants = BTreeMap<(Resource, Option<(&'static str, &'static str)>), Grant>;
+
+/// Actions collected for one resource.
+#[derive(Default)]
+struct Grant {
+    actions: BTreeMap<&'static str, Vec<Cause>>,
+    /// For bucket-level grants: each list verb's prefix pattern, `None` for the whole bucket.
+    prefixes: Vec<Option<String>>,
+}
+
+impl Grant {
+    fn add(&mut self, action: &'static str, cause: Cause) {
+        let causes = self.actions.entry(action).or_default();
+        if !causes.contains(&cause) {
+            causes.push(cause);
+            causes.sort();
+        }
+    }
+}
+
+fn statements(grants: Grants) -> Vec<Statement> {
+    let mut used_sids: BTreeMap<String, usize> = BTreeMap::new();
+    grants
+        .into_iter()
+        .map(|((resource, condition_key), grant)| {
+            let condition = condition_key.and_then(|(operator, key)| match key {
+                "s3:prefix" => {
+                    let mut values: Vec<String> =
+                        grant.prefixes.iter().cloned().collect::<Option<_>>()?;
+                    values.sort();
+                    values.dedup();
+                    Some(Condition {
+                        operator,
+                        key,
+                        values,
+                    })
+                }
+                _ => Some(Condition {
+                    operator,
+                    key,
+                    values: vec![format!("s3.{REGION}.amazonaws.com")],
+                }),
+            });
+            let mut sid = sid_for(&resource);
+            let n = used_sids.entry(sid.clone()).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                sid.push_str(&n.to_string());
+            }
+            Statement {
+                sid,
+                actions: grant
+                    .actions
+                    .into_iter()
+                    .map(|(name, causes)| Action { name, causes })
+                    .collect(),
+                resource,
+                condition,
+            }
+        })
+        .collect()
+}
+
+/// A readable statement id: alphanumeric, as IAM requires.
+fn sid_for(resource: &Resource) -> String {
+    let stem = crate::names::logical_stem;
+    match resource {
+        Resource::Bucket(b) => format!("{}Bucket", stem(b)),
+        Resource::Objects { bucket, prefix } => {
+            let words: String = prefix
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(|w| stem(&w.to_ascii_lowercase()))
+                .collect();
+            format!("{}Objects{words}", stem(bucket))
+        }
+        Resource::BucketKey(b) => format!("{}Key", stem(b)),
+        Resource::LogStreams(f) => format!("{}Logs", stem(f)),
+        Resource::Function(f) => format!("Invoke{}", stem(f)),
+    }
+}

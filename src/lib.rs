@@ -1,0 +1,201 @@
+//! drc compiles `.dr` files, a small language for backup and disaster-recovery stacks, into
+//! CloudFormation YAML and Terraform JSON with least-privilege IAM inferred from what each
+//! function declares it does.
+//!
+//! ```text
+//! &str --parse--> Ast --check--> Program --infer--> Policies --lower--> Stack --emit--> bytes
+//! ```
+//!
+//! The library does no IO: sources come in as text, function code through a [`CodeSource`],
+//! and artifacts go out as bytes. A `build.rs` can call it directly:
+//!
+//! ```
+//! use drc::{CodeFile, CodeSource, Options, SourceMap, Target};
+//!
+//! /// Serves one handler file for every function.
+//! struct Inline;
+//! impl CodeSource for Inline {
+//!     fn files(&self, _dr_path: &str, _dir: &str) -> Result<Vec<CodeFile>, String> {
+//!         Ok(vec![CodeFile { path: "index.mjs".into(), bytes: b"export const handler = async () => {};".to_vec(), executable: false }])
+//!     }
+//! }
+//!
+//! let mut sources = SourceMap::new();
+//! sources.add("backup.dr", r#"
+//!     bucket data { versioned = true }
+//!     bucket backups { versioned = true  retain = true }
+//!     function copy {
+//!       runtime = nodejs24.x
+//!       handler = "index.handler"
+//!       code    = "lambda"
+//!       env { FROM = data.name, TO = backups.name }
+//!       read data
+//!       put  backups "daily/"
+//!     }
+//!     schedule nightly { every = 24h  invoke = copy }
+//! "#);
+//! let options = Options { targets: vec![Target::Terraform], today: drc::date(2026, 11, 24) };
+//! let compilation = drc::compile(&sources, &options, &Inline);
+//! assert!(compilation.succeeded(), "{}", drc::render(&compilation.diagnostics, &sources, false));
+//! let tf = &compilation.stacks[0].artifacts[0];
+//! assert_eq!(tf.file_name, "backup.tf.json");
+//! let text = String::from_utf8(tf.bytes.clone()).unwrap();
+//! assert!(text.contains(r#""${aws_s3_bucket.backups.arn}/daily/*""#));
+//! assert!(!text.contains("s3:DeleteObject"));
+//! ```
+
+pub mod check;
+#[allow(clippy::disallowed_methods)]
+pub mod cli;
+pub mod diagnostics;
+pub mod emit;
+pub mod iam;
+pub mod names;
+pub mod source;
+pub mod syntax;
+
+pub use check::model::Program;
+pub use diagnostics::{Code, Diagnostic, Severity, render};
+pub use emit::{Artifact, CodeFile, CodeSource, Target};
+pub use iam::Policies;
+pub use jiff::civil::{Date, date};
+pub use source::{FileId, SourceMap, Span};
+
+use std::collections::BTreeMap;
+
+/// What to compile for.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The targets to emit; empty to only check (including code packaging).
+    pub targets: Vec<Target>,
+    /// Today's date: decides which Lambda runtimes are deprecated or blocked.
+    pub today: Date,
+}
+
+/// The result of compiling a set of files.
+#[derive(Debug, Clone)]
+pub struct Compilation {
+    /// Every diagnostic of every file, sorted by file, span and code.
+    pub diagnostics: Vec<Diagnostic>,
+    /// One entry per file when there is no error; empty otherwise.
+    pub stacks: Vec<StackOutput>,
+}
+
+impl Compilation {
+    /// Whether the compilation has no errors (warnings allowed).
+    pub fn succeeded(&self) -> bool {
+        !diagnostics::has_errors(&self.diagnostics)
+    }
+}
+
+/// The artifacts of one stack.
+#[derive(Debug, Clone)]
+pub struct StackOutput {
+    /// The stack's name.
+    pub name: String,
+    /// The file it came from.
+    pub file: FileId,
+    /// Templates (in target order) followed by code archives, without duplicates.
+    pub artifacts: Vec<Artifact>,
+}
+
+/// A checked program with its inferred policies.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// The file.
+    pub file: FileId,
+    /// The checked program.
+    pub program: Program,
+    /// Its policies.
+    pub policies: Policies,
+}
+
+/// Parses, checks and infers every file. Analyses are returned for the files that checked
+/// without error; diagnostics are sorted.
+pub fn analyze(sources: &SourceMap, today: Date) -> (Vec<Analysis>, Vec<Diagnostic>) {
+    let mut analyses = Vec::new();
+    let mut all = Vec::new();
+    let mut stacks: BTreeMap<String, Span> = BTreeMap::new();
+    for (file, source) in sources.iter() {
+        let (ast, mut diagnostics) = syntax::parse(file, &source.text);
+        let program = ast.and_then(|ast| {
+            let (program, more) = check::check(file, source, &ast, today);
+            diagnostics.extend(more);
+            program
+        });
+        if let Some(program) = program {
+            if let Some(first) = stacks.get(&program.stack.name) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::E0210,
+                        format!("two files declare the stack `{}`", program.stack.name),
+                        program.stack.span,
+                        "declared again here",
+                    )
+                    .with_label(*first, "first declared here")
+                    .with_help(
+                        "each stack writes files named after it: give the stacks different names",
+                    ),
+                );
+            } else {
+                stacks.insert(program.stack.name.clone(), program.stack.span);
+                let policies = iam::infer(&program);
+                analyses.push(Analysis {
+                    file,
+                    program,
+                    policies,
+                });
+            }
+        }
+        all.extend(diagnostics);
+    }
+    diagnostics::sort(&mut all);
+    (analyses, all)
+}
+
+/// Compiles every file for the requested targets. Nothing is produced if any file has an
+/// error: a partial set of templates is never returned.
+pub fn compile(sources: &SourceMap, options: &Options, code: &dyn CodeSource) -> Compilation {
+    let (analyses, mut diagnostics) = analyze(sources, options.today);
+    let mut stacks = Vec::new();
+    for analysis in &analyses {
+        let source = sources.get(analysis.file);
+        let base = source
+            .name
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(&source.name);
+        match emit::lower(
+            &analysis.program,
+            &analysis.policies,
+            base,
+            &source.name,
+            code,
+        ) {
+            Ok(stack) => {
+                let mut artifacts: Vec<Artifact> = Vec::new();
+                for &target in &options.targets {
+                    for artifact in emit::emit(&stack, target) {
+                        if !artifacts.iter().any(|a| a.file_name == artifact.file_name) {
+                            artifacts.push(artifact);
+                        }
+                    }
+                }
+                stacks.push(StackOutput {
+                    name: analysis.program.stack.name.clone(),
+                    file: analysis.file,
+                    artifacts,
+                });
+            }
+            Err(more) => diagnostics.extend(more),
+        }
+    }
+    diagnostics::sort(&mut diagnostics);
+    if diagnostics::has_errors(&diagnostics) {
+        stacks.clear();
+    }
+    Compilation {
+        diagnostics,
+        stacks,
+    }
+}

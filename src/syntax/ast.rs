@@ -1,0 +1,124 @@
+//! The abstract syntax tree: what the file says, with a span on everything, before any
+//! meaning is given to it.
+
+use crate::source::Span;
+
+/// A parsed file: its items and its comments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ast {
+    /// Items in source order.
+    pub items: Vec<Item>,
+    /// Comments and blank lines, kept beside the tree for tools that reprint source.
+    pub trivia: Trivia,
+}
+
+/// What the parser keeps that has no meaning: comments (`# ...`) and blank lines.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trivia {
+    /// Every comment's span, in source order.
+    pub comments: Vec<Span>,
+    /// Byte offsets of the start of every empty line.
+    pub blank_lines: Vec<u32>,
+}
+
+/// A name as written, with its span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ident {
+    /// The text of the name.
+    pub text: String,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// `kind name { ... }`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// `bucket`, `function`, ...: not yet checked.
+    pub kind: Ident,
+    /// The item's name.
+    pub name: Ident,
+    /// The body.
+    pub body: Block,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// `{ ... }`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// Entries in source order.
+    pub entries: Vec<Entry>,
+    /// From `{` to `}`.
+    pub span: Span,
+}
+
+/// One entry of a block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// `key = value`
+    Attribute(Attribute),
+    /// `name { ... }`
+    Nested(Nested),
+    /// `verb target "prefix"`
+    Verb(Verb),
+}
+
+/// `key = value`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribute {
+    /// The key.
+    pub key: Ident,
+    /// The value.
+    pub value: Value,
+    /// The whole attribute.
+    pub span: Span,
+}
+
+/// `name { ... }`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Nested {
+    /// The block's name (`env`, `lifecycle`).
+    pub name: Ident,
+    /// Its body.
+    pub body: Block,
+    /// The whole nested block.
+    pub span: Span,
+}
+
+/// `put backups "daily/"`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verb {
+    /// `read`, `list`, `put`, ...: not yet checked.
+    pub verb: Ident,
+    /// The resource acted on: not yet resolved.
+    pub target: Ident,
+    /// The key prefix, if any (unescaped text and its span, quotes included).
+    pub prefix: Option<(String, Span)>,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// A value with its span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Value {
+    /// What kind of value, and its content.
+    pub kind: ValueKind,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// The shapes a value can have. Units and words are interpreted by the checker, which knows
+/// what each attribute expects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueKind {
+    /// `"text"`, escapes resolved.
+    Str(String),
+    /// `42`
+    Int(u64),
+    /// `true` / `false`
+    Bool(bool),
+    /// `24h`, `256MB`: a number and its unit as written.
+    Quantity(u64, String),
+    /// `kms`, `nodejs24.x`, `backups.name`
+    Word(String),
+}

@@ -1,0 +1,357 @@
+//! Pest pairs to AST, and pest errors to diagnostics.
+
+use super::ast::{
+    Ast, Attribute, Block, Entry, Ident, Item, Nested, Trivia, Value, ValueKind, Verb,
+};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+use pest::Parser as _;
+use pest::iterators::Pair;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/dr.pest"]
+struct DrParser;
+
+/// Parses one file. On a syntax error the AST is `None` and the diagnostics say why; string
+/// escape and number problems are reported alongside a usable AST.
+pub fn parse(file: FileId, text: &str) -> (Option<Ast>, Vec<Diagnostic>) {
+    match DrParser::parse(Rule::file, text) {
+        Ok(mut pairs) => {
+            let mut walker = Walker {
+                file,
+                trivia: Trivia::default(),
+                diagnostics: Vec::new(),
+            };
+            let root = pairs
+                .next()
+                .expect("the file rule always produces one pair");
+            let items = walker
+                .children(root)
+                .filter(|p| p.as_rule() == Rule::item)
+                .map(|p| walker.item(p))
+                .collect();
+            walker.trivia.blank_lines = blank_lines(text);
+            let ast = Ast {
+                items,
+                trivia: walker.trivia,
+            };
+            (Some(ast), walker.diagnostics)
+        }
+        Err(error) => (None, vec![syntax_error(file, text, &error)]),
+    }
+}
+
+struct Walker {
+    file: FileId,
+    trivia: Trivia,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Walker {
+    fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, s.start(), s.end())
+    }
+
+    /// The children of a pair, with comments moved to the trivia and punctuation dropped.
+    fn children<'i>(
+        &mut self,
+        pair: Pair<'i, Rule>,
+    ) -> impl Iterator<Item = Pair<'i, Rule>> + use<'i> {
+        let mut kept = Vec::new();
+        for child in pair.into_inner() {
+            match child.as_rule() {
+                Rule::COMMENT => {
+                    let span = self.span(&child);
+                    self.trivia.comments.push(span);
+                }
+                Rule::lbrace
+                | Rule::rbrace
+                | Rule::equals
+                | Rule::comma
+                | Rule::quote
+                | Rule::EOI => {}
+                _ => kept.push(child),
+            }
+        }
+        kept.into_iter()
+    }
+
+    fn ident(&self, pair: &Pair<'_, Rule>) -> Ident {
+        Ident {
+            text: pair.as_str().to_owned(),
+            span: self.span(pair),
+        }
+    }
+
+    fn item(&mut self, pair: Pair<'_, Rule>) -> Item {
+        let span = self.span(&pair);
+        let mut parts = self.children(pair);
+        let kind = self.ident(&parts.next().expect("item: kind"));
+        let name = self.ident(&parts.next().expect("item: name"));
+        let body = self.block(parts.next().expect("item: block"));
+        Item {
+            kind,
+            name,
+            body,
+            span,
+        }
+    }
+
+    fn block(&mut self, pair: Pair<'_, Rule>) -> Block {
+        let span = self.span(&pair);
+        let entries = self
+            .children(pair)
+            .map(|entry| match entry.as_rule() {
+                Rule::attribute => Entry::Attribute(self.attribute(entry)),
+                Rule::nested => Entry::Nested(self.nested(entry)),
+                Rule::verb => Entry::Verb(self.verb(entry)),
+                rule => unreachable!("a block holds only entries, not {rule:?}"),
+            })
+            .collect();
+        Block { entries, span }
+    }
+
+    fn attribute(&mut self, pair: Pair<'_, Rule>) -> Attribute {
+        let span = self.span(&pair);
+        let mut parts = self.children(pair);
+        let key = self.ident(&parts.next().expect("attribute: key"));
+        let value = self.value(parts.next().expect("attribute: value"));
+        Attribute { key, value, span }
+    }
+
+    fn nested(&mut self, pair: Pair<'_, Rule>) -> Nested {
+        let span = self.span(&pair);
+        let mut parts = self.children(pair);
+        let name = self.ident(&parts.next().expect("nested: name"));
+        let body = self.block(parts.next().expect("nested: block"));
+        Nested { name, body, span }
+    }
+
+    fn verb(&mut self, pair: Pair<'_, Rule>) -> Verb {
+        let span = self.span(&pair);
+        let mut parts = self.children(pair);
+        let verb = self.ident(&parts.next().expect("verb: verb"));
+        let target = self.ident(&parts.next().expect("verb: target"));
+        let prefix = parts.next().map(|p| {
+            let span = self.span(&p);
+            (self.string(p), span)
+        });
+        Verb {
+            verb,
+            target,
+            prefix,
+            span,
+        }
+    }
+
+    fn value(&mut self, pair: Pair<'_, Rule>) -> Value {
+        let span = self.span(&pair);
+        let kind = match pair.as_rule() {
+            Rule::string => ValueKind::Str(self.string(pair)),
+            Rule::boolean => ValueKind::Bool(pair.as_str() == "true"),
+            Rule::word => ValueKind::Word(pair.as_str().to_owned()),
+            Rule::integer => ValueKind::Int(self.number(pair.as_str(), span)),
+            Rule::quantity => {
+                let text = pair.as_str();
+                let digits = text
+                    .find(|c: char| !c.is_ascii_digit())
+                    .expect("quantity: unit");
+                let (number, unit) = text.split_at(digits);
+                ValueKind::Quantity(self.number(number, span), unit.to_owned())
+            }
+            rule => unreachable!("not a value rule: {rule:?}"),
+        };
+        Value { kind, span }
+    }
+
+    fn number(&mut self, digits: &str, span: Span) -> u64 {
+        digits.parse().unwrap_or_else(|_| {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::E0103,
+                    "number too large",
+                    span,
+                    "this does not fit in 64 bits",
+                )
+                .with_help("use a smaller number; no setting in drc accepts values this large"),
+            );
+            0
+        })
+    }
+
+    /// The unescaped content of a `string` pair.
+    fn string(&mut self, pair: Pair<'_, Rule>) -> String {
+        let text_pair = self
+            .children(pair)
+            .find(|p| p.as_rule() == Rule::string_text)
+            .expect("string: text");
+        let base = text_pair.as_span().start();
+        let raw = text_pair.as_str();
+        let mut out = String::with_capacity(raw.len());
+        let mut chars = raw.char_indices();
+        while let Some((i, c)) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            let (j, escaped) = chars
+                .next()
+                .expect("the grammar puts a character after `\\`");
+            match escaped {
+                '"' => out.push('"'),
+                '\\' => out.push('\\'),
+                'n' => out.push('\n'),
+                't' => out.push('\t'),
+                other => {
+                    let span = Span::new(self.file, base + i, base + j + other.len_utf8());
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            Code::E0102,
+                            format!("unknown escape `\\{other}` in a string"),
+                            span,
+                            "not a valid escape",
+                        )
+                        .with_help(r#"the escapes are `\"`, `\\`, `\n` and `\t`; write `\\` for a backslash"#),
+                    );
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Offsets of empty lines.
+fn blank_lines(text: &str) -> Vec<u32> {
+    let mut offsets = Vec::new();
+    let mut start = 0usize;
+    for line in text.split_inclusive('\n') {
+        if line.trim().is_empty() && line.ends_with('\n') {
+            offsets.push(u32::try_from(start).expect("source files are smaller than 4 GiB"));
+        }
+        start += line.len();
+    }
+    offsets
+}
+
+/// How a grammar rule reads in "expected ..." messages.
+fn describe(rule: Rule) -> &'static str {
+    match rule {
+        Rule::item | Rule::file => "an item like `bucket name { ... }`",
+        Rule::block | Rule::lbrace => "`{`",
+        Rule::rbrace => "`}`",
+        Rule::equals => "`=`",
+        Rule::comma => "`,`",
+        Rule::quote => "`\"`",
+        Rule::attribute | Rule::nested | Rule::verb => "an attribute, a block or a verb",
+        Rule::string | Rule::string_text => "a string",
+        Rule::quantity => "a duration like `24h` or a size like `256MB`",
+        Rule::integer => "a number",
+        Rule::boolean => "`true` or `false`",
+        Rule::word | Rule::name => "a name",
+        Rule::EOI => "end of file",
+        Rule::value | Rule::entry | Rule::WHITESPACE | Rule::COMMENT => "something else",
+    }
+}
+
+fn syntax_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
+    use pest::error::{ErrorVariant, InputLocation};
+    let start = match error.location {
+        InputLocation::Pos(p) | InputLocation::Span((p, _)) => p,
+    };
+    let found = found_token(text, start);
+    let span = Span::new(file, start, start + found.len());
+    let expected = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => expected_words(positives),
+        ErrorVariant::CustomError { message } => message.clone(),
+    };
+    let found_words = if found.is_empty() {
+        "end of file".to_owned()
+    } else {
+        format!("`{found}`")
+    };
+    let mut diagnostic = Diagnostic::new(
+        Code::E0101,
+        format!("expected {expected}, found {found_words}"),
+        span,
+        format!("expected {expected} here"),
+    );
+    if let Some(help) = syntax_help(text, start, found) {
+        diagnostic = diagnostic.with_help(help);
+    }
+    diagnostic
+}
+
+/// Joins the expected tokens into words: "a, b or c". A full set of value rules reads as
+/// "a value".
+fn expected_words(positives: &[Rule]) -> String {
+    let value_rules = [
+        Rule::string,
+        Rule::quantity,
+        Rule::integer,
+        Rule::boolean,
+        Rule::word,
+    ];
+    if value_rules.iter().filter(|r| positives.contains(r)).count() >= 3 {
+        return "a value (a string, a number, a duration like `24h`, a size like `256MB`, \
+                `true`/`false` or a name)"
+            .to_owned();
+    }
+    let mut words: Vec<&str> = positives.iter().map(|&r| describe(r)).collect();
+    words.sort_unstable();
+    words.dedup();
+    match words.as_slice() {
+        [] => "something else".to_owned(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+/// The token at an offset, for "found `x`": a word, a number or one character.
+fn found_token(text: &str, at: usize) -> &str {
+    let rest = &text[at..];
+    let Some(first) = rest.chars().next() else {
+        return "";
+    };
+    if first.is_ascii_alphanumeric() || first == '_' {
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+            .unwrap_or(rest.len());
+        &rest[..end]
+    } else if first == '\n' || first == '\r' {
+        ""
+    } else {
+        &rest[..first.len_utf8()]
+    }
+}
+
+/// Hints for common slips.
+fn syntax_help(text: &str, at: usize, found: &str) -> Option<String> {
+    let before = text[..at].trim_end();
+    if found.is_empty() && before.ends_with('"')
+        || text[at..].starts_with('\n') && line_has_open_quote(text, at)
+    {
+        return Some("a string must end on the line it starts: close it with `\"`".to_owned());
+    }
+    if found == ":" {
+        return Some("attributes are written `key = value`, with `=`".to_owned());
+    }
+    if found == ";" {
+        return Some("entries need no `;`: put each on its own line".to_owned());
+    }
+    if found.starts_with(|c: char| c.is_ascii_digit()) && found.contains('.') {
+        return Some("numbers are whole: write `1536MB` rather than `1.5GB`".to_owned());
+    }
+    if found == "'" {
+        return Some("strings use double quotes: `\"text\"`".to_owned());
+    }
+    if found.is_empty() && text[..at].matches('{').count() > text[..at].matches('}').count() {
+        return Some("a block is not closed: add `}`".to_owned());
+    }
+    None
+}
+
+fn line_has_open_quote(text: &str, at: usize) -> bool {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..at].matches('"').count() % 2 == 1
+}
