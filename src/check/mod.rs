@@ -1132,6 +1132,15 @@ impl<'a> Checker<'a> {
                 if !reported.insert(members) {
                     continue;
                 }
+                if let [(only, _, span)] = cycle.as_slice() {
+                    let name = &functions[*only].name;
+                    self.error(
+                        Diagnostic::new(Code::E0404, format!("function `{name}` refers to itself"), *span, "refers to its own function")
+                            .with_note("its role's policy or environment would need its own name or ARN, which exist only after the role")
+                            .with_help("pass the function its own name through the Lambda runtime (`AWS_LAMBDA_FUNCTION_NAME`) instead"),
+                    );
+                    continue;
+                }
                 let names: Vec<&str> = cycle
                     .iter()
                     .map(|&(from, _, _)| functions[from].name.as_str())

@@ -129,7 +129,6 @@ impl Walker {
     }
 
     fn verb(&mut self, pair: Pair<'_, Rule>) -> Verb {
-        let span = self.span(&pair);
         let mut parts = self.children(pair);
         let verb = self.ident(&parts.next().expect("verb: verb"));
         let target = self.ident(&parts.next().expect("verb: target"));
@@ -137,6 +136,9 @@ impl Walker {
             let span = self.span(&p);
             (self.string(p), span)
         });
+        // The pair's own span runs on over the white space that could have led to a prefix.
+        let end = prefix.as_ref().map_or(target.span, |(_, span)| *span);
+        let span = verb.span.to(end);
         Verb {
             verb,
             target,

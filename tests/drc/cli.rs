@@ -1,0 +1,325 @@
+//! The real `drc` binary: arguments, exit statuses, stdout/stderr, and files written or not.
+
+use crate::support::root;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A run of the binary, built up and then executed.
+struct Drc {
+    command: Command,
+}
+
+struct Output {
+    status: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Drc {
+    fn new(args: &[&str]) -> Self {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_drc"));
+        command
+            .args(args)
+            .current_dir(root())
+            .env("DRC_TODAY", "2026-11-24")
+            .env_remove("NO_COLOR");
+        Self { command }
+    }
+
+    fn in_dir(mut self, dir: &Path) -> Self {
+        self.command.current_dir(dir);
+        self
+    }
+
+    fn run(mut self) -> Output {
+        let output = self.command.output().expect("drc runs");
+        Output {
+            status: output.status.code().expect("exited normally"),
+            stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
+            stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
+        }
+    }
+}
+
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temporary directory")
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write input");
+    path
+}
+
+const BROKEN: &str = "bucket data {\n  versioned = yes\n}\nfunction f {\n  runtime = nodejs24.x\n  handler = \"index.handler\"\n  code = \"lambda\"\n  memory = 5m\n  put dta\n}\n";
+
+#[test]
+fn build_writes_both_templates_and_the_code_archive() {
+    let out = temp_dir();
+    let run = Drc::new(&["build", "examples/disaster_recovery.dr", "--out-dir"]);
+    let mut run = run;
+    run.command.arg(out.path());
+    let output = run.run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let files = files_in(out.path());
+    assert!(
+        files.contains(&"disaster_recovery.cfn.yaml".to_owned()),
+        "{files:?}"
+    );
+    assert!(
+        files.contains(&"disaster_recovery.tf.json".to_owned()),
+        "{files:?}"
+    );
+    assert!(
+        files
+            .iter()
+            .any(|f| f.starts_with("disaster_recovery-backup-") && f.ends_with(".zip")),
+        "{files:?}"
+    );
+    assert_eq!(files.len(), 3, "no temporary files left behind: {files:?}");
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn build_defaults_to_out_in_the_current_directory() {
+    let dir = temp_dir();
+    let example = root().join("examples/disaster_recovery.dr");
+    let output = Drc::new(&["build", &example.to_string_lossy()])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    assert_eq!(files_in(&dir.path().join("out")).len(), 3);
+}
+
+#[test]
+fn errors_exit_1_report_every_problem_and_write_nothing() {
+    let dir = temp_dir();
+    std::fs::create_dir(dir.path().join("lambda")).expect("mkdir");
+    write(
+        &dir.path().join("lambda"),
+        "index.mjs",
+        "export const handler = async () => {};\n",
+    );
+    write(dir.path(), "broken.dr", BROKEN);
+    let output = Drc::new(&["build", "broken.dr"]).in_dir(dir.path()).run();
+    assert_eq!(output.status, 1);
+    for code in ["E0301", "E0302", "E0401"] {
+        assert!(
+            output.stderr.contains(code),
+            "missing {code}:\n{}",
+            output.stderr
+        );
+    }
+    assert!(
+        output.stderr.contains("did you mean `data`?"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("could not compile (3 errors)"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        !output.stderr.contains('\u{1b}'),
+        "no colour when stderr is not a terminal"
+    );
+    assert!(!dir.path().join("out").exists(), "nothing written on error");
+}
+
+#[test]
+fn errors_leave_existing_outputs_untouched() {
+    let dir = temp_dir();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).expect("mkdir");
+    write(&out, "broken.cfn.yaml", "previous contents\n");
+    write(dir.path(), "broken.dr", BROKEN);
+    let output = Drc::new(&["build", "broken.dr"]).in_dir(dir.path()).run();
+    assert_eq!(output.status, 1);
+    assert_eq!(
+        std::fs::read_to_string(out.join("broken.cfn.yaml")).expect("kept"),
+        "previous contents\n"
+    );
+    assert_eq!(files_in(&out), ["broken.cfn.yaml"]);
+}
+
+#[test]
+fn one_bad_file_stops_every_file() {
+    let dir = temp_dir();
+    write(dir.path(), "broken.dr", BROKEN);
+    let example = root().join("examples/disaster_recovery.dr");
+    let output = Drc::new(&["build", &example.to_string_lossy(), "broken.dr"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(output.status, 1);
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn stdout_prints_the_one_template() {
+    let output = Drc::new(&[
+        "build",
+        "examples/disaster_recovery.dr",
+        "--target",
+        "terraform",
+        "--stdout",
+    ])
+    .run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let config: serde_json::Value =
+        serde_json::from_str(&output.stdout).expect("stdout is the Terraform JSON");
+    assert!(config["resource"]["aws_lambda_function"]["backup"].is_object());
+
+    let output = Drc::new(&[
+        "build",
+        "examples/disaster_recovery.dr",
+        "--target",
+        "cloudformation",
+        "--stdout",
+    ])
+    .run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    assert!(output.stdout.contains("AWS::Lambda::Function"));
+}
+
+#[test]
+fn stdout_needs_one_target() {
+    let output = Drc::new(&["build", "examples/disaster_recovery.dr", "--stdout"]).run();
+    assert_eq!(output.status, 2);
+    assert!(
+        output.stderr.contains("--stdout prints one template"),
+        "{}",
+        output.stderr
+    );
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn check_passes_clean_files_and_reports_warnings_without_failing() {
+    let output = Drc::new(&[
+        "check",
+        "examples/disaster_recovery.dr",
+        "examples/log_archive.dr",
+    ])
+    .run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    assert!(output.stderr.is_empty(), "{}", output.stderr);
+
+    let dir = temp_dir();
+    std::fs::create_dir(dir.path().join("lambda")).expect("mkdir");
+    write(
+        &dir.path().join("lambda"),
+        "index.mjs",
+        "export const handler = async () => {};\n",
+    );
+    write(
+        dir.path(),
+        "old.dr",
+        "function f {\n  runtime = nodejs20.x\n  handler = \"index.handler\"\n  code = \"lambda\"\n}\n",
+    );
+    let output = Drc::new(&["check", "old.dr"]).in_dir(dir.path()).run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    assert!(
+        output.stderr.contains("warning[W0001]"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("nodejs24.x"),
+        "names the successor: {}",
+        output.stderr
+    );
+    assert!(!dir.path().join("out").exists(), "check writes nothing");
+}
+
+#[test]
+fn check_reports_a_missing_code_directory() {
+    let dir = temp_dir();
+    write(
+        dir.path(),
+        "nocode.dr",
+        "function f {\n  runtime = nodejs24.x\n  handler = \"index.handler\"\n  code = \"missing\"\n}\n",
+    );
+    let output = Drc::new(&["check", "nocode.dr"]).in_dir(dir.path()).run();
+    assert_eq!(output.status, 1);
+    assert!(output.stderr.contains("E0405"), "{}", output.stderr);
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    let output = Drc::new(&["build", "no/such/file.dr"]).run();
+    assert_eq!(output.status, 2);
+    assert!(
+        output.stderr.contains("cannot read `no/such/file.dr`"),
+        "{}",
+        output.stderr
+    );
+
+    assert_eq!(Drc::new(&["build"]).run().status, 2);
+    assert_eq!(Drc::new(&["frobnicate"]).run().status, 2);
+    assert_eq!(
+        Drc::new(&["build", "x.dr", "--target", "pulumi"])
+            .run()
+            .status,
+        2
+    );
+
+    let mut run = Drc::new(&["check", "examples/disaster_recovery.dr"]);
+    run.command.env("DRC_TODAY", "yesterday");
+    let output = run.run();
+    assert_eq!(output.status, 2);
+    assert!(output.stderr.contains("DRC_TODAY"), "{}", output.stderr);
+}
+
+#[test]
+fn help_teaches() {
+    let output = Drc::new(&["--help"]).run();
+    assert_eq!(output.status, 0);
+    for words in ["build", "check", "Examples:", "DRC_TODAY"] {
+        assert!(output.stdout.contains(words), "{words}: {}", output.stdout);
+    }
+    let output = Drc::new(&["build", "--help"]).run();
+    assert!(output.stdout.contains("--out-dir"));
+    assert!(output.stdout.contains("atomically"));
+}
+
+#[test]
+fn colour_can_be_forced() {
+    let dir = temp_dir();
+    write(dir.path(), "broken.dr", "bucket b { versioned = yes }\n");
+    let output = Drc::new(&["check", "--color", "always", "broken.dr"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(output.status, 1);
+    assert!(output.stderr.contains('\u{1b}'), "{}", output.stderr);
+}
+
+#[test]
+fn the_same_input_gives_byte_identical_files() {
+    let first = temp_dir();
+    let second = temp_dir();
+    for out in [&first, &second] {
+        let mut run = Drc::new(&["build", "examples/report_fanout.dr", "--out-dir"]);
+        run.command.arg(out.path());
+        assert_eq!(run.run().status, 0);
+    }
+    let names = files_in(first.path());
+    assert_eq!(names, files_in(second.path()));
+    for name in names {
+        let a = std::fs::read(first.path().join(&name)).expect("read");
+        let b = std::fs::read(second.path().join(&name)).expect("read");
+        assert!(a == b, "{name} differs");
+    }
+}

@@ -1,0 +1,83 @@
+//! Fixture folders: `tests/fixtures/<area>/<case>/input.dr`, discovered by glob. Adding a case
+//! never touches Rust code. Each case is compiled for both targets and one snapshot holds the
+//! input with everything drc made of it: diagnostics, policies with provenance, the
+//! CloudFormation template and the Terraform configuration.
+//!
+//! Areas: `errors/` cases must fail with at least one coded error and produce no output;
+//! `warnings/` cases must compile with at least one warning; `valid/` cases must compile with
+//! no diagnostic at all. Every case must compile to the same bytes twice.
+
+use crate::support::{artifact_text, compile_file};
+use std::fmt::Write as _;
+
+#[test]
+fn fixtures() {
+    insta::glob!("../fixtures", "*/*/input.dr", |path| {
+        let area = path
+            .parent()
+            .and_then(|case| case.parent())
+            .and_then(|area| area.file_name())
+            .and_then(|name| name.to_str())
+            .expect("fixtures live in tests/fixtures/<area>/<case>/");
+        let (sources, compilation) = compile_file(path, "input.dr");
+        let (_, again) = compile_file(path, "input.dr");
+        assert_eq!(
+            format!("{:?}", compilation.stacks),
+            format!("{:?}", again.stacks),
+            "{}: output differs between two runs",
+            path.display()
+        );
+
+        let errors = compilation
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .count();
+        let warnings = compilation.diagnostics.len() - errors;
+        match area {
+            "errors" => {
+                assert!(errors > 0, "{}: expected an error", path.display());
+                assert!(
+                    compilation.stacks.is_empty(),
+                    "{}: output despite errors",
+                    path.display()
+                );
+            }
+            "warnings" => {
+                assert_eq!(errors, 0, "{}: unexpected error", path.display());
+                assert!(warnings > 0, "{}: expected a warning", path.display());
+            }
+            "valid" => assert!(
+                compilation.diagnostics.is_empty(),
+                "{}: unexpected diagnostics:\n{}",
+                path.display(),
+                drc::render(&compilation.diagnostics, &sources, false)
+            ),
+            other => panic!("unknown fixture area `{other}`: use errors, warnings or valid"),
+        }
+
+        let mut snapshot = String::new();
+        let source = &sources.get(drc::FileId(0)).text;
+        let _ = writeln!(snapshot, "----- SOURCE\n{source}");
+        if !compilation.diagnostics.is_empty() {
+            let rendered = drc::render(&compilation.diagnostics, &sources, false);
+            let _ = writeln!(snapshot, "----- DIAGNOSTICS\n{rendered}");
+        }
+        if compilation.succeeded() {
+            let (analyses, _) = drc::analyze(&sources, crate::support::today());
+            let policies = drc::iam::render::render(&analyses[0].policies, &sources);
+            let _ = writeln!(snapshot, "----- POLICIES\n{policies}");
+            let _ = writeln!(
+                snapshot,
+                "----- CLOUDFORMATION\n{}",
+                artifact_text(&compilation, ".cfn.yaml")
+            );
+            let _ = writeln!(
+                snapshot,
+                "----- TERRAFORM\n{}",
+                artifact_text(&compilation, ".tf.json")
+            );
+        }
+        insta::assert_snapshot!(snapshot);
+    });
+}
