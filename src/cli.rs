@@ -235,11 +235,10 @@ impl CodeSource for FsCode {
         let base = Path::new(dr_path).parent().unwrap_or(Path::new(""));
         let root = base.join(dir);
         if !root.is_dir() {
-            return Err(format!("`{}` is not a directory", root.display()));
+            return Err(format!("there is no directory `{dir}` beside this file"));
         }
         let mut files = Vec::new();
-        collect(&root, "", &mut files)
-            .map_err(|e| format!("cannot read `{}`: {e}", root.display()))?;
+        collect(&root, "", &mut files).map_err(|e| format!("cannot read `{dir}`: {e}"))?;
         Ok(files)
     }
 }

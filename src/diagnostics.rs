@@ -171,6 +171,20 @@ impl Diagnostic {
         self
     }
 
+    /// Like [`Diagnostic::with_suggestion`], but only for a candidate that `accept` approves.
+    #[must_use]
+    pub fn with_suggestion_if<'a>(
+        mut self,
+        accept: impl Fn(&str) -> bool,
+        wrong: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        if let Some(near) = did_you_mean(wrong, candidates).filter(|near| accept(near)) {
+            self.help = Some(format!("did you mean `{near}`?"));
+        }
+        self
+    }
+
     /// The diagnostic's severity (from its code).
     pub fn severity(&self) -> Severity {
         self.code.severity()

@@ -125,17 +125,17 @@ pub fn analyze(sources: &SourceMap, today: Date) -> (Vec<Analysis>, Vec<Diagnost
         });
         if let Some(program) = program {
             if let Some(first) = stacks.get(&program.stack.name) {
+                let name = &program.stack.name;
                 diagnostics.push(
                     Diagnostic::new(
                         Code::E0210,
-                        format!("two files declare the stack `{}`", program.stack.name),
+                        format!("two files make the stack `{name}`"),
                         program.stack.span,
-                        "declared again here",
+                        format!("this file's stack is also named `{name}`"),
                     )
-                    .with_label(*first, "first declared here")
-                    .with_help(
-                        "each stack writes files named after it: give the stacks different names",
-                    ),
+                    .with_label(*first, "first stack with this name")
+                    .with_note("a file without a `stack` item is named after the file")
+                    .with_help("each stack writes files named after it: add `stack other_name {}` to one of them"),
                 );
             } else {
                 stacks.insert(program.stack.name.clone(), program.stack.span);

@@ -615,24 +615,30 @@ impl<'a> Checker<'a> {
             }
         };
         let Some(runtime) = runtimes::find(id) else {
-            let family: Vec<&str> = runtimes::RUNTIMES
+            let current: Vec<&str> = runtimes::RUNTIMES
                 .iter()
-                .filter(|r| r.successor.is_none())
+                .filter(|r| r.status(self.today) == runtimes::Status::Supported)
                 .map(|r| r.id)
                 .collect();
-            self.error(
-                Diagnostic::new(
-                    Code::E0304,
-                    format!("unknown runtime `{id}`"),
-                    value.span,
-                    "not a Lambda runtime",
-                )
-                .with_note(format!(
-                    "current runtimes: {}",
-                    list(family.iter().copied())
-                ))
-                .with_suggestion(id, runtimes::RUNTIMES.iter().map(|r| r.id)),
-            );
+            let family = id.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == 'x');
+            let newest = runtimes::RUNTIMES
+                .iter()
+                .find(|r| r.successor.is_none() && !family.is_empty() && r.id.starts_with(family));
+            let mut d = Diagnostic::new(
+                Code::E0304,
+                format!("unknown runtime `{id}`"),
+                value.span,
+                "not a Lambda runtime",
+            )
+            .with_note(format!(
+                "supported runtimes: {}",
+                list(current.iter().copied())
+            ));
+            d = match newest {
+                Some(r) => d.with_help(format!("the newest {} runtime is `{}`", r.family(), r.id)),
+                None => d.with_suggestion(id, current.iter().copied()),
+            };
+            self.error(d);
             return None;
         };
         let successor = runtime
@@ -879,7 +885,7 @@ impl<'a> Checker<'a> {
                     span,
                     problem,
                 )
-                .with_help("a prefix is the literal start of object keys, like \"daily/\""),
+                .with_help(prefix_help(rule, text)),
             );
             return None;
         }
@@ -982,7 +988,10 @@ impl<'a> Checker<'a> {
         Some(Schedule {
             name: name.text.clone(),
             span: name.span,
-            expression: expression?,
+            // A failed expression was reported; keep the schedule so its target is still
+            // checked. No program is built from a run with errors, so the placeholder never
+            // reaches an output.
+            expression: expression.unwrap_or(ScheduleExpression::Rate { minutes: 1 }),
             target,
             target_span,
             enabled,
@@ -1133,11 +1142,23 @@ impl<'a> Checker<'a> {
                     continue;
                 }
                 if let [(only, _, span)] = cycle.as_slice() {
-                    let name = &functions[*only].name;
+                    let function = &functions[*only];
+                    let invokes = function.accesses.iter().any(|a| a.span == *span);
+                    let (label, help) = if invokes {
+                        (
+                            "a function cannot be granted to invoke itself",
+                            "invoke a second function, or loop inside the handler",
+                        )
+                    } else {
+                        (
+                            "a function's environment cannot hold its own name or ARN",
+                            "read the name from `AWS_LAMBDA_FUNCTION_NAME`, which Lambda sets for every function",
+                        )
+                    };
                     self.error(
-                        Diagnostic::new(Code::E0404, format!("function `{name}` refers to itself"), *span, "refers to its own function")
-                            .with_note("its role's policy or environment would need its own name or ARN, which exist only after the role")
-                            .with_help("pass the function its own name through the Lambda runtime (`AWS_LAMBDA_FUNCTION_NAME`) instead"),
+                        Diagnostic::new(Code::E0404, format!("function `{}` refers to itself", function.name), *span, label)
+                            .with_note("its role or environment would need its own ARN or name, which exist only after the role")
+                            .with_help(help),
                     );
                     continue;
                 }
@@ -1177,14 +1198,16 @@ impl<'a> Checker<'a> {
     }
 
     fn check_logical_ids(&mut self, ast: &Ast) {
-        let mut seen: BTreeMap<String, &Ident> = BTreeMap::new();
+        // Logical IDs are the name's stem plus a suffix per kind (`AppDataBucket`), so only
+        // two items of the same kind can collide.
+        let mut seen: BTreeMap<(Kind, String), &Ident> = BTreeMap::new();
         for item in &ast.items {
-            if !KINDS
+            let Some(spec) = KINDS
                 .iter()
-                .any(|k| k.kind.keyword() == item.kind.text && k.kind != Kind::Stack)
-            {
+                .find(|k| k.kind.keyword() == item.kind.text && k.kind != Kind::Stack)
+            else {
                 continue;
-            }
+            };
             let stem = names::logical_stem(&item.name.text);
             if stem.is_empty() || !stem.starts_with(|c: char| c.is_ascii_alphabetic()) {
                 self.error(
@@ -1201,19 +1224,20 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             }
-            match seen.get(&stem) {
+            let id = format!("{stem}{}", names::logical_stem(spec.kind.keyword()));
+            match seen.get(&(spec.kind, stem.clone())) {
                 Some(first) if first.text != item.name.text => {
                     self.error(
                         Diagnostic::new(
                             Code::E0208,
                             format!(
-                                "`{}` and `{}` both become the logical ID `{stem}`",
+                                "`{}` and `{}` both become the logical ID `{id}`",
                                 first.text, item.name.text
                             ),
                             item.name.span,
-                            format!("becomes `{stem}`"),
+                            format!("becomes `{id}`"),
                         )
-                        .with_label(first.span, format!("also becomes `{stem}`"))
+                        .with_label(first.span, format!("also becomes `{id}`"))
                         .with_note("logical IDs drop underscores and capitalise each word")
                         .with_help(
                             "rename one of them so they differ in more than case and underscores",
@@ -1222,7 +1246,7 @@ impl<'a> Checker<'a> {
                 }
                 Some(_) => {}
                 None => {
-                    seen.insert(stem, &item.name);
+                    seen.insert((spec.kind, stem), &item.name);
                 }
             }
         }
@@ -1261,7 +1285,16 @@ impl<'a> Checker<'a> {
             format!("expected {expected}"),
         );
         if let ValueKind::Str(s) = found {
-            if !s.is_empty() && !s.contains(char::is_whitespace) {
+            let as_bool = expected.contains("`true`") && (s == "true" || s == "false");
+            let as_quantity = expected.contains("like `")
+                && s.starts_with(|c: char| c.is_ascii_digit())
+                && s.chars().all(|c| c.is_ascii_alphanumeric());
+            let as_name = !expected.contains("`true`")
+                && !expected.contains("like `")
+                && !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+            if as_bool || as_quantity || as_name {
                 d = d.with_help(format!("remove the quotes: `{s}`"));
             }
         }
@@ -1368,6 +1401,18 @@ impl<'a> Checker<'a> {
         if let Some(converted) = convert(number, unit) {
             return Some((converted, value.span));
         }
+        if family_units().any(|u| u == unit) {
+            self.error(
+                Diagnostic::new(
+                    Code::E0303,
+                    format!("`{key}` is far too large"),
+                    value.span,
+                    "this overflows",
+                )
+                .with_help(format!("write {family} like `{example}`")),
+            );
+            return None;
+        }
         let other_family = if units::is_duration_unit(unit) {
             Some("a duration")
         } else if units::is_size_unit(unit) {
@@ -1390,7 +1435,11 @@ impl<'a> Checker<'a> {
                 format!("expected {family} like `{example}`"),
             )
             .with_note(format!("units of {family}: {}", list(family_units())))
-            .with_suggestion(unit, family_units()),
+            .with_suggestion_if(
+                |near| near.eq_ignore_ascii_case(unit),
+                unit,
+                family_units(),
+            ),
         };
         self.error(d);
         None
@@ -1419,17 +1468,24 @@ impl<'a> Checker<'a> {
         if (limit.min..=limit.max).contains(&value) {
             return Some(value);
         }
+        let units = |n: u64| {
+            if n == 1 {
+                format!("1 {}", unit.trim_end_matches('s'))
+            } else {
+                format!("{n} {unit}")
+            }
+        };
         let bound = if value < limit.min {
-            format!("at least {} {unit}", limit.min)
+            format!("at least {}", units(limit.min))
         } else {
-            format!("at most {} {unit}", limit.max)
+            format!("at most {}", units(limit.max))
         };
         self.error(
             Diagnostic::new(
                 Code::E0303,
                 format!("`{key}` is out of range"),
                 span,
-                format!("{value} {unit}; must be {bound}"),
+                format!("{}; must be {bound}", units(value)),
             )
             .with_note(format!(
                 "AWS accepts {} to {} {unit} ({})",
@@ -1545,4 +1601,20 @@ fn default_stack_name(stem: &str) -> String {
         name.insert_str(0, "stack_");
     }
     name
+}
+
+/// How to fix a refused key prefix.
+fn prefix_help(rule: &iam::VerbRule, text: &str) -> String {
+    if rule.target != Kind::Bucket {
+        format!("remove the prefix: `{} <function>`", rule.keyword)
+    } else if text.contains(['*', '?']) {
+        format!(
+            "drc adds the wildcard itself: write \"{}\"",
+            text.trim_end_matches(['*', '?'])
+        )
+    } else if text.starts_with('/') {
+        format!("write \"{}\"", text.trim_start_matches('/'))
+    } else {
+        "a prefix is the literal start of object keys, like \"daily/\"".to_owned()
+    }
 }

@@ -131,7 +131,7 @@ pub fn lower<'p>(
                 format!("this stack needs {count} CloudFormation resources"),
                 program.stack.span,
                 format!(
-                    "more than the {} one template can hold",
+                    "more than the {} resources one template can hold",
                     limits::CFN_RESOURCES.max
                 ),
             )

@@ -267,7 +267,9 @@ fn syntax_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) -> D
         ErrorVariant::ParsingError { positives, .. } => expected_words(positives),
         ErrorVariant::CustomError { message } => message.clone(),
     };
-    let found_words = if found.is_empty() {
+    let found_words = if found.is_empty() && start < text.len() {
+        "end of line".to_owned()
+    } else if found.is_empty() {
         "end of file".to_owned()
     } else {
         format!("`{found}`")
@@ -299,7 +301,16 @@ fn expected_words(positives: &[Rule]) -> String {
                 `true`/`false` or a name)"
             .to_owned();
     }
-    let mut words: Vec<&str> = positives.iter().map(|&r| describe(r)).collect();
+    let mut words: Vec<&str> = positives
+        .iter()
+        .filter(|r| {
+            !matches!(
+                r,
+                Rule::COMMENT | Rule::WHITESPACE | Rule::value | Rule::entry
+            )
+        })
+        .map(|&r| describe(r))
+        .collect();
     words.sort_unstable();
     words.dedup();
     match words.as_slice() {
@@ -342,7 +353,13 @@ fn syntax_help(text: &str, at: usize, found: &str) -> Option<String> {
         return Some("entries need no `;`: put each on its own line".to_owned());
     }
     if found.starts_with(|c: char| c.is_ascii_digit()) && found.contains('.') {
-        return Some("numbers are whole: write `1536MB` rather than `1.5GB`".to_owned());
+        return Some(
+            "numbers are whole: write `90s` rather than `1.5m`, or `1536MB` rather than `1.5GB`"
+                .to_owned(),
+        );
+    }
+    if found.chars().next().is_some_and(|c| !c.is_ascii()) {
+        return Some("names use ASCII letters, digits and `_`".to_owned());
     }
     if found == "'" {
         return Some("strings use double quotes: `\"text\"`".to_owned());

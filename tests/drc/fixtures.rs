@@ -5,7 +5,8 @@
 //!
 //! Areas: `errors/` cases must fail with at least one coded error and produce no output;
 //! `warnings/` cases must compile with at least one warning; `valid/` cases must compile with
-//! no diagnostic at all. Every case must compile to the same bytes twice.
+//! no diagnostic at all. A case whose name starts with a code (`e0302_...`) must produce
+//! that code. Every case must compile to the same bytes twice.
 
 use crate::support::{artifact_text, compile_file};
 use std::fmt::Write as _;
@@ -54,6 +55,27 @@ fn fixtures() {
                 drc::render(&compilation.diagnostics, &sources, false)
             ),
             other => panic!("unknown fixture area `{other}`: use errors, warnings or valid"),
+        }
+
+        // A case named after a code (`e0302_memory_in_minutes`) must produce that code.
+        let case = path
+            .parent()
+            .and_then(|case| case.file_name())
+            .and_then(|name| name.to_str())
+            .expect("case folder name");
+        if let Some((code, _)) = case.split_once('_').filter(|(c, _)| {
+            c.len() == 5 && c.starts_with(['e', 'w']) && c[1..].chars().all(|d| d.is_ascii_digit())
+        }) {
+            let code = code.to_ascii_uppercase();
+            assert!(
+                compilation
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.code.as_str() == code),
+                "{}: named for {code}, which it does not produce:\n{}",
+                path.display(),
+                drc::render(&compilation.diagnostics, &sources, false)
+            );
         }
 
         let mut snapshot = String::new();

@@ -13,6 +13,7 @@
 #![allow(clippy::case_sensitive_file_extension_comparisons)]
 
 mod cli;
+mod docs;
 mod examples;
 mod fixtures;
 mod permissions;
