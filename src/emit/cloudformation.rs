@@ -30,8 +30,18 @@ pub fn emit(stack: &Stack<'_>) -> String {
     for bucket in &program.buckets {
         add_bucket(&mut resources, bucket, &program.stack.name);
     }
-    for (function, role) in program.functions.iter().zip(&stack.policies.roles) {
-        add_function(&mut resources, function, &role.statements);
+    for ((function, role), archive) in program
+        .functions
+        .iter()
+        .zip(&stack.policies.roles)
+        .zip(&stack.archives)
+    {
+        add_function(
+            &mut resources,
+            function,
+            &role.statements,
+            &archive.file_name,
+        );
     }
     for schedule in &program.schedules {
         add_schedule(&mut resources, schedule);
@@ -46,13 +56,17 @@ pub fn emit(stack: &Stack<'_>) -> String {
     format!("# {}\n{yaml}", super::header(stack))
 }
 
+/// The one parameter: the bucket the code archives were uploaded to. Its ID ends in
+/// `Archives`, which no resource or output ID does. Each function's S3 key is written into the template itself (it
+/// carries the archive's hash), so new code changes the template and CloudFormation updates
+/// the function; a key parameter would keep its previous value on `aws cloudformation deploy`.
 fn parameters(stack: &Stack<'_>) -> Mapping {
     let mut parameters = Mapping::new();
     if stack.program.functions.is_empty() {
         return parameters;
     }
     parameters.insert(
-        s("CodeBucket"),
+        s(CODE_BUCKET),
         map([
             ("Type", s("String")),
             (
@@ -62,24 +76,11 @@ fn parameters(stack: &Stack<'_>) -> Mapping {
             ("AllowedPattern", s("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")),
         ]),
     );
-    for archive in &stack.archives {
-        parameters.insert(
-            s(&Id::code_key(&archive.function)),
-            map([
-                ("Type", s("String")),
-                (
-                    "Description",
-                    s(&format!(
-                        "S3 key of the code archive of function {}",
-                        archive.function
-                    )),
-                ),
-                ("Default", s(&archive.file_name)),
-            ]),
-        );
-    }
     parameters
 }
+
+/// The parameter naming the bucket that holds code archives.
+const CODE_BUCKET: &str = "CodeArchives";
 
 fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str) {
     let policy = if bucket.retain { "Retain" } else { "Delete" };
@@ -178,6 +179,9 @@ fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str) {
         s(&Id::bucket_policy(&bucket.name)),
         map([
             ("Type", s("AWS::S3::BucketPolicy")),
+            // A retained bucket keeps its TLS-only policy when the stack goes.
+            ("DeletionPolicy", s(policy)),
+            ("UpdateReplacePolicy", s(policy)),
             (
                 "Properties",
                 map([
@@ -246,7 +250,12 @@ fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str) {
     }
 }
 
-fn add_function(resources: &mut Mapping, function: &Function, statements: &[Statement]) {
+fn add_function(
+    resources: &mut Mapping,
+    function: &Function,
+    statements: &[Statement],
+    archive: &str,
+) {
     let name = &function.name;
     let log_group = Id::log_group(name);
     resources.insert(
@@ -314,10 +323,7 @@ fn add_function(resources: &mut Mapping, function: &Function, statements: &[Stat
     properties.insert(s("Timeout"), n(function.timeout_s));
     properties.insert(
         s("Code"),
-        map([
-            ("S3Bucket", reference("CodeBucket")),
-            ("S3Key", reference(&Id::code_key(name))),
-        ]),
+        map([("S3Bucket", reference(CODE_BUCKET)), ("S3Key", s(archive))]),
     );
     if !function.env.is_empty() {
         let mut variables = Mapping::new();

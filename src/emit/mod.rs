@@ -90,10 +90,6 @@ impl LogicalIds {
     pub fn log_group(name: &str) -> String {
         format!("{}FunctionLogGroup", logical_stem(name))
     }
-    /// The parameter holding the S3 key of a function's code archive
-    pub fn code_key(name: &str) -> String {
-        format!("{}FunctionCodeKey", logical_stem(name))
-    }
     /// `AWS::Events::Rule`
     pub fn schedule(name: &str) -> String {
         format!("{}Schedule", logical_stem(name))

@@ -362,7 +362,8 @@ fn add_schedule(out: &mut Tf, schedule: &Schedule) {
         "aws_lambda_permission",
         name,
         json!({
-            "statement_id": "AllowEventBridgeInvoke",
+            // Unique per function: one function can have several schedules.
+            "statement_id": format!("AllowSchedule_{name}"),
             "action": "lambda:InvokeFunction",
             "function_name": format!("${{aws_lambda_function.{function}.function_name}}"),
             "principal": "events.amazonaws.com",
