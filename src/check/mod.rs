@@ -1380,7 +1380,7 @@ impl<'a> Checker<'a> {
         let value = &body.attributes.get(key)?.value;
         let (number, unit) = match &value.kind {
             ValueKind::Quantity(n, u) => (*n, u.as_str()),
-            ValueKind::Int(n) => {
+            ValueKind::Int(_) => {
                 self.error(
                     Diagnostic::new(
                         Code::E0302,
@@ -1390,7 +1390,6 @@ impl<'a> Checker<'a> {
                     )
                     .with_help(format!("write {family} like `{example}`")),
                 );
-                let _ = n;
                 return None;
             }
             other => {

@@ -41,6 +41,21 @@ impl Drc {
     }
 }
 
+/// Fails with the whole text when `needle` is not in it.
+fn assert_contains(text: &str, needle: &str) {
+    assert!(text.contains(needle), "expected {needle:?} in:\n{text}");
+}
+
+/// Gives `dir` a `lambda/` folder with one handler, for `code = "lambda"`.
+fn with_handler(dir: &Path) {
+    std::fs::create_dir(dir.join("lambda")).expect("mkdir");
+    write(
+        &dir.join("lambda"),
+        "index.mjs",
+        "export const handler = async () => {};\n",
+    );
+}
+
 fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temporary directory")
 }
@@ -106,32 +121,15 @@ fn build_defaults_to_out_in_the_current_directory() {
 #[test]
 fn errors_exit_1_report_every_problem_and_write_nothing() {
     let dir = temp_dir();
-    std::fs::create_dir(dir.path().join("lambda")).expect("mkdir");
-    write(
-        &dir.path().join("lambda"),
-        "index.mjs",
-        "export const handler = async () => {};\n",
-    );
+    with_handler(dir.path());
     write(dir.path(), "broken.dr", BROKEN);
     let output = Drc::new(&["build", "broken.dr"]).in_dir(dir.path()).run();
     assert_eq!(output.status, 1);
     for code in ["E0301", "E0302", "E0401"] {
-        assert!(
-            output.stderr.contains(code),
-            "missing {code}:\n{}",
-            output.stderr
-        );
+        assert_contains(&output.stderr, code);
     }
-    assert!(
-        output.stderr.contains("did you mean `data`?"),
-        "{}",
-        output.stderr
-    );
-    assert!(
-        output.stderr.contains("could not compile (3 errors)"),
-        "{}",
-        output.stderr
-    );
+    assert_contains(&output.stderr, "did you mean `data`?");
+    assert_contains(&output.stderr, "could not compile (3 errors)");
     assert!(
         !output.stderr.contains('\u{1b}'),
         "no colour when stderr is not a terminal"
@@ -198,11 +196,7 @@ fn stdout_prints_the_one_template() {
 fn stdout_needs_one_target() {
     let output = Drc::new(&["build", "examples/disaster_recovery.dr", "--stdout"]).run();
     assert_eq!(output.status, 2);
-    assert!(
-        output.stderr.contains("--stdout prints one template"),
-        "{}",
-        output.stderr
-    );
+    assert_contains(&output.stderr, "--stdout prints one template");
     assert!(output.stdout.is_empty());
 }
 
@@ -218,12 +212,7 @@ fn check_passes_clean_files_and_reports_warnings_without_failing() {
     assert!(output.stderr.is_empty(), "{}", output.stderr);
 
     let dir = temp_dir();
-    std::fs::create_dir(dir.path().join("lambda")).expect("mkdir");
-    write(
-        &dir.path().join("lambda"),
-        "index.mjs",
-        "export const handler = async () => {};\n",
-    );
+    with_handler(dir.path());
     write(
         dir.path(),
         "old.dr",
@@ -231,16 +220,8 @@ fn check_passes_clean_files_and_reports_warnings_without_failing() {
     );
     let output = Drc::new(&["check", "old.dr"]).in_dir(dir.path()).run();
     assert_eq!(output.status, 0, "{}", output.stderr);
-    assert!(
-        output.stderr.contains("warning[W0001]"),
-        "{}",
-        output.stderr
-    );
-    assert!(
-        output.stderr.contains("nodejs24.x"),
-        "names the successor: {}",
-        output.stderr
-    );
+    assert_contains(&output.stderr, "warning[W0001]");
+    assert_contains(&output.stderr, "nodejs24.x");
     assert!(!dir.path().join("out").exists(), "check writes nothing");
 }
 
@@ -254,18 +235,14 @@ fn check_reports_a_missing_code_directory() {
     );
     let output = Drc::new(&["check", "nocode.dr"]).in_dir(dir.path()).run();
     assert_eq!(output.status, 1);
-    assert!(output.stderr.contains("E0405"), "{}", output.stderr);
+    assert_contains(&output.stderr, "E0405");
 }
 
 #[test]
 fn usage_and_io_errors_exit_2() {
     let output = Drc::new(&["build", "no/such/file.dr"]).run();
     assert_eq!(output.status, 2);
-    assert!(
-        output.stderr.contains("cannot read `no/such/file.dr`"),
-        "{}",
-        output.stderr
-    );
+    assert_contains(&output.stderr, "cannot read `no/such/file.dr`");
 
     assert_eq!(Drc::new(&["build"]).run().status, 2);
     assert_eq!(Drc::new(&["frobnicate"]).run().status, 2);
@@ -280,7 +257,7 @@ fn usage_and_io_errors_exit_2() {
     run.command.env("DRC_TODAY", "yesterday");
     let output = run.run();
     assert_eq!(output.status, 2);
-    assert!(output.stderr.contains("DRC_TODAY"), "{}", output.stderr);
+    assert_contains(&output.stderr, "DRC_TODAY");
 }
 
 #[test]
@@ -288,7 +265,7 @@ fn help_teaches() {
     let output = Drc::new(&["--help"]).run();
     assert_eq!(output.status, 0);
     for words in ["build", "check", "Examples:", "DRC_TODAY"] {
-        assert!(output.stdout.contains(words), "{words}: {}", output.stdout);
+        assert_contains(&output.stdout, words);
     }
     let output = Drc::new(&["build", "--help"]).run();
     assert!(output.stdout.contains("--out-dir"));
@@ -303,7 +280,7 @@ fn colour_can_be_forced() {
         .in_dir(dir.path())
         .run();
     assert_eq!(output.status, 1);
-    assert!(output.stderr.contains('\u{1b}'), "{}", output.stderr);
+    assert_contains(&output.stderr, "\u{1b}");
 }
 
 #[test]
