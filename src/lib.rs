@@ -95,7 +95,8 @@ pub struct StackOutput {
     pub name: String,
     /// The file it came from.
     pub file: FileId,
-    /// Templates (in target order) followed by code archives, without duplicates.
+    /// Templates (CloudFormation, then Terraform, as requested) followed by the code
+    /// archives, once each.
     pub artifacts: Vec<Artifact>,
 }
 
@@ -173,13 +174,15 @@ pub fn compile(sources: &SourceMap, options: &Options, code: &dyn CodeSource) ->
             code,
         ) {
             Ok(stack) => {
-                let mut artifacts: Vec<Artifact> = Vec::new();
-                for &target in &options.targets {
-                    for artifact in emit::emit(&stack, target) {
-                        if !artifacts.iter().any(|a| a.file_name == artifact.file_name) {
-                            artifacts.push(artifact);
-                        }
-                    }
+                let mut targets = options.targets.clone();
+                targets.sort();
+                targets.dedup();
+                let mut artifacts: Vec<Artifact> = targets
+                    .iter()
+                    .map(|&target| emit::emit(&stack, target))
+                    .collect();
+                if !targets.is_empty() {
+                    artifacts.extend(stack.archives.into_iter().map(Artifact::from));
                 }
                 stacks.push(StackOutput {
                     name: analysis.program.stack.name.clone(),

@@ -154,21 +154,26 @@ pub fn lower<'p>(
     }
 }
 
-/// Emits one target: its template, then the code archives it refers to.
-pub fn emit(stack: &Stack<'_>, target: Target) -> Vec<Artifact> {
+/// Emits one target's template. The code archives it refers to are the stack's
+/// [`Stack::archives`], shared by both targets.
+pub fn emit(stack: &Stack<'_>, target: Target) -> Artifact {
     let template = match target {
         Target::CloudFormation => cloudformation::emit(stack),
         Target::Terraform => terraform::emit(stack),
     };
-    let mut artifacts = vec![Artifact {
+    Artifact {
         file_name: target.file_name(&stack.program.stack.name),
         bytes: template.into_bytes(),
-    }];
-    artifacts.extend(stack.archives.iter().map(|a| Artifact {
-        file_name: a.file_name.clone(),
-        bytes: a.bytes.clone(),
-    }));
-    artifacts
+    }
+}
+
+impl From<Archive> for Artifact {
+    fn from(archive: Archive) -> Self {
+        Artifact {
+            file_name: archive.file_name,
+            bytes: archive.bytes,
+        }
+    }
 }
 
 /// The one-line header both templates carry.

@@ -4,7 +4,7 @@
 //! declares, through the table in [`actions`], plus two built-in rules: writing its own logs,
 //! and using the KMS key of a bucket encrypted with `encryption = kms`. Schedules add a
 //! resource-based permission for EventBridge to invoke their function. Every action records
-//! what caused it, so `drc explain` can answer "why is this here?".
+//! what caused it ([`render`] prints them), so every permission can answer "why is this here?".
 //!
 //! ```text
 //! function backup { put backups "daily/" }

@@ -88,6 +88,16 @@ fn fixtures() {
         if compilation.succeeded() {
             let (analyses, _) = drc::analyze(&sources, crate::support::today());
             let policies = drc::iam::render::render(&analyses[0].policies, &sources);
+            // The 500-resource check counts resources from the program; it must agree with
+            // what the emitter actually writes.
+            let cfn = artifact_text(&compilation, ".cfn.yaml");
+            let template: serde_norway::Value = serde_norway::from_str(&cfn).expect("valid YAML");
+            assert_eq!(
+                template["Resources"].as_mapping().expect("resources").len(),
+                drc::emit::resource_count(&analyses[0].program),
+                "{}: resource count",
+                path.display()
+            );
             let _ = writeln!(snapshot, "----- POLICIES\n{policies}");
             let _ = writeln!(
                 snapshot,
