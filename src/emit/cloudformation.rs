@@ -30,12 +30,8 @@ pub fn emit(stack: &Stack<'_>) -> String {
     for bucket in &program.buckets {
         add_bucket(&mut resources, bucket, &program.stack.name);
     }
-    for ((function, role), archive) in program
-        .functions
-        .iter()
-        .zip(&stack.policies.roles)
-        .zip(&stack.archives)
-    {
+    for (function, archive) in program.functions.iter().zip(&stack.archives) {
+        let role = stack.policies.function_role(&function.name);
         add_function(
             &mut resources,
             function,

@@ -40,12 +40,8 @@ pub fn emit(stack: &Stack<'_>) -> String {
             }]}),
         );
     }
-    for ((function, role), archive) in program
-        .functions
-        .iter()
-        .zip(&stack.policies.roles)
-        .zip(&stack.archives)
-    {
+    for (function, archive) in program.functions.iter().zip(&stack.archives) {
+        let role = stack.policies.function_role(&function.name);
         add_function(&mut out, function, &role.statements, archive);
     }
     for schedule in &program.schedules {

@@ -24,19 +24,47 @@ use std::collections::BTreeMap;
 /// wildcard; object actions are only on object ARNs and bucket actions only on bucket ARNs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policies {
-    /// One role per function, in the program's function order.
+    /// One role per function, in the program's function order, then the roles of other
+    /// services drc configures.
     pub roles: Vec<Role>,
     /// Who may invoke which function (resource-based permissions), in schedule order.
     pub invocations: Vec<Invocation>,
 }
 
-/// The role of one function.
+/// One IAM role drc creates.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Role {
-    /// The function that assumes it.
-    pub function: String,
+    /// Who assumes it.
+    pub owner: Owner,
     /// Its statements, in a stable order (by resource, then condition).
     pub statements: Vec<Statement>,
+}
+
+/// Who assumes a role. Each variant is one kind of role drc infers; emitters and `explain`
+/// match on it exhaustively, so a new kind of role cannot be forgotten in one of them.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Owner {
+    /// The execution role of a function (assumed by `lambda.amazonaws.com`).
+    Function(String),
+}
+
+impl Owner {
+    /// How the role reads for people: `function backup`.
+    pub fn describe(&self) -> String {
+        match self {
+            Owner::Function(f) => format!("function {f}"),
+        }
+    }
+}
+
+impl Policies {
+    /// The execution role of a function. Every function has one.
+    pub fn function_role(&self, function: &str) -> &Role {
+        self.roles
+            .iter()
+            .find(|r| matches!(&r.owner, Owner::Function(f) if f == function))
+            .expect("infer gives every function a role")
+    }
 }
 
 /// One `Allow` statement.
@@ -73,6 +101,16 @@ pub enum Cause {
 }
 
 impl Cause {
+    /// The built-in rule behind the cause, for people; `None` for a declaration, which is
+    /// best shown as the source text at [`Cause::span`].
+    pub fn rule(self) -> Option<&'static str> {
+        match self {
+            Cause::Verb(_) => None,
+            Cause::OwnLogs(_) => Some("every function writes its own logs"),
+            Cause::BucketKey(_) => Some("the bucket is encrypted with a KMS key"),
+        }
+    }
+
     /// Where the cause is written.
     pub fn span(self) -> Span {
         match self {
@@ -99,6 +137,20 @@ pub enum Resource {
     LogStreams(String),
     /// A function's ARN.
     Function(String),
+}
+
+impl Resource {
+    /// The IAM resource type the ARN is of, as the Service Authorization Reference names it:
+    /// `("s3", "object")`. The action-table test checks every emitted action against it.
+    pub fn iam_type(&self) -> (&'static str, &'static str) {
+        match self {
+            Resource::Bucket(_) => ("s3", "bucket"),
+            Resource::Objects { .. } => ("s3", "object"),
+            Resource::BucketKey(_) => ("kms", "key"),
+            Resource::LogStreams(_) => ("logs", "log-stream"),
+            Resource::Function(_) => ("lambda", "function"),
+        }
+    }
 }
 
 /// A condition on a statement: `operator: { key: values }`.
@@ -187,7 +239,7 @@ pub fn infer(program: &Program) -> Policies {
                 logs.add(action, Cause::OwnLogs(function.span));
             }
             Role {
-                function: function.name.clone(),
+                owner: Owner::Function(function.name.clone()),
                 statements: statements(grants),
             }
         })

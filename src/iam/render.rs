@@ -8,7 +8,7 @@
 //!     s3:PutObject  <- examples/dr.dr:17:3  put backups "daily/"
 //! ```
 
-use super::{Cause, Policies, Resource};
+use super::{Policies, Resource};
 use crate::source::SourceMap;
 use std::fmt::Write as _;
 
@@ -32,7 +32,7 @@ pub fn describe_resource(resource: &Resource) -> String {
 pub fn render(policies: &Policies, sources: &SourceMap) -> String {
     let mut out = String::new();
     for role in &policies.roles {
-        let _ = writeln!(out, "role of function {}", role.function);
+        let _ = writeln!(out, "role of {}", role.owner.describe());
         for statement in &role.statements {
             let names: Vec<&str> = statement.actions.iter().map(|a| a.name).collect();
             let _ = writeln!(out, "  {}: {}", statement.sid, names.join(", "));
@@ -50,15 +50,10 @@ pub fn render(policies: &Policies, sources: &SourceMap) -> String {
                 for cause in &action.causes {
                     let span = cause.span();
                     let file = sources.get(span.file);
-                    let what = match cause {
-                        Cause::Verb(_) => file.slice(span).to_owned(),
-                        Cause::OwnLogs(_) => {
-                            "built-in: every function writes its own logs".to_owned()
-                        }
-                        Cause::BucketKey(_) => {
-                            "built-in: the bucket is encrypted with a KMS key".to_owned()
-                        }
-                    };
+                    let what = cause.rule().map_or_else(
+                        || file.slice(span).to_owned(),
+                        |rule| format!("built-in: {rule}"),
+                    );
                     let _ = writeln!(
                         out,
                         "    {}  <- {}  {what}",
