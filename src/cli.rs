@@ -1,7 +1,8 @@
 //! The command line: the only module that reads files, writes files, looks at the
 //! environment or decides exit statuses.
 //!
-//! Exit status: 0 success (warnings allowed), 1 the input has errors, 2 usage or IO error.
+//! Exit status: 0 success (warnings allowed), 1 the input has errors, 2 usage or IO error,
+//! 3 `drc diff` found a change that broadens permissions or weakens a bucket.
 
 use crate::{CodeFile, CodeSource, Compilation, Options, SourceMap, Target};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -15,6 +16,8 @@ Examples:
   drc build examples/disaster_recovery.dr                  # out/<stack>.cfn.yaml and .tf.json
   drc build stack.dr --target terraform --out-dir infra/
   drc build stack.dr --target cloudformation --stdout | less
+  drc explain examples/disaster_recovery.dr --function backup
+  drc diff old/ new/ --format json                         # exit 3 when something broadens
 
 Environment:
   DRC_TODAY=YYYY-MM-DD   the date runtime deprecations are judged against (default: today)
@@ -63,6 +66,48 @@ enum Command {
         #[arg(long, conflicts_with = "out_dir")]
         stdout: bool,
     },
+    /// Show every permission drc infers for a file, and why each action is there.
+    ///
+    /// Each role's statements with their actions, resource and condition, each action with
+    /// the declarations (`file:line:column` and source) or built-in rules that caused it, and
+    /// who may invoke which function. Exit status 0, or 1 when the file has errors.
+    Explain {
+        /// The .dr file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Only this function's role and the permissions to invoke it.
+        #[arg(long, value_name = "NAME")]
+        function: Option<String>,
+        /// Text for people, or JSON for tools (see docs/permissions.md).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Compare the permissions of two versions: two .dr files, or two directories of them.
+    ///
+    /// Reports actions added or removed per role and resource, resources widened or
+    /// narrowed, new invokers of functions, and buckets that lose retain, versioning, their
+    /// KMS key, or expire data sooner. Two files are compared as one stack; the files of two
+    /// directories are matched by stack name. Exit status 0 when nothing
+    /// broadens, 3 when something does, 1 when either side has errors.
+    Diff {
+        /// The old version: a .dr file, or a directory whose *.dr files are compared.
+        #[arg(value_name = "OLD")]
+        old: PathBuf,
+        /// The new version, of the same sort as OLD.
+        #[arg(value_name = "NEW")]
+        new: PathBuf,
+        /// Text for people, or JSON for tools (see docs/permissions.md).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// For people.
+    Text,
+    /// For tools: stable, versioned (`format_version`).
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -148,7 +193,146 @@ fn run(command: Command, color: bool) -> Result<ExitCode, String> {
             }
             Ok(status)
         }
+        Command::Explain {
+            file,
+            function,
+            format,
+        } => explain(&file, function.as_deref(), format, today, color),
+        Command::Diff { old, new, format } => diff(&old, &new, format, today, color),
     }
+}
+
+/// `drc explain`.
+fn explain(
+    file: &Path,
+    function: Option<&str>,
+    format: Format,
+    today: crate::Date,
+    color: bool,
+) -> Result<ExitCode, String> {
+    let sources = read_sources(&[file.to_path_buf()])?;
+    let (analyses, diagnostics) = crate::analyze(&sources, today);
+    if !diagnostics.is_empty() {
+        eprint!("{}", crate::render(&diagnostics, &sources, color));
+    }
+    let Some(stack) = analyses.first() else {
+        return Ok(ExitCode::from(1));
+    };
+    let source = sources.get(stack.file);
+    let mut explanation = crate::iam::explain::explain(&stack.policies, source, &source.name);
+    if let Some(name) = function {
+        explanation = explanation.for_function(name).ok_or_else(|| {
+            let names = explanation.function_names();
+            let hint = match crate::diagnostics::did_you_mean(name, names.iter().copied()) {
+                Some(near) => format!("\n  help: did you mean `{near}`?"),
+                None if names.is_empty() => "\n  note: the file declares no function".to_owned(),
+                None => format!("\n  note: its functions are {}", quoted(&names)),
+            };
+            format!("`{}` declares no function `{name}`{hint}", source.name)
+        })?;
+    }
+    let text = match format {
+        Format::Text => explanation.text(),
+        Format::Json => json_text(&explanation.json(&stack.program.stack.name)),
+    };
+    print_stdout(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `drc diff`.
+fn diff(
+    old: &Path,
+    new: &Path,
+    format: Format,
+    today: crate::Date,
+    color: bool,
+) -> Result<ExitCode, String> {
+    let directories = old.is_dir();
+    let (old_files, new_files) = match (directories, new.is_dir()) {
+        (true, true) => (dr_files(old)?, dr_files(new)?),
+        (false, false) => (vec![old.to_path_buf()], vec![new.to_path_buf()]),
+        _ => {
+            return Err(format!(
+                "OLD and NEW must both be files or both be directories: `{}` and `{}` are not",
+                old.display(),
+                new.display()
+            ));
+        }
+    };
+    let old_sources = read_sources(&old_files)?;
+    let new_sources = read_sources(&new_files)?;
+    let (old_analyses, old_diagnostics) = crate::analyze(&old_sources, today);
+    let (new_analyses, new_diagnostics) = crate::analyze(&new_sources, today);
+    for (diagnostics, sources) in [
+        (&old_diagnostics, &old_sources),
+        (&new_diagnostics, &new_sources),
+    ] {
+        if !diagnostics.is_empty() {
+            eprint!("{}", crate::render(diagnostics, sources, color));
+        }
+    }
+    if crate::diagnostics::has_errors(&old_diagnostics)
+        || crate::diagnostics::has_errors(&new_diagnostics)
+    {
+        return Ok(ExitCode::from(1));
+    }
+    let old_sides = sides(&old_analyses, &old_sources);
+    let new_sides = sides(&new_analyses, &new_sources);
+    let report = if directories {
+        crate::iam::diff::diff(&old_sides, &new_sides)
+    } else {
+        crate::iam::diff::diff_pair(&old_sides[0], &new_sides[0])
+    };
+    let text = match format {
+        Format::Text => report.text(),
+        Format::Json => json_text(&report.json()),
+    };
+    print_stdout(&text)?;
+    Ok(if report.broadens() {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The `*.dr` files directly in a directory, sorted by name.
+fn dr_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry
+            .map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?
+            .path();
+        if path.extension().is_some_and(|e| e == "dr") && path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err(format!("`{}` holds no .dr file", dir.display()));
+    }
+    Ok(files)
+}
+
+fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn json_text(value: &serde_json::Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("JSON values always serialize");
+    text.push('\n');
+    text
+}
+
+fn print_stdout(text: &str) -> Result<(), String> {
+    std::io::stdout()
+        .write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write to stdout: {e}"))
 }
 
 /// Prints diagnostics to stderr; the exit status follows from them.
@@ -275,4 +459,18 @@ fn is_executable(metadata: &std::fs::Metadata) -> bool {
 #[cfg(not(unix))]
 fn is_executable(_: &std::fs::Metadata) -> bool {
     false
+}
+
+/// The sides `drc diff` compares, one per analysed file.
+fn sides<'a>(
+    analyses: &'a [crate::Analysis],
+    sources: &'a SourceMap,
+) -> Vec<crate::iam::diff::Side<'a>> {
+    analyses
+        .iter()
+        .map(|a| {
+            let source = sources.get(a.file);
+            crate::iam::diff::Side::new(&a.program, &a.policies, source, &source.name)
+        })
+        .collect()
 }

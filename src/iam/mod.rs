@@ -12,6 +12,8 @@
 //! ```
 
 pub mod actions;
+pub mod diff;
+pub mod explain;
 pub mod render;
 
 pub use actions::{Scope, VERBS, Verb, VerbRule};

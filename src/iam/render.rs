@@ -1,5 +1,6 @@
-//! A plain-text account of a program's policies: every role, statement and action, and for
-//! each action the declarations or built-in rules that caused it.
+//! A plain-text account of a program's policies (see [`super::explain`], which builds it):
+//! every role, statement and action, and for each action the declarations or built-in rules
+//! that caused it.
 //!
 //! ```text
 //! role of function backup
@@ -10,7 +11,6 @@
 
 use super::{Policies, Resource};
 use crate::source::SourceMap;
-use std::fmt::Write as _;
 
 /// How a resource reads for people.
 pub fn describe_resource(resource: &Resource) -> String {
@@ -28,51 +28,21 @@ pub fn describe_resource(resource: &Resource) -> String {
     }
 }
 
-/// Renders the policies with provenance.
+/// Renders the policies with provenance: [`super::explain::Explanation::text`] for a
+/// program's policies, naming the file as the source map does.
 pub fn render(policies: &Policies, sources: &SourceMap) -> String {
-    let mut out = String::new();
-    for role in &policies.roles {
-        let _ = writeln!(out, "role of {}", role.owner.describe());
-        for statement in &role.statements {
-            let names: Vec<&str> = statement.actions.iter().map(|a| a.name).collect();
-            let _ = writeln!(out, "  {}: {}", statement.sid, names.join(", "));
-            let _ = writeln!(out, "    on {}", describe_resource(&statement.resource));
-            if let Some(c) = &statement.condition {
-                let _ = writeln!(
-                    out,
-                    "    if {} {} {}",
-                    c.key,
-                    c.operator,
-                    c.values.join(" | ")
-                );
-            }
-            for action in &statement.actions {
-                for cause in &action.causes {
-                    let span = cause.span();
-                    let file = sources.get(span.file);
-                    let what = cause.rule().map_or_else(
-                        || file.slice(span).to_owned(),
-                        |rule| format!("built-in: {rule}"),
-                    );
-                    let _ = writeln!(
-                        out,
-                        "    {}  <- {}  {what}",
-                        action.name,
-                        sources.location(span)
-                    );
-                }
-            }
-        }
-    }
-    for invocation in &policies.invocations {
-        let span = invocation.span;
-        let _ = writeln!(
-            out,
-            "events.amazonaws.com may invoke function {} for the rule of schedule {}  <- {}",
-            invocation.function,
-            invocation.schedule,
-            sources.location(span)
-        );
-    }
-    out
+    let span = policies
+        .roles
+        .iter()
+        .flat_map(|r| &r.statements)
+        .flat_map(|s| &s.actions)
+        .flat_map(|a| &a.causes)
+        .map(|c| c.span())
+        .chain(policies.invocations.iter().map(|i| i.span))
+        .next();
+    let Some(span) = span else {
+        return String::new();
+    };
+    let file = sources.get(span.file);
+    super::explain::explain(policies, file, &file.name).text()
 }

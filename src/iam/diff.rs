@@ -1,0 +1,767 @@
+//! Reviewing changes: what a change to `.dr` files does to permissions and to the safety of
+//! the data, and whether any of it broadens what is allowed.
+//!
+//! Stacks are matched by name (two files given directly are one stack), roles by owner, invocations by (principal, function,
+//! schedule), buckets by name. Inside a role every (action, resource, condition) grant of
+//! the new side is compared with the old side's grants of the same action: a grant that no
+//! old grant covers broadens, either by widening an old one (`put backups "daily/2024/"`
+//! became `put backups "daily/"`) or as a new one. The reverse gives what was narrowed or
+//! removed. Invocations added broaden; so do buckets that lose a protection (see
+//! [`Weakening`]).
+//!
+//! ```text
+//! stack disaster_recovery
+//!   role of function backup
+//!     + s3:DeleteObject on all objects of bucket backups
+//!         <- new.dr:24:3  delete backups
+//! ```
+
+use super::explain::{
+    ActionExplanation, CauseExplanation, Explanation, FORMAT_VERSION, InvocationExplanation,
+    Location, condition_json, describe_condition, location_json, owner_json, resource_json,
+};
+use super::render::describe_resource;
+use super::{Condition, Owner, Policies, Resource};
+use crate::check::model::{Bucket, Encryption, Program};
+use crate::source::SourceFile;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+/// One side of a comparison: a checked stack and the explanation of its policies.
+#[derive(Debug, Clone)]
+pub struct Side<'a> {
+    /// The checked program.
+    pub program: &'a Program,
+    /// Its policies with their causes.
+    pub explanation: Explanation,
+    source: &'a SourceFile,
+    file_name: &'a str,
+}
+
+impl<'a> Side<'a> {
+    /// A checked program, its policies, and the file they came from, shown as `file_name`.
+    pub fn new(
+        program: &'a Program,
+        policies: &Policies,
+        source: &'a SourceFile,
+        file_name: &'a str,
+    ) -> Self {
+        Side {
+            program,
+            explanation: super::explain::explain(policies, source, file_name),
+            source,
+            file_name,
+        }
+    }
+}
+
+/// Everything that changed between two sets of stacks, stack by stack (sorted by name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diff {
+    /// Every stack of either side.
+    pub stacks: Vec<StackDiff>,
+}
+
+/// The changes of one stack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StackDiff {
+    /// The stack's name.
+    pub stack: String,
+    /// Whether it exists on both sides.
+    pub status: Status,
+    /// Roles whose permissions changed.
+    pub roles: Vec<RoleDiff>,
+    /// Invocation permissions added or removed.
+    pub invocations: Vec<InvocationChange>,
+    /// Protections of buckets that changed.
+    pub buckets: Vec<BucketChange>,
+}
+
+/// Whether something exists on the old side, the new side or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    /// Only in NEW.
+    Added,
+    /// Only in OLD.
+    Removed,
+    /// In both, with changes.
+    Changed,
+    /// In both, the same.
+    Unchanged,
+}
+
+impl Status {
+    fn word(self) -> &'static str {
+        match self {
+            Status::Added => "added",
+            Status::Removed => "removed",
+            Status::Changed => "changed",
+            Status::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// The permission changes of one role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleDiff {
+    /// Who assumes the role.
+    pub owner: Owner,
+    /// Added, removed or changed.
+    pub status: Status,
+    /// What changed, sorted by kind, then resource.
+    pub changes: Vec<GrantChange>,
+}
+
+/// What an action is granted on: a resource under an optional condition.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Grant {
+    /// The resource.
+    pub resource: Resource,
+    /// The condition.
+    pub condition: Option<Condition>,
+}
+
+/// How a grant changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ChangeKind {
+    /// Actions granted on something no old grant of theirs covered.
+    Added,
+    /// Actions now granted on something wider than before ([`GrantChange::from`]).
+    Widened,
+    /// Actions now granted on something narrower than before.
+    Narrowed,
+    /// Actions no longer granted at all on [`GrantChange::grant`].
+    Removed,
+}
+
+impl ChangeKind {
+    /// Whether the change allows more than before.
+    pub fn broadens(self) -> bool {
+        matches!(self, ChangeKind::Added | ChangeKind::Widened)
+    }
+
+    fn word(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Widened => "widened",
+            ChangeKind::Narrowed => "narrowed",
+            ChangeKind::Removed => "removed",
+        }
+    }
+
+    fn sign(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "+",
+            ChangeKind::Widened => "+~",
+            ChangeKind::Narrowed => "-~",
+            ChangeKind::Removed => "-",
+        }
+    }
+}
+
+/// Some actions whose grant changed the same way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantChange {
+    /// How.
+    pub kind: ChangeKind,
+    /// The grant as it is now (for [`ChangeKind::Removed`]: as it was).
+    pub grant: Grant,
+    /// What it was, for widened and narrowed grants.
+    pub from: Option<Grant>,
+    /// The actions, sorted, with their causes on the side that has the grant.
+    pub actions: Vec<ActionExplanation>,
+}
+
+/// A resource-based permission to invoke a function, added or removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvocationChange {
+    /// Added (broadens) or removed.
+    pub status: Status,
+    /// The permission, as explained on the side that has it.
+    pub invocation: InvocationExplanation,
+}
+
+/// A protection of a bucket that changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BucketChange {
+    /// The bucket.
+    pub bucket: String,
+    /// What changed.
+    pub change: Weakening,
+    /// The setting before and after, as written.
+    pub before: String,
+    /// After.
+    pub after: String,
+    /// Where the new side declares the bucket.
+    pub location: Location,
+}
+
+/// Changes to a bucket that matter for disaster recovery. Each broadens in one direction
+/// (what can be lost or read) and is reported, without broadening, in the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Weakening {
+    /// `retain = true` went away: deleting the stack or replacing the bucket deletes it.
+    RetainRemoved,
+    /// `retain = true` was added.
+    RetainAdded,
+    /// `versioned = true` went away: overwritten or deleted objects cannot be restored.
+    VersioningRemoved,
+    /// `versioned = true` was added.
+    VersioningAdded,
+    /// `encryption = kms` went away: reading objects no longer needs the bucket's own key.
+    KmsRemoved,
+    /// `encryption = kms` was added.
+    KmsAdded,
+    /// `lifecycle { expire }` was added or shortened: objects are deleted sooner.
+    ExpiryShortened,
+    /// `lifecycle { expire }` was removed or lengthened.
+    ExpiryLengthened,
+    /// `lifecycle { noncurrent_expire }` was added or shortened: fewer old versions to restore.
+    NoncurrentExpiryShortened,
+    /// `lifecycle { noncurrent_expire }` was removed or lengthened.
+    NoncurrentExpiryLengthened,
+}
+
+impl Weakening {
+    /// Whether the change lets more be lost or read.
+    pub fn broadens(self) -> bool {
+        matches!(
+            self,
+            Weakening::RetainRemoved
+                | Weakening::VersioningRemoved
+                | Weakening::KmsRemoved
+                | Weakening::ExpiryShortened
+                | Weakening::NoncurrentExpiryShortened
+        )
+    }
+
+    /// The stable name in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Weakening::RetainRemoved => "retain_removed",
+            Weakening::RetainAdded => "retain_added",
+            Weakening::VersioningRemoved => "versioning_removed",
+            Weakening::VersioningAdded => "versioning_added",
+            Weakening::KmsRemoved => "kms_removed",
+            Weakening::KmsAdded => "kms_added",
+            Weakening::ExpiryShortened => "expiry_shortened",
+            Weakening::ExpiryLengthened => "expiry_lengthened",
+            Weakening::NoncurrentExpiryShortened => "noncurrent_expiry_shortened",
+            Weakening::NoncurrentExpiryLengthened => "noncurrent_expiry_lengthened",
+        }
+    }
+
+    /// What it means, for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Weakening::RetainRemoved => {
+                "is no longer retained: deleting the stack or replacing the bucket deletes its data"
+            }
+            Weakening::RetainAdded => "is now retained",
+            Weakening::VersioningRemoved => {
+                "is no longer versioned: overwritten and deleted objects cannot be restored"
+            }
+            Weakening::VersioningAdded => "is now versioned",
+            Weakening::KmsRemoved => {
+                "no longer uses its own KMS key: reading objects needs only S3 permissions"
+            }
+            Weakening::KmsAdded => "now uses its own KMS key",
+            Weakening::ExpiryShortened => "expires objects sooner",
+            Weakening::ExpiryLengthened => "expires objects later, or no longer",
+            Weakening::NoncurrentExpiryShortened => "deletes old versions sooner",
+            Weakening::NoncurrentExpiryLengthened => "keeps old versions longer",
+        }
+    }
+}
+
+/// Compares two versions of one stack, whatever each is named (two files given directly).
+pub fn diff_pair(old: &Side<'_>, new: &Side<'_>) -> Diff {
+    Diff {
+        stacks: vec![stack_diff(&new.program.stack.name, Some(old), Some(new))],
+    }
+}
+
+/// Compares two sets of stacks, matched by stack name (two directories).
+pub fn diff(old: &[Side<'_>], new: &[Side<'_>]) -> Diff {
+    let by_name = |sides: &[Side<'_>]| -> BTreeMap<String, usize> {
+        sides
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.program.stack.name.clone(), i))
+            .collect()
+    };
+    let (old_names, new_names) = (by_name(old), by_name(new));
+    let names: BTreeSet<&String> = old_names.keys().chain(new_names.keys()).collect();
+    let stacks = names
+        .into_iter()
+        .map(|name| {
+            let before = old_names.get(name).map(|&i| &old[i]);
+            let after = new_names.get(name).map(|&i| &new[i]);
+            stack_diff(name, before, after)
+        })
+        .collect();
+    Diff { stacks }
+}
+
+fn stack_diff(name: &str, old: Option<&Side<'_>>, new: Option<&Side<'_>>) -> StackDiff {
+    let empty = Explanation {
+        roles: Vec::new(),
+        invocations: Vec::new(),
+    };
+    let old_expl = old.map_or(&empty, |s| &s.explanation);
+    let new_expl = new.map_or(&empty, |s| &s.explanation);
+
+    let owners: BTreeSet<&Owner> = old_expl
+        .roles
+        .iter()
+        .chain(&new_expl.roles)
+        .map(|r| &r.owner)
+        .collect();
+    let roles = owners
+        .into_iter()
+        .filter_map(|owner| {
+            let before = old_expl.roles.iter().find(|r| &r.owner == owner);
+            let after = new_expl.roles.iter().find(|r| &r.owner == owner);
+            let changes = grant_changes(
+                &grants(before.map(|r| &r.statements[..]).unwrap_or_default()),
+                &grants(after.map(|r| &r.statements[..]).unwrap_or_default()),
+            );
+            let status = match (before, after) {
+                (None, _) => Status::Added,
+                (_, None) => Status::Removed,
+                _ if changes.is_empty() => return None,
+                _ => Status::Changed,
+            };
+            Some(RoleDiff {
+                owner: owner.clone(),
+                status,
+                changes,
+            })
+        })
+        .collect();
+
+    let key = |i: &InvocationExplanation| (i.principal, i.function.clone(), i.schedule.clone());
+    let old_keys: BTreeSet<_> = old_expl.invocations.iter().map(key).collect();
+    let new_keys: BTreeSet<_> = new_expl.invocations.iter().map(key).collect();
+    let mut invocations: Vec<InvocationChange> = new_expl
+        .invocations
+        .iter()
+        .filter(|i| !old_keys.contains(&key(i)))
+        .map(|i| InvocationChange {
+            status: Status::Added,
+            invocation: i.clone(),
+        })
+        .chain(
+            old_expl
+                .invocations
+                .iter()
+                .filter(|i| !new_keys.contains(&key(i)))
+                .map(|i| InvocationChange {
+                    status: Status::Removed,
+                    invocation: i.clone(),
+                }),
+        )
+        .collect();
+    invocations.sort_by_key(|c| (c.status, key(&c.invocation)));
+
+    let mut buckets = Vec::new();
+    if let (Some(old), Some(new)) = (old, new) {
+        for after in &new.program.buckets {
+            if let Some(before) = old.program.buckets.iter().find(|b| b.name == after.name) {
+                buckets.extend(bucket_changes(before, after, new));
+            }
+        }
+    }
+
+    let mut diff = StackDiff {
+        stack: name.to_owned(),
+        status: match (old, new) {
+            (None, _) => Status::Added,
+            (_, None) => Status::Removed,
+            _ => Status::Unchanged,
+        },
+        roles,
+        invocations,
+        buckets,
+    };
+    if diff.status == Status::Unchanged && diff.has_changes() {
+        diff.status = Status::Changed;
+    }
+    diff
+}
+
+/// Each action's grants, with the action's causes on each.
+type Grants<'e> = BTreeMap<&'static str, BTreeMap<Grant, &'e ActionExplanation>>;
+
+fn grants(statements: &[super::explain::StatementExplanation]) -> Grants<'_> {
+    let mut grants: Grants<'_> = BTreeMap::new();
+    for statement in statements {
+        let grant = Grant {
+            resource: statement.resource.clone(),
+            condition: statement.condition.clone(),
+        };
+        for action in &statement.actions {
+            grants
+                .entry(action.name)
+                .or_default()
+                .insert(grant.clone(), action);
+        }
+    }
+    grants
+}
+
+fn grant_changes(old: &Grants<'_>, new: &Grants<'_>) -> Vec<GrantChange> {
+    let mut grouped: BTreeMap<(ChangeKind, Grant, Option<Grant>), Vec<ActionExplanation>> =
+        BTreeMap::new();
+    let none = BTreeMap::new();
+    let actions: BTreeSet<&&str> = old.keys().chain(new.keys()).collect();
+    for &&action in &actions {
+        let before = old.get(action).unwrap_or(&none);
+        let after = new.get(action).unwrap_or(&none);
+        for (grant, explained) in after {
+            if before.keys().any(|o| covers(o, grant)) {
+                continue;
+            }
+            let from = before.keys().find(|o| covers(grant, o)).cloned();
+            let kind = if from.is_some() {
+                ChangeKind::Widened
+            } else {
+                ChangeKind::Added
+            };
+            grouped
+                .entry((kind, grant.clone(), from))
+                .or_default()
+                .push((*explained).clone());
+        }
+        for (grant, explained) in before {
+            if after.keys().any(|n| covers(n, grant)) {
+                continue;
+            }
+            match after.keys().find(|n| covers(grant, n)) {
+                Some(narrower) => grouped
+                    .entry((ChangeKind::Narrowed, narrower.clone(), Some(grant.clone())))
+                    .or_default()
+                    .push((*after[narrower]).clone()),
+                None => grouped
+                    .entry((ChangeKind::Removed, grant.clone(), None))
+                    .or_default()
+                    .push((*explained).clone()),
+            }
+        }
+    }
+    grouped
+        .into_iter()
+        .map(|((kind, grant, from), actions)| GrantChange {
+            kind,
+            grant,
+            from,
+            actions,
+        })
+        .collect()
+}
+
+/// Whether everything `narrow` allows, `wide` allows too (for the same action).
+fn covers(wide: &Grant, narrow: &Grant) -> bool {
+    match (&wide.resource, &narrow.resource) {
+        (
+            Resource::Objects {
+                bucket: a,
+                prefix: p,
+            },
+            Resource::Objects {
+                bucket: b,
+                prefix: q,
+            },
+        ) => a == b && q.starts_with(p.as_str()) && wide.condition == narrow.condition,
+        (w, n) if w == n => match (&wide.condition, &narrow.condition) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(w), Some(n)) => {
+                w.operator == n.operator
+                    && w.key == n.key
+                    && n.values
+                        .iter()
+                        .all(|v| w.values.iter().any(|wv| value_covers(w.operator, wv, v)))
+            }
+        },
+        _ => false,
+    }
+}
+
+/// Whether a condition value allows everything another one does: equal, or for
+/// `StringLike` a `prefix*` pattern that the other pattern starts with.
+fn value_covers(operator: &str, wide: &str, narrow: &str) -> bool {
+    if wide == narrow {
+        return true;
+    }
+    match wide.strip_suffix('*') {
+        Some(prefix) if operator == "StringLike" && !prefix.contains(['*', '?']) => {
+            narrow.starts_with(prefix)
+        }
+        _ => false,
+    }
+}
+
+fn bucket_changes(old: &Bucket, new: &Bucket, side: &Side<'_>) -> Vec<BucketChange> {
+    let on_off = |b: bool| if b { "true" } else { "false" }.to_owned();
+    let days = |d: Option<u32>| d.map_or_else(|| "not set".to_owned(), |d| format!("{d}d"));
+    let encryption = |e: Encryption| match e {
+        Encryption::S3 => "s3".to_owned(),
+        Encryption::Kms => "kms".to_owned(),
+    };
+    // A shorter expiry (or a new one) deletes sooner.
+    let sooner = |old: Option<u32>, new: Option<u32>| match (old, new) {
+        (None, Some(_)) => Some(true),
+        (Some(_), None) => Some(false),
+        (Some(a), Some(b)) if a != b => Some(b < a),
+        _ => None,
+    };
+    let mut changes = Vec::new();
+    let mut push = |change: Weakening, before: String, after: String| {
+        changes.push(BucketChange {
+            bucket: new.name.clone(),
+            change,
+            before,
+            after,
+            location: locate(side, new),
+        });
+    };
+    if old.retain != new.retain {
+        let change = if new.retain {
+            Weakening::RetainAdded
+        } else {
+            Weakening::RetainRemoved
+        };
+        push(change, on_off(old.retain), on_off(new.retain));
+    }
+    if old.versioned != new.versioned {
+        let change = if new.versioned {
+            Weakening::VersioningAdded
+        } else {
+            Weakening::VersioningRemoved
+        };
+        push(change, on_off(old.versioned), on_off(new.versioned));
+    }
+    if old.encryption != new.encryption {
+        let change = if new.encryption == Encryption::Kms {
+            Weakening::KmsAdded
+        } else {
+            Weakening::KmsRemoved
+        };
+        push(
+            change,
+            encryption(old.encryption),
+            encryption(new.encryption),
+        );
+    }
+    let (a, b) = (old.lifecycle.expire_days, new.lifecycle.expire_days);
+    if let Some(sooner) = sooner(a, b) {
+        let change = if sooner {
+            Weakening::ExpiryShortened
+        } else {
+            Weakening::ExpiryLengthened
+        };
+        push(change, days(a), days(b));
+    }
+    let (a, b) = (
+        old.lifecycle.noncurrent_expire_days,
+        new.lifecycle.noncurrent_expire_days,
+    );
+    if let Some(sooner) = sooner(a, b) {
+        let change = if sooner {
+            Weakening::NoncurrentExpiryShortened
+        } else {
+            Weakening::NoncurrentExpiryLengthened
+        };
+        push(change, days(a), days(b));
+    }
+    changes
+}
+
+/// Where a bucket is declared.
+fn locate(side: &Side<'_>, bucket: &Bucket) -> Location {
+    let (line, column) = side.source.line_col(bucket.span.start as usize);
+    Location {
+        file: side.file_name.to_owned(),
+        line,
+        column,
+    }
+}
+
+impl StackDiff {
+    fn has_changes(&self) -> bool {
+        !self.roles.is_empty() || !self.invocations.is_empty() || !self.buckets.is_empty()
+    }
+
+    /// Whether anything in the stack allows more than before.
+    pub fn broadens(&self) -> bool {
+        self.roles
+            .iter()
+            .flat_map(|r| &r.changes)
+            .any(|c| c.kind.broadens())
+            || self.invocations.iter().any(|i| i.status == Status::Added)
+            || self.buckets.iter().any(|b| b.change.broadens())
+    }
+}
+
+impl Diff {
+    /// Whether anything allows more than before: `drc diff` then exits with status 3.
+    pub fn broadens(&self) -> bool {
+        self.stacks.iter().any(StackDiff::broadens)
+    }
+
+    /// The report for people.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for stack in &self.stacks {
+            if stack.status == Status::Unchanged {
+                let _ = writeln!(out, "stack {}: no change", stack.stack);
+                continue;
+            }
+            let _ = writeln!(out, "stack {} ({})", stack.stack, stack.status.word());
+            for role in &stack.roles {
+                let _ = writeln!(
+                    out,
+                    "  role of {} ({})",
+                    role.owner.describe(),
+                    role.status.word()
+                );
+                for change in &role.changes {
+                    let names: Vec<&str> = change.actions.iter().map(|a| a.name).collect();
+                    let _ = writeln!(
+                        out,
+                        "    {} {} {} on {}",
+                        change.kind.sign(),
+                        change.kind.word(),
+                        names.join(", "),
+                        describe_grant(&change.grant)
+                    );
+                    if let Some(from) = &change.from {
+                        let _ = writeln!(out, "        was on {}", describe_grant(from));
+                    }
+                    for action in &change.actions {
+                        for cause in &action.causes {
+                            let _ = writeln!(
+                                out,
+                                "        {}  <- {}  {}",
+                                action.name,
+                                cause.location,
+                                cause.text()
+                            );
+                        }
+                    }
+                }
+            }
+            for change in &stack.invocations {
+                let i = &change.invocation;
+                let (sign, verb) = match change.status {
+                    Status::Added => ("+", "may now invoke"),
+                    _ => ("-", "may no longer invoke"),
+                };
+                let _ = writeln!(
+                    out,
+                    "  {sign} {} {verb} function {} for the rule of schedule {}  <- {}",
+                    i.principal, i.function, i.schedule, i.location
+                );
+            }
+            for change in &stack.buckets {
+                let sign = if change.change.broadens() { "!" } else { " " };
+                let _ = writeln!(
+                    out,
+                    "  {sign} bucket {} {} ({} -> {})  <- {}",
+                    change.bucket,
+                    change.change.describe(),
+                    change.before,
+                    change.after,
+                    change.location
+                );
+            }
+        }
+        let broadening = self.stacks.iter().filter(|s| s.broadens()).count();
+        if broadening == 0 {
+            let _ = writeln!(out, "nothing broadens");
+        } else {
+            let _ = writeln!(
+                out,
+                "permissions or protections broaden in {broadening} stack{}",
+                if broadening == 1 { "" } else { "s" }
+            );
+        }
+        out
+    }
+
+    /// The report for tools: see "Reviewing changes" in `docs/permissions.md`.
+    pub fn json(&self) -> Value {
+        json!({
+            "format_version": FORMAT_VERSION,
+            "broadens": self.broadens(),
+            "stacks": self.stacks.iter().map(StackDiff::json).collect::<Vec<_>>(),
+        })
+    }
+}
+
+impl StackDiff {
+    fn json(&self) -> Value {
+        json!({
+            "stack": self.stack,
+            "status": self.status.word(),
+            "broadens": self.broadens(),
+            "roles": self.roles.iter().map(|role| json!({
+                "owner": owner_json(&role.owner),
+                "role": role.owner.describe(),
+                "status": role.status.word(),
+                "changes": role.changes.iter().map(|c| json!({
+                    "change": c.kind.word(),
+                    "broadens": c.kind.broadens(),
+                    "resource": resource_json(&c.grant.resource),
+                    "condition": c.grant.condition.as_ref().map(condition_json),
+                    "from": c.from.as_ref().map(|from| json!({
+                        "resource": resource_json(&from.resource),
+                        "condition": from.condition.as_ref().map(condition_json),
+                    })),
+                    "actions": c.actions.iter().map(|a| json!({
+                        "action": a.name,
+                        "causes": a.causes.iter().map(cause_json).collect::<Vec<_>>(),
+                    })).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "invocations": self.invocations.iter().map(|c| json!({
+                "change": c.status.word(),
+                "broadens": c.status == Status::Added,
+                "principal": c.invocation.principal,
+                "function": c.invocation.function,
+                "schedule": c.invocation.schedule,
+                "location": location_json(&c.invocation.location),
+            })).collect::<Vec<_>>(),
+            "buckets": self.buckets.iter().map(|b| json!({
+                "bucket": b.bucket,
+                "change": b.change.name(),
+                "broadens": b.change.broadens(),
+                "description": b.change.describe(),
+                "before": b.before,
+                "after": b.after,
+                "location": location_json(&b.location),
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+fn cause_json(cause: &CauseExplanation) -> Value {
+    json!({
+        "kind": if cause.rule.is_some() { "rule" } else { "declaration" },
+        "location": location_json(&cause.location),
+        "text": cause.text(),
+    })
+}
+
+fn describe_grant(grant: &Grant) -> String {
+    match &grant.condition {
+        Some(c) => format!(
+            "{} if {}",
+            describe_resource(&grant.resource),
+            describe_condition(c)
+        ),
+        None => describe_resource(&grant.resource),
+    }
+}
