@@ -166,9 +166,13 @@ pub fn compile(sources: &SourceMap, options: &Options, code: &dyn CodeSource) ->
             .rsplit(['/', '\\'])
             .next()
             .unwrap_or(&source.name);
+        // Templates name the source by its file name alone, so their bytes do not depend on
+        // the directory drc ran in.
+        let explanation = iam::explain::explain(&analysis.policies, source, base);
         match emit::lower(
             &analysis.program,
             &analysis.policies,
+            explanation,
             base,
             &source.name,
             code,

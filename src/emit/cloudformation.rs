@@ -10,6 +10,7 @@
 
 use super::{LogicalIds as Id, Stack};
 use crate::check::model::{Attribute, Bucket, Encryption, EnvValue, Function, Kind, Schedule};
+use crate::iam::explain::RoleExplanation;
 use crate::iam::{self, Resource, Statement};
 use serde_norway::value::{Tag, TaggedValue};
 use serde_norway::{Mapping, Value};
@@ -36,6 +37,7 @@ pub fn emit(stack: &Stack<'_>) -> String {
             &mut resources,
             function,
             &role.statements,
+            provenance(stack.function_explanation(&function.name)),
             &archive.file_name,
         );
     }
@@ -250,6 +252,7 @@ fn add_function(
     resources: &mut Mapping,
     function: &Function,
     statements: &[Statement],
+    provenance: Value,
     archive: &str,
 ) {
     let name = &function.name;
@@ -281,6 +284,7 @@ fn add_function(
         s(&Id::role(name)),
         map([
             ("Type", s("AWS::IAM::Role")),
+            ("Metadata", provenance),
             (
                 "Properties",
                 map([
@@ -430,6 +434,23 @@ fn outputs(stack: &Stack<'_>) -> Mapping {
         );
     }
     outputs
+}
+
+/// `Metadata: {drc: {provenance: {Sid: {action: ["input.dr:12:3 put backups \"daily/\""]}}}}`:
+/// why each action of a role is there. Metadata is never part of the policy.
+fn provenance(role: &RoleExplanation) -> Value {
+    let mut statements = Mapping::new();
+    for (sid, actions) in role.provenance() {
+        let mut by_action = Mapping::new();
+        for (action, causes) in actions {
+            by_action.insert(
+                s(action),
+                Value::Sequence(causes.iter().map(|c| s(c)).collect()),
+            );
+        }
+        statements.insert(s(sid), Value::Mapping(by_action));
+    }
+    map([("drc", map([("provenance", Value::Mapping(statements))]))])
 }
 
 /// One role statement.

@@ -13,6 +13,7 @@ use crate::check::limits;
 use crate::check::model::Program;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::Policies;
+use crate::iam::explain::{Explanation, RoleExplanation};
 use crate::names::logical_stem;
 pub use package::{Archive, CodeFile, CodeSource};
 
@@ -55,6 +56,9 @@ pub struct Stack<'p> {
     pub program: &'p Program,
     /// Its inferred policies.
     pub policies: &'p Policies,
+    /// The same policies with the cause of every action, for the provenance the templates
+    /// record beside each role.
+    pub explanation: Explanation,
     /// One code archive per function, in function order.
     pub archives: Vec<Archive>,
     /// The source file's name (without directories), for the "generated from" header.
@@ -114,6 +118,7 @@ pub fn resource_count(program: &Program) -> usize {
 pub fn lower<'p>(
     program: &'p Program,
     policies: &'p Policies,
+    explanation: Explanation,
     source_name: &str,
     dr_path: &str,
     code: &dyn CodeSource,
@@ -146,6 +151,7 @@ pub fn lower<'p>(
         Ok(Stack {
             program,
             policies,
+            explanation,
             archives,
             source_name: source_name.to_owned(),
         })
@@ -173,6 +179,17 @@ impl From<Archive> for Artifact {
             file_name: archive.file_name,
             bytes: archive.bytes,
         }
+    }
+}
+
+impl Stack<'_> {
+    /// The explained role of a function, for its provenance.
+    pub fn function_explanation(&self, function: &str) -> &RoleExplanation {
+        self.explanation
+            .roles
+            .iter()
+            .find(|r| matches!(&r.owner, crate::iam::Owner::Function(f) if f == function))
+            .expect("the explanation has a role for every role of the policies")
     }
 }
 
