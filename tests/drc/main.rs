@@ -5,7 +5,8 @@
 //! - `examples`: every `examples/*.dr` builds cleanly on both targets;
 //! - `permissions`: the permission table and the policies drc emits, read back from the
 //!   templates;
-//! - `cli`: the real binary: arguments, exit statuses, files written or not.
+//! - `cli`: the real binary: arguments, exit statuses, files written or not;
+//! - `diffs`: `drc diff` on every `tests/fixtures/diff/<case>/{old,new}.dr` pair.
 
 // Tests read and write files; the no-IO rule in clippy.toml is for the library.
 #![allow(clippy::disallowed_methods)]
@@ -13,6 +14,7 @@
 #![allow(clippy::case_sensitive_file_extension_comparisons)]
 
 mod cli;
+mod diffs;
 mod docs;
 mod examples;
 mod fixtures;
