@@ -300,3 +300,220 @@ fn the_same_input_gives_byte_identical_files() {
         assert!(a == b, "{name} differs");
     }
 }
+
+#[test]
+fn explain_traces_every_action_of_the_example_to_its_cause() {
+    let output = Drc::new(&["explain", "examples/disaster_recovery.dr"]).run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    assert_contains(&output.stdout, "role of function backup");
+    assert_contains(
+        &output.stdout,
+        "s3:PutObject  <- examples/disaster_recovery.dr:34:3  put  backups \"daily/\"",
+    );
+    assert_contains(
+        &output.stdout,
+        "kms:Decrypt  <- examples/disaster_recovery.dr:19:16  built-in: the bucket is encrypted with a KMS key",
+    );
+    assert_contains(
+        &output.stdout,
+        "events.amazonaws.com may invoke function backup for the rule of schedule nightly",
+    );
+    // Every action line of every statement has a cause line.
+    let mut statement_actions = Vec::new();
+    let mut caused = std::collections::BTreeSet::new();
+    for line in output.stdout.lines() {
+        if let Some((_, actions)) = line
+            .strip_prefix("  ")
+            .filter(|l| !l.starts_with(' '))
+            .and_then(|l| l.split_once(": "))
+        {
+            statement_actions.extend(actions.split(", ").map(str::to_owned));
+        } else if let Some((action, _)) = line.trim_start().split_once("  <- ") {
+            caused.insert(action.to_owned());
+        }
+    }
+    assert!(statement_actions.len() >= 7, "{}", output.stdout);
+    for action in &statement_actions {
+        assert!(
+            caused.contains(action),
+            "{action} has no cause:\n{}",
+            output.stdout
+        );
+    }
+}
+
+#[test]
+fn explain_json_is_versioned_with_locations_as_objects() {
+    let output = Drc::new(&[
+        "explain",
+        "examples/disaster_recovery.dr",
+        "--format",
+        "json",
+    ])
+    .run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let json: serde_json::Value = serde_json::from_str(&output.stdout).expect("JSON");
+    assert_eq!(json["format_version"], 1);
+    assert_eq!(json["stack"], "disaster_recovery");
+    let role = &json["roles"][0];
+    assert_eq!(role["owner"]["kind"], "function");
+    assert_eq!(role["owner"]["name"], "backup");
+    let statements = role["statements"].as_array().expect("statements");
+    let put = statements
+        .iter()
+        .find(|s| s["sid"] == "BackupsObjectsDaily")
+        .expect("the put statement");
+    assert_eq!(put["resource"]["kind"], "objects");
+    assert_eq!(put["resource"]["prefix"], "daily/");
+    let cause = &put["actions"][0]["causes"][0];
+    assert_eq!(cause["kind"], "declaration");
+    assert_eq!(cause["location"]["file"], "examples/disaster_recovery.dr");
+    assert_eq!(cause["location"]["line"], 34);
+    assert_eq!(cause["location"]["column"], 3);
+    assert_eq!(cause["text"], "put  backups \"daily/\"");
+    for statement in statements {
+        for action in statement["actions"].as_array().expect("actions") {
+            assert!(!action["causes"].as_array().expect("causes").is_empty());
+        }
+    }
+    assert_eq!(json["invocations"][0]["principal"], "events.amazonaws.com");
+    assert_eq!(json["invocations"][0]["function"], "backup");
+    let again = Drc::new(&[
+        "explain",
+        "examples/disaster_recovery.dr",
+        "--format",
+        "json",
+    ])
+    .run();
+    assert_eq!(output.stdout, again.stdout, "deterministic");
+}
+
+#[test]
+fn explain_function_shows_one_role_and_its_invokers() {
+    let output = Drc::new(&[
+        "explain",
+        "examples/report_fanout.dr",
+        "--function",
+        "notify",
+    ])
+    .run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    assert_contains(&output.stdout, "role of function notify");
+    assert!(
+        !output.stdout.contains("role of function report"),
+        "{}",
+        output.stdout
+    );
+    let all = Drc::new(&["explain", "examples/report_fanout.dr"]).run();
+    assert_contains(&all.stdout, "role of function report");
+}
+
+#[test]
+fn explain_unknown_function_is_a_usage_error_with_a_suggestion() {
+    let output = Drc::new(&[
+        "explain",
+        "examples/disaster_recovery.dr",
+        "--function",
+        "bakup",
+    ])
+    .run();
+    assert_eq!(output.status, 2);
+    assert!(output.stdout.is_empty());
+    assert_contains(&output.stderr, "declares no function `bakup`");
+    assert_contains(&output.stderr, "did you mean `backup`?");
+}
+
+#[test]
+fn explain_a_file_with_errors_exits_1_with_its_diagnostics() {
+    let dir = temp_dir();
+    write(dir.path(), "broken.dr", BROKEN);
+    let output = Drc::new(&["explain", "broken.dr"]).in_dir(dir.path()).run();
+    assert_eq!(output.status, 1);
+    assert_contains(&output.stderr, "E0401");
+    assert!(output.stdout.is_empty());
+}
+
+const STACK: &str = "bucket backups { versioned = true  retain = true }\n\
+    function backup {\n  runtime = nodejs24.x\n  handler = \"index.handler\"\n  code = \"lambda\"\n  put backups \"daily/\"\n}\n";
+
+#[test]
+fn diff_exit_status_says_whether_anything_broadens() {
+    let dir = temp_dir();
+    write(dir.path(), "old.dr", STACK);
+    write(dir.path(), "same.dr", STACK);
+    write(
+        dir.path(),
+        "wider.dr",
+        &STACK.replace("put backups \"daily/\"", "put backups"),
+    );
+    write(dir.path(), "broken.dr", BROKEN);
+    let same = Drc::new(&["diff", "old.dr", "same.dr"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(same.status, 0, "{}{}", same.stdout, same.stderr);
+    assert_contains(&same.stdout, "nothing broadens");
+    let wider = Drc::new(&["diff", "old.dr", "wider.dr"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(wider.status, 3, "{}{}", wider.stdout, wider.stderr);
+    assert_contains(
+        &wider.stdout,
+        "widened s3:PutObject on all objects of bucket backups",
+    );
+    let back = Drc::new(&["diff", "wider.dr", "old.dr"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(
+        back.status, 0,
+        "narrowing does not broaden: {}",
+        back.stdout
+    );
+    let broken = Drc::new(&["diff", "old.dr", "broken.dr"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(broken.status, 1);
+    assert_contains(&broken.stderr, "E0401");
+    assert!(broken.stdout.is_empty());
+    let mixed = Drc::new(&["diff", "old.dr", "."]).in_dir(dir.path()).run();
+    assert_eq!(mixed.status, 2);
+    assert_contains(&mixed.stderr, "both be files or both be directories");
+    let missing = Drc::new(&["diff", "old.dr"]).in_dir(dir.path()).run();
+    assert_eq!(missing.status, 2);
+}
+
+#[test]
+fn diff_of_directories_matches_stacks_by_name() {
+    let dir = temp_dir();
+    for side in ["a", "b"] {
+        std::fs::create_dir(dir.path().join(side)).expect("mkdir");
+    }
+    let old = dir.path().join("a");
+    let new = dir.path().join("b");
+    write(&old, "backup.dr", STACK);
+    write(&old, "other.dr", "bucket logs { versioned = true }\n");
+    write(&old, "notes.txt", "not a stack");
+    // The same stacks under other file names; `backups` loses `retain`.
+    write(
+        &new,
+        "renamed.dr",
+        &format!(
+            "stack backup {{}}\n{}",
+            STACK.replace("  retain = true", "")
+        ),
+    );
+    write(&new, "other.dr", "bucket logs { versioned = true }\n");
+    let output = Drc::new(&["diff", "a", "b", "--format", "json"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(output.status, 3, "{}{}", output.stdout, output.stderr);
+    let json: serde_json::Value = serde_json::from_str(&output.stdout).expect("JSON");
+    let stacks = json["stacks"].as_array().expect("stacks");
+    assert_eq!(stacks.len(), 2, "{json}");
+    assert_eq!(stacks[0]["stack"], "backup");
+    assert_eq!(stacks[0]["status"], "changed");
+    assert!(stacks[0]["roles"].as_array().expect("roles").is_empty());
+    assert_eq!(stacks[0]["buckets"][0]["change"], "retain_removed");
+    assert_eq!(stacks[0]["buckets"][0]["location"]["file"], "b/renamed.dr");
+    assert_eq!(stacks[1]["stack"], "other");
+    assert_eq!(stacks[1]["status"], "unchanged");
+}
