@@ -765,3 +765,91 @@ fn describe_grant(grant: &Grant) -> String {
         None => describe_resource(&grant.resource),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SourceMap;
+
+    /// Diffs two programs given as text (each with one function `f` and a bucket `b`).
+    fn changes(old: &str, new: &str) -> Diff {
+        let head = "bucket b { versioned = true }\nfunction f {\n  runtime = nodejs24.x\n  handler = \"i.h\"\n  code = \"l\"\n";
+        // Both are stack `old`, so they are matched by name.
+        let mut old_sources = SourceMap::new();
+        old_sources.add("old.dr", format!("{head}{old}\n}}\n"));
+        let mut new_sources = SourceMap::new();
+        new_sources.add("new.dr", format!("stack old {{}}\n{head}{new}\n}}\n"));
+        let today = crate::date(2026, 11, 24);
+        let (a, da) = crate::analyze(&old_sources, today);
+        let (b, db) = crate::analyze(&new_sources, today);
+        assert!(da.is_empty() && db.is_empty(), "{da:?} {db:?}");
+        let old = Side::new(
+            &a[0].program,
+            &a[0].policies,
+            old_sources.get(a[0].file),
+            "old.dr",
+        );
+        let new = Side::new(
+            &b[0].program,
+            &b[0].policies,
+            new_sources.get(b[0].file),
+            "new.dr",
+        );
+        diff(&[old], &[new])
+    }
+
+    fn kinds(diff: &Diff) -> Vec<(ChangeKind, Vec<&'static str>)> {
+        diff.stacks
+            .iter()
+            .flat_map(|s| &s.roles)
+            .flat_map(|r| &r.changes)
+            .map(|c| (c.kind, c.actions.iter().map(|a| a.name).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn lifting_a_list_prefix_widens_and_adding_one_narrows() {
+        let lifted = changes("  list b \"in/\"", "  list b");
+        assert_eq!(
+            kinds(&lifted),
+            vec![(ChangeKind::Widened, vec!["s3:ListBucket"])]
+        );
+        assert!(lifted.broadens());
+        let narrowed = changes("  list b", "  list b \"in/\"");
+        assert_eq!(
+            kinds(&narrowed),
+            vec![(ChangeKind::Narrowed, vec!["s3:ListBucket"])]
+        );
+        assert!(!narrowed.broadens());
+    }
+
+    #[test]
+    fn a_second_list_prefix_widens_but_a_sub_prefix_does_not() {
+        let more = changes("  list b \"in/\"", "  list b \"in/\"\n  list b \"out/\"");
+        assert_eq!(
+            kinds(&more),
+            vec![(ChangeKind::Widened, vec!["s3:ListBucket"])]
+        );
+        let sub = changes("  list b \"in/\"", "  list b \"in/\"\n  list b \"in/x/\"");
+        assert!(!sub.broadens(), "{}", sub.text());
+    }
+
+    #[test]
+    fn a_prefix_on_another_bucket_path_is_added_not_widened() {
+        let other = changes("  put b \"daily/\"", "  put b \"weekly/\"");
+        assert_eq!(
+            kinds(&other),
+            vec![
+                (ChangeKind::Added, vec!["s3:PutObject"]),
+                (ChangeKind::Removed, vec!["s3:PutObject"])
+            ]
+        );
+    }
+
+    #[test]
+    fn moving_lines_changes_nothing() {
+        let same = changes("  read b\n  put b \"x/\"", "  put b \"x/\"\n  read b");
+        assert_eq!(same.stacks[0].status, Status::Unchanged);
+        assert!(!same.broadens());
+    }
+}

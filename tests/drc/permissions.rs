@@ -199,3 +199,66 @@ fn list_with_a_prefix_is_conditioned_on_that_prefix() {
     assert_eq!(list["condition"][0]["variable"], "s3:prefix");
     assert_eq!(list["condition"][0]["values"][0], "app/*");
 }
+
+/// Every action of every role statement has at least one cause recorded beside the role
+/// (CloudFormation `Metadata`, Terraform `"//"`), naming the file without its directories
+/// even when it was compiled under an absolute path.
+#[test]
+fn every_granted_action_has_provenance_in_both_templates() {
+    for name in ["disaster_recovery", "log_archive", "report_fanout"] {
+        let path = root().join(format!("examples/{name}.dr"));
+        let (_, compilation) = compile_file(&path, &path.to_string_lossy());
+        let cfn = artifact_text(&compilation, ".cfn.yaml");
+        let template: serde_norway::Value = serde_norway::from_str(&cfn).expect("valid YAML");
+        let resources = template["Resources"].as_mapping().expect("resources");
+        let mut roles = 0;
+        for (_, resource) in resources
+            .iter()
+            .filter(|(_, r)| r["Type"] == "AWS::IAM::Role")
+        {
+            roles += 1;
+            let provenance = &resource["Metadata"]["drc"]["provenance"];
+            for policy in resource["Properties"]["Policies"]
+                .as_sequence()
+                .expect("policies")
+            {
+                for statement in policy["PolicyDocument"]["Statement"]
+                    .as_sequence()
+                    .expect("statements")
+                {
+                    let sid = statement["Sid"].as_str().expect("sid");
+                    let actions = statement["Action"].as_sequence().expect("actions");
+                    let recorded = provenance[sid].as_mapping().expect("provenance of sid");
+                    assert_eq!(recorded.len(), actions.len(), "{name}: {sid}");
+                    for action in actions {
+                        let causes = recorded[action].as_sequence().expect("causes");
+                        assert!(!causes.is_empty(), "{name}: {sid} {action:?}");
+                        for cause in causes {
+                            let cause = cause.as_str().expect("string");
+                            // The file name alone: no directory, never absolute.
+                            assert!(cause.starts_with(&format!("{name}.dr:")), "{name}: {cause}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(roles > 0, "{name}");
+
+        let tf = artifact_text(&compilation, ".tf.json");
+        let config: serde_json::Value = serde_json::from_str(&tf).expect("valid JSON");
+        for (document, body) in config["data"]["aws_iam_policy_document"]
+            .as_object()
+            .expect("documents")
+            .iter()
+            .filter(|(n, _)| n.starts_with("role_"))
+        {
+            let comment = body["//"].as_str().expect("a provenance comment");
+            for (action, _) in tf_grants(&tf, document) {
+                assert!(
+                    comment.contains(&format!(" {action} <- {name}.dr:")),
+                    "{name}/{document}: {action} not in {comment}"
+                );
+            }
+        }
+    }
+}
