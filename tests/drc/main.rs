@@ -5,6 +5,7 @@
 //! - `examples`: every `examples/*.dr` builds cleanly on both targets;
 //! - `permissions`: the permission table and the policies drc emits, read back from the
 //!   templates;
+//! - `oracle`: the action table and every emitted action checked against AWS's IAM data;
 //! - `cli`: the real binary: arguments, exit statuses, files written or not.
 
 // Tests read and write files; the no-IO rule in clippy.toml is for the library.
@@ -16,5 +17,6 @@ mod cli;
 mod docs;
 mod examples;
 mod fixtures;
+mod oracle;
 mod permissions;
 mod support;
