@@ -6,7 +6,7 @@
 //! goes through [`literal`], which escapes `${` and `%{` so it can never become Terraform
 //! interpolation or a template directive.
 
-use super::{Archive, Stack};
+use super::{Archive, Layout, Stack};
 use crate::check::model::{Attribute, Bucket, Encryption, EnvValue, Function, Kind, Schedule};
 use crate::iam::{self, Resource, Statement};
 use crate::names::physical_prefix;
@@ -42,7 +42,13 @@ pub fn emit(stack: &Stack<'_>) -> String {
     }
     for (function, archive) in program.functions.iter().zip(&stack.archives) {
         let role = stack.policies.function_role(&function.name);
-        add_function(&mut out, function, &role.statements, archive);
+        add_function(
+            &mut out,
+            function,
+            &role.statements,
+            stack.function_layout(&function.name),
+            archive,
+        );
     }
     for schedule in &program.schedules {
         add_schedule(&mut out, schedule);
@@ -234,7 +240,13 @@ fn add_bucket(out: &mut Tf, bucket: &Bucket, stack: &str) {
     }
 }
 
-fn add_function(out: &mut Tf, function: &Function, statements: &[Statement], archive: &Archive) {
+fn add_function(
+    out: &mut Tf,
+    function: &Function,
+    statements: &[Statement],
+    layout: &Layout,
+    archive: &Archive,
+) {
     let name = function.name.as_str();
     let physical = format!("${{var.stack_name}}-{}", literal(name));
     out.resource(
@@ -246,13 +258,6 @@ fn add_function(out: &mut Tf, function: &Function, statements: &[Statement], arc
         }),
     );
 
-    let policy = format!("role_{name}");
-    let statements: Vec<Value> = statements.iter().map(statement).collect();
-    out.data(
-        "aws_iam_policy_document",
-        &policy,
-        json!({ "statement": statements }),
-    );
     out.resource(
         "aws_iam_role",
         name,
@@ -261,15 +266,67 @@ fn add_function(out: &mut Tf, function: &Function, statements: &[Statement], arc
             "assume_role_policy": "${data.aws_iam_policy_document.assume_lambda.json}",
         }),
     );
-    out.resource(
-        "aws_iam_role_policy",
-        name,
-        json!({
-            "name": literal(&format!("{name}-permissions")),
-            "role": format!("${{aws_iam_role.{name}.id}}"),
-            "policy": format!("${{data.aws_iam_policy_document.{policy}.json}}"),
-        }),
-    );
+    // Statements too large for one inline policy go into managed policies attached to the
+    // role (see `emit::policy`); the function waits for the attachments.
+    let depends_on: Vec<String> = match layout {
+        Layout::Inline => {
+            let policy = format!("role_{name}");
+            let statements: Vec<Value> = statements.iter().map(statement).collect();
+            out.data(
+                "aws_iam_policy_document",
+                &policy,
+                json!({ "statement": statements }),
+            );
+            out.resource(
+                "aws_iam_role_policy",
+                name,
+                json!({
+                    "name": literal(&format!("{name}-permissions")),
+                    "role": format!("${{aws_iam_role.{name}.id}}"),
+                    "policy": format!("${{data.aws_iam_policy_document.{policy}.json}}"),
+                }),
+            );
+            vec![format!("aws_iam_role_policy.{name}")]
+        }
+        Layout::Managed(parts) => parts
+            .iter()
+            .enumerate()
+            .map(|(index, part)| {
+                // `<function>_<n>`: the function name is everything before the last `_`,
+                // so two functions' parts never share a name.
+                let part_name = format!("{name}_{}", index + 1);
+                let document = format!("managed_{part_name}");
+                let statements: Vec<Value> =
+                    statements[part.clone()].iter().map(statement).collect();
+                out.data(
+                    "aws_iam_policy_document",
+                    &document,
+                    json!({ "statement": statements }),
+                );
+                out.resource(
+                    "aws_iam_policy",
+                    &part_name,
+                    json!({
+                        "description": literal(&format!(
+                            "Permissions of function {name} ({} of {}), inferred by drc",
+                            index + 1,
+                            parts.len()
+                        )),
+                        "policy": format!("${{data.aws_iam_policy_document.{document}.json}}"),
+                    }),
+                );
+                out.resource(
+                    "aws_iam_role_policy_attachment",
+                    &part_name,
+                    json!({
+                        "role": format!("${{aws_iam_role.{name}.name}}"),
+                        "policy_arn": format!("${{aws_iam_policy.{part_name}.arn}}"),
+                    }),
+                );
+                format!("aws_iam_role_policy_attachment.{part_name}")
+            })
+            .collect(),
+    };
 
     let mut body = Map::new();
     body.insert("function_name".into(), json!(physical));
@@ -318,10 +375,7 @@ fn add_function(out: &mut Tf, function: &Function, statements: &[Statement], arc
         "logging_config".into(),
         json!({ "log_format": "Text", "log_group": format!("${{aws_cloudwatch_log_group.{name}.name}}") }),
     );
-    body.insert(
-        "depends_on".into(),
-        json!([format!("aws_iam_role_policy.{name}")]),
-    );
+    body.insert("depends_on".into(), json!(depends_on));
     out.resource("aws_lambda_function", name, Value::Object(body));
 }
 
