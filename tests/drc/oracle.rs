@@ -8,7 +8,10 @@
 //!   spelled as AWS spells it, so an unused row is covered too;
 //! - every action drc emits, in every example and every valid and warning fixture, is granted
 //!   on a resource type the action accepts (`Resource::iam_type`);
-//! - every verb of the table is exercised by some program, so the check is never vacuous.
+//! - every verb of the table, and every action of its rows, is exercised by some program,
+//!   so the check is never vacuous;
+//! - every ARN the CloudFormation emitter spells out (`!Sub arn:...`) has the shape AWS gives
+//!   the statement's resource type (ARNs from `!GetAtt` come from AWS itself).
 //!
 //! Without the variable the test fails under CI (`CI` set) and is skipped loudly elsewhere.
 
@@ -23,8 +26,8 @@ use std::path::{Path, PathBuf};
 /// What AWS says about actions: `s3:GetObject` -> resource types it accepts (`object`).
 struct Oracle {
     actions: BTreeMap<String, BTreeSet<String>>,
-    /// (service prefix, resource type) -> ARN format, to tell a typo in `iam_type` apart.
-    resource_types: BTreeSet<(String, String)>,
+    /// (service prefix, resource type) -> ARN format: `arn:${Partition}:s3:::${BucketName}`.
+    resource_types: BTreeMap<(String, String), String>,
 }
 
 impl Oracle {
@@ -57,7 +60,7 @@ impl Oracle {
             serde_json::from_str(&text).expect("iam_definition.json is JSON");
         let mut oracle = Oracle {
             actions: BTreeMap::new(),
-            resource_types: BTreeSet::new(),
+            resource_types: BTreeMap::new(),
         };
         // A prefix can appear in several service entries (`iam` does): merge them.
         for service in services.as_array().expect("a list of services") {
@@ -78,10 +81,11 @@ impl Oracle {
                 }
             }
             for resource in service["resources"].as_array().expect("resources") {
-                let resource = resource["resource"].as_str().expect("resource name");
+                let name = resource["resource"].as_str().expect("resource name");
+                let arn = resource["arn"].as_str().expect("ARN format");
                 oracle
                     .resource_types
-                    .insert((prefix.to_owned(), resource.to_owned()));
+                    .insert((prefix.to_owned(), name.to_owned()), arn.to_owned());
             }
         }
         assert!(
@@ -191,7 +195,7 @@ fn every_emitted_action_is_granted_on_a_resource_type_it_accepts() {
                 assert!(
                     oracle
                         .resource_types
-                        .contains(&(service.to_owned(), resource_type.to_owned())),
+                        .contains_key(&(service.to_owned(), resource_type.to_owned())),
                     "{display}: `iam_type` of {:?} is ({service}, {resource_type}), which is \
                      not a resource type of {service} in AWS's data",
                     statement.resource
@@ -266,4 +270,140 @@ fn every_emitted_action_is_granted_on_a_resource_type_it_accepts() {
         "oracle: {} (action, resource type) pairs checked: {pairs:?}",
         pairs.len()
     );
+}
+
+/// A piece of an ARN format: literal text, or a `${Variable}` matching one or more
+/// characters.
+#[derive(Debug)]
+enum Piece {
+    Text(String),
+    Variable,
+}
+
+/// Splits `arn:${Partition}:s3:::${BucketName}` into its pieces.
+fn pieces(format: &str) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut rest = format;
+    while let Some(start) = rest.find("${") {
+        if start > 0 {
+            pieces.push(Piece::Text(rest[..start].to_owned()));
+        }
+        pieces.push(Piece::Variable);
+        let end = rest[start..].find('}').expect("a closed ${...}") + start;
+        rest = &rest[end + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Text(rest.to_owned()));
+    }
+    pieces
+}
+
+/// Whether `text` has the shape `pieces` describe.
+fn fits(pieces: &[Piece], text: &str) -> bool {
+    match pieces.split_first() {
+        None => text.is_empty(),
+        Some((Piece::Text(literal), rest)) => text
+            .strip_prefix(literal.as_str())
+            .is_some_and(|after| fits(rest, after)),
+        Some((Piece::Variable, rest)) => (1..=text.len())
+            .filter(|&n| text.is_char_boundary(n))
+            .any(|n| fits(rest, &text[n..])),
+    }
+}
+
+/// The `!Sub` resource of each statement (by Sid) of a function's role, inline or in managed
+/// policies attached to it.
+fn spelled_out_arns(template: &serde_norway::Value, role_id: &str) -> BTreeMap<String, String> {
+    use serde_norway::Value;
+    let mut documents = Vec::new();
+    let resources = template["Resources"].as_mapping().expect("resources");
+    if let Some(policies) = resources[role_id]["Properties"]["Policies"].as_sequence() {
+        documents.extend(policies.iter().map(|p| &p["PolicyDocument"]));
+    }
+    for resource in resources.values() {
+        let attached = resource["Properties"]["Roles"]
+            .as_sequence()
+            .is_some_and(|roles| {
+                roles
+                    .iter()
+                    .any(|r| matches!(r, Value::Tagged(t) if t.tag == "Ref" && t.value == role_id))
+            });
+        if resource["Type"] == "AWS::IAM::ManagedPolicy" && attached {
+            documents.push(&resource["Properties"]["PolicyDocument"]);
+        }
+    }
+    let mut arns = BTreeMap::new();
+    for document in documents {
+        for statement in document["Statement"].as_sequence().expect("statements") {
+            let arn = match &statement["Resource"] {
+                Value::Tagged(t) if t.tag == "Sub" => t.value.as_str(),
+                _ => None,
+            };
+            if let Some(arn) = arn.filter(|a| a.starts_with("arn:")) {
+                let sid = statement["Sid"].as_str().expect("sid").to_owned();
+                arns.insert(sid, arn.to_owned());
+            }
+        }
+    }
+    arns
+}
+
+#[test]
+fn arns_drc_spells_out_have_the_shape_aws_gives_their_resource_type() {
+    let Some(oracle) = Oracle::load() else { return };
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for path in programs() {
+        let display = path
+            .strip_prefix(root())
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let (sources, compilation) = crate::support::compile_file(&path, &display);
+        let cfn = crate::support::artifact_text(&compilation, ".cfn.yaml");
+        let template: serde_norway::Value = serde_norway::from_str(&cfn).expect("valid YAML");
+        let (analyses, _) = drc::analyze(&sources, today());
+        for role in &analyses[0].policies.roles {
+            // Only function roles have a logical ID this test knows how to find.
+            let Some(function) = role
+                .owner
+                .describe()
+                .strip_prefix("function ")
+                .map(str::to_owned)
+            else {
+                continue;
+            };
+            let arns = spelled_out_arns(&template, &drc::emit::LogicalIds::role(&function));
+            for statement in &role.statements {
+                let Some(arn) = arns.get(&statement.sid) else {
+                    continue;
+                };
+                let (service, resource_type) = statement.resource.iam_type();
+                let format =
+                    &oracle.resource_types[&(service.to_owned(), resource_type.to_owned())];
+                checked += 1;
+                if !fits(&pieces(format), &pieces_to_placeholders(arn)) {
+                    problems.push(format!(
+                        "{display}: function {function} statement {}: `{arn}` does not have \
+                         the shape of a {service} `{resource_type}` ARN, `{format}`",
+                        statement.sid
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(checked > 0, "no spelled-out ARN was checked");
+}
+
+/// A `!Sub` template with every `${...}` replaced by one placeholder character, which an
+/// ARN format's variable matches.
+fn pieces_to_placeholders(template: &str) -> String {
+    pieces(template)
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => text,
+            Piece::Variable => "V".to_owned(),
+        })
+        .collect()
 }
