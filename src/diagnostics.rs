@@ -82,6 +82,8 @@ codes! {
     E0404, Error, "reference cycle";
     E0405, Error, "function code not found";
     E0501, Error, "too many resources for one CloudFormation stack";
+    E0520, Error, "permissions too large for one role's policies";
+    E0521, Error, "one permission too large for an IAM policy";
     W0001, Warning, "deprecated runtime";
     W0002, Warning, "setting has no effect";
 }

@@ -179,3 +179,45 @@ pub fn bucket_name_problem(name: &str) -> Option<String> {
     }
     None
 }
+
+/// Characters of all inline policies of one IAM role together, counted without whitespace.
+pub const INLINE_ROLE_POLICY_CHARS: Limit = Limit {
+    min: 0,
+    max: 10_240,
+    source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
+};
+
+/// Characters of one customer managed policy, counted without whitespace.
+pub const MANAGED_POLICY_CHARS: Limit = Limit {
+    min: 0,
+    max: 6_144,
+    source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
+};
+
+/// Managed policies attached to one IAM role (the default quota; it can be raised to 25).
+pub const MANAGED_POLICIES_PER_ROLE: Limit = Limit {
+    min: 0,
+    max: 10,
+    source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
+};
+
+/// S3 bucket name length, in characters.
+pub const BUCKET_NAME: Limit = Limit {
+    min: 3,
+    max: 63,
+    source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
+};
+
+/// CloudFormation stack name length, in characters.
+pub const STACK_NAME: Limit = Limit {
+    min: 1,
+    max: 128,
+    source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html",
+};
+
+/// The key ID in a KMS key ARN: a UUID, or `mrk-` and 32 hex digits for a multi-Region key.
+pub const KMS_KEY_ID: Limit = Limit {
+    min: 36,
+    max: 36,
+    source: "https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-id",
+};

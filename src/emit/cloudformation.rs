@@ -8,7 +8,7 @@
 //! This is the only module that uses the YAML library (`serde_norway`, see
 //! `docs/architecture.md`).
 
-use super::{LogicalIds as Id, Stack};
+use super::{Layout, LogicalIds as Id, Stack};
 use crate::check::model::{Attribute, Bucket, Encryption, EnvValue, Function, Kind, Schedule};
 use crate::iam::explain::RoleExplanation;
 use crate::iam::{self, Resource, Statement};
@@ -38,6 +38,7 @@ pub fn emit(stack: &Stack<'_>) -> String {
             function,
             &role.statements,
             provenance(stack.function_explanation(&function.name)),
+            stack.function_layout(&function.name),
             &archive.file_name,
         );
     }
@@ -253,6 +254,7 @@ fn add_function(
     function: &Function,
     statements: &[Statement],
     provenance: Value,
+    layout: &Layout,
     archive: &str,
 ) {
     let name = &function.name;
@@ -279,36 +281,74 @@ fn add_function(
         ]),
     );
 
-    let statements: Vec<Value> = statements.iter().map(statement).collect();
+    let mut role = Mapping::new();
+    role.insert(
+        s("Description"),
+        s(&format!("Role of function {name}, inferred by drc")),
+    );
+    role.insert(
+        s("AssumeRolePolicyDocument"),
+        policy_document(vec![map([
+            ("Effect", s("Allow")),
+            ("Principal", map([("Service", s("lambda.amazonaws.com"))])),
+            ("Action", s("sts:AssumeRole")),
+        ])]),
+    );
+    // Statements too large for one inline policy go into managed policies attached to the
+    // role (see `emit::policy`); the function waits for them.
+    let mut depends_on = Vec::new();
+    match layout {
+        Layout::Inline => {
+            role.insert(
+                s("Policies"),
+                Value::Sequence(vec![map([
+                    ("PolicyName", s(&format!("{name}-permissions"))),
+                    (
+                        "PolicyDocument",
+                        policy_document(statements.iter().map(statement).collect()),
+                    ),
+                ])]),
+            );
+        }
+        Layout::Managed(parts) => {
+            for (index, part) in parts.iter().enumerate() {
+                let id = Id::role_policy(name, index + 1);
+                resources.insert(
+                    s(&id),
+                    map([
+                        ("Type", s("AWS::IAM::ManagedPolicy")),
+                        (
+                            "Properties",
+                            map([
+                                (
+                                    "Description",
+                                    s(&format!(
+                                        "Permissions of function {name} ({} of {}), inferred by drc",
+                                        index + 1,
+                                        parts.len()
+                                    )),
+                                ),
+                                ("Roles", Value::Sequence(vec![reference(&Id::role(name))])),
+                                (
+                                    "PolicyDocument",
+                                    policy_document(
+                                        statements[part.clone()].iter().map(statement).collect(),
+                                    ),
+                                ),
+                            ]),
+                        ),
+                    ]),
+                );
+                depends_on.push(s(&id));
+            }
+        }
+    }
     resources.insert(
         s(&Id::role(name)),
         map([
             ("Type", s("AWS::IAM::Role")),
             ("Metadata", provenance),
-            (
-                "Properties",
-                map([
-                    (
-                        "Description",
-                        s(&format!("Role of function {name}, inferred by drc")),
-                    ),
-                    (
-                        "AssumeRolePolicyDocument",
-                        policy_document(vec![map([
-                            ("Effect", s("Allow")),
-                            ("Principal", map([("Service", s("lambda.amazonaws.com"))])),
-                            ("Action", s("sts:AssumeRole")),
-                        ])]),
-                    ),
-                    (
-                        "Policies",
-                        Value::Sequence(vec![map([
-                            ("PolicyName", s(&format!("{name}-permissions"))),
-                            ("PolicyDocument", policy_document(statements)),
-                        ])]),
-                    ),
-                ]),
-            ),
+            ("Properties", Value::Mapping(role)),
         ]),
     );
 
@@ -351,13 +391,13 @@ fn add_function(
             ("LogGroup", reference(&log_group)),
         ]),
     );
-    resources.insert(
-        s(&Id::function(name)),
-        map([
-            ("Type", s("AWS::Lambda::Function")),
-            ("Properties", Value::Mapping(properties)),
-        ]),
-    );
+    let mut resource = Mapping::new();
+    resource.insert(s("Type"), s("AWS::Lambda::Function"));
+    if !depends_on.is_empty() {
+        resource.insert(s("DependsOn"), Value::Sequence(depends_on));
+    }
+    resource.insert(s("Properties"), Value::Mapping(properties));
+    resources.insert(s(&Id::function(name)), Value::Mapping(resource));
 }
 
 fn add_schedule(resources: &mut Mapping, schedule: &Schedule) {

@@ -7,15 +7,18 @@
 
 pub mod cloudformation;
 pub mod package;
+pub mod policy;
 pub mod terraform;
 
 use crate::check::limits;
 use crate::check::model::Program;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::iam::Policies;
 use crate::iam::explain::{Explanation, RoleExplanation};
+use crate::iam::{Owner, Policies};
 use crate::names::logical_stem;
+use crate::source::Span;
 pub use package::{Archive, CodeFile, CodeSource};
+pub use policy::Layout;
 
 /// An output target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -61,8 +64,23 @@ pub struct Stack<'p> {
     pub explanation: Explanation,
     /// One code archive per function, in function order.
     pub archives: Vec<Archive>,
+    /// How each role's statements are written, in the order of the policies' roles.
+    pub layouts: Vec<Layout>,
     /// The source file's name (without directories), for the "generated from" header.
     pub source_name: String,
+}
+
+impl Stack<'_> {
+    /// How the role a function assumes writes its statements.
+    pub fn function_layout(&self, function: &str) -> &Layout {
+        let index = self
+            .policies
+            .roles
+            .iter()
+            .position(|r| matches!(&r.owner, Owner::Function(f) if f == function))
+            .expect("infer gives every function a role");
+        &self.layouts[index]
+    }
 }
 
 /// CloudFormation logical IDs: the `.dr` name's stem plus a suffix per resource role. Every
@@ -90,6 +108,11 @@ impl LogicalIds {
     pub fn role(name: &str) -> String {
         format!("{}FunctionRole", logical_stem(name))
     }
+    /// `AWS::IAM::ManagedPolicy` number `part` (from 1) of a function's role, when its
+    /// statements do not fit one inline policy. No other ID ends in `Policy` and a digit.
+    pub fn role_policy(name: &str, part: usize) -> String {
+        format!("{}FunctionPolicy{part}", logical_stem(name))
+    }
     /// `AWS::Logs::LogGroup` of a function
     pub fn log_group(name: &str) -> String {
         format!("{}FunctionLogGroup", logical_stem(name))
@@ -104,14 +127,19 @@ impl LogicalIds {
     }
 }
 
-/// The number of CloudFormation resources a program becomes.
-pub fn resource_count(program: &Program) -> usize {
+/// The number of CloudFormation resources a program and its policies become.
+pub fn resource_count(program: &Program, policies: &Policies) -> usize {
     let buckets: usize = program
         .buckets
         .iter()
         .map(|b| 2 + usize::from(b.encryption == crate::check::model::Encryption::Kms))
         .sum();
-    buckets + 3 * program.functions.len() + 2 * program.schedules.len()
+    let managed_policies: usize = policies
+        .roles
+        .iter()
+        .map(|role| policy::layout(program, role).map_or(0, |l| l.managed_policies()))
+        .sum();
+    buckets + 3 * program.functions.len() + 2 * program.schedules.len() + managed_policies
 }
 
 /// Lowers a checked program and its policies, packaging each function's code.
@@ -124,7 +152,14 @@ pub fn lower<'p>(
     code: &dyn CodeSource,
 ) -> Result<Stack<'p>, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
-    let count = resource_count(program);
+    let mut layouts = Vec::new();
+    for role in &policies.roles {
+        match policy::layout(program, role) {
+            Ok(layout) => layouts.push(layout),
+            Err(overflow) => diagnostics.push(policy_overflow(program, role, &overflow)),
+        }
+    }
+    let count = resource_count(program, policies);
     if count > usize::try_from(limits::CFN_RESOURCES.max).expect("small") {
         diagnostics.push(
             Diagnostic::new(
@@ -153,10 +188,83 @@ pub fn lower<'p>(
             policies,
             explanation,
             archives,
+            layouts,
             source_name: source_name.to_owned(),
         })
     } else {
         Err(diagnostics)
+    }
+}
+
+/// How many of the verbs behind a too-large statement [`policy_overflow`] labels; the rest
+/// are counted in a note.
+const SHOWN_VERBS: usize = 3;
+
+/// The error for a role whose statements do not fit IAM's policy size limits.
+fn policy_overflow(
+    program: &Program,
+    role: &crate::iam::Role,
+    overflow: &policy::Overflow,
+) -> Diagnostic {
+    let (span, owner) = match &role.owner {
+        Owner::Function(f) => (program.function(f).span, format!("function `{f}`")),
+    };
+    let source = format!("see {}", limits::MANAGED_POLICY_CHARS.source);
+    match overflow {
+        policy::Overflow::Statement { index, chars } => {
+            let statement = &role.statements[*index];
+            let mut diagnostic = Diagnostic::new(
+                Code::E0521,
+                format!("one permission of {owner} is too large for an IAM policy"),
+                span,
+                format!(
+                    "statement `{}` alone takes up to {chars} characters",
+                    statement.sid
+                ),
+            );
+            let mut verbs: Vec<Span> = statement
+                .actions
+                .iter()
+                .flat_map(|a| &a.causes)
+                .filter_map(|c| match c {
+                    crate::iam::Cause::Verb(span) => Some(*span),
+                    _ => None,
+                })
+                .collect();
+            verbs.sort();
+            verbs.dedup();
+            for span in verbs.iter().take(SHOWN_VERBS) {
+                diagnostic = diagnostic.with_label(*span, format!("adds to `{}`", statement.sid));
+            }
+            if verbs.len() > SHOWN_VERBS {
+                diagnostic = diagnostic.with_note(format!(
+                    "{} verbs add to this statement in all",
+                    verbs.len()
+                ));
+            }
+            diagnostic
+                .with_note(format!(
+                    "the role's policies together exceed {} characters, and a managed policy holds at most {}; {source}",
+                    limits::INLINE_ROLE_POLICY_CHARS.max,
+                    limits::MANAGED_POLICY_CHARS.max
+                ))
+                .with_help("use fewer or shorter prefixes in the verbs that add to this statement, or give a shorter prefix they share")
+        }
+        policy::Overflow::TooManyPolicies { needed, chars } => Diagnostic::new(
+            Code::E0520,
+            format!("the permissions of {owner} do not fit the policies one IAM role can have"),
+            span,
+            format!(
+                "its statements take up to {chars} characters: {needed} managed policies of at most {} each",
+                limits::MANAGED_POLICY_CHARS.max
+            ),
+        )
+        .with_note(format!(
+            "a role takes {} characters of inline policy and {} managed policies by default; {source}",
+            limits::INLINE_ROLE_POLICY_CHARS.max,
+            limits::MANAGED_POLICIES_PER_ROLE.max
+        ))
+        .with_help("split the function's work between several functions, or use fewer or shorter prefixes"),
     }
 }
 

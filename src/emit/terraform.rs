@@ -6,7 +6,7 @@
 //! goes through [`literal`], which escapes `${` and `%{` so it can never become Terraform
 //! interpolation or a template directive.
 
-use super::{Archive, Stack};
+use super::{Archive, Layout, Stack};
 use crate::check::model::{Attribute, Bucket, Encryption, EnvValue, Function, Kind, Schedule};
 use crate::iam::explain::RoleExplanation;
 use crate::iam::{self, Resource, Statement};
@@ -44,7 +44,14 @@ pub fn emit(stack: &Stack<'_>) -> String {
     for (function, archive) in program.functions.iter().zip(&stack.archives) {
         let role = stack.policies.function_role(&function.name);
         let provenance = provenance(stack.function_explanation(&function.name));
-        add_function(&mut out, function, &role.statements, &provenance, archive);
+        add_function(
+            &mut out,
+            function,
+            &role.statements,
+            &provenance,
+            stack.function_layout(&function.name),
+            archive,
+        );
     }
     for schedule in &program.schedules {
         add_schedule(&mut out, schedule);
@@ -241,6 +248,7 @@ fn add_function(
     function: &Function,
     statements: &[Statement],
     provenance: &str,
+    layout: &Layout,
     archive: &Archive,
 ) {
     let name = function.name.as_str();
@@ -254,13 +262,6 @@ fn add_function(
         }),
     );
 
-    let policy = format!("role_{name}");
-    let statements: Vec<Value> = statements.iter().map(statement).collect();
-    out.data(
-        "aws_iam_policy_document",
-        &policy,
-        json!({ "//": provenance, "statement": statements }),
-    );
     out.resource(
         "aws_iam_role",
         name,
@@ -269,15 +270,67 @@ fn add_function(
             "assume_role_policy": "${data.aws_iam_policy_document.assume_lambda.json}",
         }),
     );
-    out.resource(
-        "aws_iam_role_policy",
-        name,
-        json!({
-            "name": literal(&format!("{name}-permissions")),
-            "role": format!("${{aws_iam_role.{name}.id}}"),
-            "policy": format!("${{data.aws_iam_policy_document.{policy}.json}}"),
-        }),
-    );
+    // Statements too large for one inline policy go into managed policies attached to the
+    // role (see `emit::policy`); the function waits for the attachments.
+    let depends_on: Vec<String> = match layout {
+        Layout::Inline => {
+            let policy = format!("role_{name}");
+            let statements: Vec<Value> = statements.iter().map(statement).collect();
+            out.data(
+                "aws_iam_policy_document",
+                &policy,
+                json!({ "//": provenance, "statement": statements }),
+            );
+            out.resource(
+                "aws_iam_role_policy",
+                name,
+                json!({
+                    "name": literal(&format!("{name}-permissions")),
+                    "role": format!("${{aws_iam_role.{name}.id}}"),
+                    "policy": format!("${{data.aws_iam_policy_document.{policy}.json}}"),
+                }),
+            );
+            vec![format!("aws_iam_role_policy.{name}")]
+        }
+        Layout::Managed(parts) => parts
+            .iter()
+            .enumerate()
+            .map(|(index, part)| {
+                // `<function>_<n>`: the function name is everything before the last `_`,
+                // so two functions' parts never share a name.
+                let part_name = format!("{name}_{}", index + 1);
+                let document = format!("managed_{part_name}");
+                let statements: Vec<Value> =
+                    statements[part.clone()].iter().map(statement).collect();
+                out.data(
+                    "aws_iam_policy_document",
+                    &document,
+                    json!({ "//": provenance, "statement": statements }),
+                );
+                out.resource(
+                    "aws_iam_policy",
+                    &part_name,
+                    json!({
+                        "description": literal(&format!(
+                            "Permissions of function {name} ({} of {}), inferred by drc",
+                            index + 1,
+                            parts.len()
+                        )),
+                        "policy": format!("${{data.aws_iam_policy_document.{document}.json}}"),
+                    }),
+                );
+                out.resource(
+                    "aws_iam_role_policy_attachment",
+                    &part_name,
+                    json!({
+                        "role": format!("${{aws_iam_role.{name}.name}}"),
+                        "policy_arn": format!("${{aws_iam_policy.{part_name}.arn}}"),
+                    }),
+                );
+                format!("aws_iam_role_policy_attachment.{part_name}")
+            })
+            .collect(),
+    };
 
     let mut body = Map::new();
     body.insert("function_name".into(), json!(physical));
@@ -326,10 +379,7 @@ fn add_function(
         "logging_config".into(),
         json!({ "log_format": "Text", "log_group": format!("${{aws_cloudwatch_log_group.{name}.name}}") }),
     );
-    body.insert(
-        "depends_on".into(),
-        json!([format!("aws_iam_role_policy.{name}")]),
-    );
+    body.insert("depends_on".into(), json!(depends_on));
     out.resource("aws_lambda_function", name, Value::Object(body));
 }
 

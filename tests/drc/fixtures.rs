@@ -94,7 +94,7 @@ fn fixtures() {
             let template: serde_norway::Value = serde_norway::from_str(&cfn).expect("valid YAML");
             assert_eq!(
                 template["Resources"].as_mapping().expect("resources").len(),
-                drc::emit::resource_count(&analyses[0].program),
+                drc::emit::resource_count(&analyses[0].program, &analyses[0].policies),
                 "{}: resource count",
                 path.display()
             );

@@ -5,6 +5,7 @@
 //! - `examples`: every `examples/*.dr` builds cleanly on both targets;
 //! - `permissions`: the permission table and the policies drc emits, read back from the
 //!   templates;
+//! - `oracle`: the action table and every emitted action checked against AWS's IAM data;
 //! - `cli`: the real binary: arguments, exit statuses, files written or not;
 //! - `diffs`: `drc diff` on every `tests/fixtures/diff/<case>/{old,new}.dr` pair.
 
@@ -18,5 +19,6 @@ mod diffs;
 mod docs;
 mod examples;
 mod fixtures;
+mod oracle;
 mod permissions;
 mod support;

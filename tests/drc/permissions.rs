@@ -262,3 +262,156 @@ fn every_granted_action_has_provenance_in_both_templates() {
         }
     }
 }
+
+/// A Terraform policy document as IAM stores it once deployed, in compact JSON, with every
+/// reference replaced by the longest value it can take (the bounds `docs/permissions.md`
+/// states).
+fn deployed_policy(document: &serde_json::Value, references: &[(&str, String)]) -> String {
+    let statements: Vec<serde_json::Value> = document["statement"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .map(|st| {
+            let mut out = serde_json::json!({
+                "Sid": st["sid"],
+                "Effect": st["effect"],
+                "Action": st["actions"],
+                "Resource": st["resources"][0],
+            });
+            if let Some(condition) = st["condition"].as_array() {
+                let c = &condition[0];
+                out["Condition"] = serde_json::json!({
+                    c["test"].as_str().expect("test"): { c["variable"].as_str().expect("variable"): c["values"] }
+                });
+            }
+            out
+        })
+        .collect();
+    let mut text = serde_json::to_string(
+        &serde_json::json!({ "Version": "2012-10-17", "Statement": statements }),
+    )
+    .expect("serializes");
+    for (reference, value) in references {
+        text = text.replace(reference, value);
+    }
+    assert!(!text.contains("${"), "unreplaced reference in {text}");
+    text
+}
+
+#[test]
+fn a_role_too_large_for_an_inline_policy_gets_managed_policies_with_the_same_statements() {
+    let path = root().join("tests/fixtures/valid/policy_split_into_managed_policies/input.dr");
+    let (sources, compilation) = compile_file(&path, "input.dr");
+    assert!(compilation.diagnostics.is_empty());
+    let (analyses, _) = drc::analyze(&sources, crate::support::today());
+    let expected: Vec<String> = analyses[0]
+        .policies
+        .function_role("sorter")
+        .statements
+        .iter()
+        .map(|s| s.sid.clone())
+        .collect();
+
+    // CloudFormation: no inline policy; managed policies attached to the role only, holding
+    // every statement once, in order; the function waits for them.
+    let cfn = artifact_text(&compilation, ".cfn.yaml");
+    let template: serde_norway::Value = serde_norway::from_str(&cfn).expect("valid YAML");
+    let resources = template["Resources"].as_mapping().expect("resources");
+    assert!(
+        resources["SorterFunctionRole"]["Properties"]
+            .get("Policies")
+            .is_none()
+    );
+    let mut ids = Vec::new();
+    let mut sids = Vec::new();
+    for (id, resource) in resources {
+        if resource["Type"] != "AWS::IAM::ManagedPolicy" {
+            continue;
+        }
+        ids.push(id.as_str().expect("id").to_owned());
+        let roles = resource["Properties"]["Roles"]
+            .as_sequence()
+            .expect("roles");
+        assert_eq!(roles.len(), 1);
+        assert!(matches!(&roles[0], serde_norway::Value::Tagged(t)
+            if t.tag == "Ref" && t.value == "SorterFunctionRole"));
+        for statement in resource["Properties"]["PolicyDocument"]["Statement"]
+            .as_sequence()
+            .expect("statements")
+        {
+            sids.push(statement["Sid"].as_str().expect("sid").to_owned());
+        }
+    }
+    assert_eq!(ids, ["SorterFunctionPolicy1", "SorterFunctionPolicy2"]);
+    assert_eq!(sids, expected);
+    let depends_on: Vec<&str> = resources["SorterFunction"]["DependsOn"]
+        .as_sequence()
+        .expect("depends on")
+        .iter()
+        .map(|v| v.as_str().expect("id"))
+        .collect();
+    assert_eq!(depends_on, ids);
+
+    // Terraform: the same split, and each part fits a managed policy even with every
+    // deploy-time part of an ARN at its longest, while the whole would not fit inline.
+    let tf = artifact_text(&compilation, ".tf.json");
+    let config: serde_json::Value = serde_json::from_str(&tf).expect("valid JSON");
+    assert!(config["resource"].get("aws_iam_role_policy").is_none());
+    let attachments = config["resource"]["aws_iam_role_policy_attachment"]
+        .as_object()
+        .expect("attachments");
+    assert_eq!(attachments.len(), 2);
+    for (name, attachment) in attachments {
+        assert_eq!(attachment["role"], "${aws_iam_role.sorter.name}");
+        assert_eq!(
+            attachment["policy_arn"],
+            format!("${{aws_iam_policy.{name}.arn}}")
+        );
+    }
+    let x = |n: usize| "x".repeat(n);
+    let (partition, region, account) = (x(16), x(20), x(12));
+    let references = [
+        (
+            "${aws_s3_bucket.inbox.arn}",
+            format!("arn:{partition}:s3:::{}", x(63)),
+        ),
+        (
+            "${aws_s3_bucket.archive.arn}",
+            format!("arn:{partition}:s3:::{}", x(63)),
+        ),
+        (
+            "${aws_kms_key.archive.arn}",
+            format!("arn:{partition}:kms:{region}:{account}:key/{}", x(36)),
+        ),
+        (
+            "${aws_cloudwatch_log_group.sorter.arn}",
+            format!(
+                "arn:{partition}:logs:{region}:{account}:log-group:/aws/lambda/{}-sorter",
+                x(128)
+            ),
+        ),
+        ("${data.aws_region.current.region}", region.clone()),
+    ];
+    let documents = &config["data"]["aws_iam_policy_document"];
+    let mut sids = Vec::new();
+    let mut whole: Vec<serde_json::Value> = Vec::new();
+    for part in ["managed_sorter_1", "managed_sorter_2"] {
+        let deployed = deployed_policy(&documents[part], &references);
+        assert!(
+            deployed.len() <= 6_144,
+            "{part}: {} characters",
+            deployed.len()
+        );
+        for statement in documents[part]["statement"].as_array().expect("statements") {
+            sids.push(statement["sid"].as_str().expect("sid").to_owned());
+            whole.push(statement.clone());
+        }
+    }
+    assert_eq!(sids, expected);
+    let inline = deployed_policy(&serde_json::json!({ "statement": whole }), &references);
+    assert!(
+        inline.len() > 10_240,
+        "{} characters fit inline",
+        inline.len()
+    );
+}
