@@ -15,6 +15,7 @@ Examples:
   drc build examples/disaster_recovery.dr                  # out/<stack>.cfn.yaml and .tf.json
   drc build stack.dr --target terraform --out-dir infra/
   drc build stack.dr --target cloudformation --stdout | less
+  drc check --deny-warnings stack.dr                       # warnings fail the check (CI)
 
 Environment:
   DRC_TODAY=YYYY-MM-DD   the date runtime deprecations are judged against (default: today)
@@ -42,6 +43,9 @@ enum Command {
         /// The .dr files to check.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Treat every warning as an error (exit status 1).
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Compile files into CloudFormation and/or Terraform, plus function code archives.
     ///
@@ -62,6 +66,9 @@ enum Command {
         /// --target cloudformation or terraform; code archives are not written).
         #[arg(long, conflicts_with = "out_dir")]
         stdout: bool,
+        /// Treat every warning as an error: exit status 1 and nothing written.
+        #[arg(long)]
+        deny_warnings: bool,
     },
 }
 
@@ -105,11 +112,15 @@ pub fn main() -> ExitCode {
 fn run(command: Command, color: bool) -> Result<ExitCode, String> {
     let today = today()?;
     match command {
-        Command::Check { files } => {
+        Command::Check {
+            files,
+            deny_warnings,
+        } => {
             let sources = read_sources(&files)?;
             let options = Options {
                 targets: Vec::new(),
                 today,
+                deny_warnings,
             };
             let compilation = crate::compile(&sources, &options, &FsCode);
             Ok(report(&compilation, &sources, color))
@@ -119,6 +130,7 @@ fn run(command: Command, color: bool) -> Result<ExitCode, String> {
             target,
             out_dir,
             stdout,
+            deny_warnings,
         } => {
             let targets = match target {
                 TargetArg::Cloudformation => vec![Target::CloudFormation],
@@ -132,6 +144,7 @@ fn run(command: Command, color: bool) -> Result<ExitCode, String> {
             let options = Options {
                 targets: targets.clone(),
                 today,
+                deny_warnings,
             };
             let compilation = crate::compile(&sources, &options, &FsCode);
             let status = report(&compilation, &sources, color);
