@@ -1,7 +1,8 @@
 //! The command line: the only module that reads files, writes files, looks at the
 //! environment or decides exit statuses.
 //!
-//! Exit status: 0 success (warnings allowed), 1 the input has errors, 2 usage or IO error.
+//! Exit status: 0 success (warnings allowed), 1 the input has errors (or warnings, with
+//! `--deny-warnings` or `deny_warnings = true`), 2 usage or IO error.
 
 use crate::{CodeFile, CodeSource, Compilation, Options, SourceMap, Target};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -38,7 +39,8 @@ struct Cli {
 enum Command {
     /// Check files and report problems, without writing anything.
     ///
-    /// Exit status 0 when there are no errors (warnings are allowed), 1 when there are.
+    /// Exit status 0 when there are no errors (warnings are allowed unless denied), 1 when
+    /// there are.
     Check {
         /// The .dr files to check.
         #[arg(required = true, value_name = "FILE")]
