@@ -1,8 +1,9 @@
 //! The command line: the only module that reads files, writes files, looks at the
 //! environment or decides exit statuses.
 //!
-//! Exit status: 0 success (warnings allowed), 1 the input has errors, 2 usage or IO error,
-//! 3 `drc diff` found a change that broadens permissions or weakens a bucket.
+//! Exit status: 0 success (warnings allowed), 1 the input has errors (or warnings, with
+//! `--deny-warnings` or `deny_warnings = true`), 2 usage or IO error, 3 `drc diff` found a
+//! change that broadens permissions or weakens a bucket.
 
 use crate::{CodeFile, CodeSource, Compilation, Options, SourceMap, Target};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -18,6 +19,7 @@ Examples:
   drc build stack.dr --target cloudformation --stdout | less
   drc explain examples/disaster_recovery.dr --function backup
   drc diff old/ new/ --format json                         # exit 3 when something broadens
+  drc check --deny-warnings stack.dr                       # warnings fail the check (CI)
 
 Environment:
   DRC_TODAY=YYYY-MM-DD   the date runtime deprecations are judged against (default: today)
@@ -40,11 +42,15 @@ struct Cli {
 enum Command {
     /// Check files and report problems, without writing anything.
     ///
-    /// Exit status 0 when there are no errors (warnings are allowed), 1 when there are.
+    /// Exit status 0 when there are no errors (warnings are allowed unless denied), 1 when
+    /// there are.
     Check {
         /// The .dr files to check.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Treat every warning as an error (exit status 1).
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Compile files into CloudFormation and/or Terraform, plus function code archives.
     ///
@@ -65,6 +71,9 @@ enum Command {
         /// --target cloudformation or terraform; code archives are not written).
         #[arg(long, conflicts_with = "out_dir")]
         stdout: bool,
+        /// Treat every warning as an error: exit status 1 and nothing written.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Show every permission drc infers for a file, and why each action is there.
     ///
@@ -150,11 +159,15 @@ pub fn main() -> ExitCode {
 fn run(command: Command, color: bool) -> Result<ExitCode, String> {
     let today = today()?;
     match command {
-        Command::Check { files } => {
+        Command::Check {
+            files,
+            deny_warnings,
+        } => {
             let sources = read_sources(&files)?;
             let options = Options {
                 targets: Vec::new(),
                 today,
+                deny_warnings,
             };
             let compilation = crate::compile(&sources, &options, &FsCode);
             Ok(report(&compilation, &sources, color))
@@ -164,6 +177,7 @@ fn run(command: Command, color: bool) -> Result<ExitCode, String> {
             target,
             out_dir,
             stdout,
+            deny_warnings,
         } => {
             let targets = match target {
                 TargetArg::Cloudformation => vec![Target::CloudFormation],
@@ -177,6 +191,7 @@ fn run(command: Command, color: bool) -> Result<ExitCode, String> {
             let options = Options {
                 targets: targets.clone(),
                 today,
+                deny_warnings,
             };
             let compilation = crate::compile(&sources, &options, &FsCode);
             let status = report(&compilation, &sources, color);

@@ -86,6 +86,13 @@ codes! {
     E0521, Error, "one permission too large for an IAM policy";
     W0001, Warning, "deprecated runtime";
     W0002, Warning, "setting has no effect";
+    W0101, Warning, "a function can both write and delete backups";
+    W0102, Warning, "a function can permanently delete versions of backups";
+    W0103, Warning, "environment refers to a bucket the function may not act on";
+    W0104, Warning, "a function acts on a bucket whose name it is not given";
+    W0105, Warning, "backup bucket without versioning";
+    W0106, Warning, "backup bucket not encrypted with a KMS key";
+    W0107, Warning, "version verb on an unversioned bucket";
 }
 
 /// A message attached to a span.
@@ -112,6 +119,8 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     /// How to fix it (`help:` line).
     pub help: Option<String>,
+    /// A warning turned into an error by `--deny-warnings` or `deny_warnings = true`.
+    pub denied: bool,
 }
 
 impl Diagnostic {
@@ -132,6 +141,7 @@ impl Diagnostic {
             secondary: Vec::new(),
             notes: Vec::new(),
             help: None,
+            denied: false,
         }
     }
 
@@ -187,9 +197,27 @@ impl Diagnostic {
         self
     }
 
-    /// The diagnostic's severity (from its code).
+    /// Turns a warning into an error, with a note saying `why` (what denies warnings).
+    /// Errors are returned unchanged.
+    #[must_use]
+    pub fn deny(mut self, why: &str) -> Self {
+        if !self.is_error() {
+            self.denied = true;
+            self.notes.push(format!(
+                "`{}` is a warning, made an error by {why}",
+                self.code.as_str()
+            ));
+        }
+        self
+    }
+
+    /// The diagnostic's severity: its code's, or an error if the warning was denied.
     pub fn severity(&self) -> Severity {
-        self.code.severity()
+        if self.denied {
+            Severity::Error
+        } else {
+            self.code.severity()
+        }
     }
 
     /// Whether this diagnostic stops the build.

@@ -23,7 +23,7 @@
 //! let mut sources = SourceMap::new();
 //! sources.add("backup.dr", r#"
 //!     bucket data { versioned = true }
-//!     bucket backups { versioned = true  retain = true }
+//!     bucket backups { versioned = true  retain = true  encryption = kms }
 //!     function copy {
 //!       runtime = nodejs24.x
 //!       handler = "index.handler"
@@ -34,7 +34,7 @@
 //!     }
 //!     schedule nightly { every = 24h  invoke = copy }
 //! "#);
-//! let options = Options { targets: vec![Target::Terraform], today: drc::date(2026, 11, 24) };
+//! let options = Options { targets: vec![Target::Terraform], today: drc::date(2026, 11, 24), deny_warnings: true };
 //! let compilation = drc::compile(&sources, &options, &Inline);
 //! assert!(compilation.succeeded(), "{}", drc::render(&compilation.diagnostics, &sources, false));
 //! let tf = &compilation.stacks[0].artifacts[0];
@@ -70,6 +70,8 @@ pub struct Options {
     pub targets: Vec<Target>,
     /// Today's date: decides which Lambda runtimes are deprecated or blocked.
     pub today: Date,
+    /// Every warning is an error (`--deny-warnings`): nothing is produced if there is one.
+    pub deny_warnings: bool,
 }
 
 /// The result of compiling a set of files.
@@ -196,6 +198,12 @@ pub fn compile(sources: &SourceMap, options: &Options, code: &dyn CodeSource) ->
             }
             Err(more) => diagnostics.extend(more),
         }
+    }
+    if options.deny_warnings {
+        diagnostics = diagnostics
+            .into_iter()
+            .map(|d| d.deny("`--deny-warnings`"))
+            .collect();
     }
     diagnostics::sort(&mut diagnostics);
     if diagnostics::has_errors(&diagnostics) {

@@ -10,6 +10,7 @@ pub mod cron;
 pub mod limits;
 pub mod model;
 pub mod runtimes;
+pub mod safety;
 pub mod units;
 
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
@@ -38,7 +39,7 @@ struct KindSpec {
 const KINDS: &[KindSpec] = &[
     KindSpec {
         kind: Kind::Stack,
-        attributes: &["description"],
+        attributes: &["description", "deny_warnings"],
         required: &[],
         blocks: &[],
         verbs: false,
@@ -100,11 +101,16 @@ pub fn check(
         names: BTreeMap::new(),
     };
     let program = checker.program(source, ast);
-    let failed = checker.diagnostics.iter().any(Diagnostic::is_error);
-    (
-        if failed { None } else { Some(program) },
-        checker.diagnostics,
-    )
+    let mut diagnostics = checker.diagnostics;
+    if !diagnostics.iter().any(Diagnostic::is_error) {
+        diagnostics.extend(safety::check(&program));
+    }
+    if program.stack.deny_warnings {
+        let why = format!("`deny_warnings = true` in stack `{}`", program.stack.name);
+        diagnostics = diagnostics.into_iter().map(|d| d.deny(&why)).collect();
+    }
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    (if failed { None } else { Some(program) }, diagnostics)
 }
 
 struct Checker<'a> {
@@ -239,6 +245,7 @@ impl<'a> Checker<'a> {
             || Stack {
                 name: default_stack_name(source.stem()),
                 description: None,
+                deny_warnings: false,
                 span: Span::new(self.file, 0, 0),
             },
             |(s, _)| s,
@@ -416,9 +423,11 @@ impl<'a> Checker<'a> {
             );
             text
         });
+        let deny_warnings = self.boolean(body, "deny_warnings").unwrap_or(false);
         Stack {
             name: name.text,
             description,
+            deny_warnings,
             span: name.span,
         }
     }
@@ -480,6 +489,7 @@ impl<'a> Checker<'a> {
             bucket_name,
             versioned,
             retain,
+            retain_span: body.attributes.get("retain").map(|a| a.span),
             encryption,
             encryption_span,
             lifecycle,

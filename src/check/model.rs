@@ -45,6 +45,8 @@ pub struct Stack {
     pub name: String,
     /// `description = "..."`
     pub description: Option<String>,
+    /// `deny_warnings = true`: every warning in this stack's file is an error.
+    pub deny_warnings: bool,
     /// The stack item's name, or the start of the file when there is none.
     pub span: Span,
 }
@@ -62,6 +64,8 @@ pub struct Bucket {
     pub versioned: bool,
     /// `retain = true`: kept when the stack is deleted or the bucket replaced.
     pub retain: bool,
+    /// Where `retain` was set, if it was.
+    pub retain_span: Option<Span>,
     /// `encryption = s3 | kms`
     pub encryption: Encryption,
     /// Where `encryption` was set, if it was.

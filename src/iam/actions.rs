@@ -9,6 +9,14 @@
 //!   <https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#aws-managed-customer-managed-keys>
 //!   and multipart uploads with SSE-KMS:
 //!   <https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions>
+//! - Versions: `GetObject` with a `versionId` needs `s3:GetObjectVersion`
+//!   (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html>), listing versions
+//!   needs `s3:ListBucketVersions`
+//!   (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html>), and
+//!   deleting a version needs `s3:DeleteObjectVersion`
+//!   (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectVersions.html>).
+//! - Tags: <https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectTagging.html> and
+//!   <https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html>.
 //! - Lambda actions: <https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html>
 //! - CloudWatch Logs actions a function needs to write its own logs:
 //!   <https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html>
@@ -28,6 +36,32 @@ pub enum Verb {
     Delete,
     /// `invoke function`: call another function.
     Invoke,
+    /// `read_versions bucket ["prefix"]`: get specific (also noncurrent) versions of objects.
+    ReadVersions,
+    /// `list_versions bucket ["prefix"]`: list object versions and delete markers.
+    ListVersions,
+    /// `delete_versions bucket ["prefix"]`: permanently delete specific object versions.
+    DeleteVersions,
+    /// `tag bucket ["prefix"]`: replace the tags of objects (current versions).
+    Tag,
+    /// `read_tags bucket ["prefix"]`: read the tags of objects (current versions).
+    ReadTags,
+}
+
+impl Verb {
+    /// Whether the verb removes data: `delete` hides it behind a delete marker in a versioned
+    /// bucket, `delete_versions` destroys it for good.
+    pub fn deletes(self) -> bool {
+        matches!(self, Verb::Delete | Verb::DeleteVersions)
+    }
+
+    /// Whether the verb only makes sense on a versioned bucket.
+    pub fn needs_versioning(self) -> bool {
+        matches!(
+            self,
+            Verb::ReadVersions | Verb::ListVersions | Verb::DeleteVersions
+        )
+    }
 }
 
 /// What ARN an action is granted on.
@@ -108,6 +142,51 @@ pub static VERBS: &[VerbRule] = &[
         scope: Scope::Function,
         kms_actions: &[],
         summary: "invoke the function, synchronously or asynchronously",
+    },
+    VerbRule {
+        verb: Verb::ReadVersions,
+        keyword: "read_versions",
+        target: Kind::Bucket,
+        actions: &["s3:GetObjectVersion"],
+        scope: Scope::Objects,
+        kms_actions: &["kms:Decrypt"],
+        summary: "read any version of objects under the prefix, by version id",
+    },
+    VerbRule {
+        verb: Verb::ListVersions,
+        keyword: "list_versions",
+        target: Kind::Bucket,
+        actions: &["s3:ListBucketVersions"],
+        scope: Scope::Bucket,
+        kms_actions: &[],
+        summary: "list object versions and delete markers, limited to the prefix by an `s3:prefix` condition",
+    },
+    VerbRule {
+        verb: Verb::DeleteVersions,
+        keyword: "delete_versions",
+        target: Kind::Bucket,
+        actions: &["s3:DeleteObjectVersion"],
+        scope: Scope::Objects,
+        kms_actions: &[],
+        summary: "permanently delete specific versions of objects under the prefix (cannot be undone)",
+    },
+    VerbRule {
+        verb: Verb::Tag,
+        keyword: "tag",
+        target: Kind::Bucket,
+        actions: &["s3:PutObjectTagging"],
+        scope: Scope::Objects,
+        kms_actions: &[],
+        summary: "replace the tags of objects under the prefix (current versions)",
+    },
+    VerbRule {
+        verb: Verb::ReadTags,
+        keyword: "read_tags",
+        target: Kind::Bucket,
+        actions: &["s3:GetObjectTagging"],
+        scope: Scope::Objects,
+        kms_actions: &[],
+        summary: "read the tags of objects under the prefix (current versions)",
     },
 ];
 

@@ -379,7 +379,11 @@ mod tests {
         let mut sources = SourceMap::new();
         let file = sources.add("dir/input.dr", text);
         let (analyses, diagnostics) = crate::analyze(&sources, crate::date(2026, 11, 24));
-        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        // Warnings (e.g. DR-safety ones) do not matter here; errors would leave no policies.
+        assert!(
+            !diagnostics.iter().any(crate::Diagnostic::is_error),
+            "{diagnostics:?}"
+        );
         explain(&analyses[0].policies, sources.get(file), "input.dr")
     }
 

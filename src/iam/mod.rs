@@ -205,7 +205,10 @@ pub fn infer(program: &Program) -> Policies {
                     ),
                     Scope::Function => (Resource::Function(access.target.clone()), None),
                 };
-                let grant = grants.entry((resource, condition)).or_default();
+                // Each listing verb keeps its own statement, so that its prefixes condition only
+                // its own action: `list a "x/"` and `list_versions a "y/"` stay apart.
+                let lister = (rule.scope == Scope::Bucket).then_some(access.verb);
+                let grant = grants.entry((resource, lister, condition)).or_default();
                 for action in rule.actions {
                     grant.add(action, Cause::Verb(access.span));
                 }
@@ -221,6 +224,7 @@ pub fn infer(program: &Program) -> Policies {
                         let key_grant = grants
                             .entry((
                                 Resource::BucketKey(bucket.name.clone()),
+                                None,
                                 Some(("StringEquals", "kms:ViaService")),
                             ))
                             .or_default();
@@ -235,7 +239,7 @@ pub fn infer(program: &Program) -> Policies {
                 }
             }
             let logs = grants
-                .entry((Resource::LogStreams(function.name.clone()), None))
+                .entry((Resource::LogStreams(function.name.clone()), None, None))
                 .or_default();
             for action in actions::LOG_ACTIONS {
                 logs.add(action, Cause::OwnLogs(function.span));
@@ -258,8 +262,9 @@ pub fn infer(program: &Program) -> Policies {
     Policies { roles, invocations }
 }
 
-/// Grants keyed by resource and condition (operator, key).
-type Grants = BTreeMap<(Resource, Option<(&'static str, &'static str)>), Grant>;
+/// Grants keyed by resource, listing verb (bucket-level grants only) and condition
+/// (operator, key).
+type Grants = BTreeMap<(Resource, Option<Verb>, Option<(&'static str, &'static str)>), Grant>;
 
 /// Actions collected for one resource.
 #[derive(Default)]
@@ -283,7 +288,7 @@ fn statements(grants: Grants) -> Vec<Statement> {
     let mut used_sids: BTreeMap<String, usize> = BTreeMap::new();
     grants
         .into_iter()
-        .map(|((resource, condition_key), grant)| {
+        .map(|((resource, lister, condition_key), grant)| {
             let condition = condition_key.and_then(|(operator, key)| match key {
                 "s3:prefix" => {
                     let mut values: Vec<String> =
@@ -302,7 +307,7 @@ fn statements(grants: Grants) -> Vec<Statement> {
                     values: vec![format!("s3.{REGION}.amazonaws.com")],
                 }),
             });
-            let mut sid = sid_for(&resource);
+            let mut sid = sid_for(&resource, lister);
             let n = used_sids.entry(sid.clone()).or_insert(0);
             *n += 1;
             if *n > 1 {
@@ -323,9 +328,12 @@ fn statements(grants: Grants) -> Vec<Statement> {
 }
 
 /// A readable statement id: alphanumeric, as IAM requires.
-fn sid_for(resource: &Resource) -> String {
+fn sid_for(resource: &Resource, lister: Option<Verb>) -> String {
     let stem = crate::names::logical_stem;
     match resource {
+        Resource::Bucket(b) if lister == Some(Verb::ListVersions) => {
+            format!("{}BucketVersions", stem(b))
+        }
         Resource::Bucket(b) => format!("{}Bucket", stem(b)),
         Resource::Objects { bucket, prefix } => {
             let words: String = prefix

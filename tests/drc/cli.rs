@@ -517,3 +517,101 @@ fn diff_of_directories_matches_stacks_by_name() {
     assert_eq!(stacks[1]["stack"], "other");
     assert_eq!(stacks[1]["status"], "unchanged");
 }
+
+/// A stack that compiles with one DR-safety warning: the writer may also delete.
+const WRITER_THAT_DELETES: &str = r#"bucket backups {
+  versioned  = true
+  retain     = true
+  encryption = kms
+}
+
+function backup {
+  runtime = nodejs24.x
+  handler = "index.handler"
+  code    = "lambda"
+  env { BACKUPS = backups.name }
+  put    backups "daily/"
+  delete backups
+}
+"#;
+
+#[test]
+fn warnings_build_by_default_and_fail_with_deny_warnings() {
+    let dir = temp_dir();
+    with_handler(dir.path());
+    write(dir.path(), "stack.dr", WRITER_THAT_DELETES);
+
+    let output = Drc::new(&["build", "stack.dr"]).in_dir(dir.path()).run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    assert_contains(&output.stderr, "warning[W0101]");
+    assert_contains(&output.stderr, "warning: 1 warning emitted");
+    assert!(dir.path().join("out/stack.cfn.yaml").exists());
+
+    let out = dir.path().join("denied");
+    let output = Drc::new(&[
+        "build",
+        "--deny-warnings",
+        "stack.dr",
+        "--out-dir",
+        "denied",
+    ])
+    .in_dir(dir.path())
+    .run();
+    assert_eq!(output.status, 1, "{}", output.stderr);
+    assert_contains(&output.stderr, "error[W0101]");
+    assert_contains(
+        &output.stderr,
+        "note: `W0101` is a warning, made an error by `--deny-warnings`",
+    );
+    assert_contains(&output.stderr, "error: could not compile (1 error)");
+    assert!(!out.exists(), "nothing written when warnings are denied");
+
+    let output = Drc::new(&["check", "--deny-warnings", "stack.dr"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(output.status, 1, "{}", output.stderr);
+    assert_contains(&output.stderr, "error[W0101]");
+}
+
+#[test]
+fn deny_warnings_passes_clean_files() {
+    let output = Drc::new(&[
+        "check",
+        "--deny-warnings",
+        "examples/disaster_recovery.dr",
+        "examples/log_archive.dr",
+        "examples/report_fanout.dr",
+    ])
+    .run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    assert!(output.stderr.is_empty(), "{}", output.stderr);
+}
+
+#[test]
+fn a_stack_can_deny_its_own_warnings() {
+    let dir = temp_dir();
+    with_handler(dir.path());
+    let strict = format!("stack strict {{ deny_warnings = true }}\n{WRITER_THAT_DELETES}");
+    write(dir.path(), "strict.dr", &strict);
+    write(dir.path(), "lenient.dr", WRITER_THAT_DELETES);
+
+    // The lenient stack alone builds with its warning.
+    let output = Drc::new(&["build", "lenient.dr"]).in_dir(dir.path()).run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    assert_contains(&output.stderr, "warning[W0101]");
+
+    // The strict stack's warning is an error, and stops every file.
+    let out = dir.path().join("both");
+    let output = Drc::new(&["build", "strict.dr", "lenient.dr", "--out-dir", "both"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(output.status, 1, "{}", output.stderr);
+    assert_contains(&output.stderr, "error[W0101]");
+    assert_contains(
+        &output.stderr,
+        "made an error by `deny_warnings = true` in stack `strict`",
+    );
+    assert_contains(&output.stderr, "warning[W0101]");
+    assert_contains(&output.stderr, "could not compile (1 error, 1 warning)");
+    assert!(!out.exists(), "nothing written");
+}

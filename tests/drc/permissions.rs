@@ -25,6 +25,35 @@ const NEVER_FROM_PUT: &[&str] = &[
     "kms:PutKeyPolicy",
 ];
 
+/// S3 actions whose resource type is `bucket`, from the Service Authorization Reference
+/// (<https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html>).
+const BUCKET_ACTIONS: &[&str] = &["s3:ListBucket", "s3:ListBucketVersions"];
+
+/// S3 actions whose resource type is `object`, from the same page.
+const OBJECT_ACTIONS: &[&str] = &[
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:DeleteObject",
+    "s3:GetObjectVersion",
+    "s3:DeleteObjectVersion",
+    "s3:GetObjectTagging",
+    "s3:PutObjectTagging",
+];
+
+/// Every verb grants exactly one S3 or Lambda action: verbs are the unit of least privilege.
+#[test]
+fn every_verb_grants_one_action_and_no_two_verbs_the_same() {
+    let mut seen = BTreeSet::new();
+    for rule in VERBS {
+        assert_eq!(rule.actions.len(), 1, "{}", rule.keyword);
+        assert!(
+            seen.insert(rule.actions[0]),
+            "{} repeats an action",
+            rule.keyword
+        );
+    }
+}
+
 #[test]
 fn the_table_has_no_wildcards_and_puts_each_action_on_its_resource_type() {
     for rule in VERBS {
@@ -37,12 +66,14 @@ fn the_table_has_no_wildcards_and_puts_each_action_on_its_resource_type() {
             );
         }
         match rule.scope {
-            // ListBucket is the only bucket-level action; everything else on objects.
-            Scope::Bucket => assert_eq!(rule.actions, ["s3:ListBucket"], "{}", rule.keyword),
-            Scope::Objects => assert!(
+            Scope::Bucket => assert!(
+                rule.actions.iter().all(|a| BUCKET_ACTIONS.contains(a)),
+                "{}: {:?}",
+                rule.keyword,
                 rule.actions
-                    .iter()
-                    .all(|a| a.starts_with("s3:") && a.ends_with("Object")),
+            ),
+            Scope::Objects => assert!(
+                rule.actions.iter().all(|a| OBJECT_ACTIONS.contains(a)),
                 "{}: {:?}",
                 rule.keyword,
                 rule.actions
@@ -413,5 +444,41 @@ fn a_role_too_large_for_an_inline_policy_gets_managed_policies_with_the_same_sta
         inline.len() > 10_240,
         "{} characters fit inline",
         inline.len()
+    );
+}
+
+#[test]
+fn list_and_list_versions_on_one_bucket_keep_their_own_prefixes() {
+    let (_, compilation) = compile_file(
+        &root().join("tests/fixtures/valid/version_verbs_and_tags/input.dr"),
+        "input.dr",
+    );
+    let tf = artifact_text(&compilation, ".tf.json");
+    let config: serde_json::Value = serde_json::from_str(&tf).expect("valid JSON");
+    let statements = config["data"]["aws_iam_policy_document"]["role_restore"]["statement"]
+        .as_array()
+        .expect("statements");
+    let on_bucket: Vec<(String, String)> = statements
+        .iter()
+        .filter(|s| s["resources"][0] == "${aws_s3_bucket.vault.arn}")
+        .map(|s| {
+            (
+                s["actions"].to_string(),
+                s["condition"][0]["values"].to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        on_bucket,
+        [
+            (
+                r#"["s3:ListBucket"]"#.to_owned(),
+                r#"["weekly/*"]"#.to_owned()
+            ),
+            (
+                r#"["s3:ListBucketVersions"]"#.to_owned(),
+                r#"["daily/*"]"#.to_owned()
+            ),
+        ]
     );
 }
