@@ -41,6 +41,7 @@ fn bench(c: &mut Criterion) {
     let options = Options {
         targets: Target::ALL.to_vec(),
         today: drc::date(2026, 11, 24),
+        set: std::collections::BTreeMap::new(),
     };
     let example = include_str!("../examples/disaster_recovery.dr");
     let large = generated(55);

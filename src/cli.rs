@@ -15,6 +15,7 @@ Examples:
   drc build examples/disaster_recovery.dr                  # out/<stack>.cfn.yaml and .tf.json
   drc build stack.dr --target terraform --out-dir infra/
   drc build stack.dr --target cloudformation --stdout | less
+  drc build stack.dr --set stage=prod                      # fix a parameter's value
 
 Environment:
   DRC_TODAY=YYYY-MM-DD   the date runtime deprecations are judged against (default: today)
@@ -42,6 +43,9 @@ enum Command {
         /// The .dr files to check.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Fix a parameter's value at compile time (repeatable).
+        #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
+        set: Vec<(String, String)>,
     },
     /// Compile files into CloudFormation and/or Terraform, plus function code archives.
     ///
@@ -62,6 +66,10 @@ enum Command {
         /// --target cloudformation or terraform; code archives are not written).
         #[arg(long, conflicts_with = "out_dir")]
         stdout: bool,
+        /// Fix a parameter's value at compile time (repeatable): the parameter is checked
+        /// against its type and allowed values, substituted, and left out of the outputs.
+        #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
+        set: Vec<(String, String)>,
     },
 }
 
@@ -105,11 +113,13 @@ pub fn main() -> ExitCode {
 fn run(command: Command, color: bool) -> Result<ExitCode, String> {
     let today = today()?;
     match command {
-        Command::Check { files } => {
+        Command::Check { files, set } => {
+            let set = collect_set(set)?;
             let sources = read_sources(&files)?;
             let options = Options {
                 targets: Vec::new(),
                 today,
+                set,
             };
             let compilation = crate::compile(&sources, &options, &FsCode);
             Ok(report(&compilation, &sources, color))
@@ -119,7 +129,9 @@ fn run(command: Command, color: bool) -> Result<ExitCode, String> {
             target,
             out_dir,
             stdout,
+            set,
         } => {
+            let set = collect_set(set)?;
             let targets = match target {
                 TargetArg::Cloudformation => vec![Target::CloudFormation],
                 TargetArg::Terraform => vec![Target::Terraform],
@@ -132,6 +144,7 @@ fn run(command: Command, color: bool) -> Result<ExitCode, String> {
             let options = Options {
                 targets: targets.clone(),
                 today,
+                set,
             };
             let compilation = crate::compile(&sources, &options, &FsCode);
             let status = report(&compilation, &sources, color);
@@ -164,6 +177,32 @@ fn report(compilation: &Compilation, sources: &SourceMap, color: bool) -> ExitCo
     } else {
         ExitCode::from(1)
     }
+}
+
+/// `NAME=VALUE` of `--set`.
+fn parse_set(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=VALUE, like `stage=prod`, not `{text}`"))?;
+    if name.is_empty() {
+        return Err(format!("`{text}` names no parameter: write NAME=VALUE"));
+    }
+    Ok((name.to_owned(), value.to_owned()))
+}
+
+/// The `--set` values by name; a name given twice is a usage error.
+fn collect_set(
+    pairs: Vec<(String, String)>,
+) -> Result<std::collections::BTreeMap<String, String>, String> {
+    let mut set = std::collections::BTreeMap::new();
+    for (name, value) in pairs {
+        if let Some(first) = set.insert(name.clone(), value.clone()) {
+            return Err(format!(
+                "--set {name} is given twice (`{first}` and `{value}`): keep one"
+            ));
+        }
+    }
+    Ok(set)
 }
 
 fn today() -> Result<crate::Date, String> {

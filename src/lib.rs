@@ -34,7 +34,7 @@
 //!     }
 //!     schedule nightly { every = 24h  invoke = copy }
 //! "#);
-//! let options = Options { targets: vec![Target::Terraform], today: drc::date(2026, 11, 24) };
+//! let options = Options { targets: vec![Target::Terraform], today: drc::date(2026, 11, 24), set: Default::default() };
 //! let compilation = drc::compile(&sources, &options, &Inline);
 //! assert!(compilation.succeeded(), "{}", drc::render(&compilation.diagnostics, &sources, false));
 //! let tf = &compilation.stacks[0].artifacts[0];
@@ -61,7 +61,7 @@ pub use iam::Policies;
 pub use jiff::civil::{Date, date};
 pub use source::{FileId, SourceMap, Span};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What to compile for.
 #[derive(Debug, Clone)]
@@ -70,6 +70,9 @@ pub struct Options {
     pub targets: Vec<Target>,
     /// Today's date: decides which Lambda runtimes are deprecated or blocked.
     pub today: Date,
+    /// Parameters fixed at compile time (`--set NAME=VALUE`): each is checked against its
+    /// declaration, substituted into the text that uses it and left out of the output.
+    pub set: BTreeMap<String, String>,
 }
 
 /// The result of compiling a set of files.
@@ -114,13 +117,24 @@ pub struct Analysis {
 /// Parses, checks and infers every file. Analyses are returned for the files that checked
 /// without error; diagnostics are sorted.
 pub fn analyze(sources: &SourceMap, today: Date) -> (Vec<Analysis>, Vec<Diagnostic>) {
+    analyze_with(sources, today, &BTreeMap::new())
+}
+
+/// Like [`analyze`], with parameters fixed to the values in `set` (see [`Options::set`]).
+pub fn analyze_with(
+    sources: &SourceMap,
+    today: Date,
+    set: &BTreeMap<String, String>,
+) -> (Vec<Analysis>, Vec<Diagnostic>) {
     let mut analyses = Vec::new();
     let mut all = Vec::new();
     let mut stacks: BTreeMap<String, Span> = BTreeMap::new();
+    let mut declared: BTreeSet<String> = BTreeSet::new();
     for (file, source) in sources.iter() {
         let (ast, mut diagnostics) = syntax::parse(file, &source.text);
         let program = ast.and_then(|ast| {
-            let (program, more) = check::check(file, source, &ast, today);
+            declared.extend(check::param_names(&ast));
+            let (program, more) = check::check(file, source, &ast, today, set);
             diagnostics.extend(more);
             program
         });
@@ -150,6 +164,11 @@ pub fn analyze(sources: &SourceMap, today: Date) -> (Vec<Analysis>, Vec<Diagnost
         }
         all.extend(diagnostics);
     }
+    if let Some((first, _)) = sources.iter().next() {
+        for name in set.keys().filter(|name| !declared.contains(*name)) {
+            all.push(check::unknown_set(name, &declared, Span::new(first, 0, 0)));
+        }
+    }
     diagnostics::sort(&mut all);
     (analyses, all)
 }
@@ -157,7 +176,7 @@ pub fn analyze(sources: &SourceMap, today: Date) -> (Vec<Analysis>, Vec<Diagnost
 /// Compiles every file for the requested targets. Nothing is produced if any file has an
 /// error: a partial set of templates is never returned.
 pub fn compile(sources: &SourceMap, options: &Options, code: &dyn CodeSource) -> Compilation {
-    let (analyses, mut diagnostics) = analyze(sources, options.today);
+    let (analyses, mut diagnostics) = analyze_with(sources, options.today, &options.set);
     let mut stacks = Vec::new();
     for analysis in &analyses {
         let source = sources.get(analysis.file);

@@ -98,6 +98,10 @@ impl LogicalIds {
     pub fn schedule_permission(name: &str) -> String {
         format!("{}SchedulePermission", logical_stem(name))
     }
+    /// A template parameter declared with `param` (no resource or output ID ends in `Param`)
+    pub fn param(name: &str) -> String {
+        format!("{}Param", logical_stem(name))
+    }
 }
 
 /// The number of CloudFormation resources a program becomes.

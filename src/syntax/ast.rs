@@ -111,8 +111,12 @@ pub struct Value {
 /// what each attribute expects.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ValueKind {
-    /// `"text"`, escapes resolved.
+    /// `"text"` without parameters, escapes resolved (`$${` is already `${`).
     Str(String),
+    /// `"backups-${stage}"`: a string that inserts parameters, in order.
+    Interpolated(Vec<StrPart>),
+    /// `["dev", "prod"]`
+    List(Vec<Value>),
     /// `42`
     Int(u64),
     /// `true` / `false`
@@ -121,4 +125,13 @@ pub enum ValueKind {
     Quantity(u64, String),
     /// `kms`, `nodejs24.x`, `backups.name`
     Word(String),
+}
+
+/// A piece of a string that inserts parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StrPart {
+    /// Text, escapes resolved.
+    Literal(String),
+    /// `${name}`: the name, spanning `name` inside the braces.
+    Param(Ident),
 }

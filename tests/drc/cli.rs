@@ -300,3 +300,91 @@ fn the_same_input_gives_byte_identical_files() {
         assert!(a == b, "{name} differs");
     }
 }
+
+const STAGED: &str = "param stage {\n  default = \"dev\"\n  allowed = [\"dev\", \"prod\"]\n}\n\nparam copies {\n  type    = number\n  default = 1\n}\n\nbucket data {\n  name = \"acme-${stage}-${copies}\"\n}\n";
+
+#[test]
+fn set_fixes_a_parameter_and_removes_it_from_both_outputs() {
+    let dir = temp_dir();
+    write(dir.path(), "staged.dr", STAGED);
+    let output = Drc::new(&["build", "staged.dr", "--set", "stage=prod"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let cfn = std::fs::read_to_string(dir.path().join("out/staged.cfn.yaml")).expect("cfn");
+    let tf = std::fs::read_to_string(dir.path().join("out/staged.tf.json")).expect("tf");
+    assert_contains(&cfn, "BucketName: !Sub acme-prod-${CopiesParam}");
+    assert!(!cfn.contains("StageParam"), "{cfn}");
+    assert_contains(&tf, r#""bucket": "acme-prod-${var.copies}""#);
+    assert!(!tf.contains(r#""stage""#), "{tf}");
+}
+
+#[test]
+fn set_values_are_checked_against_the_declaration() {
+    let dir = temp_dir();
+    write(dir.path(), "staged.dr", STAGED);
+    let outside = Drc::new(&["check", "staged.dr", "--set", "stage=test"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(outside.status, 1, "{}", outside.stderr);
+    assert_contains(
+        &outside.stderr,
+        "error[E0385]: `test` is not an allowed value of `stage`",
+    );
+    assert_contains(&outside.stderr, "staged.dr:1:7");
+    assert_contains(
+        &outside.stderr,
+        "note: the value comes from `--set stage=test`",
+    );
+
+    let not_a_number = Drc::new(&["check", "staged.dr", "--set", "copies=two"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(not_a_number.status, 1, "{}", not_a_number.stderr);
+    assert_contains(&not_a_number.stderr, "error[E0384]: `two` is not a number");
+
+    let unknown = Drc::new(&["build", "staged.dr", "--set", "stag=prod"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(unknown.status, 1, "{}", unknown.stderr);
+    assert_contains(&unknown.stderr, "error[E0387]");
+    assert_contains(&unknown.stderr, "did you mean `stage`?");
+    assert!(!dir.path().join("out").exists(), "nothing written on error");
+
+    // Several `--set`, each of a declared parameter and an allowed value.
+    let both = Drc::new(&[
+        "check",
+        "staged.dr",
+        "--set",
+        "copies=1",
+        "--set",
+        "stage=dev",
+    ])
+    .in_dir(dir.path())
+    .run();
+    assert_eq!(both.status, 0, "{}", both.stderr);
+
+    let malformed = Drc::new(&["check", "staged.dr", "--set", "stage"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(malformed.status, 2, "{}", malformed.stderr);
+    assert_contains(&malformed.stderr, "expected NAME=VALUE");
+}
+
+#[test]
+fn a_fixed_value_is_checked_as_part_of_the_bucket_name() {
+    let dir = temp_dir();
+    write(
+        dir.path(),
+        "named.dr",
+        "param owner {\n  default = \"ops\"\n}\n\nbucket data {\n  name = \"acme-${owner}\"\n}\n",
+    );
+    let output = Drc::new(&["check", "named.dr", "--set", "owner=Ops_Team"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(output.status, 1, "{}", output.stderr);
+    assert_contains(
+        &output.stderr,
+        "error[E0308]: `acme-Ops_Team` is not a valid S3 bucket name",
+    );
+}

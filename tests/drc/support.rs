@@ -22,6 +22,7 @@ pub fn compile_file(path: &Path, display: &str) -> (SourceMap, Compilation) {
     let options = Options {
         targets: Target::ALL.to_vec(),
         today: today(),
+        set: std::collections::BTreeMap::new(),
     };
     let code = NextTo(path.parent().expect("files have a parent").to_path_buf());
     let compilation = drc::compile(&sources, &options, &code);
