@@ -3,7 +3,7 @@
 //!
 //! Exit status: 0 success (warnings allowed), 1 the input has errors, 2 usage or IO error.
 
-use crate::{CodeFile, CodeSource, Compilation, Options, SourceMap, Target};
+use crate::{CodeFile, CodeSource, Compilation, Options, SourceLoader, SourceMap, Target};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
@@ -115,13 +115,13 @@ fn run(command: Command, color: bool) -> Result<ExitCode, String> {
     match command {
         Command::Check { files, set } => {
             let set = collect_set(set)?;
-            let sources = read_sources(&files)?;
+            let mut sources = read_sources(&files)?;
             let options = Options {
                 targets: Vec::new(),
                 today,
                 set,
             };
-            let compilation = crate::compile(&sources, &options, &FsCode);
+            let compilation = crate::compile_with(&mut sources, &options, &FsCode, &FsSources);
             Ok(report(&compilation, &sources, color))
         }
         Command::Build {
@@ -140,13 +140,13 @@ fn run(command: Command, color: bool) -> Result<ExitCode, String> {
             if stdout && (targets.len() != 1 || files.len() != 1) {
                 return Err("--stdout prints one template: give one FILE and --target cloudformation or terraform".into());
             }
-            let sources = read_sources(&files)?;
+            let mut sources = read_sources(&files)?;
             let options = Options {
                 targets: targets.clone(),
                 today,
                 set,
             };
-            let compilation = crate::compile(&sources, &options, &FsCode);
+            let compilation = crate::compile_with(&mut sources, &options, &FsCode, &FsSources);
             let status = report(&compilation, &sources, color);
             if !compilation.succeeded() {
                 return Ok(status);
@@ -263,6 +263,19 @@ fn set_readable(file: &std::fs::File) {
     }
     #[cfg(not(unix))]
     let _ = file;
+}
+
+/// Reads imported `.dr` files from the file system (names are paths relative to the current
+/// directory, like the files given on the command line).
+pub struct FsSources;
+
+impl SourceLoader for FsSources {
+    fn read(&self, name: &str) -> Result<String, String> {
+        std::fs::read_to_string(name).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!("there is no file `{name}`"),
+            _ => format!("cannot read `{name}`: {e}"),
+        })
+    }
 }
 
 /// Reads function code from the directory named in `code = "..."`, relative to the `.dr`

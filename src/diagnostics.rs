@@ -90,6 +90,9 @@ codes! {
     E0404, Error, "reference cycle";
     E0405, Error, "function code not found";
     E0501, Error, "too many resources for one CloudFormation stack";
+    E0601, Error, "cannot read an imported file";
+    E0602, Error, "import cycle";
+    E0603, Error, "import of a file that is not a `.dr` file";
     W0001, Warning, "deprecated runtime";
     W0002, Warning, "setting has no effect";
     W0501, Warning, "unused parameter";

@@ -6,8 +6,8 @@
 //! &str --parse--> Ast --check--> Program --infer--> Policies --lower--> Stack --emit--> bytes
 //! ```
 //!
-//! The library does no IO: sources come in as text, function code through a [`CodeSource`],
-//! and artifacts go out as bytes. A `build.rs` can call it directly:
+//! The library does no IO: sources come in as text, imported `.dr` files through a
+//! [`SourceLoader`], function code through a [`CodeSource`], and artifacts go out as bytes. A `build.rs` can call it directly:
 //!
 //! ```
 //! use drc::{CodeFile, CodeSource, Options, SourceMap, Target};
@@ -50,6 +50,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod emit;
 pub mod iam;
+pub mod load;
 pub mod names;
 pub mod source;
 pub mod syntax;
@@ -59,6 +60,7 @@ pub use diagnostics::{Code, Diagnostic, Severity, render};
 pub use emit::{Artifact, CodeFile, CodeSource, Target};
 pub use iam::Policies;
 pub use jiff::civil::{Date, date};
+pub use load::SourceLoader;
 pub use source::{FileId, SourceMap, Span};
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -115,29 +117,48 @@ pub struct Analysis {
 }
 
 /// Parses, checks and infers every file. Analyses are returned for the files that checked
-/// without error; diagnostics are sorted.
+/// without error; diagnostics are sorted. Files are self-contained: an `import` is an error
+/// (use [`analyze_with`] and a [`SourceLoader`] to follow imports).
 pub fn analyze(sources: &SourceMap, today: Date) -> (Vec<Analysis>, Vec<Diagnostic>) {
-    analyze_with(sources, today, &BTreeMap::new())
+    analyze_with(
+        &mut sources.clone(),
+        today,
+        &BTreeMap::new(),
+        &load::NoImports,
+    )
 }
 
-/// Like [`analyze`], with parameters fixed to the values in `set` (see [`Options::set`]).
+/// Parses, checks and infers every stack: each file of `sources` is the root of one, with
+/// the files it imports, which `loader` reads and which are added to `sources` (so
+/// diagnostics about them can be rendered). Parameters are fixed to the values in `set` (see
+/// [`Options::set`]).
 pub fn analyze_with(
-    sources: &SourceMap,
+    sources: &mut SourceMap,
     today: Date,
     set: &BTreeMap<String, String>,
+    loader: &dyn SourceLoader,
 ) -> (Vec<Analysis>, Vec<Diagnostic>) {
+    let files_of = load::load(sources, loader);
     let mut analyses = Vec::new();
-    let mut all = Vec::new();
+    let mut all = files_of.diagnostics;
     let mut stacks: BTreeMap<String, Span> = BTreeMap::new();
-    let mut declared: BTreeSet<String> = BTreeSet::new();
-    for (file, source) in sources.iter() {
-        let (ast, mut diagnostics) = syntax::parse(file, &source.text);
-        let program = ast.and_then(|ast| {
-            declared.extend(check::param_names(&ast));
-            let (program, more) = check::check(file, source, &ast, today, set);
-            diagnostics.extend(more);
-            program
-        });
+    let declared: BTreeSet<String> = files_of
+        .asts
+        .values()
+        .flatten()
+        .flat_map(check::param_names)
+        .collect();
+    for files in &files_of.stacks {
+        let asts: Option<Vec<&syntax::Ast>> = files
+            .files
+            .iter()
+            .map(|file| files_of.asts[file].as_ref())
+            .collect();
+        let Some(asts) = asts.filter(|_| !files.incomplete) else {
+            continue;
+        };
+        let file = files.root;
+        let (program, mut diagnostics) = check::check(file, sources.get(file), &asts, today, set);
         if let Some(program) = program {
             if let Some(first) = stacks.get(&program.stack.name) {
                 let name = &program.stack.name;
@@ -174,9 +195,23 @@ pub fn analyze_with(
 }
 
 /// Compiles every file for the requested targets. Nothing is produced if any file has an
-/// error: a partial set of templates is never returned.
+/// error: a partial set of templates is never returned. Files are self-contained: an
+/// `import` is an error (use [`compile_with`] and a [`SourceLoader`] to follow imports).
 pub fn compile(sources: &SourceMap, options: &Options, code: &dyn CodeSource) -> Compilation {
-    let (analyses, mut diagnostics) = analyze_with(sources, options.today, &options.set);
+    compile_with(&mut sources.clone(), options, code, &load::NoImports)
+}
+
+/// Compiles every file of `sources` as the root of a stack, with the files it imports, which
+/// `loader` reads and which are added to `sources`. Nothing is produced if any file has an
+/// error.
+pub fn compile_with(
+    sources: &mut SourceMap,
+    options: &Options,
+    code: &dyn CodeSource,
+    loader: &dyn SourceLoader,
+) -> Compilation {
+    let (analyses, mut diagnostics) = analyze_with(sources, options.today, &options.set, loader);
+    let sources = &*sources;
     let mut stacks = Vec::new();
     for analysis in &analyses {
         let source = sources.get(analysis.file);
@@ -185,13 +220,7 @@ pub fn compile(sources: &SourceMap, options: &Options, code: &dyn CodeSource) ->
             .rsplit(['/', '\\'])
             .next()
             .unwrap_or(&source.name);
-        match emit::lower(
-            &analysis.program,
-            &analysis.policies,
-            base,
-            &source.name,
-            code,
-        ) {
+        match emit::lower(&analysis.program, &analysis.policies, base, sources, code) {
             Ok(stack) => {
                 let mut targets = options.targets.clone();
                 targets.sort();

@@ -162,12 +162,14 @@ pub fn unknown_set(name: &str, declared: &BTreeSet<String>, at: Span) -> Diagnos
     d
 }
 
-/// Checks one parsed file. `today` decides which runtimes are deprecated or blocked; `set`
-/// fixes parameters to values given on the command line (`--set NAME=VALUE`).
+/// Checks one stack: the parsed root file `file` and the files it imports (all of `asts`,
+/// root first), whose names share one namespace. `today` decides which runtimes are
+/// deprecated or blocked; `set` fixes parameters to values given on the command line
+/// (`--set NAME=VALUE`).
 pub fn check(
     file: FileId,
     source: &SourceFile,
-    ast: &Ast,
+    asts: &[&Ast],
     today: Date,
     set: &BTreeMap<String, String>,
 ) -> (Option<Program>, Vec<Diagnostic>) {
@@ -179,7 +181,7 @@ pub fn check(
         set,
         params: BTreeMap::new(),
     };
-    let program = checker.program(source, ast);
+    let program = checker.program(source, asts);
     let failed = checker.diagnostics.iter().any(Diagnostic::is_error);
     (
         if failed { None } else { Some(program) },
@@ -232,7 +234,7 @@ impl<'a> Checker<'a> {
         self.diagnostics.push(diagnostic);
     }
 
-    fn program(&mut self, source: &SourceFile, ast: &'a Ast) -> Program {
+    fn program(&mut self, source: &SourceFile, asts: &[&'a Ast]) -> Program {
         let mut stack: Option<(Stack, Span)> = None;
         let mut buckets = Vec::new();
         let mut functions = Vec::new();
@@ -242,7 +244,7 @@ impl<'a> Checker<'a> {
 
         // Pass 1: kinds and names.
         let mut items = Vec::new();
-        for item in &ast.items {
+        for item in asts.iter().flat_map(|ast| &ast.items) {
             let Some(spec) = KINDS.iter().find(|k| k.kind.keyword() == item.kind.text) else {
                 self.error(
                     Diagnostic::new(
@@ -364,7 +366,7 @@ impl<'a> Checker<'a> {
             );
         }
         self.check_cycles(&functions);
-        self.check_logical_ids(ast);
+        self.check_logical_ids(asts);
         self.check_function_names(&stack, &functions);
 
         Program {
@@ -1663,11 +1665,11 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn check_logical_ids(&mut self, ast: &Ast) {
+    fn check_logical_ids(&mut self, asts: &[&Ast]) {
         // Logical IDs are the name's stem plus a suffix per kind (`AppDataBucket`), so only
         // two items of the same kind can collide.
         let mut seen: BTreeMap<(Kind, String), &Ident> = BTreeMap::new();
-        for item in &ast.items {
+        for item in asts.iter().flat_map(|ast| &ast.items) {
             let Some(spec) = KINDS
                 .iter()
                 .find(|k| k.kind.keyword() == item.kind.text && k.kind != Kind::Stack)

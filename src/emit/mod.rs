@@ -14,6 +14,7 @@ use crate::check::model::Program;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::Policies;
 use crate::names::logical_stem;
+use crate::source::SourceMap;
 pub use package::{Archive, CodeFile, CodeSource};
 
 /// An output target.
@@ -114,12 +115,13 @@ pub fn resource_count(program: &Program) -> usize {
     buckets + 3 * program.functions.len() + 2 * program.schedules.len()
 }
 
-/// Lowers a checked program and its policies, packaging each function's code.
+/// Lowers a checked program and its policies, packaging each function's code (its `code`
+/// directory is relative to the file that declares the function, found in `sources`).
 pub fn lower<'p>(
     program: &'p Program,
     policies: &'p Policies,
     source_name: &str,
-    dr_path: &str,
+    sources: &SourceMap,
     code: &dyn CodeSource,
 ) -> Result<Stack<'p>, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
@@ -141,6 +143,7 @@ pub fn lower<'p>(
     }
     let mut archives = Vec::new();
     for function in &program.functions {
+        let dr_path = &sources.get(function.span.file).name;
         match package::archive(&program.stack.name, function, dr_path, code) {
             Ok(archive) => archives.push(archive),
             Err(diagnostic) => diagnostics.push(diagnostic),

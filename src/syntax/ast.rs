@@ -6,6 +6,8 @@ use crate::source::Span;
 /// A parsed file: its items and its comments.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ast {
+    /// `import "file.dr"` lines, in source order.
+    pub imports: Vec<Import>,
     /// Items in source order.
     pub items: Vec<Item>,
     /// Comments and blank lines, kept beside the tree for tools that reprint source.
@@ -27,6 +29,17 @@ pub struct Ident {
     /// The text of the name.
     pub text: String,
     /// Where it is written.
+    pub span: Span,
+}
+
+/// `import "shared.dr"`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Import {
+    /// The path as written (escapes resolved), relative to the importing file.
+    pub path: String,
+    /// The string, quotes included: where problems with the path are reported.
+    pub path_span: Span,
+    /// The whole import line.
     pub span: Span,
 }
 

@@ -1,7 +1,8 @@
 //! Pest pairs to AST, and pest errors to diagnostics.
 
 use super::ast::{
-    Ast, Attribute, Block, Entry, Ident, Item, Nested, StrPart, Trivia, Value, ValueKind, Verb,
+    Ast, Attribute, Block, Entry, Ident, Import, Item, Nested, StrPart, Trivia, Value, ValueKind,
+    Verb,
 };
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span};
@@ -25,13 +26,18 @@ pub fn parse(file: FileId, text: &str) -> (Option<Ast>, Vec<Diagnostic>) {
             let root = pairs
                 .next()
                 .expect("the file rule always produces one pair");
-            let items = walker
-                .children(root)
-                .filter(|p| p.as_rule() == Rule::item)
-                .map(|p| walker.item(p))
-                .collect();
+            let mut items = Vec::new();
+            let mut imports = Vec::new();
+            for pair in walker.children(root).collect::<Vec<_>>() {
+                match pair.as_rule() {
+                    Rule::item => items.push(walker.item(pair)),
+                    Rule::import => imports.push(walker.import(pair)),
+                    _ => {}
+                }
+            }
             walker.trivia.blank_lines = blank_lines(text);
             let ast = Ast {
+                imports,
                 items,
                 trivia: walker.trivia,
             };
@@ -96,6 +102,21 @@ impl Walker {
             kind,
             name,
             body,
+            span,
+        }
+    }
+
+    fn import(&mut self, pair: Pair<'_, Rule>) -> Import {
+        let span = self.span(&pair);
+        let string = self
+            .children(pair)
+            .find(|p| p.as_rule() == Rule::string)
+            .expect("import: path");
+        let path_span = self.span(&string);
+        let path = self.plain_string(string);
+        Import {
+            path,
+            path_span,
             span,
         }
     }
@@ -329,6 +350,7 @@ fn blank_lines(text: &str) -> Vec<u32> {
 fn describe(rule: Rule) -> &'static str {
     match rule {
         Rule::item | Rule::file => "an item like `bucket name { ... }`",
+        Rule::import | Rule::import_keyword => "`import \"file.dr\"`",
         Rule::block | Rule::lbrace => "`{`",
         Rule::rbrace => "`}`",
         Rule::equals => "`=`",

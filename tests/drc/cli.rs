@@ -388,3 +388,44 @@ fn a_fixed_value_is_checked_as_part_of_the_bucket_name() {
         "error[E0308]: `acme-Ops_Team` is not a valid S3 bucket name",
     );
 }
+
+#[test]
+fn imports_are_read_relative_to_the_importing_file_and_so_is_function_code() {
+    let dir = temp_dir();
+    std::fs::create_dir(dir.path().join("lib")).expect("mkdir");
+    with_handler(&dir.path().join("lib"));
+    write(
+        dir.path(),
+        "main.dr",
+        "import \"lib/functions.dr\"\n\nbucket data {\n  versioned = true\n}\n",
+    );
+    write(
+        &dir.path().join("lib"),
+        "functions.dr",
+        "import \"../shared.dr\"\n\nfunction copy {\n  runtime = nodejs24.x\n  handler = \"index.handler\"\n  code    = \"lambda\"\n  read data\n  put  copies\n}\n",
+    );
+    write(dir.path(), "shared.dr", "bucket copies {}\n");
+    let output = Drc::new(&["build", "main.dr"]).in_dir(dir.path()).run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let files = files_in(&dir.path().join("out"));
+    assert!(files.contains(&"main.cfn.yaml".to_owned()), "{files:?}");
+    assert!(
+        files.iter().any(|f| f.starts_with("main-copy-")),
+        "the function's code comes from lib/lambda: {files:?}"
+    );
+
+    // A missing import is an error at the import's string, naming the resolved path.
+    write(
+        &dir.path().join("lib"),
+        "functions.dr",
+        "import \"gone.dr\"\n",
+    );
+    let missing = Drc::new(&["check", "main.dr"]).in_dir(dir.path()).run();
+    assert_eq!(missing.status, 1, "{}", missing.stderr);
+    assert_contains(
+        &missing.stderr,
+        "error[E0601]: cannot read the imported file `gone.dr`",
+    );
+    assert_contains(&missing.stderr, "lib/functions.dr:1:8");
+    assert_contains(&missing.stderr, "there is no file `lib/gone.dr`");
+}

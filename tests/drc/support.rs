@@ -14,7 +14,8 @@ pub fn root() -> PathBuf {
 }
 
 /// Compiles one `.dr` file for both targets. `display` is the name diagnostics show; code
-/// directories are resolved next to the real file.
+/// directories and imported files are resolved next to the real file. The map returned holds
+/// the file and every file it imports.
 pub fn compile_file(path: &Path, display: &str) -> (SourceMap, Compilation) {
     let text = std::fs::read_to_string(path).expect("fixture is readable");
     let mut sources = SourceMap::new();
@@ -25,12 +26,32 @@ pub fn compile_file(path: &Path, display: &str) -> (SourceMap, Compilation) {
         set: std::collections::BTreeMap::new(),
     };
     let code = NextTo(path.parent().expect("files have a parent").to_path_buf());
-    let compilation = drc::compile(&sources, &options, &code);
+    let compilation = drc::compile_with(&mut sources, &options, &code, &code);
     (sources, compilation)
 }
 
-/// Reads code directories relative to a fixed directory, whatever name the source has.
+/// Analyzes one `.dr` file (with its imports) as [`compile_file`] compiles it.
+pub fn analyze_file(path: &Path, display: &str) -> Vec<drc::Analysis> {
+    let text = std::fs::read_to_string(path).expect("fixture is readable");
+    let mut sources = SourceMap::new();
+    sources.add(display, text);
+    let code = NextTo(path.parent().expect("files have a parent").to_path_buf());
+    let set = std::collections::BTreeMap::new();
+    drc::analyze_with(&mut sources, today(), &set, &code).0
+}
+
+/// Reads code directories and imported files relative to a fixed directory, whatever name
+/// the source has.
 pub struct NextTo(pub PathBuf);
+
+impl drc::SourceLoader for NextTo {
+    fn read(&self, name: &str) -> Result<String, String> {
+        std::fs::read_to_string(self.0.join(name)).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!("there is no file `{name}`"),
+            _ => format!("cannot read `{name}`: {e}"),
+        })
+    }
+}
 
 impl drc::CodeSource for NextTo {
     fn files(&self, _dr_path: &str, dir: &str) -> Result<Vec<drc::CodeFile>, String> {
