@@ -1284,7 +1284,13 @@ impl<'a> Checker<'a> {
             (ValueKind::Str(text), ParamType::String) => Some(ParamValue::String(text.clone())),
             (ValueKind::Int(number), ParamType::Number) => Some(ParamValue::Number(*number)),
             (ValueKind::Interpolated(parts), ParamType::String) => {
-                self.no_params_here(parts, &format!("{what} of a parameter"), None);
+                // A parameter's values are the template's own: no parameter, fixed or not.
+                self.no_params_here(
+                    parts,
+                    &format!("{what} of a parameter"),
+                    Some("a parameter's values are fixed in the template, before any parameter has a value"),
+                    false,
+                );
                 None
             }
             (other, _) => {
@@ -1346,21 +1352,39 @@ impl<'a> Checker<'a> {
         let ValueKind::Interpolated(parts) = &value.kind else {
             return self.string(body, key);
         };
+        self.fixed_parts(parts, value.span, what, Some(why))
+    }
+
+    /// A string that may insert only parameters fixed with `--set`: their values substituted.
+    fn fixed_parts(
+        &mut self,
+        parts: &[StrPart],
+        span: Span,
+        what: &str,
+        why: Option<&str>,
+    ) -> Option<(String, Span)> {
         let text = self.interpolate(parts)?;
         if let Some(text) = text.as_literal() {
-            return Some((text.to_owned(), value.span));
+            return Some((text.to_owned(), span));
         }
-        self.no_params_here(parts, what, Some(why));
+        self.no_params_here(parts, what, why, true);
         None
     }
 
-    /// Reports every parameter a string inserts where none is allowed.
-    fn no_params_here(&mut self, parts: &[StrPart], what: &str, why: Option<&str>) {
+    /// Reports every parameter a string inserts where none is allowed (but those fixed with
+    /// `--set`, when `allow_fixed`).
+    fn no_params_here(
+        &mut self,
+        parts: &[StrPart],
+        what: &str,
+        why: Option<&str>,
+        allow_fixed: bool,
+    ) {
         for part in parts {
             let StrPart::Param(name) = part else { continue };
             if let Some(state) = self.params.get_mut(&name.text) {
                 state.used = true;
-                if state.fixed.is_some() {
+                if allow_fixed && state.fixed.is_some() {
                     continue;
                 }
             }
@@ -1370,15 +1394,21 @@ impl<'a> Checker<'a> {
                 name.span,
                 "a parameter is not allowed here",
             );
-            if let Some(why) = why {
-                d = d.with_note(why.to_owned()).with_help(format!(
+            d = d.with_note(why.map_or_else(
+                || "parameters can be used in bucket names, descriptions and environment values; elsewhere only when fixed with `--set`".to_owned(),
+                str::to_owned,
+            ));
+            d = if allow_fixed && why.is_some() {
+                d.with_help(format!(
                     "fix the value when building, with `--set {}=VALUE`, or write the text out",
                     name.text
-                ));
+                ))
             } else {
-                d = d.with_note("parameters can be used in bucket names, descriptions and environment values")
-                    .with_help(format!("write the text out, or write `$${{{}}}` for a literal `${{{}}}`", name.text, name.text));
-            }
+                d.with_help(format!(
+                    "write the text out, or write `$${{{}}}` for a literal `${{{}}}`",
+                    name.text, name.text
+                ))
+            };
             self.error(d);
         }
     }
@@ -1774,8 +1804,7 @@ impl<'a> Checker<'a> {
         match &value.kind {
             ValueKind::Str(s) => Some((s.clone(), value.span)),
             ValueKind::Interpolated(parts) => {
-                self.no_params_here(parts, &format!("`{key}`"), None);
-                None
+                self.fixed_parts(parts, value.span, &format!("`{key}`"), None)
             }
             other => {
                 let mut d = Diagnostic::new(

@@ -317,6 +317,31 @@ fn set_fixes_a_parameter_and_removes_it_from_both_outputs() {
     assert!(!cfn.contains("StageParam"), "{cfn}");
     assert_contains(&tf, r#""bucket": "acme-prod-${var.copies}""#);
     assert!(!tf.contains(r#""stage""#), "{tf}");
+
+    // A fixed value can go where an open parameter cannot: the template's description.
+    write(
+        dir.path(),
+        "described.dr",
+        "stack described {\n  description = \"Backups for ${stage}\"\n}\n\nparam stage {\n  default = \"dev\"\n}\n",
+    );
+    let open = Drc::new(&["check", "described.dr"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(open.status, 1, "{}", open.stderr);
+    assert_contains(&open.stderr, "error[E0382]");
+    let fixed = Drc::new(&[
+        "build",
+        "described.dr",
+        "--set",
+        "stage=prod",
+        "--stdout",
+        "--target",
+        "cloudformation",
+    ])
+    .in_dir(dir.path())
+    .run();
+    assert_eq!(fixed.status, 0, "{}", fixed.stderr);
+    assert_contains(&fixed.stdout, "Description: Backups for prod");
 }
 
 #[test]
