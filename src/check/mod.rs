@@ -201,6 +201,9 @@ struct Checker<'a> {
     params: BTreeMap<String, ParamState>,
 }
 
+/// A parameter, one value it can take, and where the parameter is declared.
+type KnownValue = (String, String, Span);
+
 /// What the checker knows about a parameter while it checks the text that uses it.
 struct ParamState {
     span: Span,
@@ -208,6 +211,8 @@ struct ParamState {
     fixed: Option<ParamValue>,
     /// Whether any text inserts it.
     used: bool,
+    /// The values it can be known to take: its allowed values, or else its default.
+    known: Vec<ParamValue>,
 }
 
 /// The entries of a block, sorted by role, after unknown and repeated entries were reported.
@@ -534,15 +539,22 @@ impl<'a> Checker<'a> {
     fn bucket(&mut self, name: &Ident, body: &Body<'a>) -> Bucket {
         let bucket_name = self.text(body, "name").and_then(|(text, span)| {
             let problem = match text.as_literal() {
-                Some(whole) => limits::bucket_name_problem(whole),
-                None => limits::bucket_name_parts_problem(&text),
+                Some(whole) => limits::bucket_name_problem(whole).map(|p| (p, None)),
+                None => limits::bucket_name_parts_problem(&text)
+                    .map(|p| (p, None))
+                    .or_else(|| self.bucket_name_value_problem(&text)),
             };
-            if let Some(problem) = problem {
-                self.error(
-                    Diagnostic::new(Code::E0308, format!("`{}` is not a valid S3 bucket name", text_display(&text)), span, problem)
-                        .with_note("see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html")
-                        .with_help("leave `name` out to let AWS choose a unique name"),
-                );
+            if let Some((problem, value)) = problem {
+                let mut d = Diagnostic::new(Code::E0308, format!("`{}` is not a valid S3 bucket name", text_display(&text)), span, problem)
+                    .with_note("see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html");
+                if let Some((param, value, declared)) = value {
+                    d = d
+                        .with_label(declared, format!("`{param}` can be `{value}`"))
+                        .with_help(format!("change the name or the values `{param}` can take"));
+                } else {
+                    d = d.with_help("leave `name` out to let AWS choose a unique name");
+                }
+                self.error(d);
                 None
             } else {
                 Some(text)
@@ -1264,6 +1276,11 @@ impl<'a> Checker<'a> {
             name.text.clone(),
             ParamState {
                 span: name.span,
+                known: if allowed.is_empty() {
+                    default.iter().cloned().collect()
+                } else {
+                    allowed.clone()
+                },
                 fixed,
                 used: false,
             },
@@ -1276,6 +1293,37 @@ impl<'a> Checker<'a> {
             allowed,
             description,
         }
+    }
+
+    /// A bucket name's problem with one parameter given one of the values it is known to take
+    /// (its allowed values, or its default): the problem, and the parameter, the value and
+    /// the parameter's span.
+    fn bucket_name_value_problem(&self, text: &Text) -> Option<(String, Option<KnownValue>)> {
+        for part in &text.parts {
+            let TextPart::Param(name) = part else {
+                continue;
+            };
+            let Some(state) = self.params.get(name) else {
+                continue;
+            };
+            for value in &state.known {
+                let mut with_value = Text::default();
+                for other in &text.parts {
+                    with_value.push(match other {
+                        TextPart::Param(p) if p == name => TextPart::Literal(value.text()),
+                        other => other.clone(),
+                    });
+                }
+                let problem = match with_value.as_literal() {
+                    Some(whole) => limits::bucket_name_problem(whole),
+                    None => limits::bucket_name_parts_problem(&with_value),
+                };
+                if let Some(problem) = problem {
+                    return Some((problem, Some((name.clone(), value.text(), state.span))));
+                }
+            }
+        }
+        None
     }
 
     /// A `default` or `allowed` value, of the parameter's type.
