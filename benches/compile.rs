@@ -42,6 +42,7 @@ fn bench(c: &mut Criterion) {
         targets: Target::ALL.to_vec(),
         today: drc::date(2026, 11, 24),
         deny_warnings: false,
+        set: std::collections::BTreeMap::new(),
     };
     let example = include_str!("../examples/disaster_recovery.dr");
     let large = generated(55);

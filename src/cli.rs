@@ -5,8 +5,9 @@
 //! `--deny-warnings` or `deny_warnings = true`), 2 usage or IO error, 3 `drc diff` found a
 //! change that broadens permissions or weakens a bucket.
 
-use crate::{CodeFile, CodeSource, Compilation, Options, SourceMap, Target};
+use crate::{CodeFile, CodeSource, Compilation, Options, SourceLoader, SourceMap, Target};
 use clap::{Parser, Subcommand, ValueEnum};
+use std::collections::BTreeMap;
 use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -20,6 +21,7 @@ Examples:
   drc explain examples/disaster_recovery.dr --function backup
   drc diff old/ new/ --format json                         # exit 3 when something broadens
   drc check --deny-warnings stack.dr                       # warnings fail the check (CI)
+  drc build stack.dr --set stage=prod                      # fix a parameter's value
 
 Environment:
   DRC_TODAY=YYYY-MM-DD   the date runtime deprecations are judged against (default: today)
@@ -51,6 +53,9 @@ enum Command {
         /// Treat every warning as an error (exit status 1).
         #[arg(long)]
         deny_warnings: bool,
+        /// Fix a parameter's value at compile time (repeatable).
+        #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
+        set: Vec<(String, String)>,
     },
     /// Compile files into CloudFormation and/or Terraform, plus function code archives.
     ///
@@ -74,6 +79,10 @@ enum Command {
         /// Treat every warning as an error: exit status 1 and nothing written.
         #[arg(long)]
         deny_warnings: bool,
+        /// Fix a parameter's value at compile time (repeatable): the parameter is checked
+        /// against its type and allowed values, substituted, and left out of the outputs.
+        #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
+        set: Vec<(String, String)>,
     },
     /// Show every permission drc infers for a file, and why each action is there.
     ///
@@ -162,14 +171,17 @@ fn run(command: Command, color: bool) -> Result<ExitCode, String> {
         Command::Check {
             files,
             deny_warnings,
+            set,
         } => {
-            let sources = read_sources(&files)?;
+            let set = collect_set(set)?;
+            let mut sources = read_sources(&files)?;
             let options = Options {
                 targets: Vec::new(),
                 today,
                 deny_warnings,
+                set,
             };
-            let compilation = crate::compile(&sources, &options, &FsCode);
+            let compilation = crate::compile_with(&mut sources, &options, &FsCode, &FsSources);
             Ok(report(&compilation, &sources, color))
         }
         Command::Build {
@@ -178,7 +190,9 @@ fn run(command: Command, color: bool) -> Result<ExitCode, String> {
             out_dir,
             stdout,
             deny_warnings,
+            set,
         } => {
+            let set = collect_set(set)?;
             let targets = match target {
                 TargetArg::Cloudformation => vec![Target::CloudFormation],
                 TargetArg::Terraform => vec![Target::Terraform],
@@ -187,13 +201,14 @@ fn run(command: Command, color: bool) -> Result<ExitCode, String> {
             if stdout && (targets.len() != 1 || files.len() != 1) {
                 return Err("--stdout prints one template: give one FILE and --target cloudformation or terraform".into());
             }
-            let sources = read_sources(&files)?;
+            let mut sources = read_sources(&files)?;
             let options = Options {
                 targets: targets.clone(),
                 today,
                 deny_warnings,
+                set,
             };
-            let compilation = crate::compile(&sources, &options, &FsCode);
+            let compilation = crate::compile_with(&mut sources, &options, &FsCode, &FsSources);
             let status = report(&compilation, &sources, color);
             if !compilation.succeeded() {
                 return Ok(status);
@@ -225,8 +240,9 @@ fn explain(
     today: crate::Date,
     color: bool,
 ) -> Result<ExitCode, String> {
-    let sources = read_sources(&[file.to_path_buf()])?;
-    let (analyses, diagnostics) = crate::analyze(&sources, today);
+    let mut sources = read_sources(&[file.to_path_buf()])?;
+    let (analyses, diagnostics) =
+        crate::analyze_with(&mut sources, today, &BTreeMap::new(), &FsSources);
     if !diagnostics.is_empty() {
         eprint!("{}", crate::render(&diagnostics, &sources, color));
     }
@@ -234,7 +250,11 @@ fn explain(
         return Ok(ExitCode::from(1));
     };
     let source = sources.get(stack.file);
-    let mut explanation = crate::iam::explain::explain(&stack.policies, source, &source.name);
+    let mut explanation = crate::iam::explain::explain(
+        &stack.policies,
+        &sources,
+        crate::iam::explain::FileNames::AsGiven,
+    );
     if let Some(name) = function {
         explanation = explanation.for_function(name).ok_or_else(|| {
             let names = explanation.function_names();
@@ -274,10 +294,13 @@ fn diff(
             ));
         }
     };
-    let old_sources = read_sources(&old_files)?;
-    let new_sources = read_sources(&new_files)?;
-    let (old_analyses, old_diagnostics) = crate::analyze(&old_sources, today);
-    let (new_analyses, new_diagnostics) = crate::analyze(&new_sources, today);
+    let mut old_sources = read_sources(&old_files)?;
+    let mut new_sources = read_sources(&new_files)?;
+    let none = BTreeMap::new();
+    let (old_analyses, old_diagnostics) =
+        crate::analyze_with(&mut old_sources, today, &none, &FsSources);
+    let (new_analyses, new_diagnostics) =
+        crate::analyze_with(&mut new_sources, today, &none, &FsSources);
     for (diagnostics, sources) in [
         (&old_diagnostics, &old_sources),
         (&new_diagnostics, &new_sources),
@@ -365,6 +388,32 @@ fn report(compilation: &Compilation, sources: &SourceMap, color: bool) -> ExitCo
     }
 }
 
+/// `NAME=VALUE` of `--set`.
+fn parse_set(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=VALUE, like `stage=prod`, not `{text}`"))?;
+    if name.is_empty() {
+        return Err(format!("`{text}` names no parameter: write NAME=VALUE"));
+    }
+    Ok((name.to_owned(), value.to_owned()))
+}
+
+/// The `--set` values by name; a name given twice is a usage error.
+fn collect_set(
+    pairs: Vec<(String, String)>,
+) -> Result<std::collections::BTreeMap<String, String>, String> {
+    let mut set = std::collections::BTreeMap::new();
+    for (name, value) in pairs {
+        if let Some(first) = set.insert(name.clone(), value.clone()) {
+            return Err(format!(
+                "--set {name} is given twice (`{first}` and `{value}`): keep one"
+            ));
+        }
+    }
+    Ok(set)
+}
+
 fn today() -> Result<crate::Date, String> {
     match std::env::var("DRC_TODAY") {
         Ok(text) => text
@@ -423,6 +472,19 @@ fn set_readable(file: &std::fs::File) {
     }
     #[cfg(not(unix))]
     let _ = file;
+}
+
+/// Reads imported `.dr` files from the file system (names are paths relative to the current
+/// directory, like the files given on the command line).
+pub struct FsSources;
+
+impl SourceLoader for FsSources {
+    fn read(&self, name: &str) -> Result<String, String> {
+        std::fs::read_to_string(name).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!("there is no file `{name}`"),
+            _ => format!("cannot read `{name}`: {e}"),
+        })
+    }
 }
 
 /// Reads function code from the directory named in `code = "..."`, relative to the `.dr`
@@ -484,8 +546,12 @@ fn sides<'a>(
     analyses
         .iter()
         .map(|a| {
-            let source = sources.get(a.file);
-            crate::iam::diff::Side::new(&a.program, &a.policies, source, &source.name)
+            crate::iam::diff::Side::new(
+                &a.program,
+                &a.policies,
+                sources,
+                crate::iam::explain::FileNames::AsGiven,
+            )
         })
         .collect()
 }

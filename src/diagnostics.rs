@@ -65,6 +65,7 @@ codes! {
     E0208, Error, "names map to the same CloudFormation logical ID";
     E0209, Error, "invalid name";
     E0210, Error, "two files declare the same stack";
+    E0223, Error, "reserved parameter name";
     E0301, Error, "wrong type of value";
     E0302, Error, "wrong unit";
     E0303, Error, "value out of range";
@@ -76,6 +77,13 @@ codes! {
     E0309, Error, "invalid key prefix";
     E0310, Error, "schedule needs exactly one of `every` and `cron`";
     E0311, Error, "environment variables too large";
+    E0380, Error, "malformed parameter insertion in a string";
+    E0381, Error, "unknown parameter";
+    E0382, Error, "parameter not allowed here";
+    E0384, Error, "parameter value of the wrong type";
+    E0385, Error, "parameter value outside its allowed set";
+    E0386, Error, "invalid list of allowed values";
+    E0387, Error, "`--set` names no parameter";
     E0401, Error, "undefined name";
     E0402, Error, "verb not allowed on this kind of resource";
     E0403, Error, "unknown attribute of a resource";
@@ -84,6 +92,9 @@ codes! {
     E0501, Error, "too many resources for one CloudFormation stack";
     E0520, Error, "permissions too large for one role's policies";
     E0521, Error, "one permission too large for an IAM policy";
+    E0601, Error, "cannot read an imported file";
+    E0602, Error, "import cycle";
+    E0603, Error, "import of a file that is not a `.dr` file";
     W0001, Warning, "deprecated runtime";
     W0002, Warning, "setting has no effect";
     W0101, Warning, "a function can both write and delete backups";
@@ -93,6 +104,7 @@ codes! {
     W0105, Warning, "backup bucket without versioning";
     W0106, Warning, "backup bucket not encrypted with a KMS key";
     W0107, Warning, "version verb on an unversioned bucket";
+    W0501, Warning, "unused parameter";
 }
 
 /// A message attached to a span.

@@ -6,8 +6,8 @@
 //! &str --parse--> Ast --check--> Program --infer--> Policies --lower--> Stack --emit--> bytes
 //! ```
 //!
-//! The library does no IO: sources come in as text, function code through a [`CodeSource`],
-//! and artifacts go out as bytes. A `build.rs` can call it directly:
+//! The library does no IO: sources come in as text, imported `.dr` files through a
+//! [`SourceLoader`], function code through a [`CodeSource`], and artifacts go out as bytes. A `build.rs` can call it directly:
 //!
 //! ```
 //! use drc::{CodeFile, CodeSource, Options, SourceMap, Target};
@@ -34,7 +34,7 @@
 //!     }
 //!     schedule nightly { every = 24h  invoke = copy }
 //! "#);
-//! let options = Options { targets: vec![Target::Terraform], today: drc::date(2026, 11, 24), deny_warnings: true };
+//! let options = Options { targets: vec![Target::Terraform], today: drc::date(2026, 11, 24), deny_warnings: true, set: Default::default() };
 //! let compilation = drc::compile(&sources, &options, &Inline);
 //! assert!(compilation.succeeded(), "{}", drc::render(&compilation.diagnostics, &sources, false));
 //! let tf = &compilation.stacks[0].artifacts[0];
@@ -50,6 +50,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod emit;
 pub mod iam;
+pub mod load;
 pub mod names;
 pub mod source;
 pub mod syntax;
@@ -59,9 +60,10 @@ pub use diagnostics::{Code, Diagnostic, Severity, render};
 pub use emit::{Artifact, CodeFile, CodeSource, Target};
 pub use iam::Policies;
 pub use jiff::civil::{Date, date};
+pub use load::SourceLoader;
 pub use source::{FileId, SourceMap, Span};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What to compile for.
 #[derive(Debug, Clone)]
@@ -72,6 +74,9 @@ pub struct Options {
     pub today: Date,
     /// Every warning is an error (`--deny-warnings`): nothing is produced if there is one.
     pub deny_warnings: bool,
+    /// Parameters fixed at compile time (`--set NAME=VALUE`): each is checked against its
+    /// declaration, substituted into the text that uses it and left out of the output.
+    pub set: BTreeMap<String, String>,
 }
 
 /// The result of compiling a set of files.
@@ -114,18 +119,48 @@ pub struct Analysis {
 }
 
 /// Parses, checks and infers every file. Analyses are returned for the files that checked
-/// without error; diagnostics are sorted.
+/// without error; diagnostics are sorted. Files are self-contained: an `import` is an error
+/// (use [`analyze_with`] and a [`SourceLoader`] to follow imports).
 pub fn analyze(sources: &SourceMap, today: Date) -> (Vec<Analysis>, Vec<Diagnostic>) {
+    analyze_with(
+        &mut sources.clone(),
+        today,
+        &BTreeMap::new(),
+        &load::NoImports,
+    )
+}
+
+/// Parses, checks and infers every stack: each file of `sources` is the root of one, with
+/// the files it imports, which `loader` reads and which are added to `sources` (so
+/// diagnostics about them can be rendered). Parameters are fixed to the values in `set` (see
+/// [`Options::set`]).
+pub fn analyze_with(
+    sources: &mut SourceMap,
+    today: Date,
+    set: &BTreeMap<String, String>,
+    loader: &dyn SourceLoader,
+) -> (Vec<Analysis>, Vec<Diagnostic>) {
+    let files_of = load::load(sources, loader);
     let mut analyses = Vec::new();
-    let mut all = Vec::new();
+    let mut all = files_of.diagnostics;
     let mut stacks: BTreeMap<String, Span> = BTreeMap::new();
-    for (file, source) in sources.iter() {
-        let (ast, mut diagnostics) = syntax::parse(file, &source.text);
-        let program = ast.and_then(|ast| {
-            let (program, more) = check::check(file, source, &ast, today);
-            diagnostics.extend(more);
-            program
-        });
+    let declared: BTreeSet<String> = files_of
+        .asts
+        .values()
+        .flatten()
+        .flat_map(check::param_names)
+        .collect();
+    for files in &files_of.stacks {
+        let asts: Option<Vec<&syntax::Ast>> = files
+            .files
+            .iter()
+            .map(|file| files_of.asts[file].as_ref())
+            .collect();
+        let Some(asts) = asts.filter(|_| !files.incomplete) else {
+            continue;
+        };
+        let file = files.root;
+        let (program, mut diagnostics) = check::check(file, sources.get(file), &asts, today, set);
         if let Some(program) = program {
             if let Some(first) = stacks.get(&program.stack.name) {
                 let name = &program.stack.name;
@@ -152,14 +187,33 @@ pub fn analyze(sources: &SourceMap, today: Date) -> (Vec<Analysis>, Vec<Diagnost
         }
         all.extend(diagnostics);
     }
+    if let Some((first, _)) = sources.iter().next() {
+        for name in set.keys().filter(|name| !declared.contains(*name)) {
+            all.push(check::unknown_set(name, &declared, Span::new(first, 0, 0)));
+        }
+    }
     diagnostics::sort(&mut all);
     (analyses, all)
 }
 
 /// Compiles every file for the requested targets. Nothing is produced if any file has an
-/// error: a partial set of templates is never returned.
+/// error: a partial set of templates is never returned. Files are self-contained: an
+/// `import` is an error (use [`compile_with`] and a [`SourceLoader`] to follow imports).
 pub fn compile(sources: &SourceMap, options: &Options, code: &dyn CodeSource) -> Compilation {
-    let (analyses, mut diagnostics) = analyze(sources, options.today);
+    compile_with(&mut sources.clone(), options, code, &load::NoImports)
+}
+
+/// Compiles every file of `sources` as the root of a stack, with the files it imports, which
+/// `loader` reads and which are added to `sources`. Nothing is produced if any file has an
+/// error.
+pub fn compile_with(
+    sources: &mut SourceMap,
+    options: &Options,
+    code: &dyn CodeSource,
+    loader: &dyn SourceLoader,
+) -> Compilation {
+    let (analyses, mut diagnostics) = analyze_with(sources, options.today, &options.set, loader);
+    let sources = &*sources;
     let mut stacks = Vec::new();
     for analysis in &analyses {
         let source = sources.get(analysis.file);
@@ -170,13 +224,17 @@ pub fn compile(sources: &SourceMap, options: &Options, code: &dyn CodeSource) ->
             .unwrap_or(&source.name);
         // Templates name the source by its file name alone, so their bytes do not depend on
         // the directory drc ran in.
-        let explanation = iam::explain::explain(&analysis.policies, source, base);
+        let explanation = iam::explain::explain(
+            &analysis.policies,
+            sources,
+            iam::explain::FileNames::BaseName,
+        );
         match emit::lower(
             &analysis.program,
             &analysis.policies,
             explanation,
             base,
-            &source.name,
+            sources,
             code,
         ) {
             Ok(stack) => {

@@ -145,9 +145,35 @@ pub fn env_var_problem(name: &str) -> Option<String> {
 /// Why an explicit S3 bucket name breaks S3's naming rules, or `None` if it is fine.
 /// Source: <https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html>
 pub fn bucket_name_problem(name: &str) -> Option<String> {
+    bucket_name_problem_of(name, true, true)
+}
+
+/// What is wrong with the literal parts of a bucket name that inserts parameters, if anything:
+/// the rules that hold whatever the parameters' values are.
+pub fn bucket_name_parts_problem(text: &super::model::Text) -> Option<String> {
+    use super::model::TextPart;
+    let literal_length: usize = text.literals().map(str::len).sum();
+    if literal_length > 63 {
+        return Some(format!(
+            "bucket names are at most 63 characters long; the fixed text alone has {literal_length}"
+        ));
+    }
+    let last = text.parts.len().saturating_sub(1);
+    text.parts
+        .iter()
+        .enumerate()
+        .find_map(|(i, part)| match part {
+            TextPart::Literal(literal) => bucket_name_problem_of(literal, i == 0, i == last),
+            TextPart::Param(_) => None,
+        })
+}
+
+/// The rules on one piece of a bucket name; `start` and `end` say whether the piece begins or
+/// ends the name (a whole name is both).
+fn bucket_name_problem_of(name: &str, start: bool, end: bool) -> Option<String> {
     const RESERVED_PREFIXES: &[&str] = &["xn--", "sthree-", "amzn-s3-demo-"];
     const RESERVED_SUFFIXES: &[&str] = &["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
-    if !(3..=63).contains(&name.len()) {
+    if start && end && !(3..=63).contains(&name.len()) {
         return Some(format!(
             "bucket names are 3 to 63 characters long; this one has {}",
             name.len()
@@ -162,19 +188,26 @@ pub fn bucket_name_problem(name: &str) -> Option<String> {
         ));
     }
     let alphanumeric = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
-    if !name.starts_with(alphanumeric) || !name.ends_with(alphanumeric) {
+    if start && !name.starts_with(alphanumeric) || end && !name.ends_with(alphanumeric) {
         return Some("bucket names start and end with a letter or a digit".to_owned());
     }
     if name.contains("..") {
         return Some("bucket names cannot contain two adjacent periods".to_owned());
     }
-    if name.split('.').count() == 4 && name.split('.').all(|part| part.parse::<u8>().is_ok()) {
+    if start
+        && end
+        && name.split('.').count() == 4
+        && name.split('.').all(|part| part.parse::<u8>().is_ok())
+    {
         return Some("bucket names cannot look like an IP address".to_owned());
     }
-    if let Some(prefix) = RESERVED_PREFIXES.iter().find(|p| name.starts_with(*p)) {
+    if let Some(prefix) = RESERVED_PREFIXES
+        .iter()
+        .find(|p| start && name.starts_with(*p))
+    {
         return Some(format!("the prefix `{prefix}` is reserved by S3"));
     }
-    if let Some(suffix) = RESERVED_SUFFIXES.iter().find(|s| name.ends_with(*s)) {
+    if let Some(suffix) = RESERVED_SUFFIXES.iter().find(|s| end && name.ends_with(*s)) {
         return Some(format!("the suffix `{suffix}` is reserved by S3"));
     }
     None

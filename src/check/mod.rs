@@ -17,12 +17,14 @@ use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::iam::{self, Verb};
 use crate::names;
 use crate::source::{FileId, SourceFile, Span};
-use crate::syntax::ast::{self, Ast, Attribute, Block, Entry, Ident, Nested, Value, ValueKind};
+use crate::syntax::ast::{
+    self, Ast, Attribute, Block, Entry, Ident, Nested, StrPart, Value, ValueKind,
+};
 use jiff::civil::Date;
 use limits::Limit;
 use model::{
-    Access, Bucket, Encryption, EnvValue, Function, Kind, Lifecycle, Program, Reference, Schedule,
-    ScheduleExpression, Stack,
+    Access, Bucket, Encryption, EnvValue, Function, Kind, Lifecycle, Param, ParamType, ParamValue,
+    Program, Reference, Schedule, ScheduleExpression, Stack, Text, TextPart,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -77,6 +79,45 @@ const KINDS: &[KindSpec] = &[
         blocks: &[],
         verbs: false,
     },
+    KindSpec {
+        kind: Kind::Param,
+        attributes: &["type", "default", "allowed", "description"],
+        required: &[],
+        blocks: &[],
+        verbs: false,
+    },
+];
+
+const PARAM_TYPES: &[&str] = &["string", "number"];
+
+/// Names a parameter cannot have, and why. Terraform reserves some variable names
+/// (<https://developer.hashicorp.com/terraform/language/values/variables#declaring-an-input-variable>);
+/// drc's own Terraform output declares `stack_name`.
+const RESERVED_PARAM_NAMES: &[(&str, &str)] = &[
+    (
+        "stack_name",
+        "drc's Terraform output declares the variable `stack_name` itself",
+    ),
+    ("source", "Terraform reserves `source` as a variable name"),
+    ("version", "Terraform reserves `version` as a variable name"),
+    (
+        "providers",
+        "Terraform reserves `providers` as a variable name",
+    ),
+    ("count", "Terraform reserves `count` as a variable name"),
+    (
+        "for_each",
+        "Terraform reserves `for_each` as a variable name",
+    ),
+    (
+        "lifecycle",
+        "Terraform reserves `lifecycle` as a variable name",
+    ),
+    (
+        "depends_on",
+        "Terraform reserves `depends_on` as a variable name",
+    ),
+    ("locals", "Terraform reserves `locals` as a variable name"),
 ];
 
 const LIFECYCLE_ATTRIBUTES: &[&str] = &["expire", "noncurrent_expire", "abort_incomplete_uploads"];
@@ -87,20 +128,61 @@ const DEFAULT_TIMEOUT_S: u32 = 3;
 const DEFAULT_LOG_RETENTION_DAYS: u32 = 365;
 const DEFAULT_ABORT_UPLOAD_DAYS: u32 = 7;
 
-/// Checks one parsed file. `today` decides which runtimes are deprecated or blocked.
+/// The names of the parameters a file declares (whether or not they check).
+pub fn param_names(ast: &Ast) -> impl Iterator<Item = String> + '_ {
+    ast.items
+        .iter()
+        .filter(|item| item.kind.text == Kind::Param.keyword())
+        .map(|item| item.name.text.clone())
+}
+
+/// The error for `--set NAME=VALUE` when no file declares `param NAME`. There is no span to
+/// point at in a command line, so it points at the start of the first file.
+pub fn unknown_set(name: &str, declared: &BTreeSet<String>, at: Span) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        Code::E0387,
+        format!("`--set {name}=...` names no parameter"),
+        at,
+        format!("no `param {name}` is declared"),
+    )
+    .with_note(if declared.is_empty() {
+        "the stack declares no parameters".to_owned()
+    } else {
+        format!(
+            "the parameters are {}",
+            list(declared.iter().map(String::as_str))
+        )
+    });
+    d = if did_you_mean(name, declared.iter().map(String::as_str)).is_some() {
+        d.with_suggestion(name, declared.iter().map(String::as_str))
+    } else {
+        d.with_help(format!(
+            "declare it with `param {name} {{ type = string }}`, or drop the `--set`"
+        ))
+    };
+    d
+}
+
+/// Checks one stack: the parsed root file `file` and the files it imports (all of `asts`,
+/// root first), whose names share one namespace. `today` decides which runtimes are
+/// deprecated or blocked; `set` fixes parameters to values given on the command line
+/// (`--set NAME=VALUE`).
 pub fn check(
     file: FileId,
     source: &SourceFile,
-    ast: &Ast,
+    asts: &[&Ast],
     today: Date,
+    set: &BTreeMap<String, String>,
 ) -> (Option<Program>, Vec<Diagnostic>) {
     let mut checker = Checker {
         file,
         today,
         diagnostics: Vec::new(),
         names: BTreeMap::new(),
+        set,
+        params: BTreeMap::new(),
     };
-    let program = checker.program(source, ast);
+    let program = checker.program(source, asts);
     let mut diagnostics = checker.diagnostics;
     if !diagnostics.iter().any(Diagnostic::is_error) {
         diagnostics.extend(safety::check(&program));
@@ -119,6 +201,24 @@ struct Checker<'a> {
     diagnostics: Vec<Diagnostic>,
     /// Every declared name: its kind and the span of the name.
     names: BTreeMap<&'a str, (Kind, Span)>,
+    /// Values fixed with `--set NAME=VALUE`.
+    set: &'a BTreeMap<String, String>,
+    /// Every checked parameter, by name.
+    params: BTreeMap<String, ParamState>,
+}
+
+/// A parameter, one value it can take, and where the parameter is declared.
+type KnownValue = (String, String, Span);
+
+/// What the checker knows about a parameter while it checks the text that uses it.
+struct ParamState {
+    span: Span,
+    /// The value given with `--set`, once validated.
+    fixed: Option<ParamValue>,
+    /// Whether any text inserts it.
+    used: bool,
+    /// The values it can be known to take: its allowed values, or else its default.
+    known: Vec<ParamValue>,
 }
 
 /// The entries of a block, sorted by role, after unknown and repeated entries were reported.
@@ -145,16 +245,17 @@ impl<'a> Checker<'a> {
         self.diagnostics.push(diagnostic);
     }
 
-    fn program(&mut self, source: &SourceFile, ast: &'a Ast) -> Program {
+    fn program(&mut self, source: &SourceFile, asts: &[&'a Ast]) -> Program {
         let mut stack: Option<(Stack, Span)> = None;
         let mut buckets = Vec::new();
         let mut functions = Vec::new();
         let mut schedules = Vec::new();
+        let mut params = Vec::new();
         let mut pending = Vec::new();
 
         // Pass 1: kinds and names.
         let mut items = Vec::new();
-        for item in &ast.items {
+        for item in asts.iter().flat_map(|ast| &ast.items) {
             let Some(spec) = KINDS.iter().find(|k| k.kind.keyword() == item.kind.text) else {
                 self.error(
                     Diagnostic::new(
@@ -177,7 +278,8 @@ impl<'a> Checker<'a> {
             items.push((item, spec));
         }
 
-        // Pass 2: bodies.
+        // Pass 2: bodies. Parameters first, so that text anywhere can insert them.
+        items.sort_by_key(|(_, spec)| spec.kind != Kind::Param);
         for (item, spec) in items {
             let body = self.body(
                 &item.body,
@@ -238,8 +340,11 @@ impl<'a> Checker<'a> {
                         schedules.push(schedule);
                     }
                 }
+                Kind::Param => params.push(self.param(&item.name, &body)),
             }
         }
+        self.check_unused_params();
+        params.retain(|p: &Param| self.params.get(&p.name).is_some_and(|s| s.fixed.is_none()));
 
         let stack = stack.map_or_else(
             || Stack {
@@ -273,7 +378,7 @@ impl<'a> Checker<'a> {
             );
         }
         self.check_cycles(&functions);
-        self.check_logical_ids(ast);
+        self.check_logical_ids(asts);
         self.check_function_names(&stack, &functions);
 
         Program {
@@ -282,6 +387,7 @@ impl<'a> Checker<'a> {
             buckets,
             functions,
             schedules,
+            params,
         }
     }
 
@@ -414,15 +520,22 @@ impl<'a> Checker<'a> {
     }
 
     fn stack(&mut self, name: Ident, body: &Body<'a>) -> Stack {
-        let description = self.string(body, "description").map(|(text, span)| {
-            self.check_length(
-                &text,
-                span,
-                limits::STACK_DESCRIPTION,
-                "a stack description",
-            );
-            text
-        });
+        let description = self
+            .fixed_text(
+                body,
+                "description",
+                "the stack's description",
+                "CloudFormation's template `Description` is plain text",
+            )
+            .map(|(text, span)| {
+                self.check_length(
+                    &text,
+                    span,
+                    limits::STACK_DESCRIPTION,
+                    "a stack description",
+                );
+                text
+            });
         let deny_warnings = self.boolean(body, "deny_warnings").unwrap_or(false);
         Stack {
             name: name.text,
@@ -433,13 +546,24 @@ impl<'a> Checker<'a> {
     }
 
     fn bucket(&mut self, name: &Ident, body: &Body<'a>) -> Bucket {
-        let bucket_name = self.string(body, "name").and_then(|(text, span)| {
-            if let Some(problem) = limits::bucket_name_problem(&text) {
-                self.error(
-                    Diagnostic::new(Code::E0308, format!("`{text}` is not a valid S3 bucket name"), span, problem)
-                        .with_note("see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html")
-                        .with_help("leave `name` out to let AWS choose a unique name"),
-                );
+        let bucket_name = self.text(body, "name").and_then(|(text, span)| {
+            let problem = match text.as_literal() {
+                Some(whole) => limits::bucket_name_problem(whole).map(|p| (p, None)),
+                None => limits::bucket_name_parts_problem(&text)
+                    .map(|p| (p, None))
+                    .or_else(|| self.bucket_name_value_problem(&text)),
+            };
+            if let Some((problem, value)) = problem {
+                let mut d = Diagnostic::new(Code::E0308, format!("`{}` is not a valid S3 bucket name", text_display(&text)), span, problem)
+                    .with_note("see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html");
+                if let Some((param, value, declared)) = value {
+                    d = d
+                        .with_label(declared, format!("`{param}` can be `{value}`"))
+                        .with_help(format!("change the name or the values `{param}` can take"));
+                } else {
+                    d = d.with_help("leave `name` out to let AWS choose a unique name");
+                }
+                self.error(d);
                 None
             } else {
                 Some(text)
@@ -559,9 +683,9 @@ impl<'a> Checker<'a> {
                     })
             });
         let log_retention_days = self.log_retention(body);
-        let description = self.string(body, "description").map(|(text, span)| {
+        let description = self.text(body, "description").map(|(text, span)| {
             self.check_length(
-                &text,
+                &text.literals().collect::<String>(),
                 span,
                 limits::LAMBDA_DESCRIPTION,
                 "a function description",
@@ -776,9 +900,21 @@ impl<'a> Checker<'a> {
             }
             let value = &attribute.value;
             let env_value = match &value.kind {
-                ValueKind::Str(s) => EnvValue::Literal(s.clone()),
-                ValueKind::Int(n) => EnvValue::Literal(n.to_string()),
-                ValueKind::Bool(b) => EnvValue::Literal(b.to_string()),
+                ValueKind::Str(s) => EnvValue::Literal(Text::literal(s.clone())),
+                ValueKind::Interpolated(parts) => match self.interpolate(parts) {
+                    Some(text) => EnvValue::Literal(text),
+                    None => continue,
+                },
+                ValueKind::List(_) => {
+                    self.wrong_type(
+                        value,
+                        &value.kind,
+                        "a string or a reference like `backups.name`",
+                    );
+                    continue;
+                }
+                ValueKind::Int(n) => EnvValue::Literal(Text::literal(n.to_string())),
+                ValueKind::Bool(b) => EnvValue::Literal(Text::literal(b.to_string())),
                 ValueKind::Word(w) if w.contains('.') => {
                     let (item, attribute) = w.split_once('.').expect("contains a dot");
                     let attribute = match attribute {
@@ -839,8 +975,8 @@ impl<'a> Checker<'a> {
                 }
             };
             bytes += key.len()
-                + if let EnvValue::Literal(s) = &env_value {
-                    s.len()
+                + if let EnvValue::Literal(text) = &env_value {
+                    text.literals().map(str::len).sum()
                 } else {
                     0
                 };
@@ -975,9 +1111,9 @@ impl<'a> Checker<'a> {
             }),
         };
         let enabled = self.boolean(body, "enabled").unwrap_or(true);
-        let description = self.string(body, "description").map(|(text, span)| {
+        let description = self.text(body, "description").map(|(text, span)| {
             self.check_length(
-                &text,
+                &text.literals().collect::<String>(),
                 span,
                 limits::RULE_DESCRIPTION,
                 "a schedule description",
@@ -1007,6 +1143,411 @@ impl<'a> Checker<'a> {
             enabled,
             description,
         })
+    }
+
+    // ---- parameters ---------------------------------------------------------------------
+
+    fn param(&mut self, name: &Ident, body: &Body<'a>) -> Param {
+        if let Some(why) = RESERVED_PARAM_NAMES
+            .iter()
+            .find(|(reserved, _)| *reserved == name.text)
+            .map(|(_, why)| *why)
+        {
+            self.error(
+                Diagnostic::new(
+                    Code::E0223,
+                    format!("`{}` cannot name a parameter", name.text),
+                    name.span,
+                    "reserved name",
+                )
+                .with_note(why)
+                .with_help(format!("choose another name, like `{}_value`", name.text)),
+            );
+        }
+        let kind = match self.word(body, "type", PARAM_TYPES) {
+            Some(("number", _)) => ParamType::Number,
+            _ => ParamType::String,
+        };
+        let description = self.string(body, "description").map(|(text, _)| text);
+        let allowed_value = body.attributes.get("allowed").map(|a| &a.value);
+        let mut allowed: Vec<ParamValue> = Vec::new();
+        if let Some(value) = allowed_value {
+            match &value.kind {
+                ValueKind::List(values) if values.is_empty() => self.error(
+                    Diagnostic::new(
+                        Code::E0386,
+                        "`allowed` lists no value",
+                        value.span,
+                        "an empty list",
+                    )
+                    .with_note("a parameter with no allowed value could never be given one")
+                    .with_help(
+                        "list the values, like `allowed = [\"dev\", \"prod\"]`, or remove the line",
+                    ),
+                ),
+                ValueKind::List(values) => {
+                    let mut seen: BTreeMap<ParamValue, Span> = BTreeMap::new();
+                    for value in values {
+                        let Some(checked) = self.param_value(value, kind, "an allowed value")
+                        else {
+                            continue;
+                        };
+                        if let Some(first) = seen.insert(checked.clone(), value.span) {
+                            self.error(
+                                Diagnostic::new(
+                                    Code::E0386,
+                                    format!("`{}` is allowed twice", value_text(&value.kind)),
+                                    value.span,
+                                    "listed again here",
+                                )
+                                .with_label(first, "first listed here")
+                                .with_help("remove one of them"),
+                            );
+                        } else {
+                            allowed.push(checked);
+                        }
+                    }
+                }
+                other => {
+                    let mut d = Diagnostic::new(
+                        Code::E0301,
+                        format!("expected a list, found {}", describe(other)),
+                        value.span,
+                        "expected a list of values",
+                    );
+                    if !matches!(other, ValueKind::Interpolated(_)) {
+                        d = d.with_help(format!("put it in brackets: `[{}]`", value_text(other)));
+                    }
+                    self.error(d);
+                }
+            }
+        }
+        let default = body.attributes.get("default").and_then(|attribute| {
+            let value = self.param_value(&attribute.value, kind, "the default")?;
+            if let Some(list) =
+                allowed_value.filter(|_| !allowed.is_empty() && !allowed.contains(&value))
+            {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0385,
+                        format!("the default `{}` is not an allowed value", value.text()),
+                        attribute.value.span,
+                        "not in `allowed`",
+                    )
+                    .with_label(list.span, "the allowed values")
+                    .with_help(format!(
+                        "use one of {} as the default, or add it to `allowed`",
+                        list_values(&allowed)
+                    )),
+                );
+                return None;
+            }
+            Some(value)
+        });
+        let fixed = self.set.get(&name.text).and_then(|raw| {
+            let note = format!("the value comes from `--set {}={raw}`", name.text);
+            let value = match kind {
+                ParamType::String => ParamValue::String(raw.clone()),
+                ParamType::Number => {
+                    let Ok(number) = raw.parse::<u64>() else {
+                        self.error(
+                            Diagnostic::new(
+                                Code::E0384,
+                                format!("`{raw}` is not a number"),
+                                name.span,
+                                "this parameter is a number",
+                            )
+                            .with_note(note)
+                            .with_help(format!("give a whole number: `--set {}=3`", name.text)),
+                        );
+                        return None;
+                    };
+                    ParamValue::Number(number)
+                }
+            };
+            if !allowed.is_empty() && !allowed.contains(&value) {
+                let mut d = Diagnostic::new(
+                    Code::E0385,
+                    format!("`{raw}` is not an allowed value of `{}`", name.text),
+                    name.span,
+                    "the value given with `--set` is not allowed",
+                )
+                .with_note(note)
+                .with_help(format!("use one of {}", list_values(&allowed)));
+                if let Some(list) = allowed_value {
+                    d = d.with_label(list.span, "the allowed values");
+                }
+                self.error(d);
+                return None;
+            }
+            Some(value)
+        });
+        self.params.insert(
+            name.text.clone(),
+            ParamState {
+                span: name.span,
+                known: if allowed.is_empty() {
+                    default.iter().cloned().collect()
+                } else {
+                    allowed.clone()
+                },
+                fixed,
+                used: false,
+            },
+        );
+        Param {
+            name: name.text.clone(),
+            span: name.span,
+            kind,
+            default,
+            allowed,
+            description,
+        }
+    }
+
+    /// A bucket name's problem with one parameter given one of the values it is known to take
+    /// (its allowed values, or its default): the problem, and the parameter, the value and
+    /// the parameter's span.
+    fn bucket_name_value_problem(&self, text: &Text) -> Option<(String, Option<KnownValue>)> {
+        for part in &text.parts {
+            let TextPart::Param(name) = part else {
+                continue;
+            };
+            let Some(state) = self.params.get(name) else {
+                continue;
+            };
+            for value in &state.known {
+                let mut with_value = Text::default();
+                for other in &text.parts {
+                    with_value.push(match other {
+                        TextPart::Param(p) if p == name => TextPart::Literal(value.text()),
+                        other => other.clone(),
+                    });
+                }
+                let problem = match with_value.as_literal() {
+                    Some(whole) => limits::bucket_name_problem(whole),
+                    None => limits::bucket_name_parts_problem(&with_value),
+                };
+                if let Some(problem) = problem {
+                    return Some((problem, Some((name.clone(), value.text(), state.span))));
+                }
+            }
+        }
+        None
+    }
+
+    /// A `default` or `allowed` value, of the parameter's type.
+    fn param_value(&mut self, value: &Value, kind: ParamType, what: &str) -> Option<ParamValue> {
+        match (&value.kind, kind) {
+            (ValueKind::Str(text), ParamType::String) => Some(ParamValue::String(text.clone())),
+            (ValueKind::Int(number), ParamType::Number) => Some(ParamValue::Number(*number)),
+            (ValueKind::Interpolated(parts), ParamType::String) => {
+                // A parameter's values are the template's own: no parameter, fixed or not.
+                self.no_params_here(
+                    parts,
+                    &format!("{what} of a parameter"),
+                    Some("a parameter's values are fixed in the template, before any parameter has a value"),
+                    false,
+                );
+                None
+            }
+            (other, _) => {
+                let expected = match kind {
+                    ParamType::String => "a string",
+                    ParamType::Number => "a whole number",
+                };
+                let mut d = Diagnostic::new(
+                    Code::E0384,
+                    format!(
+                        "{what} is {}, but the parameter is a {}",
+                        describe(other),
+                        kind.keyword()
+                    ),
+                    value.span,
+                    format!("expected {expected}"),
+                );
+                d = match (other, kind) {
+                    (ValueKind::Int(_), ParamType::String) => d.with_help(format!(
+                        "quote it, `\"{}\"`, or declare `type = number`",
+                        value_text(other)
+                    )),
+                    (ValueKind::Str(text), ParamType::Number) if text.parse::<u64>().is_ok() => {
+                        d.with_help(format!("remove the quotes: `{text}`"))
+                    }
+                    (ValueKind::Str(_), ParamType::Number) => {
+                        d.with_help("give a whole number, or declare `type = string`")
+                    }
+                    _ => d.with_help(format!("give {expected}")),
+                };
+                self.error(d);
+                None
+            }
+        }
+    }
+
+    /// A string attribute that may insert parameters.
+    fn text(&mut self, body: &Body<'a>, key: &str) -> Option<(Text, Span)> {
+        let value = &body.attributes.get(key)?.value;
+        match &value.kind {
+            ValueKind::Interpolated(parts) => {
+                self.interpolate(parts).map(|text| (text, value.span))
+            }
+            _ => self
+                .string(body, key)
+                .map(|(text, span)| (Text::literal(text), span)),
+        }
+    }
+
+    /// A string attribute that may insert only parameters fixed with `--set`.
+    fn fixed_text(
+        &mut self,
+        body: &Body<'a>,
+        key: &str,
+        what: &str,
+        why: &str,
+    ) -> Option<(String, Span)> {
+        let value = &body.attributes.get(key)?.value;
+        let ValueKind::Interpolated(parts) = &value.kind else {
+            return self.string(body, key);
+        };
+        self.fixed_parts(parts, value.span, what, Some(why))
+    }
+
+    /// A string that may insert only parameters fixed with `--set`: their values substituted.
+    fn fixed_parts(
+        &mut self,
+        parts: &[StrPart],
+        span: Span,
+        what: &str,
+        why: Option<&str>,
+    ) -> Option<(String, Span)> {
+        let text = self.interpolate(parts)?;
+        if let Some(text) = text.as_literal() {
+            return Some((text.to_owned(), span));
+        }
+        self.no_params_here(parts, what, why, true);
+        None
+    }
+
+    /// Reports every parameter a string inserts where none is allowed (but those fixed with
+    /// `--set`, when `allow_fixed`).
+    fn no_params_here(
+        &mut self,
+        parts: &[StrPart],
+        what: &str,
+        why: Option<&str>,
+        allow_fixed: bool,
+    ) {
+        for part in parts {
+            let StrPart::Param(name) = part else { continue };
+            if let Some(state) = self.params.get_mut(&name.text) {
+                state.used = true;
+                if allow_fixed && state.fixed.is_some() {
+                    continue;
+                }
+            }
+            let mut d = Diagnostic::new(
+                Code::E0382,
+                format!("{what} cannot insert a parameter"),
+                name.span,
+                "a parameter is not allowed here",
+            );
+            d = d.with_note(why.map_or_else(
+                || "parameters can be used in bucket names, descriptions and environment values; elsewhere only when fixed with `--set`".to_owned(),
+                str::to_owned,
+            ));
+            d = if allow_fixed && why.is_some() {
+                d.with_help(format!(
+                    "fix the value when building, with `--set {}=VALUE`, or write the text out",
+                    name.text
+                ))
+            } else {
+                d.with_help(format!(
+                    "write the text out, or write `$${{{}}}` for a literal `${{{}}}`",
+                    name.text, name.text
+                ))
+            };
+            self.error(d);
+        }
+    }
+
+    /// The parts of a string, each parameter resolved: a fixed one is substituted, an open
+    /// one is kept. Unknown names are reported.
+    fn interpolate(&mut self, parts: &[StrPart]) -> Option<Text> {
+        let mut text = Text::default();
+        let mut ok = true;
+        for part in parts {
+            match part {
+                StrPart::Literal(literal) => text.push(TextPart::Literal(literal.clone())),
+                StrPart::Param(name) => {
+                    if let Some(state) = self.params.get_mut(&name.text) {
+                        state.used = true;
+                        text.push(match &state.fixed {
+                            Some(value) => TextPart::Literal(value.text()),
+                            None => TextPart::Param(name.text.clone()),
+                        });
+                        continue;
+                    }
+                    ok = false;
+                    self.unknown_param(name);
+                }
+            }
+        }
+        ok.then_some(text)
+    }
+
+    fn unknown_param(&mut self, name: &Ident) {
+        let mut d = Diagnostic::new(
+            Code::E0381,
+            format!("no parameter named `{}`", name.text),
+            name.span,
+            "not a parameter of this stack",
+        );
+        if let Some((kind, declared)) = self.names.get(name.text.as_str()).copied() {
+            d = d
+                .with_label(declared, format!("`{}` is a {}", name.text, kind.keyword()))
+                .with_help(format!(
+                    "only parameters can be inserted; for the {}'s name use a reference like `{}.name` as an environment value",
+                    kind.keyword(),
+                    name.text
+                ));
+        } else if let Some(near) =
+            did_you_mean(&name.text, self.params.keys().map(String::as_str)).map(str::to_owned)
+        {
+            // The misspelling is a use: do not also call the parameter unused.
+            if let Some(state) = self.params.get_mut(&near) {
+                state.used = true;
+            }
+            d = d.with_suggestion(&name.text, self.params.keys().map(String::as_str));
+        } else {
+            d = d.with_help(format!(
+                "declare it with `param {} {{ type = string }}`, or write `$${{{}}}` for a literal `${{{}}}`",
+                name.text, name.text, name.text
+            ));
+        }
+        self.error(d);
+    }
+
+    fn check_unused_params(&mut self) {
+        let unused: Vec<(String, Span)> = self
+            .params
+            .iter()
+            .filter(|(_, state)| !state.used)
+            .map(|(name, state)| (name.clone(), state.span))
+            .collect();
+        for (name, span) in unused {
+            self.error(
+                Diagnostic::new(
+                    Code::W0501,
+                    format!("parameter `{name}` is never used"),
+                    span,
+                    "no string inserts it",
+                )
+                .with_help(format!(
+                    "insert it with `\"${{{name}}}\"` in a bucket name, a description or an environment value, or remove it"
+                )),
+            );
+        }
     }
 
     // ---- pass 3 -------------------------------------------------------------------------
@@ -1097,15 +1638,20 @@ impl<'a> Checker<'a> {
             return;
         };
         if !matches!(kind, Kind::Bucket | Kind::Function) {
-            self.error(
-                Diagnostic::new(
-                    Code::E0402,
-                    format!("a {} cannot be referenced", kind.keyword()),
-                    item_span,
-                    "only buckets and functions have a name and an ARN to pass",
-                )
-                .with_label(declared, format!("declared as a {} here", kind.keyword())),
-            );
+            let mut d = Diagnostic::new(
+                Code::E0402,
+                format!("a {} cannot be referenced", kind.keyword()),
+                item_span,
+                "only buckets and functions have a name and an ARN to pass",
+            )
+            .with_label(declared, format!("declared as a {} here", kind.keyword()));
+            if kind == Kind::Param {
+                d = d.with_help(format!(
+                    "insert a parameter's value into a string: `\"${{{}}}\"`",
+                    reference.item
+                ));
+            }
+            self.error(d);
             return;
         }
         reference.kind = kind;
@@ -1207,11 +1753,11 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn check_logical_ids(&mut self, ast: &Ast) {
+    fn check_logical_ids(&mut self, asts: &[&Ast]) {
         // Logical IDs are the name's stem plus a suffix per kind (`AppDataBucket`), so only
         // two items of the same kind can collide.
         let mut seen: BTreeMap<(Kind, String), &Ident> = BTreeMap::new();
-        for item in &ast.items {
+        for item in asts.iter().flat_map(|ast| &ast.items) {
             let Some(spec) = KINDS
                 .iter()
                 .find(|k| k.kind.keyword() == item.kind.text && k.kind != Kind::Stack)
@@ -1315,6 +1861,9 @@ impl<'a> Checker<'a> {
         let value = &body.attributes.get(key)?.value;
         match &value.kind {
             ValueKind::Str(s) => Some((s.clone(), value.span)),
+            ValueKind::Interpolated(parts) => {
+                self.fixed_parts(parts, value.span, &format!("`{key}`"), None)
+            }
             other => {
                 let mut d = Diagnostic::new(
                     Code::E0301,
@@ -1562,6 +2111,8 @@ fn describe(kind: &ValueKind) -> &'static str {
         ValueKind::Quantity(..) => "a number with a unit",
         ValueKind::Word(w) if w.contains('.') => "a reference",
         ValueKind::Word(_) => "a name",
+        ValueKind::Interpolated(_) => "a string with parameters",
+        ValueKind::List(_) => "a list",
     }
 }
 
@@ -1572,7 +2123,45 @@ fn value_text(kind: &ValueKind) -> String {
         ValueKind::Int(n) => n.to_string(),
         ValueKind::Bool(b) => b.to_string(),
         ValueKind::Quantity(n, u) => format!("{n}{u}"),
+        ValueKind::Interpolated(parts) => parts
+            .iter()
+            .map(|part| match part {
+                StrPart::Literal(text) => text.replace("${", "$${"),
+                StrPart::Param(name) => format!("${{{}}}", name.text),
+            })
+            .collect(),
+        ValueKind::List(values) => format!(
+            "[{}]",
+            values
+                .iter()
+                .map(|v| value_text(&v.kind))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
+}
+
+/// Text as it would be written in a `.dr` string (without quotes and escapes).
+fn text_display(text: &Text) -> String {
+    text.parts
+        .iter()
+        .map(|part| match part {
+            TextPart::Literal(text) => text.replace("${", "$${"),
+            TextPart::Param(name) => format!("${{{name}}}"),
+        })
+        .collect()
+}
+
+/// Parameter values written as in `.dr`: "`\"dev\"` and `\"prod\"`".
+fn list_values(values: &[ParamValue]) -> String {
+    let words: Vec<String> = values
+        .iter()
+        .map(|v| match v {
+            ParamValue::String(text) => format!("\"{text}\""),
+            ParamValue::Number(number) => number.to_string(),
+        })
+        .collect();
+    list(words.iter().map(String::as_str))
 }
 
 /// "`a`, `b` and `c`"

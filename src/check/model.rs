@@ -18,6 +18,9 @@ pub struct Program {
     pub functions: Vec<Function>,
     /// Schedules in source order.
     pub schedules: Vec<Schedule>,
+    /// Parameters left open for deploy time, in source order (those fixed by `--set` were
+    /// substituted into the text that uses them and are not listed).
+    pub params: Vec<Param>,
 }
 
 impl Program {
@@ -59,7 +62,7 @@ pub struct Bucket {
     /// The name's span.
     pub span: Span,
     /// `name = "..."`: an explicit S3 bucket name (checked against S3's rules).
-    pub bucket_name: Option<String>,
+    pub bucket_name: Option<Text>,
     /// `versioned = true`
     pub versioned: bool,
     /// `retain = true`: kept when the stack is deleted or the bucket replaced.
@@ -116,7 +119,7 @@ pub struct Function {
     /// `log_retention = 365d`, in days (one of CloudWatch's allowed values).
     pub log_retention_days: u32,
     /// `description = "..."`
-    pub description: Option<String>,
+    pub description: Option<Text>,
     /// `env { KEY = value }`, sorted by key.
     pub env: Vec<(String, EnvValue)>,
     /// The verb statements, in source order.
@@ -126,8 +129,8 @@ pub struct Function {
 /// The value of an environment variable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EnvValue {
-    /// A fixed string.
-    Literal(String),
+    /// Text, possibly inserting parameters.
+    Literal(Text),
     /// `backups.name`, resolved at deploy time.
     Ref(Reference),
 }
@@ -165,6 +168,8 @@ pub enum Kind {
     Function,
     /// `schedule`
     Schedule,
+    /// `param`
+    Param,
 }
 
 impl Kind {
@@ -175,6 +180,7 @@ impl Kind {
             Kind::Bucket => "bucket",
             Kind::Function => "function",
             Kind::Schedule => "schedule",
+            Kind::Param => "param",
         }
     }
 }
@@ -208,7 +214,7 @@ pub struct Schedule {
     /// `enabled = false` creates the rule disabled.
     pub enabled: bool,
     /// `description = "..."`
-    pub description: Option<String>,
+    pub description: Option<Text>,
 }
 
 /// When a schedule fires.
@@ -239,6 +245,119 @@ impl ScheduleExpression {
                 format!("rate({n} {unit}{plural})")
             }
             ScheduleExpression::Cron(fields) => format!("cron({fields})"),
+        }
+    }
+}
+
+/// User text that may insert parameters: `"backups-${stage}"`. Literal parts hold the text
+/// as the user meant it (escapes resolved); each target escapes them its own way.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Text {
+    /// The parts in order; adjacent literals are merged, so a text without parameters is at
+    /// most one literal part.
+    pub parts: Vec<TextPart>,
+}
+
+/// A piece of [`Text`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextPart {
+    /// Literal text.
+    Literal(String),
+    /// The value of the parameter with this name (one of [`Program::params`]).
+    Param(String),
+}
+
+impl Text {
+    /// Text without parameters.
+    pub fn literal(text: impl Into<String>) -> Self {
+        let text = text.into();
+        let parts = if text.is_empty() {
+            Vec::new()
+        } else {
+            vec![TextPart::Literal(text)]
+        };
+        Self { parts }
+    }
+
+    /// Appends a part, merging adjacent literals.
+    pub fn push(&mut self, part: TextPart) {
+        match (self.parts.last_mut(), part) {
+            (_, TextPart::Literal(text)) if text.is_empty() => {}
+            (Some(TextPart::Literal(last)), TextPart::Literal(text)) => last.push_str(&text),
+            (_, part) => self.parts.push(part),
+        }
+    }
+
+    /// The whole text when it inserts no parameter.
+    pub fn as_literal(&self) -> Option<&str> {
+        match self.parts.as_slice() {
+            [] => Some(""),
+            [TextPart::Literal(text)] => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The literal parts, in order.
+    pub fn literals(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|part| match part {
+            TextPart::Literal(text) => Some(text.as_str()),
+            TextPart::Param(_) => None,
+        })
+    }
+}
+
+/// `param stage { type = string  default = "dev"  allowed = ["dev", "prod"] }`: a value chosen
+/// at deploy time (a CloudFormation parameter, a Terraform variable).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    /// The `.dr` name, used as `${name}` in strings.
+    pub name: String,
+    /// The name's span.
+    pub span: Span,
+    /// `type = string | number` (default `string`).
+    pub kind: ParamType,
+    /// `default = ...`, of the parameter's type and in the allowed set.
+    pub default: Option<ParamValue>,
+    /// `allowed = [...]`: the only values accepted (empty: any value of the type).
+    pub allowed: Vec<ParamValue>,
+    /// `description = "..."`
+    pub description: Option<String>,
+}
+
+/// The type of a parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ParamType {
+    /// `type = string`
+    String,
+    /// `type = number`: a whole number.
+    Number,
+}
+
+impl ParamType {
+    /// The keyword, as written in `.dr`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            ParamType::String => "string",
+            ParamType::Number => "number",
+        }
+    }
+}
+
+/// A value of a parameter.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ParamValue {
+    /// A string.
+    String(String),
+    /// A whole number.
+    Number(u64),
+}
+
+impl ParamValue {
+    /// The value as text, as it is inserted into strings.
+    pub fn text(&self) -> String {
+        match self {
+            ParamValue::String(text) => text.clone(),
+            ParamValue::Number(number) => number.to_string(),
         }
     }
 }

@@ -9,7 +9,10 @@
 //! `docs/architecture.md`).
 
 use super::{Layout, LogicalIds as Id, Stack};
-use crate::check::model::{Attribute, Bucket, Encryption, EnvValue, Function, Kind, Schedule};
+use crate::check::model::{
+    Attribute, Bucket, Encryption, EnvValue, Function, Kind, ParamType, ParamValue, Schedule, Text,
+    TextPart,
+};
 use crate::iam::explain::RoleExplanation;
 use crate::iam::{self, Resource, Statement};
 use serde_norway::value::{Tag, TaggedValue};
@@ -55,12 +58,33 @@ pub fn emit(stack: &Stack<'_>) -> String {
     format!("# {}\n{yaml}", super::header(stack))
 }
 
-/// The one parameter: the bucket the code archives were uploaded to. Its ID ends in
-/// `Archives`, which no resource or output ID does. Each function's S3 key is written into the template itself (it
+/// The stack's `param`s (IDs ending in `Param`), then the bucket the code archives were
+/// uploaded to. Its ID ends in `Archives`, which no resource or output ID does. Each function's S3 key is written into the template itself (it
 /// carries the archive's hash), so new code changes the template and CloudFormation updates
 /// the function; a key parameter would keep its previous value on `aws cloudformation deploy`.
 fn parameters(stack: &Stack<'_>) -> Mapping {
     let mut parameters = Mapping::new();
+    for param in &stack.program.params {
+        let mut body = Mapping::new();
+        let kind = match param.kind {
+            ParamType::String => "String",
+            ParamType::Number => "Number",
+        };
+        body.insert(s("Type"), s(kind));
+        if let Some(default) = &param.default {
+            body.insert(s("Default"), param_value(default));
+        }
+        if !param.allowed.is_empty() {
+            body.insert(
+                s("AllowedValues"),
+                Value::Sequence(param.allowed.iter().map(param_value).collect()),
+            );
+        }
+        if let Some(description) = &param.description {
+            body.insert(s("Description"), s(description));
+        }
+        parameters.insert(s(&Id::param(&param.name)), Value::Mapping(body));
+    }
     if stack.program.functions.is_empty() {
         return parameters;
     }
@@ -86,7 +110,7 @@ fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str) {
     let id = Id::bucket(&bucket.name);
     let mut properties = Mapping::new();
     if let Some(name) = &bucket.bucket_name {
-        properties.insert(s("BucketName"), s(name));
+        properties.insert(s("BucketName"), text(name));
     }
     let default = match bucket.encryption {
         Encryption::S3 => map([("SSEAlgorithm", s("AES256"))]),
@@ -354,7 +378,7 @@ fn add_function(
 
     let mut properties = Mapping::new();
     if let Some(description) = &function.description {
-        properties.insert(s("Description"), s(description));
+        properties.insert(s("Description"), text(description));
     }
     properties.insert(s("Runtime"), s(function.runtime.id));
     properties.insert(s("Handler"), s(&function.handler));
@@ -369,7 +393,7 @@ fn add_function(
         let mut variables = Mapping::new();
         for (key, value) in &function.env {
             let value = match value {
-                EnvValue::Literal(text) => s(text),
+                EnvValue::Literal(value) => text(value),
                 EnvValue::Ref(r) => match (r.kind, r.attribute) {
                     (Kind::Bucket, Attribute::Name) => reference(&Id::bucket(&r.item)),
                     (Kind::Bucket, Attribute::Arn) => get_att(&Id::bucket(&r.item), "Arn"),
@@ -405,7 +429,7 @@ fn add_schedule(resources: &mut Mapping, schedule: &Schedule) {
     let function = Id::function(&schedule.target);
     let mut properties = Mapping::new();
     if let Some(description) = &schedule.description {
-        properties.insert(s("Description"), s(description));
+        properties.insert(s("Description"), text(description));
     }
     properties.insert(s("ScheduleExpression"), s(&schedule.expression.to_aws()));
     properties.insert(
@@ -547,6 +571,31 @@ fn policy_document(statements: Vec<Value>) -> Value {
         ("Version", s("2012-10-17")),
         ("Statement", Value::Sequence(statements)),
     ])
+}
+
+/// User text: a plain string, or `!Sub` with each parameter as `${<ID>Param}` when it
+/// inserts any.
+fn text(text: &Text) -> Value {
+    if let Some(plain) = text.as_literal() {
+        return s(plain);
+    }
+    let template: String = text
+        .parts
+        .iter()
+        .map(|part| match part {
+            TextPart::Literal(literal) => escape_sub(literal),
+            TextPart::Param(name) => format!("${{{}}}", Id::param(name)),
+        })
+        .collect();
+    sub(&template)
+}
+
+/// A parameter's default or allowed value.
+fn param_value(value: &ParamValue) -> Value {
+    match value {
+        ParamValue::String(text) => s(text),
+        ParamValue::Number(number) => Value::Number((*number).into()),
+    }
 }
 
 /// Literal text inside `!Sub`: `${` would start a substitution, `${!` is its escape.

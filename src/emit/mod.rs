@@ -16,7 +16,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::explain::{Explanation, RoleExplanation};
 use crate::iam::{Owner, Policies};
 use crate::names::logical_stem;
-use crate::source::Span;
+use crate::source::{SourceMap, Span};
 pub use package::{Archive, CodeFile, CodeSource};
 pub use policy::Layout;
 
@@ -125,6 +125,10 @@ impl LogicalIds {
     pub fn schedule_permission(name: &str) -> String {
         format!("{}SchedulePermission", logical_stem(name))
     }
+    /// A template parameter declared with `param` (no resource or output ID ends in `Param`)
+    pub fn param(name: &str) -> String {
+        format!("{}Param", logical_stem(name))
+    }
 }
 
 /// The number of CloudFormation resources a program and its policies become.
@@ -142,13 +146,14 @@ pub fn resource_count(program: &Program, policies: &Policies) -> usize {
     buckets + 3 * program.functions.len() + 2 * program.schedules.len() + managed_policies
 }
 
-/// Lowers a checked program and its policies, packaging each function's code.
+/// Lowers a checked program and its policies, packaging each function's code (its `code`
+/// directory is relative to the file that declares the function, found in `sources`).
 pub fn lower<'p>(
     program: &'p Program,
     policies: &'p Policies,
     explanation: Explanation,
     source_name: &str,
-    dr_path: &str,
+    sources: &SourceMap,
     code: &dyn CodeSource,
 ) -> Result<Stack<'p>, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
@@ -177,6 +182,7 @@ pub fn lower<'p>(
     }
     let mut archives = Vec::new();
     for function in &program.functions {
+        let dr_path = &sources.get(function.span.file).name;
         match package::archive(&program.stack.name, function, dr_path, code) {
             Ok(archive) => archives.push(archive),
             Err(diagnostic) => diagnostics.push(diagnostic),

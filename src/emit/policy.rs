@@ -15,7 +15,7 @@
 //! measure never falls short of what either target deploys.
 
 use crate::check::limits;
-use crate::check::model::Program;
+use crate::check::model::{Program, Text};
 use crate::iam::{self, Resource, Role, Statement};
 use serde_json::{Value, json};
 use std::ops::Range;
@@ -155,11 +155,13 @@ fn longest_arn(program: &Program, resource: &Resource) -> String {
     let region = filler(Bounds::REGION);
     let account = filler(Bounds::ACCOUNT);
     let bucket_arn = |bucket: &str| {
+        // A name that inserts a parameter is bounded like a generated one.
         let name = program
             .bucket(bucket)
             .bucket_name
-            .clone()
-            .unwrap_or_else(|| filler(as_usize(limits::BUCKET_NAME.max)));
+            .as_ref()
+            .and_then(Text::as_literal)
+            .map_or_else(|| filler(as_usize(limits::BUCKET_NAME.max)), str::to_owned);
         format!("arn:{partition}:s3:::{name}")
     };
     match resource {

@@ -7,7 +7,10 @@
 //! interpolation or a template directive.
 
 use super::{Archive, Layout, Stack};
-use crate::check::model::{Attribute, Bucket, Encryption, EnvValue, Function, Kind, Schedule};
+use crate::check::model::{
+    Attribute, Bucket, Encryption, EnvValue, Function, Kind, Param, ParamValue, Schedule, Text,
+    TextPart,
+};
 use crate::iam::explain::RoleExplanation;
 use crate::iam::{self, Resource, Statement};
 use crate::names::physical_prefix;
@@ -66,14 +69,19 @@ pub fn emit(stack: &Stack<'_>) -> String {
             "required_providers": { "aws": { "source": "hashicorp/aws", "version": "~> 6.0" } }
         }),
     );
-    root.insert(
-        "variable".into(),
-        json!({ "stack_name": {
+    let mut variables = Map::new();
+    variables.insert(
+        "stack_name".into(),
+        json!({
             "type": "string",
             "description": "Prefix of the physical names drc sets (Lambda function names, log groups)",
             "default": literal(&physical_prefix(&program.stack.name)),
-        }}),
+        }),
     );
+    for param in &program.params {
+        variables.insert(param.name.clone(), variable(param));
+    }
+    root.insert("variable".into(), Value::Object(variables));
     root.insert("data".into(), Value::Object(out.data));
     root.insert("resource".into(), Value::Object(out.resources));
     let outputs = outputs(stack);
@@ -119,7 +127,7 @@ fn add_bucket(out: &mut Tf, bucket: &Bucket, stack: &str) {
 
     let mut body = Map::new();
     if let Some(explicit) = &bucket.bucket_name {
-        body.insert("bucket".into(), json!(literal(explicit)));
+        body.insert("bucket".into(), json!(text(explicit)));
     }
     body.insert("force_destroy".into(), json!(false));
     if bucket.retain {
@@ -335,7 +343,7 @@ fn add_function(
     let mut body = Map::new();
     body.insert("function_name".into(), json!(physical));
     if let Some(description) = &function.description {
-        body.insert("description".into(), json!(literal(description)));
+        body.insert("description".into(), json!(text(description)));
     }
     body.insert(
         "role".into(),
@@ -356,7 +364,7 @@ fn add_function(
             .iter()
             .map(|(key, value)| {
                 let value = match value {
-                    EnvValue::Literal(text) => literal(text),
+                    EnvValue::Literal(value) => text(value),
                     EnvValue::Ref(r) => match (r.kind, r.attribute) {
                         (Kind::Bucket, Attribute::Name) => {
                             format!("${{aws_s3_bucket.{}.id}}", r.item)
@@ -388,7 +396,7 @@ fn add_schedule(out: &mut Tf, schedule: &Schedule) {
     let function = schedule.target.as_str();
     let mut rule = Map::new();
     if let Some(description) = &schedule.description {
-        rule.insert("description".into(), json!(literal(description)));
+        rule.insert("description".into(), json!(text(description)));
     }
     rule.insert(
         "schedule_expression".into(),
@@ -494,6 +502,68 @@ fn resource(resource: &Resource) -> String {
         Resource::LogStreams(f) => format!("${{aws_cloudwatch_log_group.{f}.arn}}:log-stream:*"),
         Resource::Function(f) => format!("${{aws_lambda_function.{f}.arn}}"),
     }
+}
+
+/// A `param` as a variable: its type, default and description, and a `validation` block
+/// when it has allowed values.
+fn variable(param: &Param) -> Value {
+    let mut body = Map::new();
+    body.insert("type".into(), json!(param.kind.keyword()));
+    if let Some(default) = &param.default {
+        body.insert("default".into(), param_value(default));
+    }
+    if let Some(description) = &param.description {
+        body.insert("description".into(), json!(literal(description)));
+    }
+    if !param.allowed.is_empty() {
+        let values: Vec<String> = param
+            .allowed
+            .iter()
+            .map(|value| match value {
+                ParamValue::String(text) => hcl_string(text),
+                ParamValue::Number(number) => number.to_string(),
+            })
+            .collect();
+        let shown: Vec<String> = param.allowed.iter().map(ParamValue::text).collect();
+        body.insert(
+            "validation".into(),
+            json!([{
+                "condition": format!("${{contains([{}], var.{})}}", values.join(", "), param.name),
+                "error_message": literal(&format!("The {} must be one of: {}.", param.name, shown.join(", "))),
+            }]),
+        );
+    }
+    Value::Object(body)
+}
+
+/// A parameter's default value.
+fn param_value(value: &ParamValue) -> Value {
+    match value {
+        ParamValue::String(text) => json!(text),
+        ParamValue::Number(number) => json!(number),
+    }
+}
+
+/// A string inside a Terraform expression: quoted, with HCL's escapes and `${`/`%{` escaped.
+fn hcl_string(text: &str) -> String {
+    let escaped = literal(text)
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r")
+        .replace('\t', "\\t");
+    format!("\"{escaped}\"")
+}
+
+/// User text: literal parts through [`literal`], each parameter as `${var.<name>}`.
+fn text(text: &Text) -> String {
+    text.parts
+        .iter()
+        .map(|part| match part {
+            TextPart::Literal(text) => literal(text),
+            TextPart::Param(name) => format!("${{var.{name}}}"),
+        })
+        .collect()
 }
 
 /// User text as a Terraform string literal: `${` and `%{` are escaped as `$${` and `%%{`.

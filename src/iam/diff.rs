@@ -17,13 +17,14 @@
 //! ```
 
 use super::explain::{
-    ActionExplanation, CauseExplanation, Explanation, FORMAT_VERSION, InvocationExplanation,
-    Location, condition_json, describe_condition, location_json, owner_json, resource_json,
+    ActionExplanation, CauseExplanation, Explanation, FORMAT_VERSION, FileNames,
+    InvocationExplanation, Location, condition_json, describe_condition, location_json, owner_json,
+    resource_json,
 };
 use super::render::describe_resource;
 use super::{Condition, Owner, Policies, Resource};
 use crate::check::model::{Bucket, Encryption, Program};
-use crate::source::SourceFile;
+use crate::source::SourceMap;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -35,23 +36,23 @@ pub struct Side<'a> {
     pub program: &'a Program,
     /// Its policies with their causes.
     pub explanation: Explanation,
-    source: &'a SourceFile,
-    file_name: &'a str,
+    sources: &'a SourceMap,
+    names: FileNames,
 }
 
 impl<'a> Side<'a> {
-    /// A checked program, its policies, and the file they came from, shown as `file_name`.
+    /// A checked program, its policies, and the files they came from, named as `names` says.
     pub fn new(
         program: &'a Program,
         policies: &Policies,
-        source: &'a SourceFile,
-        file_name: &'a str,
+        sources: &'a SourceMap,
+        names: FileNames,
     ) -> Self {
         Side {
             program,
-            explanation: super::explain::explain(policies, source, file_name),
-            source,
-            file_name,
+            explanation: super::explain::explain(policies, sources, names),
+            sources,
+            names,
         }
     }
 }
@@ -581,9 +582,10 @@ fn bucket_changes(old: &Bucket, new: &Bucket, side: &Side<'_>) -> Vec<BucketChan
 
 /// Where a bucket is declared.
 fn locate(side: &Side<'_>, bucket: &Bucket) -> Location {
-    let (line, column) = side.source.line_col(bucket.span.start as usize);
+    let file = side.sources.get(bucket.span.file);
+    let (line, column) = file.line_col(bucket.span.start as usize);
     Location {
-        file: side.file_name.to_owned(),
+        file: side.names.show(&file.name).to_owned(),
         line,
         column,
     }
@@ -790,14 +792,14 @@ mod tests {
         let old = Side::new(
             &a[0].program,
             &a[0].policies,
-            old_sources.get(a[0].file),
-            "old.dr",
+            &old_sources,
+            FileNames::AsGiven,
         );
         let new = Side::new(
             &b[0].program,
             &b[0].policies,
-            new_sources.get(b[0].file),
-            "new.dr",
+            &new_sources,
+            FileNames::AsGiven,
         );
         diff(&[old], &[new])
     }

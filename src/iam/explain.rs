@@ -10,13 +10,14 @@
 //!     s3:PutObject  <- examples/dr.dr:17:3  put backups "daily/"
 //! ```
 //!
-//! An explanation is built from one stack's policies and the one source file they came from,
-//! shown under a name the caller chooses (the path as given on the command line, or the bare
-//! file name inside templates, so their bytes never depend on where drc ran).
+//! An explanation is built from one stack's policies and the source files they came from (a
+//! stack may import files), each shown under the name the caller chooses: the path as given
+//! on the command line, or the bare file name inside templates, so their bytes never depend
+//! on where drc ran.
 
 use super::render::describe_resource;
 use super::{Condition, Owner, Policies, Resource};
-use crate::source::{SourceFile, Span};
+use crate::source::{SourceMap, Span};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -121,17 +122,38 @@ pub struct InvocationExplanation {
     pub source: String,
 }
 
-/// Explains one stack's policies. Every span in them must be in `source`, which is shown as
-/// `file_name`.
-pub fn explain(policies: &Policies, source: &SourceFile, file_name: &str) -> Explanation {
+/// How an explanation names source files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileNames {
+    /// As the files were given or imported (`examples/dr.dr`): for people at a terminal.
+    AsGiven,
+    /// The file name without directories (`dr.dr`): for templates, whose bytes must not
+    /// depend on the directory drc ran in.
+    BaseName,
+}
+
+impl FileNames {
+    /// The name of a file as this choice shows it.
+    pub fn show(self, name: &str) -> &str {
+        match self {
+            FileNames::AsGiven => name,
+            FileNames::BaseName => name.rsplit(['/', '\\']).next().unwrap_or(name),
+        }
+    }
+}
+
+/// Explains one stack's policies. Every span in them must be in `sources`.
+pub fn explain(policies: &Policies, sources: &SourceMap, names: FileNames) -> Explanation {
     let locate = |span: Span| {
-        let (line, column) = source.line_col(span.start as usize);
+        let file = sources.get(span.file);
+        let (line, column) = file.line_col(span.start as usize);
         Location {
-            file: file_name.to_owned(),
+            file: names.show(&file.name).to_owned(),
             line,
             column,
         }
     };
+    let slice = |span: Span| sources.get(span.file).slice(span).to_owned();
     let roles = policies
         .roles
         .iter()
@@ -155,8 +177,9 @@ pub fn explain(policies: &Policies, source: &SourceFile, file_name: &str) -> Exp
                                 .map(|cause| CauseExplanation {
                                     location: locate(cause.span()),
                                     rule: cause.rule(),
-                                    source: source.slice(cause.span()).to_owned(),
-                                    line_text: source
+                                    source: slice(cause.span()),
+                                    line_text: sources
+                                        .get(cause.span().file)
                                         .line_text(cause.span().start as usize)
                                         .trim()
                                         .to_owned(),
@@ -176,7 +199,7 @@ pub fn explain(policies: &Policies, source: &SourceFile, file_name: &str) -> Exp
             function: invocation.function.clone(),
             schedule: invocation.schedule.clone(),
             location: locate(invocation.span),
-            source: source.slice(invocation.span).to_owned(),
+            source: slice(invocation.span),
         })
         .collect();
     Explanation { roles, invocations }
@@ -384,7 +407,8 @@ mod tests {
             !diagnostics.iter().any(crate::Diagnostic::is_error),
             "{diagnostics:?}"
         );
-        explain(&analyses[0].policies, sources.get(file), "input.dr")
+        let _ = file;
+        explain(&analyses[0].policies, &sources, FileNames::BaseName)
     }
 
     const PROGRAM: &str = "bucket backups { versioned = true }\n\

@@ -31,18 +31,5 @@ pub fn describe_resource(resource: &Resource) -> String {
 /// Renders the policies with provenance: [`super::explain::Explanation::text`] for a
 /// program's policies, naming the file as the source map does.
 pub fn render(policies: &Policies, sources: &SourceMap) -> String {
-    let span = policies
-        .roles
-        .iter()
-        .flat_map(|r| &r.statements)
-        .flat_map(|s| &s.actions)
-        .flat_map(|a| &a.causes)
-        .map(|c| c.span())
-        .chain(policies.invocations.iter().map(|i| i.span))
-        .next();
-    let Some(span) = span else {
-        return String::new();
-    };
-    let file = sources.get(span.file);
-    super::explain::explain(policies, file, &file.name).text()
+    super::explain::explain(policies, sources, super::explain::FileNames::AsGiven).text()
 }

@@ -6,6 +6,8 @@ use crate::source::Span;
 /// A parsed file: its items and its comments.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ast {
+    /// `import "file.dr"` lines, in source order.
+    pub imports: Vec<Import>,
     /// Items in source order.
     pub items: Vec<Item>,
     /// Comments and blank lines, kept beside the tree for tools that reprint source.
@@ -27,6 +29,17 @@ pub struct Ident {
     /// The text of the name.
     pub text: String,
     /// Where it is written.
+    pub span: Span,
+}
+
+/// `import "shared.dr"`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Import {
+    /// The path as written (escapes resolved), relative to the importing file.
+    pub path: String,
+    /// The string, quotes included: where problems with the path are reported.
+    pub path_span: Span,
+    /// The whole import line.
     pub span: Span,
 }
 
@@ -111,8 +124,12 @@ pub struct Value {
 /// what each attribute expects.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ValueKind {
-    /// `"text"`, escapes resolved.
+    /// `"text"` without parameters, escapes resolved (`$${` is already `${`).
     Str(String),
+    /// `"backups-${stage}"`: a string that inserts parameters, in order.
+    Interpolated(Vec<StrPart>),
+    /// `["dev", "prod"]`
+    List(Vec<Value>),
     /// `42`
     Int(u64),
     /// `true` / `false`
@@ -121,4 +138,13 @@ pub enum ValueKind {
     Quantity(u64, String),
     /// `kms`, `nodejs24.x`, `backups.name`
     Word(String),
+}
+
+/// A piece of a string that inserts parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StrPart {
+    /// Text, escapes resolved.
+    Literal(String),
+    /// `${name}`: the name, spanning `name` inside the braces.
+    Param(Ident),
 }

@@ -1,7 +1,8 @@
 //! Pest pairs to AST, and pest errors to diagnostics.
 
 use super::ast::{
-    Ast, Attribute, Block, Entry, Ident, Item, Nested, Trivia, Value, ValueKind, Verb,
+    Ast, Attribute, Block, Entry, Ident, Import, Item, Nested, StrPart, Trivia, Value, ValueKind,
+    Verb,
 };
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span};
@@ -25,13 +26,18 @@ pub fn parse(file: FileId, text: &str) -> (Option<Ast>, Vec<Diagnostic>) {
             let root = pairs
                 .next()
                 .expect("the file rule always produces one pair");
-            let items = walker
-                .children(root)
-                .filter(|p| p.as_rule() == Rule::item)
-                .map(|p| walker.item(p))
-                .collect();
+            let mut items = Vec::new();
+            let mut imports = Vec::new();
+            for pair in walker.children(root).collect::<Vec<_>>() {
+                match pair.as_rule() {
+                    Rule::item => items.push(walker.item(pair)),
+                    Rule::import => imports.push(walker.import(pair)),
+                    _ => {}
+                }
+            }
             walker.trivia.blank_lines = blank_lines(text);
             let ast = Ast {
+                imports,
                 items,
                 trivia: walker.trivia,
             };
@@ -69,6 +75,8 @@ impl Walker {
                 | Rule::rbrace
                 | Rule::equals
                 | Rule::comma
+                | Rule::lbracket
+                | Rule::rbracket
                 | Rule::quote
                 | Rule::EOI => {}
                 _ => kept.push(child),
@@ -94,6 +102,21 @@ impl Walker {
             kind,
             name,
             body,
+            span,
+        }
+    }
+
+    fn import(&mut self, pair: Pair<'_, Rule>) -> Import {
+        let span = self.span(&pair);
+        let string = self
+            .children(pair)
+            .find(|p| p.as_rule() == Rule::string)
+            .expect("import: path");
+        let path_span = self.span(&string);
+        let path = self.plain_string(string);
+        Import {
+            path,
+            path_span,
             span,
         }
     }
@@ -134,7 +157,7 @@ impl Walker {
         let target = self.ident(&parts.next().expect("verb: target"));
         let prefix = parts.next().map(|p| {
             let span = self.span(&p);
-            (self.string(p), span)
+            (self.plain_string(p), span)
         });
         // The pair's own span runs on over the white space that could have led to a prefix.
         let end = prefix.as_ref().map_or(target.span, |(_, span)| *span);
@@ -150,7 +173,20 @@ impl Walker {
     fn value(&mut self, pair: Pair<'_, Rule>) -> Value {
         let span = self.span(&pair);
         let kind = match pair.as_rule() {
-            Rule::string => ValueKind::Str(self.string(pair)),
+            Rule::string => {
+                let mut parts = self.string(pair);
+                match parts.as_slice() {
+                    [] => ValueKind::Str(String::new()),
+                    [StrPart::Literal(_)] => {
+                        let Some(StrPart::Literal(text)) = parts.pop() else {
+                            unreachable!("matched one literal part")
+                        };
+                        ValueKind::Str(text)
+                    }
+                    _ => ValueKind::Interpolated(parts),
+                }
+            }
+            Rule::list => ValueKind::List(self.children(pair).map(|p| self.value(p)).collect()),
             Rule::boolean => ValueKind::Bool(pair.as_str() == "true"),
             Rule::word => ValueKind::Word(pair.as_str().to_owned()),
             Rule::integer => ValueKind::Int(self.number(pair.as_str(), span)),
@@ -182,17 +218,55 @@ impl Walker {
         })
     }
 
-    /// The unescaped content of a `string` pair.
-    fn string(&mut self, pair: Pair<'_, Rule>) -> String {
+    /// The unescaped content of a `string` pair, `${...}` kept as written (verb prefixes).
+    fn plain_string(&mut self, pair: Pair<'_, Rule>) -> String {
+        self.unescape(pair, false)
+            .into_iter()
+            .map(|part| match part {
+                StrPart::Literal(text) => text,
+                StrPart::Param(name) => format!("${{{}}}", name.text),
+            })
+            .collect()
+    }
+
+    /// The content of a `string` pair: escapes resolved, `${name}` split out as parameters,
+    /// `$${` turned into a literal `${`. Adjacent literal text is one part.
+    fn string(&mut self, pair: Pair<'_, Rule>) -> Vec<StrPart> {
+        self.unescape(pair, true)
+    }
+
+    fn unescape(&mut self, pair: Pair<'_, Rule>, interpolate: bool) -> Vec<StrPart> {
         let text_pair = self
             .children(pair)
             .find(|p| p.as_rule() == Rule::string_text)
             .expect("string: text");
         let base = text_pair.as_span().start();
         let raw = text_pair.as_str();
+        let mut parts = Vec::new();
         let mut out = String::with_capacity(raw.len());
-        let mut chars = raw.char_indices();
+        let mut chars = raw.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
+            if interpolate && c == '$' && raw[i..].starts_with("$${") {
+                out.push_str("${");
+                chars.next();
+                chars.next();
+                continue;
+            }
+            if interpolate && c == '$' && raw[i..].starts_with("${") {
+                if let Some(name) = self.interpolation(&raw[i..], base + i) {
+                    if !out.is_empty() {
+                        parts.push(StrPart::Literal(std::mem::take(&mut out)));
+                    }
+                    // Skip `{`, the name and `}`.
+                    for _ in 0..name.text.len() + 2 {
+                        chars.next();
+                    }
+                    parts.push(StrPart::Param(name));
+                } else {
+                    out.push(c);
+                }
+                continue;
+            }
             if c != '\\' {
                 out.push(c);
                 continue;
@@ -219,7 +293,43 @@ impl Walker {
                 }
             }
         }
-        out
+        if !out.is_empty() {
+            parts.push(StrPart::Literal(out));
+        }
+        parts
+    }
+
+    /// `${name}` at the start of `text` (which starts with `${`), or a diagnostic when what
+    /// follows is not a parameter name and `}`.
+    fn interpolation(&mut self, text: &str, at: usize) -> Option<Ident> {
+        let inner = &text[2..];
+        let length = inner
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(inner.len());
+        let name = &inner[..length];
+        let well_formed = inner[length..].starts_with('}')
+            && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+        if well_formed {
+            return Some(Ident {
+                text: name.to_owned(),
+                span: Span::new(self.file, at + 2, at + 2 + length),
+            });
+        }
+        let end = inner.find(['}', '"']).map_or(at + 2, |close| {
+            at + 2 + close + usize::from(inner[close..].starts_with('}'))
+        });
+        let written = &text[..end - at];
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::E0380,
+                format!("`{written}` does not insert a parameter"),
+                Span::new(self.file, at, end),
+                "`${` must be followed by a parameter name and `}`",
+            )
+            .with_note("in strings, `${name}` inserts the value of the parameter `name`")
+            .with_help(format!("for the literal text, write `$${}`", &written[1..])),
+        );
+        None
     }
 }
 
@@ -240,10 +350,14 @@ fn blank_lines(text: &str) -> Vec<u32> {
 fn describe(rule: Rule) -> &'static str {
     match rule {
         Rule::item | Rule::file => "an item like `bucket name { ... }`",
+        Rule::import | Rule::import_keyword => "`import \"file.dr\"`",
         Rule::block | Rule::lbrace => "`{`",
         Rule::rbrace => "`}`",
         Rule::equals => "`=`",
         Rule::comma => "`,`",
+        Rule::lbracket => "`[`",
+        Rule::rbracket => "`]`",
+        Rule::list => "a list like `[\"dev\", \"prod\"]`",
         Rule::quote => "`\"`",
         Rule::attribute | Rule::nested | Rule::verb => "an attribute, a block or a verb",
         Rule::string | Rule::string_text => "a string",
@@ -290,6 +404,7 @@ fn syntax_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) -> D
 /// "a value".
 fn expected_words(positives: &[Rule]) -> String {
     let value_rules = [
+        Rule::list,
         Rule::string,
         Rule::quantity,
         Rule::integer,

@@ -615,3 +615,157 @@ fn a_stack_can_deny_its_own_warnings() {
     assert_contains(&output.stderr, "could not compile (1 error, 1 warning)");
     assert!(!out.exists(), "nothing written");
 }
+
+const STAGED: &str = "param stage {\n  default = \"dev\"\n  allowed = [\"dev\", \"prod\"]\n}\n\nparam copies {\n  type    = number\n  default = 1\n}\n\nbucket data {\n  name = \"acme-${stage}-${copies}\"\n}\n";
+
+#[test]
+fn set_fixes_a_parameter_and_removes_it_from_both_outputs() {
+    let dir = temp_dir();
+    write(dir.path(), "staged.dr", STAGED);
+    let output = Drc::new(&["build", "staged.dr", "--set", "stage=prod"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let cfn = std::fs::read_to_string(dir.path().join("out/staged.cfn.yaml")).expect("cfn");
+    let tf = std::fs::read_to_string(dir.path().join("out/staged.tf.json")).expect("tf");
+    assert_contains(&cfn, "BucketName: !Sub acme-prod-${CopiesParam}");
+    assert!(!cfn.contains("StageParam"), "{cfn}");
+    assert_contains(&tf, r#""bucket": "acme-prod-${var.copies}""#);
+    assert!(!tf.contains(r#""stage""#), "{tf}");
+
+    // A fixed value can go where an open parameter cannot: the template's description.
+    write(
+        dir.path(),
+        "described.dr",
+        "stack described {\n  description = \"Backups for ${stage}\"\n}\n\nparam stage {\n  default = \"dev\"\n}\n",
+    );
+    let open = Drc::new(&["check", "described.dr"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(open.status, 1, "{}", open.stderr);
+    assert_contains(&open.stderr, "error[E0382]");
+    let fixed = Drc::new(&[
+        "build",
+        "described.dr",
+        "--set",
+        "stage=prod",
+        "--stdout",
+        "--target",
+        "cloudformation",
+    ])
+    .in_dir(dir.path())
+    .run();
+    assert_eq!(fixed.status, 0, "{}", fixed.stderr);
+    assert_contains(&fixed.stdout, "Description: Backups for prod");
+}
+
+#[test]
+fn set_values_are_checked_against_the_declaration() {
+    let dir = temp_dir();
+    write(dir.path(), "staged.dr", STAGED);
+    let outside = Drc::new(&["check", "staged.dr", "--set", "stage=test"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(outside.status, 1, "{}", outside.stderr);
+    assert_contains(
+        &outside.stderr,
+        "error[E0385]: `test` is not an allowed value of `stage`",
+    );
+    assert_contains(&outside.stderr, "staged.dr:1:7");
+    assert_contains(
+        &outside.stderr,
+        "note: the value comes from `--set stage=test`",
+    );
+
+    let not_a_number = Drc::new(&["check", "staged.dr", "--set", "copies=two"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(not_a_number.status, 1, "{}", not_a_number.stderr);
+    assert_contains(&not_a_number.stderr, "error[E0384]: `two` is not a number");
+
+    let unknown = Drc::new(&["build", "staged.dr", "--set", "stag=prod"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(unknown.status, 1, "{}", unknown.stderr);
+    assert_contains(&unknown.stderr, "error[E0387]");
+    assert_contains(&unknown.stderr, "did you mean `stage`?");
+    assert!(!dir.path().join("out").exists(), "nothing written on error");
+
+    // Several `--set`, each of a declared parameter and an allowed value.
+    let both = Drc::new(&[
+        "check",
+        "staged.dr",
+        "--set",
+        "copies=1",
+        "--set",
+        "stage=dev",
+    ])
+    .in_dir(dir.path())
+    .run();
+    assert_eq!(both.status, 0, "{}", both.stderr);
+
+    let malformed = Drc::new(&["check", "staged.dr", "--set", "stage"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(malformed.status, 2, "{}", malformed.stderr);
+    assert_contains(&malformed.stderr, "expected NAME=VALUE");
+}
+
+#[test]
+fn a_fixed_value_is_checked_as_part_of_the_bucket_name() {
+    let dir = temp_dir();
+    write(
+        dir.path(),
+        "named.dr",
+        "param owner {\n  default = \"ops\"\n}\n\nbucket data {\n  name = \"acme-${owner}\"\n}\n",
+    );
+    let output = Drc::new(&["check", "named.dr", "--set", "owner=Ops_Team"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(output.status, 1, "{}", output.stderr);
+    assert_contains(
+        &output.stderr,
+        "error[E0308]: `acme-Ops_Team` is not a valid S3 bucket name",
+    );
+}
+
+#[test]
+fn imports_are_read_relative_to_the_importing_file_and_so_is_function_code() {
+    let dir = temp_dir();
+    std::fs::create_dir(dir.path().join("lib")).expect("mkdir");
+    with_handler(&dir.path().join("lib"));
+    write(
+        dir.path(),
+        "main.dr",
+        "import \"lib/functions.dr\"\n\nbucket data {\n  versioned = true\n}\n",
+    );
+    write(
+        &dir.path().join("lib"),
+        "functions.dr",
+        "import \"../shared.dr\"\n\nfunction copy {\n  runtime = nodejs24.x\n  handler = \"index.handler\"\n  code    = \"lambda\"\n  read data\n  put  copies\n}\n",
+    );
+    write(dir.path(), "shared.dr", "bucket copies {}\n");
+    let output = Drc::new(&["build", "main.dr"]).in_dir(dir.path()).run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let files = files_in(&dir.path().join("out"));
+    assert!(files.contains(&"main.cfn.yaml".to_owned()), "{files:?}");
+    assert!(
+        files.iter().any(|f| f.starts_with("main-copy-")),
+        "the function's code comes from lib/lambda: {files:?}"
+    );
+
+    // A missing import is an error at the import's string, naming the resolved path.
+    write(
+        &dir.path().join("lib"),
+        "functions.dr",
+        "import \"gone.dr\"\n",
+    );
+    let missing = Drc::new(&["check", "main.dr"]).in_dir(dir.path()).run();
+    assert_eq!(missing.status, 1, "{}", missing.stderr);
+    assert_contains(
+        &missing.stderr,
+        "error[E0601]: cannot read the imported file `gone.dr`",
+    );
+    assert_contains(&missing.stderr, "lib/functions.dr:1:8");
+    assert_contains(&missing.stderr, "there is no file `lib/gone.dr`");
+}

@@ -1,5 +1,6 @@
 //! Fixture folders: `tests/fixtures/<area>/<case>/input.dr`, discovered by glob. Adding a case
-//! never touches Rust code. Each case is compiled for both targets and one snapshot holds the
+//! never touches Rust code. A case may import sibling `.dr` files of its folder; only
+//! `input.dr` is a case, and the snapshot shows every file's source. Each case is compiled for both targets and one snapshot holds the
 //! input with everything drc made of it: diagnostics, policies with provenance, the
 //! CloudFormation template and the Terraform configuration.
 //!
@@ -79,14 +80,20 @@ fn fixtures() {
         }
 
         let mut snapshot = String::new();
-        let source = &sources.get(drc::FileId(0)).text;
-        let _ = writeln!(snapshot, "----- SOURCE\n{source}");
+        for (file, source) in sources.iter() {
+            // The case's own file, then every file it imports, under its name.
+            if file == drc::FileId(0) {
+                let _ = writeln!(snapshot, "----- SOURCE\n{}", source.text);
+            } else {
+                let _ = writeln!(snapshot, "----- SOURCE {}\n{}", source.name, source.text);
+            }
+        }
         if !compilation.diagnostics.is_empty() {
             let rendered = drc::render(&compilation.diagnostics, &sources, false);
             let _ = writeln!(snapshot, "----- DIAGNOSTICS\n{rendered}");
         }
         if compilation.succeeded() {
-            let (analyses, _) = drc::analyze(&sources, crate::support::today());
+            let (_, analyses, _) = crate::support::analyze_file(path, "input.dr");
             let policies = drc::iam::render::render(&analyses[0].policies, &sources);
             // The 500-resource check counts resources from the program; it must agree with
             // what the emitter actually writes.

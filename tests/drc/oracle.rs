@@ -15,8 +15,7 @@
 //!
 //! Without the variable the test fails under CI (`CI` set) and is skipped loudly elsewhere.
 
-use crate::support::{root, today};
-use drc::SourceMap;
+use crate::support::root;
 use drc::iam::actions::LOG_ACTIONS;
 use drc::iam::{Cause, VERBS};
 use std::collections::{BTreeMap, BTreeSet};
@@ -178,12 +177,7 @@ fn every_emitted_action_is_granted_on_a_resource_type_it_accepts() {
             .unwrap_or(&path)
             .display()
             .to_string();
-        let mut sources = SourceMap::new();
-        let file = sources.add(
-            display.clone(),
-            std::fs::read_to_string(&path).expect("readable program"),
-        );
-        let (analyses, diagnostics) = drc::analyze(&sources, today());
+        let (sources, analyses, diagnostics) = crate::support::analyze_file(&path, &display);
         assert!(
             analyses.len() == 1 && !drc::diagnostics::has_errors(&diagnostics),
             "{display} does not compile:\n{}",
@@ -204,7 +198,7 @@ fn every_emitted_action_is_granted_on_a_resource_type_it_accepts() {
                     pairs.insert((action.name, format!("{service}:{resource_type}")));
                     for cause in &action.causes {
                         if let Cause::Verb(span) = cause {
-                            let text = sources.get(file).slice(*span);
+                            let text = sources.get(span.file).slice(*span);
                             let keyword = text.split_whitespace().next().unwrap_or_default();
                             verbs_used.insert(keyword.to_owned());
                         }
@@ -359,10 +353,10 @@ fn arns_drc_spells_out_have_the_shape_aws_gives_their_resource_type() {
             .unwrap_or(&path)
             .display()
             .to_string();
-        let (sources, compilation) = crate::support::compile_file(&path, &display);
+        let (_, compilation) = crate::support::compile_file(&path, &display);
         let cfn = crate::support::artifact_text(&compilation, ".cfn.yaml");
         let template: serde_norway::Value = serde_norway::from_str(&cfn).expect("valid YAML");
-        let (analyses, _) = drc::analyze(&sources, today());
+        let (_, analyses, _) = crate::support::analyze_file(&path, &display);
         for role in &analyses[0].policies.roles {
             // Only function roles have a logical ID this test knows how to find.
             let Some(function) = role

@@ -14,7 +14,8 @@ pub fn root() -> PathBuf {
 }
 
 /// Compiles one `.dr` file for both targets. `display` is the name diagnostics show; code
-/// directories are resolved next to the real file.
+/// directories and imported files are resolved next to the real file. The map returned holds
+/// the file and every file it imports.
 pub fn compile_file(path: &Path, display: &str) -> (SourceMap, Compilation) {
     let text = std::fs::read_to_string(path).expect("fixture is readable");
     let mut sources = SourceMap::new();
@@ -23,18 +24,63 @@ pub fn compile_file(path: &Path, display: &str) -> (SourceMap, Compilation) {
         targets: Target::ALL.to_vec(),
         today: today(),
         deny_warnings: false,
+        set: std::collections::BTreeMap::new(),
     };
-    let code = NextTo(path.parent().expect("files have a parent").to_path_buf());
-    let compilation = drc::compile(&sources, &options, &code);
+    let code = NextTo::new(path, display);
+    let compilation = drc::compile_with(&mut sources, &options, &code, &code);
     (sources, compilation)
 }
 
-/// Reads code directories relative to a fixed directory, whatever name the source has.
-pub struct NextTo(pub PathBuf);
+/// Analyzes one `.dr` file (with its imports) as [`compile_file`] compiles it: the sources
+/// (the file and its imports), the analyses and the diagnostics.
+pub fn analyze_file(
+    path: &Path,
+    display: &str,
+) -> (SourceMap, Vec<drc::Analysis>, Vec<drc::Diagnostic>) {
+    let text = std::fs::read_to_string(path).expect("fixture is readable");
+    let mut sources = SourceMap::new();
+    sources.add(display, text);
+    let code = NextTo::new(path, display);
+    let set = std::collections::BTreeMap::new();
+    let (analyses, diagnostics) = drc::analyze_with(&mut sources, today(), &set, &code);
+    (sources, analyses, diagnostics)
+}
+
+/// Reads code directories and imported files next to the real file, whatever name it is
+/// shown under: an imported file's name is resolved against the shown name's directory, so
+/// that directory is taken off again before reading.
+pub struct NextTo {
+    dir: PathBuf,
+    shown_dir: PathBuf,
+}
+
+impl NextTo {
+    fn new(path: &Path, display: &str) -> Self {
+        NextTo {
+            dir: path.parent().expect("files have a parent").to_path_buf(),
+            shown_dir: Path::new(display)
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl drc::SourceLoader for NextTo {
+    fn read(&self, name: &str) -> Result<String, String> {
+        let relative = Path::new(name)
+            .strip_prefix(&self.shown_dir)
+            .unwrap_or(Path::new(name));
+        std::fs::read_to_string(self.dir.join(relative)).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!("there is no file `{name}`"),
+            _ => format!("cannot read `{name}`: {e}"),
+        })
+    }
+}
 
 impl drc::CodeSource for NextTo {
     fn files(&self, _dr_path: &str, dir: &str) -> Result<Vec<drc::CodeFile>, String> {
-        let fake = self.0.join("input.dr");
+        let fake = self.dir.join("input.dr");
         drc::cli::FsCode.files(&fake.to_string_lossy(), dir)
     }
 }
