@@ -65,6 +65,7 @@ codes! {
     E0208, Error, "names map to the same CloudFormation logical ID";
     E0209, Error, "invalid name";
     E0210, Error, "two files declare the same stack";
+    E0215, Error, "setting on a function outside the stack";
     E0301, Error, "wrong type of value";
     E0302, Error, "wrong unit";
     E0303, Error, "value out of range";
@@ -76,14 +77,20 @@ codes! {
     E0309, Error, "invalid key prefix";
     E0310, Error, "schedule needs exactly one of `every` and `cron`";
     E0311, Error, "environment variables too large";
+    E0340, Error, "invalid existing function";
+    E0341, Error, "invalid email address";
     E0401, Error, "undefined name";
     E0402, Error, "verb not allowed on this kind of resource";
     E0403, Error, "unknown attribute of a resource";
     E0404, Error, "reference cycle";
     E0405, Error, "function code not found";
+    E0420, Error, "failure target of the wrong kind";
+    E0421, Error, "schedule invokes a function outside the stack";
+    E0422, Error, "reference to a function outside the stack";
     E0501, Error, "too many resources for one CloudFormation stack";
     W0001, Warning, "deprecated runtime";
     W0002, Warning, "setting has no effect";
+    W0301, Warning, "scheduled function cannot report failure";
 }
 
 /// A message attached to a span.

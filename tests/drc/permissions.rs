@@ -48,6 +48,9 @@ fn the_table_has_no_wildcards_and_puts_each_action_on_its_resource_type() {
                 rule.actions
             ),
             Scope::Function => assert!(rule.actions.iter().all(|a| a.starts_with("lambda:"))),
+            // Publishing and sending only add messages: never read, delete or configure.
+            Scope::Topic => assert_eq!(rule.actions, ["sns:Publish"], "{}", rule.keyword),
+            Scope::Queue => assert_eq!(rule.actions, ["sqs:SendMessage"], "{}", rule.keyword),
         }
     }
 }
