@@ -290,3 +290,49 @@ pub fn email_problem(text: &str) -> Option<&'static str> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{email_problem, existing_function_problem};
+
+    #[test]
+    fn existing_functions_are_names_or_unqualified_arns() {
+        assert_eq!(existing_function_problem("legacy-report_2"), None);
+        assert_eq!(
+            existing_function_problem("arn:aws:lambda:eu-west-1:123456789012:function:legacy"),
+            None
+        );
+        assert_eq!(
+            existing_function_problem(
+                "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:legacy"
+            ),
+            None
+        );
+        for bad in [
+            "",
+            "legacy report",
+            &"x".repeat(65),
+            "arn:aws:lambda:eu-west-1:1234:function:legacy",
+            "arn:aws:lambda:eu-west-1:123456789012:function:legacy:prod",
+            "arn:aws:s3:::bucket",
+            "arn:aws:lambda:EU:123456789012:function:legacy",
+        ] {
+            assert!(existing_function_problem(bad).is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn email_addresses_have_one_at_and_a_dotted_domain() {
+        assert_eq!(email_problem("ops@example.com"), None);
+        for bad in [
+            "ops",
+            "@example.com",
+            "ops@localhost",
+            "a@b@c.com",
+            "o ps@example.com",
+            "ops@example.",
+        ] {
+            assert!(email_problem(bad).is_some(), "{bad}");
+        }
+    }
+}
