@@ -106,6 +106,16 @@ const LIFECYCLE_ATTRIBUTES: &[&str] = &["expire", "noncurrent_expire", "abort_in
 const ENCRYPTIONS: &[&str] = &["s3", "kms"];
 const QUEUE_ENCRYPTIONS: &[&str] = &["sqs", "kms"];
 const ARCHITECTURES: &[&str] = &["arm64", "x86_64"];
+/// Other names of Lambda's two architectures, and the name Lambda uses.
+const ARCHITECTURE_ALIASES: &[(&str, &str)] = &[
+    ("arm", "arm64"),
+    ("aarch64", "arm64"),
+    ("graviton", "arm64"),
+    ("x86", "x86_64"),
+    ("x64", "x86_64"),
+    ("amd64", "x86_64"),
+    ("intel", "x86_64"),
+];
 /// SQS keeps messages 4 days unless told otherwise; a queue of failed events keeps them
 /// as long as SQS allows, so a failure on a Friday is still there after a long weekend.
 const DEFAULT_QUEUE_RETENTION_S: u32 = 14 * 86_400;
@@ -625,9 +635,7 @@ impl<'a> Checker<'a> {
             .get("env")
             .map(|nested| self.env(nested))
             .unwrap_or_default();
-        let architecture = self
-            .word(body, "architecture", ARCHITECTURES)
-            .map(|(a, _)| a);
+        let architecture = self.architecture(body);
         let reserved_concurrency = self
             .integer(body, "reserved_concurrency")
             .and_then(|(n, span)| {
@@ -696,6 +704,33 @@ impl<'a> Checker<'a> {
             failure,
         };
         (function, verbs)
+    }
+
+    /// `architecture = arm64 | x86_64`; other common names of the two get their Lambda name.
+    fn architecture(&mut self, body: &Body<'a>) -> Option<&'static str> {
+        let value = &body.attributes.get("architecture")?.value;
+        if let ValueKind::Word(w) | ValueKind::Str(w) = &value.kind
+            && let Some((_, lambda)) = ARCHITECTURE_ALIASES
+                .iter()
+                .find(|(alias, _)| alias.eq_ignore_ascii_case(w))
+        {
+            self.error(
+                Diagnostic::new(
+                    Code::E0304,
+                    format!("unknown architecture `{w}`"),
+                    value.span,
+                    "not how Lambda names an architecture",
+                )
+                .with_note(format!(
+                    "`architecture` is one of {}",
+                    list(ARCHITECTURES.iter().copied())
+                ))
+                .with_help(format!("Lambda calls it `{lambda}`")),
+            );
+            return None;
+        }
+        self.word(body, "architecture", ARCHITECTURES)
+            .map(|(a, _)| a)
     }
 
     /// `on_failure`, `dead_letter`, `retry_attempts`, `max_event_age` and `alarm`, with
@@ -1303,22 +1338,34 @@ impl<'a> Checker<'a> {
                 false
             }
             Some((kind, declared)) if kind != expected => {
-                self.error(
-                    Diagnostic::new(
-                        Code::E0402,
-                        format!(
-                            "`{name}` is a {}, not a {}",
-                            kind.keyword(),
-                            expected.keyword()
-                        ),
-                        span,
-                        why.to_owned(),
-                    )
-                    .with_label(
-                        declared,
-                        format!("`{name}` is declared as a {} here", kind.keyword()),
+                // Queues and topics each take their own verb.
+                let help = match (expected, kind) {
+                    (Kind::Topic, Kind::Queue) => {
+                        Some(format!("queues take `send`: `send {name}`"))
+                    }
+                    (Kind::Queue, Kind::Topic) => {
+                        Some(format!("topics take `publish`: `publish {name}`"))
+                    }
+                    _ => None,
+                };
+                let mut d = Diagnostic::new(
+                    Code::E0402,
+                    format!(
+                        "`{name}` is a {}, not a {}",
+                        kind.keyword(),
+                        expected.keyword()
                     ),
+                    span,
+                    why.to_owned(),
+                )
+                .with_label(
+                    declared,
+                    format!("`{name}` is declared as a {} here", kind.keyword()),
                 );
+                if let Some(help) = help {
+                    d = d.with_help(help);
+                }
+                self.error(d);
                 false
             }
             Some(_) => true,
