@@ -66,6 +66,7 @@ codes! {
     E0209, Error, "invalid name";
     E0210, Error, "two files declare the same stack";
     E0223, Error, "reserved parameter name";
+    E0215, Error, "setting on a function outside the stack";
     E0301, Error, "wrong type of value";
     E0302, Error, "wrong unit";
     E0303, Error, "value out of range";
@@ -84,11 +85,16 @@ codes! {
     E0385, Error, "parameter value outside its allowed set";
     E0386, Error, "invalid list of allowed values";
     E0387, Error, "`--set` names no parameter";
+    E0340, Error, "invalid existing function";
+    E0341, Error, "invalid email address";
     E0401, Error, "undefined name";
     E0402, Error, "verb not allowed on this kind of resource";
     E0403, Error, "unknown attribute of a resource";
     E0404, Error, "reference cycle";
     E0405, Error, "function code not found";
+    E0420, Error, "failure target of the wrong kind";
+    E0421, Error, "schedule invokes a function outside the stack";
+    E0422, Error, "reference to a function outside the stack";
     E0501, Error, "too many resources for one CloudFormation stack";
     E0520, Error, "permissions too large for one role's policies";
     E0521, Error, "one permission too large for an IAM policy";
@@ -105,6 +111,7 @@ codes! {
     W0106, Warning, "backup bucket not encrypted with a KMS key";
     W0107, Warning, "version verb on an unversioned bucket";
     W0501, Warning, "unused parameter";
+    W0301, Warning, "scheduled function cannot report failure";
 }
 
 /// A message attached to a span.

@@ -28,11 +28,13 @@
 //!       runtime = nodejs24.x
 //!       handler = "index.handler"
 //!       code    = "lambda"
+//!       alarm   = alerts
 //!       env { FROM = data.name, TO = backups.name }
 //!       read data
 //!       put  backups "daily/"
 //!     }
 //!     schedule nightly { every = 24h  invoke = copy }
+//!     topic alerts { email = "ops@example.com" }
 //! "#);
 //! let options = Options { targets: vec![Target::Terraform], today: drc::date(2026, 11, 24), deny_warnings: true, set: Default::default() };
 //! let compilation = drc::compile(&sources, &options, &Inline);

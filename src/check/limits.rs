@@ -47,6 +47,43 @@ pub const LAMBDA_DESCRIPTION: Limit = Limit {
     source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
 };
 
+/// Lambda ephemeral storage (`/tmp`), in MB.
+pub const LAMBDA_EPHEMERAL_MB: Limit = Limit {
+    min: 512,
+    max: 10_240,
+    source: "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html",
+};
+
+/// Reserved concurrency of one function. Lambda's default concurrency quota is 1,000 per
+/// Region and it always keeps 100 unreserved, so at most 900 can be reserved without a quota
+/// increase; 0 stops every invocation.
+pub const LAMBDA_RESERVED_CONCURRENCY: Limit = Limit {
+    min: 0,
+    max: 900,
+    source: "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html",
+};
+
+/// Retry attempts of an asynchronous invocation.
+pub const LAMBDA_RETRY_ATTEMPTS: Limit = Limit {
+    min: 0,
+    max: 2,
+    source: "https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionEventInvokeConfig.html",
+};
+
+/// Maximum age of an asynchronous event, in seconds.
+pub const LAMBDA_EVENT_AGE_S: Limit = Limit {
+    min: 60,
+    max: 21_600,
+    source: "https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionEventInvokeConfig.html",
+};
+
+/// SQS message retention, in seconds.
+pub const SQS_RETENTION_S: Limit = Limit {
+    min: 60,
+    max: 1_209_600,
+    source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html",
+};
+
 /// Lambda handler length.
 pub const LAMBDA_HANDLER: Limit = Limit {
     min: 1,
@@ -254,3 +291,122 @@ pub const KMS_KEY_ID: Limit = Limit {
     max: 36,
     source: "https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-id",
 };
+/// Why an `existing = "..."` function reference is refused, or `None` if it is fine. It is a
+/// function name (letters, digits, `-`, `_`; at most 64) or an unqualified function ARN
+/// `arn:<partition>:lambda:<region>:<12-digit account>:function:<name>`.
+/// Source: <https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html>
+pub fn existing_function_problem(text: &str) -> Option<String> {
+    let name_problem = |name: &str| {
+        if name.is_empty() || name.len() > 64 {
+            Some(format!(
+                "function names are 1 to 64 characters; this one has {}",
+                name.len()
+            ))
+        } else {
+            name.chars()
+                .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+                .map(|c| format!("function names use letters, digits, `-` and `_`, not `{c}`"))
+        }
+    };
+    if !text.starts_with("arn:") {
+        return name_problem(text);
+    }
+    let parts: Vec<&str> = text.split(':').collect();
+    match parts.as_slice() {
+        [
+            "arn",
+            partition,
+            "lambda",
+            region,
+            account,
+            "function",
+            name,
+        ] => {
+            if !partition.starts_with("aws") {
+                Some(format!("`{partition}` is not an AWS partition"))
+            } else if region.is_empty()
+                || !region
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            {
+                Some(format!("`{region}` is not a Region"))
+            } else if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {
+                Some(format!("`{account}` is not a 12-digit account ID"))
+            } else {
+                name_problem(name)
+            }
+        }
+        ["arn", _, "lambda", _, _, "function", _, _] => {
+            Some("a version or alias ARN: drc grants on the unqualified function ARN".to_owned())
+        }
+        _ => Some(
+            "not a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>)"
+                .to_owned(),
+        ),
+    }
+}
+
+/// Why an email address for an SNS subscription is refused, or `None` if it is fine. SNS
+/// sends a confirmation to it; drc checks only its shape: one `@`, no spaces, a dot in the
+/// domain.
+pub fn email_problem(text: &str) -> Option<&'static str> {
+    let Some((local, domain)) = text.split_once('@') else {
+        return Some("an email address has an `@`");
+    };
+    if local.is_empty() || domain.contains('@') {
+        return Some("an email address has one `@` with text before it");
+    }
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some("an email address has no spaces");
+    }
+    if !domain.contains('.') || domain.starts_with('.') || domain.ends_with('.') {
+        return Some("the domain needs a dot, like `example.com`");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{email_problem, existing_function_problem};
+
+    #[test]
+    fn existing_functions_are_names_or_unqualified_arns() {
+        assert_eq!(existing_function_problem("legacy-report_2"), None);
+        assert_eq!(
+            existing_function_problem("arn:aws:lambda:eu-west-1:123456789012:function:legacy"),
+            None
+        );
+        assert_eq!(
+            existing_function_problem(
+                "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:legacy"
+            ),
+            None
+        );
+        for bad in [
+            "",
+            "legacy report",
+            &"x".repeat(65),
+            "arn:aws:lambda:eu-west-1:1234:function:legacy",
+            "arn:aws:lambda:eu-west-1:123456789012:function:legacy:prod",
+            "arn:aws:s3:::bucket",
+            "arn:aws:lambda:EU:123456789012:function:legacy",
+        ] {
+            assert!(existing_function_problem(bad).is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn email_addresses_have_one_at_and_a_dotted_domain() {
+        assert_eq!(email_problem("ops@example.com"), None);
+        for bad in [
+            "ops",
+            "@example.com",
+            "ops@localhost",
+            "a@b@c.com",
+            "o ps@example.com",
+            "ops@example.",
+        ] {
+            assert!(email_problem(bad).is_some(), "{bad}");
+        }
+    }
+}

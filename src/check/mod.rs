@@ -23,8 +23,9 @@ use crate::syntax::ast::{
 use jiff::civil::Date;
 use limits::Limit;
 use model::{
-    Access, Bucket, Encryption, EnvValue, Function, Kind, Lifecycle, Param, ParamType, ParamValue,
-    Program, Reference, Schedule, ScheduleExpression, Stack, Text, TextPart,
+    Access, Bucket, Destination, Encryption, EnvValue, ExistingFunction, Failure, Function, Kind,
+    Lifecycle, Param, ParamType, ParamValue, Program, Queue, QueueEncryption, Reference, Schedule,
+    ScheduleExpression, Stack, Text, TextPart, Topic,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -63,6 +64,15 @@ const KINDS: &[KindSpec] = &[
             "timeout",
             "log_retention",
             "description",
+            "architecture",
+            "reserved_concurrency",
+            "ephemeral_storage",
+            "on_failure",
+            "dead_letter",
+            "retry_attempts",
+            "max_event_age",
+            "alarm",
+            "existing",
         ],
         required: &[
             ("runtime", "runtime = nodejs24.x"),
@@ -76,6 +86,20 @@ const KINDS: &[KindSpec] = &[
         kind: Kind::Schedule,
         attributes: &["every", "cron", "invoke", "enabled", "description"],
         required: &[("invoke", "invoke = my_function")],
+        blocks: &[],
+        verbs: false,
+    },
+    KindSpec {
+        kind: Kind::Queue,
+        attributes: &["retention", "encryption"],
+        required: &[],
+        blocks: &[],
+        verbs: false,
+    },
+    KindSpec {
+        kind: Kind::Topic,
+        attributes: &["email"],
+        required: &[],
         blocks: &[],
         verbs: false,
     },
@@ -122,6 +146,21 @@ const RESERVED_PARAM_NAMES: &[(&str, &str)] = &[
 
 const LIFECYCLE_ATTRIBUTES: &[&str] = &["expire", "noncurrent_expire", "abort_incomplete_uploads"];
 const ENCRYPTIONS: &[&str] = &["s3", "kms"];
+const QUEUE_ENCRYPTIONS: &[&str] = &["sqs", "kms"];
+const ARCHITECTURES: &[&str] = &["arm64", "x86_64"];
+/// Other names of Lambda's two architectures, and the name Lambda uses.
+const ARCHITECTURE_ALIASES: &[(&str, &str)] = &[
+    ("arm", "arm64"),
+    ("aarch64", "arm64"),
+    ("graviton", "arm64"),
+    ("x86", "x86_64"),
+    ("x64", "x86_64"),
+    ("amd64", "x86_64"),
+    ("intel", "x86_64"),
+];
+/// SQS keeps messages 4 days unless told otherwise; a queue of failed events keeps them
+/// as long as SQS allows, so a failure on a Friday is still there after a long weekend.
+const DEFAULT_QUEUE_RETENTION_S: u32 = 14 * 86_400;
 const REFERENCE_ATTRIBUTES: &[&str] = &["name", "arn"];
 const DEFAULT_MEMORY_MB: u32 = 128;
 const DEFAULT_TIMEOUT_S: u32 = 3;
@@ -181,6 +220,7 @@ pub fn check(
         names: BTreeMap::new(),
         set,
         params: BTreeMap::new(),
+        existing: BTreeSet::new(),
     };
     let program = checker.program(source, asts);
     let mut diagnostics = checker.diagnostics;
@@ -205,6 +245,8 @@ struct Checker<'a> {
     set: &'a BTreeMap<String, String>,
     /// Every checked parameter, by name.
     params: BTreeMap<String, ParamState>,
+    /// Functions declared with `existing = "..."`: outside the stack.
+    existing: BTreeSet<&'a str>,
 }
 
 /// A parameter, one value it can take, and where the parameter is declared.
@@ -251,6 +293,9 @@ impl<'a> Checker<'a> {
         let mut functions = Vec::new();
         let mut schedules = Vec::new();
         let mut params = Vec::new();
+        let mut queues = Vec::new();
+        let mut topics = Vec::new();
+        let mut existing_functions = Vec::new();
         let mut pending = Vec::new();
 
         // Pass 1: kinds and names.
@@ -275,6 +320,11 @@ impl<'a> Checker<'a> {
             if spec.kind != Kind::Stack {
                 self.declare(&item.name, spec.kind);
             }
+            let is_existing =
+                |e: &Entry| matches!(e, Entry::Attribute(a) if a.key.text == "existing");
+            if spec.kind == Kind::Function && item.body.entries.iter().any(is_existing) {
+                self.existing.insert(&item.name.text);
+            }
             items.push((item, spec));
         }
 
@@ -288,8 +338,9 @@ impl<'a> Checker<'a> {
                 spec.verbs,
                 spec.kind.keyword(),
             );
+            let existing = self.existing.contains(item.name.text.as_str());
             for (key, example) in spec.required {
-                if !body.attributes.contains_key(key) {
+                if !body.attributes.contains_key(key) && !existing {
                     self.error(
                         Diagnostic::new(
                             Code::E0205,
@@ -324,6 +375,11 @@ impl<'a> Checker<'a> {
                     }
                 }
                 Kind::Bucket => buckets.push(self.bucket(&item.name, &body)),
+                Kind::Function if existing => {
+                    if let Some(function) = self.existing_function(&item.name, &body) {
+                        existing_functions.push(function);
+                    }
+                }
                 Kind::Function => {
                     let index = functions.len();
                     let (function, verbs) = self.function(&item.name, &body);
@@ -341,6 +397,8 @@ impl<'a> Checker<'a> {
                     }
                 }
                 Kind::Param => params.push(self.param(&item.name, &body)),
+                Kind::Queue => queues.push(self.queue(&item.name, &body)),
+                Kind::Topic => topics.push(self.topic(&item.name, &body)),
             }
         }
         self.check_unused_params();
@@ -369,17 +427,28 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        for function in &mut functions {
+            self.resolve_failure(&mut function.failure);
+        }
         for schedule in &schedules {
-            self.expect_kind(
+            if self.expect_kind(
                 &schedule.target,
                 schedule.target_span,
                 Kind::Function,
                 "a schedule invokes functions",
-            );
+            ) {
+                self.check_schedule_target(schedule);
+            }
         }
         self.check_cycles(&functions);
         self.check_logical_ids(asts);
         self.check_function_names(&stack, &functions);
+        // Only a file that compiles is worth a warning about how it runs.
+        if !self.diagnostics.iter().any(Diagnostic::is_error) {
+            for schedule in &schedules {
+                self.warn_unreported_failure(schedule, &functions);
+            }
+        }
 
         Program {
             file: self.file,
@@ -388,6 +457,9 @@ impl<'a> Checker<'a> {
             functions,
             schedules,
             params,
+            queues,
+            topics,
+            existing_functions,
         }
     }
 
@@ -697,6 +769,32 @@ impl<'a> Checker<'a> {
             .get("env")
             .map(|nested| self.env(nested))
             .unwrap_or_default();
+        let architecture = self.architecture(body);
+        let reserved_concurrency = self
+            .integer(body, "reserved_concurrency")
+            .and_then(|(n, span)| {
+                self.in_range(
+                    n,
+                    span,
+                    limits::LAMBDA_RESERVED_CONCURRENCY,
+                    "concurrent executions",
+                    "reserved_concurrency",
+                )
+            })
+            .map(|n| u32::try_from(n).expect("limit fits in u32"));
+        let ephemeral_storage_mb = self
+            .size(body, "ephemeral_storage")
+            .and_then(|(mb, span)| {
+                self.in_range(
+                    mb,
+                    span,
+                    limits::LAMBDA_EPHEMERAL_MB,
+                    "MB",
+                    "ephemeral_storage",
+                )
+            })
+            .map(|n| u32::try_from(n).expect("limit fits in u32"));
+        let failure = self.failure(body);
 
         let mut verbs = Vec::new();
         for verb in &body.verbs {
@@ -734,8 +832,204 @@ impl<'a> Checker<'a> {
             description,
             env,
             accesses: Vec::new(),
+            architecture,
+            reserved_concurrency,
+            ephemeral_storage_mb,
+            failure,
         };
         (function, verbs)
+    }
+
+    /// `architecture = arm64 | x86_64`; other common names of the two get their Lambda name.
+    fn architecture(&mut self, body: &Body<'a>) -> Option<&'static str> {
+        let value = &body.attributes.get("architecture")?.value;
+        if let ValueKind::Word(w) | ValueKind::Str(w) = &value.kind
+            && let Some((_, lambda)) = ARCHITECTURE_ALIASES
+                .iter()
+                .find(|(alias, _)| alias.eq_ignore_ascii_case(w))
+        {
+            self.error(
+                Diagnostic::new(
+                    Code::E0304,
+                    format!("unknown architecture `{w}`"),
+                    value.span,
+                    "not how Lambda names an architecture",
+                )
+                .with_note(format!(
+                    "`architecture` is one of {}",
+                    list(ARCHITECTURES.iter().copied())
+                ))
+                .with_help(format!("Lambda calls it `{lambda}`")),
+            );
+            return None;
+        }
+        self.word(body, "architecture", ARCHITECTURES)
+            .map(|(a, _)| a)
+    }
+
+    /// `on_failure`, `dead_letter`, `retry_attempts`, `max_event_age` and `alarm`, with
+    /// their targets still to be resolved in pass 3.
+    fn failure(&mut self, body: &Body<'a>) -> Failure {
+        let destination = |checker: &mut Self, key: &str, expected: &str| {
+            checker
+                .target_name(body, key, expected)
+                .map(|(target, span)| Destination {
+                    target,
+                    kind: Kind::Queue,
+                    span,
+                })
+        };
+        let on_failure = destination(self, "on_failure", "the name of a queue or topic");
+        let dead_letter = destination(self, "dead_letter", "the name of a queue or topic");
+        let alarm = destination(self, "alarm", "the name of a topic");
+        let retry_attempts = self
+            .integer(body, "retry_attempts")
+            .and_then(|(n, span)| {
+                self.in_range(
+                    n,
+                    span,
+                    limits::LAMBDA_RETRY_ATTEMPTS,
+                    "retries",
+                    "retry_attempts",
+                )
+            })
+            .map(|n| u32::try_from(n).expect("limit fits in u32"));
+        let max_event_age_s = self
+            .duration(body, "max_event_age")
+            .and_then(|(s, span)| {
+                self.in_range(
+                    s,
+                    span,
+                    limits::LAMBDA_EVENT_AGE_S,
+                    "seconds",
+                    "max_event_age",
+                )
+            })
+            .map(|n| u32::try_from(n).expect("limit fits in u32"));
+        Failure {
+            on_failure,
+            dead_letter,
+            retry_attempts,
+            max_event_age_s,
+            alarm,
+        }
+    }
+
+    /// `function legacy { existing = "arn:..." }`: every other entry is refused.
+    fn existing_function(&mut self, name: &Ident, body: &Body<'a>) -> Option<ExistingFunction> {
+        let mut refused: Vec<(Span, String)> = body
+            .attributes
+            .iter()
+            .filter(|(key, _)| **key != "existing")
+            .map(|(key, a)| (a.key.span, format!("`{key}`")))
+            .collect();
+        refused.extend(
+            body.blocks
+                .iter()
+                .map(|(key, n)| (n.name.span, format!("block `{key}`"))),
+        );
+        for (span, what) in refused {
+            self.error(
+                Diagnostic::new(
+                    Code::E0215,
+                    format!("{what} on function `{}`, which is outside the stack", name.text),
+                    span,
+                    "drc does not change a function it does not create",
+                )
+                .with_label(body.attributes["existing"].key.span, "outside the stack because of this")
+                .with_help("remove this line, or remove `existing` to let drc create and manage the function"),
+            );
+        }
+        for verb in &body.verbs {
+            self.error(
+                Diagnostic::new(
+                    Code::E0215,
+                    format!(
+                        "`{} {}` on function `{}`, which is outside the stack",
+                        verb.verb.text, verb.target.text, name.text
+                    ),
+                    verb.span,
+                    "drc cannot grant permissions to a role it does not manage",
+                )
+                .with_label(body.attributes["existing"].key.span, "outside the stack because of this")
+                .with_help("grant them in the stack that manages the function, or remove `existing` to let drc create it"),
+            );
+        }
+        let (text, span) = self.string(body, "existing")?;
+        if let Some(problem) = limits::existing_function_problem(&text) {
+            self.error(
+                Diagnostic::new(
+                    Code::E0340,
+                    format!("`{text}` does not name a Lambda function"),
+                    span,
+                    problem,
+                )
+                .with_help("write the function's name, like \"legacy-report\", or its ARN, like \"arn:aws:lambda:eu-west-1:123456789012:function:legacy-report\""),
+            );
+            return None;
+        }
+        let arn = if text.starts_with("arn:") {
+            text
+        } else {
+            format!(
+                "arn:{}:lambda:{}:{}:function:{text}",
+                iam::PARTITION,
+                iam::REGION,
+                iam::ACCOUNT
+            )
+        };
+        Some(ExistingFunction {
+            name: name.text.clone(),
+            span: name.span,
+            arn,
+        })
+    }
+
+    fn queue(&mut self, name: &Ident, body: &Body<'a>) -> Queue {
+        let retention_s = self
+            .duration(body, "retention")
+            .and_then(|(s, span)| {
+                self.in_range(s, span, limits::SQS_RETENTION_S, "seconds", "retention")
+            })
+            .map_or(DEFAULT_QUEUE_RETENTION_S, |s| {
+                u32::try_from(s).expect("limit fits in u32")
+            });
+        let (encryption, encryption_span) = match self.word(body, "encryption", QUEUE_ENCRYPTIONS) {
+            Some(("kms", span)) => (QueueEncryption::Kms, Some(span)),
+            Some((_, span)) => (QueueEncryption::Sqs, Some(span)),
+            None => (QueueEncryption::Sqs, None),
+        };
+        Queue {
+            name: name.text.clone(),
+            span: name.span,
+            retention_s,
+            encryption,
+            encryption_span,
+        }
+    }
+
+    fn topic(&mut self, name: &Ident, body: &Body<'a>) -> Topic {
+        let email = self.string(body, "email").and_then(|(text, span)| {
+            if let Some(problem) = limits::email_problem(&text) {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0341,
+                        format!("`{text}` is not an email address"),
+                        span,
+                        problem,
+                    )
+                    .with_help("write one address, like `email = \"ops@example.com\"`"),
+                );
+                None
+            } else {
+                Some(text)
+            }
+        });
+        Topic {
+            name: name.text.clone(),
+            span: name.span,
+            email,
+        }
     }
 
     fn runtime(&mut self, body: &Body<'a>) -> Option<&'static runtimes::Runtime> {
@@ -1004,8 +1298,9 @@ impl<'a> Checker<'a> {
     fn prefix(&mut self, rule: &iam::VerbRule, text: &str, span: Span) -> Option<String> {
         let problem = if rule.target != Kind::Bucket {
             Some(format!(
-                "`{}` acts on a whole function and takes no key prefix",
-                rule.keyword
+                "`{}` acts on a whole {} and takes no key prefix",
+                rule.keyword,
+                rule.target.keyword()
             ))
         } else if text.is_empty() {
             Some("an empty prefix: leave it out to act on the whole bucket".to_owned())
@@ -1554,10 +1849,7 @@ impl<'a> Checker<'a> {
 
     fn access(&mut self, p: &Pending<'a>) -> Option<Access> {
         let target = &p.verb.target;
-        let why = match p.rule.target {
-            Kind::Function => format!("`{}` acts on functions", p.rule.keyword),
-            _ => format!("`{}` acts on buckets", p.rule.keyword),
-        };
+        let why = format!("`{}` acts on {}s", p.rule.keyword, p.rule.target.keyword());
         if !self.expect_kind(&target.text, target.span, p.rule.target, &why) {
             return None;
         }
@@ -1597,22 +1889,34 @@ impl<'a> Checker<'a> {
                 false
             }
             Some((kind, declared)) if kind != expected => {
-                self.error(
-                    Diagnostic::new(
-                        Code::E0402,
-                        format!(
-                            "`{name}` is a {}, not a {}",
-                            kind.keyword(),
-                            expected.keyword()
-                        ),
-                        span,
-                        why.to_owned(),
-                    )
-                    .with_label(
-                        declared,
-                        format!("`{name}` is declared as a {} here", kind.keyword()),
+                // Queues and topics each take their own verb.
+                let help = match (expected, kind) {
+                    (Kind::Topic, Kind::Queue) => {
+                        Some(format!("queues take `send`: `send {name}`"))
+                    }
+                    (Kind::Queue, Kind::Topic) => {
+                        Some(format!("topics take `publish`: `publish {name}`"))
+                    }
+                    _ => None,
+                };
+                let mut d = Diagnostic::new(
+                    Code::E0402,
+                    format!(
+                        "`{name}` is a {}, not a {}",
+                        kind.keyword(),
+                        expected.keyword()
                     ),
+                    span,
+                    why.to_owned(),
+                )
+                .with_label(
+                    declared,
+                    format!("`{name}` is declared as a {} here", kind.keyword()),
                 );
+                if let Some(help) = help {
+                    d = d.with_help(help);
+                }
+                self.error(d);
                 false
             }
             Some(_) => true,
@@ -1654,7 +1958,152 @@ impl<'a> Checker<'a> {
             self.error(d);
             return;
         }
+        if self.existing.contains(reference.item.as_str()) {
+            self.error(
+                Diagnostic::new(
+                    Code::E0422,
+                    format!("`{}` is a function outside the stack", reference.item),
+                    reference.span,
+                    "drc does not know this function's attributes",
+                )
+                .with_label(declared, "declared with `existing` here")
+                .with_help(
+                    "write its name or ARN as a string instead, like `LEGACY = \"legacy-report\"`",
+                ),
+            );
+            return;
+        }
         reference.kind = kind;
+    }
+
+    /// Resolves `on_failure` and `dead_letter` (a queue or a topic) and `alarm` (a topic).
+    fn resolve_failure(&mut self, failure: &mut Failure) {
+        let slots = [
+            (
+                &mut failure.on_failure,
+                "on_failure",
+                &[Kind::Queue, Kind::Topic][..],
+            ),
+            (
+                &mut failure.dead_letter,
+                "dead_letter",
+                &[Kind::Queue, Kind::Topic][..],
+            ),
+            (&mut failure.alarm, "alarm", &[Kind::Topic][..]),
+        ];
+        for (slot, key, allowed) in slots {
+            let Some(destination) = slot.as_mut() else {
+                continue;
+            };
+            let wanted = allowed
+                .iter()
+                .map(|k| k.keyword())
+                .collect::<Vec<_>>()
+                .join(" or ");
+            match self.names.get(destination.target.as_str()).copied() {
+                Some((kind, _)) if allowed.contains(&kind) => destination.kind = kind,
+                Some((kind, declared)) => {
+                    let help = if key == "alarm" {
+                        "declare a `topic` and write `alarm = <topic>`: the alarm notifies the topic"
+                    } else {
+                        "failed events go to a `queue` or a `topic`: declare one and name it here"
+                    };
+                    self.error(
+                        Diagnostic::new(
+                            Code::E0420,
+                            format!(
+                                "`{key}` needs a {wanted}, but `{}` is a {}",
+                                destination.target,
+                                kind.keyword()
+                            ),
+                            destination.span,
+                            format!("not a {wanted}"),
+                        )
+                        .with_label(
+                            declared,
+                            format!(
+                                "`{}` is declared as a {} here",
+                                destination.target,
+                                kind.keyword()
+                            ),
+                        )
+                        .with_help(help),
+                    );
+                    *slot = None;
+                }
+                None => {
+                    let candidates: Vec<&str> = self
+                        .names
+                        .iter()
+                        .filter(|(_, (k, _))| allowed.contains(k))
+                        .map(|(n, _)| *n)
+                        .collect();
+                    let mut d = Diagnostic::new(
+                        Code::E0401,
+                        format!("no {wanted} named `{}`", destination.target),
+                        destination.span,
+                        "not defined in this stack",
+                    );
+                    d = if did_you_mean(&destination.target, candidates.iter().copied()).is_some() {
+                        d.with_suggestion(&destination.target, candidates.iter().copied())
+                    } else {
+                        d.with_help(format!(
+                            "declare it with `{} {} {{ ... }}`",
+                            allowed[0].keyword(),
+                            destination.target
+                        ))
+                    };
+                    self.error(d);
+                    *slot = None;
+                }
+            }
+        }
+    }
+
+    /// A schedule's target must be a function drc manages, so it can be given permission to
+    /// be invoked.
+    fn check_schedule_target(&mut self, schedule: &Schedule) {
+        if self.existing.contains(schedule.target.as_str()) {
+            let declared = self.names[schedule.target.as_str()].1;
+            self.error(
+                Diagnostic::new(
+                    Code::E0421,
+                    format!("schedule `{}` invokes `{}`, a function outside the stack", schedule.name, schedule.target),
+                    schedule.target_span,
+                    "EventBridge would need a permission added to that function",
+                )
+                .with_label(declared, "declared with `existing` here")
+                .with_note("adding a resource-based permission changes the function, and drc does not change functions it does not create")
+                .with_help("schedule a function of this stack that invokes it (`invoke legacy`), or schedule it in the stack that manages it"),
+            );
+        }
+    }
+
+    /// W0301: a scheduled function with no `alarm`, `on_failure` or `dead_letter`.
+    fn warn_unreported_failure(&mut self, schedule: &Schedule, functions: &[Function]) {
+        let Some(function) = functions.iter().find(|f| f.name == schedule.target) else {
+            return;
+        };
+        if function.failure.reports() {
+            return;
+        }
+        self.error(
+            Diagnostic::new(
+                Code::W0301,
+                format!(
+                    "schedule `{}` invokes `{}`, which has no way to report failure",
+                    schedule.name, function.name
+                ),
+                schedule.target_span,
+                "a failed run here goes unnoticed",
+            )
+            .with_label(function.span, "no `alarm`, `on_failure` or `dead_letter`")
+            .with_note("EventBridge invokes asynchronously: when the function fails, Lambda retries and then drops the event")
+            .with_help(format!(
+                "add `alarm = <topic>` to function `{}` to be notified of errors, or `on_failure = <queue>` to keep failed events",
+                function.name
+            )),
+        );
     }
 
     fn check_cycles(&mut self, functions: &[Function]) {
@@ -1876,6 +2325,34 @@ impl<'a> Checker<'a> {
                     d = d.with_help(format!("quote it: `\"{text}\"`"));
                 }
                 self.error(d);
+                None
+            }
+        }
+    }
+
+    fn integer(&mut self, body: &Body<'a>, key: &str) -> Option<(u64, Span)> {
+        let value = &body.attributes.get(key)?.value;
+        match &value.kind {
+            ValueKind::Int(n) => Some((*n, value.span)),
+            other => {
+                self.wrong_type(value, other, "a whole number");
+                None
+            }
+        }
+    }
+
+    /// The bare name of another item: `on_failure = failures`.
+    fn target_name(
+        &mut self,
+        body: &Body<'a>,
+        key: &str,
+        expected: &str,
+    ) -> Option<(String, Span)> {
+        let value = &body.attributes.get(key)?.value;
+        match &value.kind {
+            ValueKind::Word(w) if !w.contains('.') => Some((w.clone(), value.span)),
+            other => {
+                self.wrong_type(value, other, expected);
                 None
             }
         }
@@ -2204,7 +2681,11 @@ fn default_stack_name(stem: &str) -> String {
 /// How to fix a refused key prefix.
 fn prefix_help(rule: &iam::VerbRule, text: &str) -> String {
     if rule.target != Kind::Bucket {
-        format!("remove the prefix: `{} <function>`", rule.keyword)
+        format!(
+            "remove the prefix: `{} <{}>`",
+            rule.keyword,
+            rule.target.keyword()
+        )
     } else if text.contains(['*', '?']) {
         format!(
             "drc adds the wildcard itself: write \"{}\"",

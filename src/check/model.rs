@@ -21,6 +21,12 @@ pub struct Program {
     /// Parameters left open for deploy time, in source order (those fixed by `--set` were
     /// substituted into the text that uses them and are not listed).
     pub params: Vec<Param>,
+    /// Queues in source order.
+    pub queues: Vec<Queue>,
+    /// Topics in source order.
+    pub topics: Vec<Topic>,
+    /// Functions outside the stack (`existing = "..."`), in source order.
+    pub existing_functions: Vec<ExistingFunction>,
 }
 
 impl Program {
@@ -39,6 +45,67 @@ impl Program {
             .find(|f| f.name == name)
             .expect("references are resolved by the checker")
     }
+
+    /// The queue with this name. Names come from the checker, so the queue exists.
+    pub fn queue(&self, name: &str) -> &Queue {
+        self.queues
+            .iter()
+            .find(|q| q.name == name)
+            .expect("references are resolved by the checker")
+    }
+
+    /// The function outside the stack with this name, if `name` is one.
+    pub fn existing_function(&self, name: &str) -> Option<&ExistingFunction> {
+        self.existing_functions.iter().find(|f| f.name == name)
+    }
+}
+
+/// `queue name { ... }`: an SQS standard queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Queue {
+    /// The `.dr` name.
+    pub name: String,
+    /// The name's span.
+    pub span: Span,
+    /// `retention = 14d`, in seconds (default 14 days).
+    pub retention_s: u32,
+    /// `encryption = sqs | kms` (default `sqs`).
+    pub encryption: QueueEncryption,
+    /// Where `encryption` was set, if it was.
+    pub encryption_span: Option<Span>,
+}
+
+/// Server-side encryption of a queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum QueueEncryption {
+    /// SSE-SQS: keys managed by SQS.
+    Sqs,
+    /// SSE-KMS with a customer managed key that drc creates, rotation on.
+    Kms,
+}
+
+/// `topic name { ... }`: an SNS standard topic, always encrypted with a key drc creates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topic {
+    /// The `.dr` name.
+    pub name: String,
+    /// The name's span.
+    pub span: Span,
+    /// `email = "ops@example.com"`: one email subscription.
+    pub email: Option<String>,
+}
+
+/// `function name { existing = "..." }`: a function drc neither creates nor changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExistingFunction {
+    /// The `.dr` name.
+    pub name: String,
+    /// The name's span.
+    pub span: Span,
+    /// Its ARN. A bare function name becomes an ARN in the stack's own partition, region
+    /// and account, written with the markers [`crate::iam::PARTITION`],
+    /// [`crate::iam::REGION`] and [`crate::iam::ACCOUNT`].
+    pub arn: String,
 }
 
 /// `stack name { ... }`, or the defaults when the file has no stack item.
@@ -124,6 +191,53 @@ pub struct Function {
     pub env: Vec<(String, EnvValue)>,
     /// The verb statements, in source order.
     pub accesses: Vec<Access>,
+    /// `architecture = arm64 | x86_64`; `None` leaves Lambda's default (`x86_64`).
+    pub architecture: Option<&'static str>,
+    /// `reserved_concurrency = 10`
+    pub reserved_concurrency: Option<u32>,
+    /// `ephemeral_storage = 1GB`, in MB; `None` leaves Lambda's default (512 MB).
+    pub ephemeral_storage_mb: Option<u32>,
+    /// Where failed asynchronous invocations go, and who hears of errors.
+    pub failure: Failure,
+}
+
+/// A function's failure handling: `on_failure`, `dead_letter`, `retry_attempts`,
+/// `max_event_age` and `alarm`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Failure {
+    /// `on_failure = failures`: the on-failure destination of asynchronous invocations.
+    pub on_failure: Option<Destination>,
+    /// `dead_letter = failures`: the dead-letter queue or topic.
+    pub dead_letter: Option<Destination>,
+    /// `retry_attempts = 0..2`
+    pub retry_attempts: Option<u32>,
+    /// `max_event_age = 1h`, in seconds.
+    pub max_event_age_s: Option<u32>,
+    /// `alarm = alerts`: the topic an alarm on the function's errors notifies.
+    pub alarm: Option<Destination>,
+}
+
+impl Failure {
+    /// Whether the function has any way to report a failure.
+    pub fn reports(&self) -> bool {
+        self.on_failure.is_some() || self.dead_letter.is_some() || self.alarm.is_some()
+    }
+
+    /// Whether Lambda's event invoke configuration is needed.
+    pub fn needs_invoke_config(&self) -> bool {
+        self.on_failure.is_some() || self.retry_attempts.is_some() || self.max_event_age_s.is_some()
+    }
+}
+
+/// A queue or topic that receives something from a function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Destination {
+    /// The queue's or topic's name.
+    pub target: String,
+    /// [`Kind::Queue`] or [`Kind::Topic`] once resolved.
+    pub kind: Kind,
+    /// The value's span.
+    pub span: Span,
 }
 
 /// The value of an environment variable.
@@ -170,6 +284,10 @@ pub enum Kind {
     Schedule,
     /// `param`
     Param,
+    /// `queue`
+    Queue,
+    /// `topic`
+    Topic,
 }
 
 impl Kind {
@@ -181,6 +299,8 @@ impl Kind {
             Kind::Function => "function",
             Kind::Schedule => "schedule",
             Kind::Param => "param",
+            Kind::Queue => "queue",
+            Kind::Topic => "topic",
         }
     }
 }
@@ -190,7 +310,8 @@ impl Kind {
 pub struct Access {
     /// The verb.
     pub verb: crate::iam::Verb,
-    /// The target's name (a bucket for bucket verbs, a function for `invoke`).
+    /// The target's name (a bucket for bucket verbs, a function for `invoke`, a topic for
+    /// `publish`, a queue for `send`).
     pub target: String,
     /// The key prefix (bucket verbs only), without a trailing `*`.
     pub prefix: Option<String>,

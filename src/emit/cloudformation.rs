@@ -8,10 +8,10 @@
 //! This is the only module that uses the YAML library (`serde_norway`, see
 //! `docs/architecture.md`).
 
-use super::{Layout, LogicalIds as Id, Stack};
+use super::{ERROR_ALARM, Layout, LogicalIds as Id, Stack};
 use crate::check::model::{
-    Attribute, Bucket, Encryption, EnvValue, Function, Kind, ParamType, ParamValue, Schedule, Text,
-    TextPart,
+    Attribute, Bucket, Destination, Encryption, EnvValue, Function, Kind, ParamType, ParamValue,
+    Queue, QueueEncryption, Schedule, Text, TextPart, Topic,
 };
 use crate::iam::explain::RoleExplanation;
 use crate::iam::{self, Resource, Statement};
@@ -47,6 +47,12 @@ pub fn emit(stack: &Stack<'_>) -> String {
     }
     for schedule in &program.schedules {
         add_schedule(&mut resources, schedule);
+    }
+    for queue in &program.queues {
+        add_queue(&mut resources, queue, &program.stack.name);
+    }
+    for topic in &program.topics {
+        add_topic(&mut resources, topic, &program.stack.name);
     }
     template.insert(s("Resources"), Value::Mapping(resources));
     let outputs = outputs(stack);
@@ -234,42 +240,154 @@ fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str) {
     if bucket.encryption == Encryption::Kms {
         resources.insert(
             s(&Id::bucket_key(&bucket.name)),
+            key(
+                &format!(
+                    "Encrypts the objects of bucket {} in stack {stack}",
+                    bucket.name
+                ),
+                policy,
+                Vec::new(),
+            ),
+        );
+    }
+}
+
+/// A customer managed key, rotation on, with AWS's default key policy (the account's IAM
+/// policies decide who uses it) and any `extra` statements.
+fn key(description: &str, deletion: &str, extra: Vec<Value>) -> Value {
+    let mut statements = vec![map([
+        ("Sid", s("AccountAdministersKey")),
+        ("Effect", s("Allow")),
+        (
+            "Principal",
+            map([(
+                "AWS",
+                sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root"),
+            )]),
+        ),
+        ("Action", s("kms:*")),
+        ("Resource", s("*")),
+    ])];
+    statements.extend(extra);
+    map([
+        ("Type", s("AWS::KMS::Key")),
+        ("DeletionPolicy", s(deletion)),
+        ("UpdateReplacePolicy", s(deletion)),
+        (
+            "Properties",
             map([
-                ("Type", s("AWS::KMS::Key")),
-                ("DeletionPolicy", s(policy)),
-                ("UpdateReplacePolicy", s(policy)),
+                ("Description", s(description)),
+                ("EnableKeyRotation", Value::Bool(true)),
+                ("PendingWindowInDays", n(30)),
+                ("KeyPolicy", policy_document(statements)),
+            ]),
+        ),
+    ])
+}
+
+fn add_queue(resources: &mut Mapping, queue: &Queue, stack: &str) {
+    let mut properties = Mapping::new();
+    properties.insert(s("MessageRetentionPeriod"), n(queue.retention_s));
+    match queue.encryption {
+        QueueEncryption::Sqs => {
+            properties.insert(s("SqsManagedSseEnabled"), Value::Bool(true));
+        }
+        QueueEncryption::Kms => {
+            properties.insert(
+                s("KmsMasterKeyId"),
+                get_att(&Id::queue_key(&queue.name), "Arn"),
+            );
+            resources.insert(
+                s(&Id::queue_key(&queue.name)),
+                key(
+                    &format!(
+                        "Encrypts the messages of queue {} in stack {stack}",
+                        queue.name
+                    ),
+                    "Delete",
+                    Vec::new(),
+                ),
+            );
+        }
+    }
+    resources.insert(
+        s(&Id::queue(&queue.name)),
+        map([
+            ("Type", s("AWS::SQS::Queue")),
+            ("DeletionPolicy", s("Delete")),
+            ("UpdateReplacePolicy", s("Delete")),
+            ("Properties", Value::Mapping(properties)),
+        ]),
+    );
+}
+
+fn add_topic(resources: &mut Mapping, topic: &Topic, stack: &str) {
+    let key_id = Id::topic_key(&topic.name);
+    resources.insert(
+        s(&key_id),
+        key(
+            &format!(
+                "Encrypts the messages of topic {} in stack {stack}",
+                topic.name
+            ),
+            "Delete",
+            vec![cloudwatch_uses_key()],
+        ),
+    );
+    let id = Id::topic(&topic.name);
+    resources.insert(
+        s(&id),
+        map([
+            ("Type", s("AWS::SNS::Topic")),
+            (
+                "Properties",
+                map([("KmsMasterKeyId", get_att(&key_id, "Arn"))]),
+            ),
+        ]),
+    );
+    if let Some(email) = &topic.email {
+        resources.insert(
+            s(&Id::topic_subscription(&topic.name)),
+            map([
+                ("Type", s("AWS::SNS::Subscription")),
                 (
                     "Properties",
                     map([
-                        (
-                            "Description",
-                            s(&format!(
-                                "Encrypts the objects of bucket {} in stack {stack}",
-                                bucket.name
-                            )),
-                        ),
-                        ("EnableKeyRotation", Value::Bool(true)),
-                        ("PendingWindowInDays", n(30)),
-                        (
-                            "KeyPolicy",
-                            policy_document(vec![map([
-                                ("Sid", s("AccountAdministersKey")),
-                                ("Effect", s("Allow")),
-                                (
-                                    "Principal",
-                                    map([(
-                                        "AWS",
-                                        sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root"),
-                                    )]),
-                                ),
-                                ("Action", s("kms:*")),
-                                ("Resource", s("*")),
-                            ])]),
-                        ),
+                        ("TopicArn", reference(&id)),
+                        ("Protocol", s("email")),
+                        ("Endpoint", s(email)),
                     ]),
                 ),
             ]),
         );
+    }
+}
+
+/// The key policy statement that lets CloudWatch alarms publish to a topic encrypted with
+/// the key: CloudWatch encrypts the message itself, so it needs the key, and the AWS managed
+/// `aws/sns` key's policy cannot grant it (see docs/security.md).
+fn cloudwatch_uses_key() -> Value {
+    map([
+        ("Sid", s("CloudWatchAlarmsPublish")),
+        ("Effect", s("Allow")),
+        (
+            "Principal",
+            map([("Service", s("cloudwatch.amazonaws.com"))]),
+        ),
+        (
+            "Action",
+            Value::Sequence(vec![s("kms:Decrypt"), s("kms:GenerateDataKey")]),
+        ),
+        ("Resource", s("*")),
+    ])
+}
+
+/// The ARN of a queue or topic receiving a function's failures.
+fn destination_arn(destination: &Destination) -> Value {
+    if destination.kind == Kind::Queue {
+        get_att(&Id::queue(&destination.target), "Arn")
+    } else {
+        reference(&Id::topic(&destination.target))
     }
 }
 
@@ -385,6 +503,21 @@ fn add_function(
     properties.insert(s("Role"), get_att(&Id::role(name), "Arn"));
     properties.insert(s("MemorySize"), n(function.memory_mb));
     properties.insert(s("Timeout"), n(function.timeout_s));
+    if let Some(architecture) = function.architecture {
+        properties.insert(s("Architectures"), Value::Sequence(vec![s(architecture)]));
+    }
+    if let Some(mb) = function.ephemeral_storage_mb {
+        properties.insert(s("EphemeralStorage"), map([("Size", n(mb))]));
+    }
+    if let Some(reserved) = function.reserved_concurrency {
+        properties.insert(s("ReservedConcurrentExecutions"), n(reserved));
+    }
+    if let Some(dead_letter) = &function.failure.dead_letter {
+        properties.insert(
+            s("DeadLetterConfig"),
+            map([("TargetArn", destination_arn(dead_letter))]),
+        );
+    }
     properties.insert(
         s("Code"),
         map([("S3Bucket", reference(CODE_BUCKET)), ("S3Key", s(archive))]),
@@ -422,6 +555,77 @@ fn add_function(
     }
     resource.insert(s("Properties"), Value::Mapping(properties));
     resources.insert(s(&Id::function(name)), Value::Mapping(resource));
+    add_failure_handling(resources, function);
+}
+
+/// The event invoke configuration (retries, event age, on-failure destination) and the
+/// alarm on the function's errors.
+fn add_failure_handling(resources: &mut Mapping, function: &Function) {
+    let name = &function.name;
+    let failure = &function.failure;
+    if failure.needs_invoke_config() {
+        let mut properties = Mapping::new();
+        properties.insert(s("FunctionName"), reference(&Id::function(name)));
+        properties.insert(s("Qualifier"), s("$LATEST"));
+        if let Some(retries) = failure.retry_attempts {
+            properties.insert(s("MaximumRetryAttempts"), n(retries));
+        }
+        if let Some(age) = failure.max_event_age_s {
+            properties.insert(s("MaximumEventAgeInSeconds"), n(age));
+        }
+        if let Some(on_failure) = &failure.on_failure {
+            properties.insert(
+                s("DestinationConfig"),
+                map([(
+                    "OnFailure",
+                    map([("Destination", destination_arn(on_failure))]),
+                )]),
+            );
+        }
+        resources.insert(
+            s(&Id::invoke_config(name)),
+            map([
+                ("Type", s("AWS::Lambda::EventInvokeConfig")),
+                ("Properties", Value::Mapping(properties)),
+            ]),
+        );
+    }
+    if let Some(alarm) = &failure.alarm {
+        resources.insert(
+            s(&Id::error_alarm(name)),
+            map([
+                ("Type", s("AWS::CloudWatch::Alarm")),
+                (
+                    "Properties",
+                    map([
+                        (
+                            "AlarmDescription",
+                            s(&format!("Function {name} reported errors")),
+                        ),
+                        ("Namespace", s(ERROR_ALARM.namespace)),
+                        ("MetricName", s(ERROR_ALARM.metric)),
+                        (
+                            "Dimensions",
+                            Value::Sequence(vec![map([
+                                ("Name", s("FunctionName")),
+                                ("Value", reference(&Id::function(name))),
+                            ])]),
+                        ),
+                        ("Statistic", s(ERROR_ALARM.statistic)),
+                        ("Period", n(ERROR_ALARM.period_s)),
+                        ("EvaluationPeriods", n(1)),
+                        ("Threshold", n(ERROR_ALARM.threshold)),
+                        ("ComparisonOperator", s(ERROR_ALARM.comparison)),
+                        ("TreatMissingData", s(ERROR_ALARM.missing_data)),
+                        (
+                            "AlarmActions",
+                            Value::Sequence(vec![reference(&Id::topic(&alarm.target))]),
+                        ),
+                    ]),
+                ),
+            ]),
+        );
+    }
 }
 
 fn add_schedule(resources: &mut Mapping, schedule: &Schedule) {
@@ -563,6 +767,20 @@ fn resource(resource: &Resource) -> Value {
             Id::log_group(f)
         )),
         Resource::Function(f) => get_att(&Id::function(f), "Arn"),
+        Resource::ExistingFunction { arn, .. } => {
+            if arn.contains(iam::REGION) {
+                sub(&escape_sub(arn)
+                    .replace(iam::PARTITION, "${AWS::Partition}")
+                    .replace(iam::REGION, "${AWS::Region}")
+                    .replace(iam::ACCOUNT, "${AWS::AccountId}"))
+            } else {
+                s(arn)
+            }
+        }
+        Resource::Queue(q) => get_att(&Id::queue(q), "Arn"),
+        Resource::QueueKey(q) => get_att(&Id::queue_key(q), "Arn"),
+        Resource::Topic(t) => reference(&Id::topic(t)),
+        Resource::TopicKey(t) => get_att(&Id::topic_key(t), "Arn"),
     }
 }
 

@@ -129,7 +129,68 @@ impl LogicalIds {
     pub fn param(name: &str) -> String {
         format!("{}Param", logical_stem(name))
     }
+    /// `AWS::Lambda::EventInvokeConfig` of a function
+    pub fn invoke_config(name: &str) -> String {
+        format!("{}FunctionInvokeConfig", logical_stem(name))
+    }
+    /// `AWS::CloudWatch::Alarm` on a function's errors
+    pub fn error_alarm(name: &str) -> String {
+        format!("{}FunctionErrorAlarm", logical_stem(name))
+    }
+    /// `AWS::SQS::Queue`
+    pub fn queue(name: &str) -> String {
+        format!("{}Queue", logical_stem(name))
+    }
+    /// `AWS::KMS::Key` of a queue
+    pub fn queue_key(name: &str) -> String {
+        format!("{}QueueKey", logical_stem(name))
+    }
+    /// `AWS::SNS::Topic`
+    pub fn topic(name: &str) -> String {
+        format!("{}Topic", logical_stem(name))
+    }
+    /// `AWS::KMS::Key` of a topic
+    pub fn topic_key(name: &str) -> String {
+        format!("{}TopicKey", logical_stem(name))
+    }
+    /// `AWS::SNS::Subscription` of a topic's email address
+    pub fn topic_subscription(name: &str) -> String {
+        format!("{}TopicSubscription", logical_stem(name))
+    }
 }
+
+/// The alarm on a function's errors, the same on both targets.
+pub struct ErrorAlarm {
+    /// The metric's namespace.
+    pub namespace: &'static str,
+    /// The metric: invocations that ended in a function error.
+    pub metric: &'static str,
+    /// How data points are combined within a period.
+    pub statistic: &'static str,
+    /// The period, in seconds.
+    pub period_s: u32,
+    /// The alarm fires at this many errors in one period.
+    pub threshold: u32,
+    /// How the statistic is compared with the threshold.
+    pub comparison: &'static str,
+    /// Periods without data (no invocations) are not failures.
+    pub missing_data: &'static str,
+}
+
+/// One error in one minute alarms. Lambda publishes `Errors` at one-minute resolution, so
+/// 60 seconds is the shortest period that sees every data point, and a single failed run of
+/// a nightly function is enough to notify. Sources:
+/// <https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html> and
+/// <https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html>
+pub const ERROR_ALARM: ErrorAlarm = ErrorAlarm {
+    namespace: "AWS/Lambda",
+    metric: "Errors",
+    statistic: "Sum",
+    period_s: 60,
+    threshold: 1,
+    comparison: "GreaterThanOrEqualToThreshold",
+    missing_data: "notBreaching",
+};
 
 /// The number of CloudFormation resources a program and its policies become.
 pub fn resource_count(program: &Program, policies: &Policies) -> usize {
@@ -143,7 +204,25 @@ pub fn resource_count(program: &Program, policies: &Policies) -> usize {
         .iter()
         .map(|role| policy::layout(program, role).map_or(0, |l| l.managed_policies()))
         .sum();
-    buckets + 3 * program.functions.len() + 2 * program.schedules.len() + managed_policies
+    let functions: usize = program
+        .functions
+        .iter()
+        .map(|f| {
+            3 + usize::from(f.failure.needs_invoke_config())
+                + usize::from(f.failure.alarm.is_some())
+        })
+        .sum();
+    let queues: usize = program
+        .queues
+        .iter()
+        .map(|q| 1 + usize::from(q.encryption == crate::check::model::QueueEncryption::Kms))
+        .sum();
+    let topics: usize = program
+        .topics
+        .iter()
+        .map(|t| 2 + usize::from(t.email.is_some()))
+        .sum();
+    buckets + functions + 2 * program.schedules.len() + queues + topics + managed_policies
 }
 
 /// Lowers a checked program and its policies, packaging each function's code (its `code`

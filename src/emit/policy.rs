@@ -71,6 +71,10 @@ impl Bounds {
     pub const ACCOUNT: usize = 12;
     /// A Lambda function name (CloudFormation generates one; Terraform's is `<stack>-<name>`).
     pub const FUNCTION_NAME: usize = 64;
+    /// An SQS queue name: at most 80 characters.
+    pub const QUEUE_NAME: usize = 80;
+    /// An SNS topic name: at most 256 characters.
+    pub const TOPIC_NAME: usize = 256;
 }
 
 /// Chooses how a role's statements are written.
@@ -167,10 +171,6 @@ fn longest_arn(program: &Program, resource: &Resource) -> String {
     match resource {
         Resource::Bucket(b) => bucket_arn(b),
         Resource::Objects { bucket, prefix } => format!("{}/{prefix}*", bucket_arn(bucket)),
-        Resource::BucketKey(_) => format!(
-            "arn:{partition}:kms:{region}:{account}:key/{}",
-            filler(as_usize(limits::KMS_KEY_ID.max))
-        ),
         // CloudFormation names the group `/aws/lambda/<stack>/<function>`; Terraform
         // `/aws/lambda/<stack>-<function>`, whose stack part is bounded by the function name.
         Resource::LogStreams(f) => format!(
@@ -180,6 +180,22 @@ fn longest_arn(program: &Program, resource: &Resource) -> String {
         Resource::Function(_) => format!(
             "arn:{partition}:lambda:{region}:{account}:function:{}",
             filler(Bounds::FUNCTION_NAME)
+        ),
+        Resource::ExistingFunction { arn, .. } => arn
+            .replace(iam::PARTITION, &partition)
+            .replace(iam::REGION, &region)
+            .replace(iam::ACCOUNT, &account),
+        Resource::BucketKey(_) | Resource::QueueKey(_) | Resource::TopicKey(_) => format!(
+            "arn:{partition}:kms:{region}:{account}:key/{}",
+            filler(as_usize(limits::KMS_KEY_ID.max))
+        ),
+        Resource::Queue(_) => format!(
+            "arn:{partition}:sqs:{region}:{account}:{}",
+            filler(Bounds::QUEUE_NAME)
+        ),
+        Resource::Topic(_) => format!(
+            "arn:{partition}:sns:{region}:{account}:{}",
+            filler(Bounds::TOPIC_NAME)
         ),
     }
 }

@@ -6,10 +6,10 @@
 //! goes through [`literal`], which escapes `${` and `%{` so it can never become Terraform
 //! interpolation or a template directive.
 
-use super::{Archive, Layout, Stack};
+use super::{Archive, ERROR_ALARM, Layout, Stack};
 use crate::check::model::{
-    Attribute, Bucket, Encryption, EnvValue, Function, Kind, Param, ParamValue, Schedule, Text,
-    TextPart,
+    Attribute, Bucket, Destination, Encryption, EnvValue, Function, Kind, Param, ParamValue, Queue,
+    QueueEncryption, Schedule, Text, TextPart, Topic,
 };
 use crate::iam::explain::RoleExplanation;
 use crate::iam::{self, Resource, Statement};
@@ -20,10 +20,20 @@ use serde_json::{Map, Value, json};
 pub fn emit(stack: &Stack<'_>) -> String {
     let program = stack.program;
     let mut out = Tf::default();
+    // Key policies and ARNs built from a bare function name need the partition and region.
     let uses_kms = program
         .buckets
         .iter()
-        .any(|b| b.encryption == Encryption::Kms);
+        .any(|b| b.encryption == Encryption::Kms)
+        || program
+            .queues
+            .iter()
+            .any(|q| q.encryption == QueueEncryption::Kms)
+        || !program.topics.is_empty()
+        || program
+            .existing_functions
+            .iter()
+            .any(|f| f.arn.contains(iam::REGION));
 
     out.data("aws_caller_identity", "current", json!({}));
     if uses_kms {
@@ -58,6 +68,12 @@ pub fn emit(stack: &Stack<'_>) -> String {
     }
     for schedule in &program.schedules {
         add_schedule(&mut out, schedule);
+    }
+    for queue in &program.queues {
+        add_queue(&mut out, queue, &program.stack.name);
+    }
+    for topic in &program.topics {
+        add_topic(&mut out, topic, &program.stack.name);
     }
 
     let mut root = Map::new();
@@ -223,31 +239,174 @@ fn add_bucket(out: &mut Tf, bucket: &Bucket, stack: &str) {
     );
 
     if bucket.encryption == Encryption::Kms {
-        let key_policy = format!("key_{name}");
-        out.data(
-            "aws_iam_policy_document",
-            &key_policy,
-            json!({ "statement": [{
-                "sid": "AccountAdministersKey",
-                "effect": "Allow",
-                "actions": ["kms:*"],
-                "resources": ["*"],
-                "principals": [{
-                    "type": "AWS",
-                    "identifiers": ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"],
-                }],
-            }]}),
+        add_key(
+            out,
+            name,
+            &format!("Encrypts the objects of bucket {name} in stack {stack}"),
+            bucket.retain,
+            Vec::new(),
         );
-        let mut key = json!({
-            "description": literal(&format!("Encrypts the objects of bucket {name} in stack {stack}")),
-            "enable_key_rotation": true,
-            "deletion_window_in_days": 30,
-            "policy": format!("${{data.aws_iam_policy_document.{key_policy}.json}}"),
-        });
-        if bucket.retain {
-            key["lifecycle"] = json!({ "prevent_destroy": true });
+    }
+}
+
+/// A customer managed key `aws_kms_key.<name>`, rotation on, with AWS's default key policy
+/// (the account's IAM policies decide who uses it) and any `extra` statements.
+fn add_key(out: &mut Tf, name: &str, description: &str, retain: bool, extra: Vec<Value>) {
+    let key_policy = format!("key_{name}");
+    let mut statements = vec![json!({
+        "sid": "AccountAdministersKey",
+        "effect": "Allow",
+        "actions": ["kms:*"],
+        "resources": ["*"],
+        "principals": [{
+            "type": "AWS",
+            "identifiers": ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"],
+        }],
+    })];
+    statements.extend(extra);
+    out.data(
+        "aws_iam_policy_document",
+        &key_policy,
+        json!({ "statement": statements }),
+    );
+    let mut key = json!({
+        "description": literal(description),
+        "enable_key_rotation": true,
+        "deletion_window_in_days": 30,
+        "policy": format!("${{data.aws_iam_policy_document.{key_policy}.json}}"),
+    });
+    if retain {
+        key["lifecycle"] = json!({ "prevent_destroy": true });
+    }
+    out.resource("aws_kms_key", name, key);
+}
+
+fn add_queue(out: &mut Tf, queue: &Queue, stack: &str) {
+    let name = queue.name.as_str();
+    let mut body = Map::new();
+    body.insert(
+        "name".into(),
+        json!(format!("${{var.stack_name}}-{}", literal(name))),
+    );
+    body.insert("message_retention_seconds".into(), json!(queue.retention_s));
+    match queue.encryption {
+        QueueEncryption::Sqs => {
+            body.insert("sqs_managed_sse_enabled".into(), json!(true));
         }
-        out.resource("aws_kms_key", name, key);
+        QueueEncryption::Kms => {
+            body.insert(
+                "kms_master_key_id".into(),
+                json!(format!("${{aws_kms_key.{name}.arn}}")),
+            );
+            add_key(
+                out,
+                name,
+                &format!("Encrypts the messages of queue {name} in stack {stack}"),
+                false,
+                Vec::new(),
+            );
+        }
+    }
+    out.resource("aws_sqs_queue", name, Value::Object(body));
+}
+
+fn add_topic(out: &mut Tf, topic: &Topic, stack: &str) {
+    let name = topic.name.as_str();
+    // CloudWatch encrypts alarm notifications itself, so it needs the key; the AWS managed
+    // aws/sns key's policy cannot grant it (see docs/security.md).
+    add_key(
+        out,
+        name,
+        &format!("Encrypts the messages of topic {name} in stack {stack}"),
+        false,
+        vec![json!({
+            "sid": "CloudWatchAlarmsPublish",
+            "effect": "Allow",
+            "actions": ["kms:Decrypt", "kms:GenerateDataKey"],
+            "resources": ["*"],
+            "principals": [{ "type": "Service", "identifiers": ["cloudwatch.amazonaws.com"] }],
+        })],
+    );
+    out.resource(
+        "aws_sns_topic",
+        name,
+        json!({
+            "name": format!("${{var.stack_name}}-{}", literal(name)),
+            "kms_master_key_id": format!("${{aws_kms_key.{name}.arn}}"),
+        }),
+    );
+    if let Some(email) = &topic.email {
+        out.resource(
+            "aws_sns_topic_subscription",
+            name,
+            json!({
+                "topic_arn": format!("${{aws_sns_topic.{name}.arn}}"),
+                "protocol": "email",
+                "endpoint": literal(email),
+            }),
+        );
+    }
+}
+
+/// The ARN of a queue or topic receiving a function's failures.
+fn destination_arn(destination: &Destination) -> String {
+    let target = &destination.target;
+    if destination.kind == Kind::Queue {
+        format!("${{aws_sqs_queue.{target}.arn}}")
+    } else {
+        format!("${{aws_sns_topic.{target}.arn}}")
+    }
+}
+
+/// The event invoke configuration (retries, event age, on-failure destination) and the
+/// alarm on the function's errors.
+fn add_failure_handling(out: &mut Tf, function: &Function) {
+    let name = function.name.as_str();
+    let failure = &function.failure;
+    if failure.needs_invoke_config() {
+        let mut body = Map::new();
+        body.insert(
+            "function_name".into(),
+            json!(format!("${{aws_lambda_function.{name}.function_name}}")),
+        );
+        body.insert("qualifier".into(), json!("$LATEST"));
+        if let Some(retries) = failure.retry_attempts {
+            body.insert("maximum_retry_attempts".into(), json!(retries));
+        }
+        if let Some(age) = failure.max_event_age_s {
+            body.insert("maximum_event_age_in_seconds".into(), json!(age));
+        }
+        if let Some(on_failure) = &failure.on_failure {
+            body.insert(
+                "destination_config".into(),
+                json!({ "on_failure": { "destination": destination_arn(on_failure) } }),
+            );
+        }
+        out.resource(
+            "aws_lambda_function_event_invoke_config",
+            name,
+            Value::Object(body),
+        );
+    }
+    if let Some(alarm) = &failure.alarm {
+        out.resource(
+            "aws_cloudwatch_metric_alarm",
+            name,
+            json!({
+                "alarm_name": format!("${{var.stack_name}}-{}-errors", literal(name)),
+                "alarm_description": literal(&format!("Function {name} reported errors")),
+                "namespace": ERROR_ALARM.namespace,
+                "metric_name": ERROR_ALARM.metric,
+                "dimensions": { "FunctionName": format!("${{aws_lambda_function.{name}.function_name}}") },
+                "statistic": ERROR_ALARM.statistic,
+                "period": ERROR_ALARM.period_s,
+                "evaluation_periods": 1,
+                "threshold": ERROR_ALARM.threshold,
+                "comparison_operator": ERROR_ALARM.comparison,
+                "treat_missing_data": ERROR_ALARM.missing_data,
+                "alarm_actions": [format!("${{aws_sns_topic.{}.arn}}", alarm.target)],
+            }),
+        );
     }
 }
 
@@ -353,6 +512,21 @@ fn add_function(
     body.insert("handler".into(), json!(literal(&function.handler)));
     body.insert("memory_size".into(), json!(function.memory_mb));
     body.insert("timeout".into(), json!(function.timeout_s));
+    if let Some(architecture) = function.architecture {
+        body.insert("architectures".into(), json!([architecture]));
+    }
+    if let Some(mb) = function.ephemeral_storage_mb {
+        body.insert("ephemeral_storage".into(), json!({ "size": mb }));
+    }
+    if let Some(reserved) = function.reserved_concurrency {
+        body.insert("reserved_concurrent_executions".into(), json!(reserved));
+    }
+    if let Some(dead_letter) = &function.failure.dead_letter {
+        body.insert(
+            "dead_letter_config".into(),
+            json!({ "target_arn": destination_arn(dead_letter) }),
+        );
+    }
     body.insert(
         "filename".into(),
         json!(format!("${{path.module}}/{}", literal(&archive.file_name))),
@@ -389,6 +563,7 @@ fn add_function(
     );
     body.insert("depends_on".into(), json!(depends_on));
     out.resource("aws_lambda_function", name, Value::Object(body));
+    add_failure_handling(out, function);
 }
 
 fn add_schedule(out: &mut Tf, schedule: &Schedule) {
@@ -501,6 +676,17 @@ fn resource(resource: &Resource) -> String {
         Resource::BucketKey(b) => format!("${{aws_kms_key.{b}.arn}}"),
         Resource::LogStreams(f) => format!("${{aws_cloudwatch_log_group.{f}.arn}}:log-stream:*"),
         Resource::Function(f) => format!("${{aws_lambda_function.{f}.arn}}"),
+        Resource::ExistingFunction { arn, .. } => literal(arn)
+            .replace(iam::PARTITION, "${data.aws_partition.current.partition}")
+            .replace(iam::REGION, "${data.aws_region.current.region}")
+            .replace(
+                iam::ACCOUNT,
+                "${data.aws_caller_identity.current.account_id}",
+            ),
+        Resource::Queue(q) => format!("${{aws_sqs_queue.{q}.arn}}"),
+        Resource::QueueKey(q) => format!("${{aws_kms_key.{q}.arn}}"),
+        Resource::Topic(t) => format!("${{aws_sns_topic.{t}.arn}}"),
+        Resource::TopicKey(t) => format!("${{aws_kms_key.{t}.arn}}"),
     }
 }
 

@@ -18,6 +18,13 @@
 //! - Tags: <https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectTagging.html> and
 //!   <https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html>.
 //! - Lambda actions: <https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html>
+//! - SNS actions: <https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsns.html>;
+//!   a publisher to a topic encrypted with a customer managed key needs `kms:GenerateDataKey`
+//!   and `kms:Decrypt` on it:
+//!   <https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html>
+//! - SQS actions: <https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsqs.html>;
+//!   a producer sending to an SSE-KMS queue needs `kms:GenerateDataKey` and `kms:Decrypt`:
+//!   <https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html>
 //! - CloudWatch Logs actions a function needs to write its own logs:
 //!   <https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html>
 
@@ -46,6 +53,10 @@ pub enum Verb {
     Tag,
     /// `read_tags bucket ["prefix"]`: read the tags of objects (current versions).
     ReadTags,
+    /// `publish topic`: publish messages to an SNS topic.
+    Publish,
+    /// `send queue`: send messages to an SQS queue.
+    Send,
 }
 
 impl Verb {
@@ -73,6 +84,10 @@ pub enum Scope {
     Bucket,
     /// The target function's ARN.
     Function,
+    /// The target topic's ARN.
+    Topic,
+    /// The target queue's ARN.
+    Queue,
 }
 
 /// One row of the permission table.
@@ -88,7 +103,8 @@ pub struct VerbRule {
     pub actions: &'static [&'static str],
     /// What they are granted on.
     pub scope: Scope,
-    /// The KMS actions it adds on the bucket's key when the bucket uses `encryption = kms`.
+    /// The KMS actions it adds on the target's key: a bucket's or queue's with
+    /// `encryption = kms`, and every topic's.
     pub kms_actions: &'static [&'static str],
     /// One sentence for people.
     pub summary: &'static str,
@@ -187,6 +203,26 @@ pub static VERBS: &[VerbRule] = &[
         scope: Scope::Objects,
         kms_actions: &[],
         summary: "read the tags of objects under the prefix (current versions)",
+    },
+    VerbRule {
+        verb: Verb::Publish,
+        keyword: "publish",
+        target: Kind::Topic,
+        actions: &["sns:Publish"],
+        scope: Scope::Topic,
+        // Every topic is encrypted with a key drc creates: SNS generates a data key for
+        // each message and decrypts it again, on behalf of the publisher.
+        kms_actions: &["kms:Decrypt", "kms:GenerateDataKey"],
+        summary: "publish messages to the topic",
+    },
+    VerbRule {
+        verb: Verb::Send,
+        keyword: "send",
+        target: Kind::Queue,
+        actions: &["sqs:SendMessage"],
+        scope: Scope::Queue,
+        kms_actions: &["kms:Decrypt", "kms:GenerateDataKey"],
+        summary: "send messages to the queue (never receive or delete them)",
     },
 ];
 

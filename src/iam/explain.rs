@@ -377,6 +377,13 @@ pub fn resource_json(resource: &Resource) -> Value {
         Resource::BucketKey(b) => json!({ "kind": "bucket_key", "bucket": b }),
         Resource::LogStreams(f) => json!({ "kind": "log_streams", "function": f }),
         Resource::Function(f) => json!({ "kind": "function", "function": f }),
+        Resource::ExistingFunction { name, arn } => {
+            json!({ "kind": "existing_function", "function": name, "arn": arn })
+        }
+        Resource::Queue(q) => json!({ "kind": "queue", "queue": q }),
+        Resource::QueueKey(q) => json!({ "kind": "queue_key", "queue": q }),
+        Resource::Topic(t) => json!({ "kind": "topic", "topic": t }),
+        Resource::TopicKey(t) => json!({ "kind": "topic_key", "topic": t }),
     };
     value["iam_type"] = json!(format!("{service}:{kind}"));
     value["description"] = json!(describe_resource(resource));

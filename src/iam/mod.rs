@@ -1,8 +1,10 @@
 //! The infer stage: [`Program`] to [`Policies`].
 //!
 //! Every function gets one role. Its statements come only from the verbs the function
-//! declares, through the table in [`actions`], plus two built-in rules: writing its own logs,
-//! and using the KMS key of a bucket encrypted with `encryption = kms`. Schedules add a
+//! declares, through the table in [`actions`], plus built-in rules: writing its own logs,
+//! using the KMS key of an encrypted bucket, queue or topic, and sending failed events to
+//! its `on_failure` and `dead_letter` targets (the `send` or `publish` row of the table,
+//! whichever the target's kind needs). Schedules add a
 //! resource-based permission for EventBridge to invoke their function. Every action records
 //! what caused it ([`render`] prints them), so every permission can answer "why is this here?".
 //!
@@ -18,7 +20,7 @@ pub mod render;
 
 pub use actions::{Scope, VERBS, Verb, VerbRule};
 
-use crate::check::model::{Encryption, Program};
+use crate::check::model::{Encryption, Kind, Program, QueueEncryption};
 use crate::source::Span;
 use std::collections::BTreeMap;
 
@@ -100,6 +102,14 @@ pub enum Cause {
     OwnLogs(Span),
     /// The bucket is encrypted with a KMS key (span of `encryption = kms`, or of the bucket).
     BucketKey(Span),
+    /// Failed asynchronous invocations go to this destination (span of `on_failure = ...`).
+    OnFailure(Span),
+    /// Failed events go to this dead-letter target (span of `dead_letter = ...`).
+    DeadLetter(Span),
+    /// The queue is encrypted with a KMS key (span of `encryption = kms`).
+    QueueKey(Span),
+    /// Every topic is encrypted with a KMS key drc creates (span of the topic's name).
+    TopicKey(Span),
 }
 
 impl Cause {
@@ -110,13 +120,25 @@ impl Cause {
             Cause::Verb(_) => None,
             Cause::OwnLogs(_) => Some("every function writes its own logs"),
             Cause::BucketKey(_) => Some("the bucket is encrypted with a KMS key"),
+            Cause::OnFailure(_) => {
+                Some("failed asynchronous invocations go to the on-failure destination")
+            }
+            Cause::DeadLetter(_) => Some("failed events go to the dead-letter target"),
+            Cause::QueueKey(_) => Some("the queue is encrypted with a KMS key"),
+            Cause::TopicKey(_) => Some("every topic is encrypted with a KMS key drc creates"),
         }
     }
 
     /// Where the cause is written.
     pub fn span(self) -> Span {
         match self {
-            Cause::Verb(s) | Cause::OwnLogs(s) | Cause::BucketKey(s) => s,
+            Cause::Verb(s)
+            | Cause::OwnLogs(s)
+            | Cause::BucketKey(s)
+            | Cause::OnFailure(s)
+            | Cause::DeadLetter(s)
+            | Cause::QueueKey(s)
+            | Cause::TopicKey(s) => s,
         }
     }
 }
@@ -139,6 +161,22 @@ pub enum Resource {
     LogStreams(String),
     /// A function's ARN.
     Function(String),
+    /// A function outside the stack: its `.dr` name and ARN (with the markers [`PARTITION`],
+    /// [`REGION`] and [`ACCOUNT`] when it was given by name).
+    ExistingFunction {
+        /// The `.dr` name.
+        name: String,
+        /// The ARN.
+        arn: String,
+    },
+    /// A queue's ARN.
+    Queue(String),
+    /// The KMS key drc creates for a queue with `encryption = kms`.
+    QueueKey(String),
+    /// A topic's ARN.
+    Topic(String),
+    /// The KMS key drc creates for every topic.
+    TopicKey(String),
 }
 
 impl Resource {
@@ -148,9 +186,22 @@ impl Resource {
         match self {
             Resource::Bucket(_) => ("s3", "bucket"),
             Resource::Objects { .. } => ("s3", "object"),
-            Resource::BucketKey(_) => ("kms", "key"),
             Resource::LogStreams(_) => ("logs", "log-stream"),
-            Resource::Function(_) => ("lambda", "function"),
+            Resource::Function(_) | Resource::ExistingFunction { .. } => ("lambda", "function"),
+            Resource::Queue(_) => ("sqs", "queue"),
+            Resource::Topic(_) => ("sns", "topic"),
+            Resource::BucketKey(_) | Resource::QueueKey(_) | Resource::TopicKey(_) => {
+                ("kms", "key")
+            }
+        }
+    }
+
+    /// The service a key is used through, for its `kms:ViaService` condition.
+    fn via_service(&self) -> &'static str {
+        match self {
+            Resource::QueueKey(_) => "sqs",
+            Resource::TopicKey(_) => "sns",
+            _ => "s3",
         }
     }
 }
@@ -177,8 +228,12 @@ pub struct Invocation {
     pub span: Span,
 }
 
-/// The marker for the deployment region inside condition values.
+/// The marker for the deployment region inside condition values and ARNs.
 pub const REGION: &str = "{region}";
+/// The marker for the deployment partition inside ARNs.
+pub const PARTITION: &str = "{partition}";
+/// The marker for the deployment account inside ARNs.
+pub const ACCOUNT: &str = "{account}";
 
 /// Infers the policies of a checked program.
 pub fn infer(program: &Program) -> Policies {
@@ -189,53 +244,29 @@ pub fn infer(program: &Program) -> Policies {
             // (resource, condition key) -> actions with causes, and condition values.
             let mut grants: Grants = BTreeMap::new();
             for access in &function.accesses {
-                let rule = actions::rule(access.verb);
-                let prefix = access.prefix.clone().unwrap_or_default();
-                let (resource, condition) = match rule.scope {
-                    Scope::Objects => (
-                        Resource::Objects {
-                            bucket: access.target.clone(),
-                            prefix,
-                        },
-                        None,
-                    ),
-                    Scope::Bucket => (
-                        Resource::Bucket(access.target.clone()),
-                        Some(("StringLike", "s3:prefix")),
-                    ),
-                    Scope::Function => (Resource::Function(access.target.clone()), None),
-                };
-                // Each listing verb keeps its own statement, so that its prefixes condition only
-                // its own action: `list a "x/"` and `list_versions a "y/"` stay apart.
-                let lister = (rule.scope == Scope::Bucket).then_some(access.verb);
-                let grant = grants.entry((resource, lister, condition)).or_default();
-                for action in rule.actions {
-                    grant.add(action, Cause::Verb(access.span));
-                }
-                if rule.scope == Scope::Bucket {
-                    // Listing without a prefix lifts the condition for the whole bucket.
-                    grant
-                        .prefixes
-                        .push(access.prefix.as_ref().map(|p| format!("{p}*")));
-                }
-                if rule.target == crate::check::model::Kind::Bucket {
-                    let bucket = program.bucket(&access.target);
-                    if bucket.encryption == Encryption::Kms && !rule.kms_actions.is_empty() {
-                        let key_grant = grants
-                            .entry((
-                                Resource::BucketKey(bucket.name.clone()),
-                                None,
-                                Some(("StringEquals", "kms:ViaService")),
-                            ))
-                            .or_default();
-                        for action in rule.kms_actions {
-                            key_grant.add(action, Cause::Verb(access.span));
-                            key_grant.add(
-                                action,
-                                Cause::BucketKey(bucket.encryption_span.unwrap_or(bucket.span)),
-                            );
-                        }
-                    }
+                let prefix = access.prefix.clone();
+                grant(
+                    program,
+                    &mut grants,
+                    access.verb,
+                    &access.target,
+                    prefix,
+                    Cause::Verb(access.span),
+                );
+            }
+            let failure = &function.failure;
+            let destinations = [
+                (&failure.on_failure, Cause::OnFailure as fn(Span) -> Cause),
+                (&failure.dead_letter, Cause::DeadLetter),
+            ];
+            for (destination, cause) in destinations {
+                if let Some(d) = destination {
+                    let verb = if d.kind == Kind::Queue {
+                        Verb::Send
+                    } else {
+                        Verb::Publish
+                    };
+                    grant(program, &mut grants, verb, &d.target, None, cause(d.span));
                 }
             }
             let logs = grants
@@ -260,6 +291,98 @@ pub fn infer(program: &Program) -> Policies {
         })
         .collect();
     Policies { roles, invocations }
+}
+
+/// Adds the grants one verb on one target implies, with their KMS grants, for `cause`.
+fn grant(
+    program: &Program,
+    grants: &mut Grants,
+    verb: Verb,
+    target: &str,
+    prefix: Option<String>,
+    cause: Cause,
+) {
+    let rule = actions::rule(verb);
+    let (resource, condition) = match rule.scope {
+        Scope::Objects => (
+            Resource::Objects {
+                bucket: target.to_owned(),
+                prefix: prefix.clone().unwrap_or_default(),
+            },
+            None,
+        ),
+        Scope::Bucket => (
+            Resource::Bucket(target.to_owned()),
+            Some(("StringLike", "s3:prefix")),
+        ),
+        Scope::Function => match program.existing_function(target) {
+            Some(existing) => (
+                Resource::ExistingFunction {
+                    name: existing.name.clone(),
+                    arn: existing.arn.clone(),
+                },
+                None,
+            ),
+            None => (Resource::Function(target.to_owned()), None),
+        },
+        Scope::Topic => (Resource::Topic(target.to_owned()), None),
+        Scope::Queue => (Resource::Queue(target.to_owned()), None),
+    };
+    // Each listing verb keeps its own statement, so that its prefixes condition only its own
+    // action: `list a "x/"` and `list_versions a "y/"` stay apart.
+    let lister = (rule.scope == Scope::Bucket).then_some(verb);
+    let entry = grants.entry((resource, lister, condition)).or_default();
+    for action in rule.actions {
+        entry.add(action, cause);
+    }
+    if rule.scope == Scope::Bucket {
+        // Listing without a prefix lifts the condition for the whole bucket.
+        entry.prefixes.push(prefix.map(|p| format!("{p}*")));
+    }
+    // The key the target is encrypted with, and the rule that says so.
+    let key = match rule.target {
+        Kind::Bucket => {
+            let bucket = program.bucket(target);
+            (bucket.encryption == Encryption::Kms).then(|| {
+                (
+                    Resource::BucketKey(bucket.name.clone()),
+                    Cause::BucketKey(bucket.encryption_span.unwrap_or(bucket.span)),
+                )
+            })
+        }
+        Kind::Queue => {
+            let queue = program.queue(target);
+            (queue.encryption == QueueEncryption::Kms).then(|| {
+                (
+                    Resource::QueueKey(queue.name.clone()),
+                    Cause::QueueKey(queue.encryption_span.unwrap_or(queue.span)),
+                )
+            })
+        }
+        Kind::Topic => {
+            let topic = program
+                .topics
+                .iter()
+                .find(|t| t.name == target)
+                .expect("references are resolved by the checker");
+            Some((
+                Resource::TopicKey(topic.name.clone()),
+                Cause::TopicKey(topic.span),
+            ))
+        }
+        Kind::Stack | Kind::Function | Kind::Schedule | Kind::Param => None,
+    };
+    if let Some((key, key_cause)) = key
+        && !rule.kms_actions.is_empty()
+    {
+        let key_grant = grants
+            .entry((key, None, Some(("StringEquals", "kms:ViaService"))))
+            .or_default();
+        for action in rule.kms_actions {
+            key_grant.add(action, cause);
+            key_grant.add(action, key_cause);
+        }
+    }
 }
 
 /// Grants keyed by resource, listing verb (bucket-level grants only) and condition
@@ -304,7 +427,7 @@ fn statements(grants: Grants) -> Vec<Statement> {
                 _ => Some(Condition {
                     operator,
                     key,
-                    values: vec![format!("s3.{REGION}.amazonaws.com")],
+                    values: vec![format!("{}.{REGION}.amazonaws.com", resource.via_service())],
                 }),
             });
             let mut sid = sid_for(&resource, lister);
@@ -345,6 +468,12 @@ fn sid_for(resource: &Resource, lister: Option<Verb>) -> String {
         }
         Resource::BucketKey(b) => format!("{}Key", stem(b)),
         Resource::LogStreams(f) => format!("{}Logs", stem(f)),
-        Resource::Function(f) => format!("Invoke{}", stem(f)),
+        Resource::Function(f) | Resource::ExistingFunction { name: f, .. } => {
+            format!("Invoke{}", stem(f))
+        }
+        Resource::Queue(q) => format!("SendTo{}", stem(q)),
+        Resource::QueueKey(q) => format!("{}QueueKey", stem(q)),
+        Resource::Topic(t) => format!("PublishTo{}", stem(t)),
+        Resource::TopicKey(t) => format!("{}TopicKey", stem(t)),
     }
 }

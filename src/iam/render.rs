@@ -25,6 +25,11 @@ pub fn describe_resource(resource: &Resource) -> String {
         Resource::BucketKey(b) => format!("the KMS key of bucket {b}"),
         Resource::LogStreams(f) => format!("the log streams of function {f}'s log group"),
         Resource::Function(f) => format!("function {f}"),
+        Resource::ExistingFunction { name, .. } => format!("existing function {name}"),
+        Resource::Queue(q) => format!("queue {q}"),
+        Resource::QueueKey(q) => format!("the KMS key of queue {q}"),
+        Resource::Topic(t) => format!("topic {t}"),
+        Resource::TopicKey(t) => format!("the KMS key of topic {t}"),
     }
 }
 

@@ -301,18 +301,35 @@ fn the_same_input_gives_byte_identical_files() {
     }
 }
 
+/// The backup function's `put` line in the example, as written.
+const EXAMPLE_PUT: &str = "put  backups \"daily/\"";
+
+/// The 1-based line and column where `needle` first occurs in the example.
+fn position_in_example(needle: &str) -> (usize, usize) {
+    let text = std::fs::read_to_string(root().join("examples/disaster_recovery.dr"))
+        .expect("the example is readable");
+    text.lines()
+        .enumerate()
+        .find_map(|(i, line)| line.find(needle).map(|c| (i + 1, c + 1)))
+        .unwrap_or_else(|| panic!("`{needle}` is not in the example"))
+}
+
 #[test]
 fn explain_traces_every_action_of_the_example_to_its_cause() {
     let output = Drc::new(&["explain", "examples/disaster_recovery.dr"]).run();
     assert_eq!(output.status, 0, "{}", output.stderr);
     assert_contains(&output.stdout, "role of function backup");
+    let (line, column) = position_in_example(EXAMPLE_PUT);
     assert_contains(
         &output.stdout,
-        "s3:PutObject  <- examples/disaster_recovery.dr:34:3  put  backups \"daily/\"",
+        &format!("s3:PutObject  <- examples/disaster_recovery.dr:{line}:{column}  {EXAMPLE_PUT}"),
     );
+    let (line, column) = position_in_example("kms");
     assert_contains(
         &output.stdout,
-        "kms:Decrypt  <- examples/disaster_recovery.dr:19:16  built-in: the bucket is encrypted with a KMS key",
+        &format!(
+            "kms:Decrypt  <- examples/disaster_recovery.dr:{line}:{column}  built-in: the bucket is encrypted with a KMS key"
+        ),
     );
     assert_contains(
         &output.stdout,
@@ -368,9 +385,10 @@ fn explain_json_is_versioned_with_locations_as_objects() {
     let cause = &put["actions"][0]["causes"][0];
     assert_eq!(cause["kind"], "declaration");
     assert_eq!(cause["location"]["file"], "examples/disaster_recovery.dr");
-    assert_eq!(cause["location"]["line"], 34);
-    assert_eq!(cause["location"]["column"], 3);
-    assert_eq!(cause["text"], "put  backups \"daily/\"");
+    let (line, column) = position_in_example(EXAMPLE_PUT);
+    assert_eq!(cause["location"]["line"], line);
+    assert_eq!(cause["location"]["column"], column);
+    assert_eq!(cause["text"], EXAMPLE_PUT);
     for statement in statements {
         for action in statement["actions"].as_array().expect("actions") {
             assert!(!action["causes"].as_array().expect("causes").is_empty());

@@ -79,6 +79,9 @@ fn the_table_has_no_wildcards_and_puts_each_action_on_its_resource_type() {
                 rule.actions
             ),
             Scope::Function => assert!(rule.actions.iter().all(|a| a.starts_with("lambda:"))),
+            // Publishing and sending only add messages: never read, delete or configure.
+            Scope::Topic => assert_eq!(rule.actions, ["sns:Publish"], "{}", rule.keyword),
+            Scope::Queue => assert_eq!(rule.actions, ["sqs:SendMessage"], "{}", rule.keyword),
         }
     }
 }
@@ -108,6 +111,10 @@ fn cfn_grants(cfn: &str, role: &str) -> BTreeSet<(String, String)> {
             let resource = match &statement["Resource"] {
                 serde_norway::Value::Tagged(t) => {
                     format!("{} {}", t.tag, t.value.as_str().expect("string"))
+                }
+                // Only a function outside the stack is named by a literal ARN.
+                serde_norway::Value::String(arn) if arn.starts_with("arn:aws:lambda:") => {
+                    arn.clone()
                 }
                 other => panic!("resource is not an intrinsic: {other:?}"),
             };
@@ -481,4 +488,81 @@ fn list_and_list_versions_on_one_bucket_keep_their_own_prefixes() {
             ),
         ]
     );
+}
+
+#[test]
+fn failure_targets_and_publish_and_send_grant_exactly_their_queue_topic_and_keys() {
+    let (_, compilation) = compile_file(
+        &root().join("tests/fixtures/valid/failure_handling/input.dr"),
+        "input.dr",
+    );
+    let cfn = artifact_text(&compilation, ".cfn.yaml");
+    let tf = artifact_text(&compilation, ".tf.json");
+    let logs = "!Sub arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${NightlyFunctionLogGroup}:log-stream:*";
+    assert_eq!(
+        cfn_grants(&cfn, "NightlyFunctionRole"),
+        set(&[
+            ("s3:PutObject", "!Sub ${ReportsBucket.Arn}/nightly/*"),
+            ("logs:CreateLogStream", logs),
+            ("logs:PutLogEvents", logs),
+            // `invoke` of functions outside the stack: exactly their ARNs.
+            (
+                "lambda:InvokeFunction",
+                "arn:aws:lambda:eu-west-1:123456789012:function:legacy-report",
+            ),
+            (
+                "lambda:InvokeFunction",
+                "!Sub arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:billing-export",
+            ),
+            // `on_failure = failures` (a KMS queue) and `send work` (an SSE-SQS queue).
+            ("sqs:SendMessage", "!GetAtt FailuresQueue.Arn"),
+            ("sqs:SendMessage", "!GetAtt WorkQueue.Arn"),
+            ("kms:Decrypt", "!GetAtt FailuresQueueKey.Arn"),
+            ("kms:GenerateDataKey", "!GetAtt FailuresQueueKey.Arn"),
+            // `dead_letter = alerts` and `publish alerts`: topics always have a key.
+            ("sns:Publish", "!Ref AlertsTopic"),
+            ("kms:Decrypt", "!GetAtt AlertsTopicKey.Arn"),
+            ("kms:GenerateDataKey", "!GetAtt AlertsTopicKey.Arn"),
+        ])
+    );
+    let tf_logs = "${aws_cloudwatch_log_group.nightly.arn}:log-stream:*";
+    assert_eq!(
+        tf_grants(&tf, "role_nightly"),
+        set(&[
+            ("s3:PutObject", "${aws_s3_bucket.reports.arn}/nightly/*"),
+            ("logs:CreateLogStream", tf_logs),
+            ("logs:PutLogEvents", tf_logs),
+            (
+                "lambda:InvokeFunction",
+                "arn:aws:lambda:eu-west-1:123456789012:function:legacy-report",
+            ),
+            (
+                "lambda:InvokeFunction",
+                "arn:${data.aws_partition.current.partition}:lambda:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:function:billing-export",
+            ),
+            ("sqs:SendMessage", "${aws_sqs_queue.failures.arn}"),
+            ("sqs:SendMessage", "${aws_sqs_queue.work.arn}"),
+            ("kms:Decrypt", "${aws_kms_key.failures.arn}"),
+            ("kms:GenerateDataKey", "${aws_kms_key.failures.arn}"),
+            ("sns:Publish", "${aws_sns_topic.alerts.arn}"),
+            ("kms:Decrypt", "${aws_kms_key.alerts.arn}"),
+            ("kms:GenerateDataKey", "${aws_kms_key.alerts.arn}"),
+        ])
+    );
+    // The queue and topic keys are used only through their own services.
+    let config: serde_json::Value = serde_json::from_str(&tf).expect("valid JSON");
+    let statements = config["data"]["aws_iam_policy_document"]["role_nightly"]["statement"]
+        .as_array()
+        .expect("statements");
+    for (key, service) in [("failures", "sqs"), ("alerts", "sns")] {
+        let statement = statements
+            .iter()
+            .find(|s| s["resources"][0] == format!("${{aws_kms_key.{key}.arn}}"))
+            .expect("a key statement");
+        assert_eq!(statement["condition"][0]["variable"], "kms:ViaService");
+        assert_eq!(
+            statement["condition"][0]["values"][0],
+            format!("{service}.${{data.aws_region.current.region}}.amazonaws.com")
+        );
+    }
 }
