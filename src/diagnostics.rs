@@ -65,6 +65,8 @@ codes! {
     E0208, Error, "names map to the same CloudFormation logical ID";
     E0209, Error, "invalid name";
     E0210, Error, "two files declare the same stack";
+    E0219, Error, "output named like an output drc adds";
+    E0220, Error, "export name used twice";
     E0301, Error, "wrong type of value";
     E0302, Error, "wrong unit";
     E0303, Error, "value out of range";
@@ -76,6 +78,14 @@ codes! {
     E0309, Error, "invalid key prefix";
     E0310, Error, "schedule needs exactly one of `every` and `cron`";
     E0311, Error, "environment variables too large";
+    E0360, Error, "unknown time zone";
+    E0361, Error, "value cannot be part of a JSON payload";
+    E0362, Error, "payload too large";
+    E0363, Error, "invalid tag key";
+    E0364, Error, "invalid tag value";
+    E0365, Error, "too many tags on one resource";
+    E0366, Error, "invalid export name";
+    E0367, Error, "too many outputs for one CloudFormation stack";
     E0401, Error, "undefined name";
     E0402, Error, "verb not allowed on this kind of resource";
     E0403, Error, "unknown attribute of a resource";
@@ -84,6 +94,7 @@ codes! {
     E0501, Error, "too many resources for one CloudFormation stack";
     W0001, Warning, "deprecated runtime";
     W0002, Warning, "setting has no effect";
+    W0401, Warning, "time zone of a rate schedule";
 }
 
 /// A message attached to a span.

@@ -4,6 +4,10 @@
 
 use super::runtimes::Runtime;
 use crate::source::{FileId, Span};
+use std::collections::BTreeMap;
+
+/// `tags { team = "platform" }`: tag keys and values, sorted by key.
+pub type Tags = BTreeMap<String, String>;
 
 /// A checked stack.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +22,8 @@ pub struct Program {
     pub functions: Vec<Function>,
     /// Schedules in source order.
     pub schedules: Vec<Schedule>,
+    /// `output` items in source order.
+    pub outputs: Vec<Output>,
 }
 
 impl Program {
@@ -36,6 +42,14 @@ impl Program {
             .find(|f| f.name == name)
             .expect("references are resolved by the checker")
     }
+
+    /// The tags of a resource whose item has `tags`: the stack's tags, overridden key by key
+    /// by the item's. Every taggable resource drc emits for the item gets exactly these.
+    pub fn tags(&self, item: &Tags) -> Tags {
+        let mut tags = self.stack.tags.clone();
+        tags.extend(item.iter().map(|(k, v)| (k.clone(), v.clone())));
+        tags
+    }
 }
 
 /// `stack name { ... }`, or the defaults when the file has no stack item.
@@ -47,6 +61,8 @@ pub struct Stack {
     pub description: Option<String>,
     /// The stack item's name, or the start of the file when there is none.
     pub span: Span,
+    /// `tags { ... }`: applied to every taggable resource of the stack.
+    pub tags: Tags,
 }
 
 /// `bucket name { ... }`
@@ -68,6 +84,8 @@ pub struct Bucket {
     pub encryption_span: Option<Span>,
     /// `lifecycle { ... }`
     pub lifecycle: Lifecycle,
+    /// `tags { ... }`: the bucket's own tags (see [`Program::tags`]).
+    pub tags: Tags,
 }
 
 /// Server-side encryption of a bucket.
@@ -117,6 +135,8 @@ pub struct Function {
     pub env: Vec<(String, EnvValue)>,
     /// The verb statements, in source order.
     pub accesses: Vec<Access>,
+    /// `tags { ... }`: the function's own tags (see [`Program::tags`]).
+    pub tags: Tags,
 }
 
 /// The value of an environment variable.
@@ -161,6 +181,8 @@ pub enum Kind {
     Function,
     /// `schedule`
     Schedule,
+    /// `output`
+    Output,
 }
 
 impl Kind {
@@ -171,6 +193,7 @@ impl Kind {
             Kind::Bucket => "bucket",
             Kind::Function => "function",
             Kind::Schedule => "schedule",
+            Kind::Output => "output",
         }
     }
 }
@@ -201,8 +224,37 @@ pub struct Schedule {
     pub target: String,
     /// Where `invoke = ...` is written.
     pub target_span: Span,
-    /// `enabled = false` creates the rule disabled.
+    /// `enabled = false` creates the schedule disabled.
     pub enabled: bool,
+    /// `description = "..."`
+    pub description: Option<String>,
+    /// `timezone = "Europe/Paris"`: an IANA name the expression is evaluated in (UTC if
+    /// absent).
+    pub timezone: Option<String>,
+    /// `payload { ... }` as compact JSON text, keys in source order.
+    pub payload: Option<String>,
+    /// `flexible_window = 15m`, in minutes: the schedule may fire up to this late.
+    pub flexible_window_minutes: Option<u32>,
+    /// `retries = 3`: retry attempts after a failed invocation (AWS default if absent).
+    pub retries: Option<u32>,
+    /// `max_event_age = 1h`, in seconds: give up retrying after this long.
+    pub max_event_age_s: Option<u32>,
+    /// `tags { ... }`: tags of the schedule's role (see [`Program::tags`]).
+    pub tags: Tags,
+}
+
+/// `output name { value = backups.name ... }`: a value the deployed stack reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// The `.dr` name: the Terraform output's name; the CloudFormation output's logical ID
+    /// is its stem plus `Output`.
+    pub name: String,
+    /// The name's span.
+    pub span: Span,
+    /// `value = backups.name`
+    pub value: Reference,
+    /// `export = "..."`: a CloudFormation export name (Terraform has no exports).
+    pub export: Option<String>,
     /// `description = "..."`
     pub description: Option<String>,
 }

@@ -9,7 +9,9 @@
 //! `docs/architecture.md`).
 
 use super::{LogicalIds as Id, Stack};
-use crate::check::model::{Attribute, Bucket, Encryption, EnvValue, Function, Kind, Schedule};
+use crate::check::model::{
+    Attribute, Bucket, Encryption, EnvValue, Function, Kind, Reference, Schedule, Tags,
+};
 use crate::iam::{self, Resource, Statement};
 use serde_norway::value::{Tag, TaggedValue};
 use serde_norway::{Mapping, Value};
@@ -28,7 +30,12 @@ pub fn emit(stack: &Stack<'_>) -> String {
     }
     let mut resources = Mapping::new();
     for bucket in &program.buckets {
-        add_bucket(&mut resources, bucket, &program.stack.name);
+        add_bucket(
+            &mut resources,
+            bucket,
+            &program.stack.name,
+            &program.tags(&bucket.tags),
+        );
     }
     for (function, archive) in program.functions.iter().zip(&stack.archives) {
         let role = stack.policies.function_role(&function.name);
@@ -37,10 +44,17 @@ pub fn emit(stack: &Stack<'_>) -> String {
             function,
             &role.statements,
             &archive.file_name,
+            &program.tags(&function.tags),
         );
     }
     for schedule in &program.schedules {
-        add_schedule(&mut resources, schedule);
+        let role = stack.policies.schedule_role(&schedule.name);
+        add_schedule(
+            &mut resources,
+            schedule,
+            &role.statements,
+            &program.tags(&schedule.tags),
+        );
     }
     template.insert(s("Resources"), Value::Mapping(resources));
     let outputs = outputs(stack);
@@ -49,6 +63,14 @@ pub fn emit(stack: &Stack<'_>) -> String {
     }
     let yaml = serde_norway::to_string(&Value::Mapping(template))
         .expect("a mapping of strings, numbers and tags always serializes");
+    // The YAML library writes the string `OFF` plain, which CloudFormation's YAML 1.1
+    // parser reads as the boolean `false`. Quote it where drc writes it: the line is
+    // matched with its exact indentation, which user text (always deeper, or quoted)
+    // cannot have.
+    let yaml = yaml.replace(
+        "\n      FlexibleTimeWindow:\n        Mode: OFF\n",
+        "\n      FlexibleTimeWindow:\n        Mode: 'OFF'\n",
+    );
     format!("# {}\n{yaml}", super::header(stack))
 }
 
@@ -78,7 +100,21 @@ fn parameters(stack: &Stack<'_>) -> Mapping {
 /// The parameter naming the bucket that holds code archives.
 const CODE_BUCKET: &str = "CodeArchives";
 
-fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str) {
+/// Adds `Tags` (a list of `Key`/`Value` pairs, the shape every taggable type drc emits
+/// uses) to a resource's properties, unless there are none. Each taggable resource is one
+/// call: `with_tags(properties, tags)`.
+fn with_tags(mut properties: Value, tags: &Tags) -> Value {
+    if let (Value::Mapping(m), false) = (&mut properties, tags.is_empty()) {
+        let list = tags
+            .iter()
+            .map(|(k, v)| map([("Key", s(k)), ("Value", s(v))]))
+            .collect();
+        m.insert(s("Tags"), Value::Sequence(list));
+    }
+    properties
+}
+
+fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str, tags: &Tags) {
     let policy = if bucket.retain { "Retain" } else { "Delete" };
     let id = Id::bucket(&bucket.name);
     let mut properties = Mapping::new();
@@ -166,7 +202,7 @@ fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str) {
             ("Type", s("AWS::S3::Bucket")),
             ("DeletionPolicy", s(policy)),
             ("UpdateReplacePolicy", s(policy)),
-            ("Properties", Value::Mapping(properties)),
+            ("Properties", with_tags(Value::Mapping(properties), tags)),
         ]),
     );
 
@@ -213,33 +249,38 @@ fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str) {
                 ("UpdateReplacePolicy", s(policy)),
                 (
                     "Properties",
-                    map([
-                        (
-                            "Description",
-                            s(&format!(
-                                "Encrypts the objects of bucket {} in stack {stack}",
-                                bucket.name
-                            )),
-                        ),
-                        ("EnableKeyRotation", Value::Bool(true)),
-                        ("PendingWindowInDays", n(30)),
-                        (
-                            "KeyPolicy",
-                            policy_document(vec![map([
-                                ("Sid", s("AccountAdministersKey")),
-                                ("Effect", s("Allow")),
-                                (
-                                    "Principal",
-                                    map([(
-                                        "AWS",
-                                        sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root"),
-                                    )]),
-                                ),
-                                ("Action", s("kms:*")),
-                                ("Resource", s("*")),
-                            ])]),
-                        ),
-                    ]),
+                    with_tags(
+                        map([
+                            (
+                                "Description",
+                                s(&format!(
+                                    "Encrypts the objects of bucket {} in stack {stack}",
+                                    bucket.name
+                                )),
+                            ),
+                            ("EnableKeyRotation", Value::Bool(true)),
+                            ("PendingWindowInDays", n(30)),
+                            (
+                                "KeyPolicy",
+                                policy_document(vec![map([
+                                    ("Sid", s("AccountAdministersKey")),
+                                    ("Effect", s("Allow")),
+                                    (
+                                        "Principal",
+                                        map([(
+                                            "AWS",
+                                            sub(
+                                                "arn:${AWS::Partition}:iam::${AWS::AccountId}:root",
+                                            ),
+                                        )]),
+                                    ),
+                                    ("Action", s("kms:*")),
+                                    ("Resource", s("*")),
+                                ])]),
+                            ),
+                        ]),
+                        tags,
+                    ),
                 ),
             ]),
         );
@@ -251,6 +292,7 @@ fn add_function(
     function: &Function,
     statements: &[Statement],
     archive: &str,
+    tags: &Tags,
 ) {
     let name = &function.name;
     let log_group = Id::log_group(name);
@@ -262,50 +304,36 @@ fn add_function(
             ("UpdateReplacePolicy", s("Delete")),
             (
                 "Properties",
-                map([
-                    (
-                        "LogGroupName",
-                        sub(&format!(
-                            "/aws/lambda/${{AWS::StackName}}/{}",
-                            escape_sub(name)
-                        )),
-                    ),
-                    ("RetentionInDays", n(function.log_retention_days)),
-                ]),
+                with_tags(
+                    map([
+                        (
+                            "LogGroupName",
+                            sub(&format!(
+                                "/aws/lambda/${{AWS::StackName}}/{}",
+                                escape_sub(name)
+                            )),
+                        ),
+                        ("RetentionInDays", n(function.log_retention_days)),
+                    ]),
+                    tags,
+                ),
             ),
         ]),
     );
 
-    let statements: Vec<Value> = statements.iter().map(statement).collect();
     resources.insert(
         s(&Id::role(name)),
-        map([
-            ("Type", s("AWS::IAM::Role")),
-            (
-                "Properties",
-                map([
-                    (
-                        "Description",
-                        s(&format!("Role of function {name}, inferred by drc")),
-                    ),
-                    (
-                        "AssumeRolePolicyDocument",
-                        policy_document(vec![map([
-                            ("Effect", s("Allow")),
-                            ("Principal", map([("Service", s("lambda.amazonaws.com"))])),
-                            ("Action", s("sts:AssumeRole")),
-                        ])]),
-                    ),
-                    (
-                        "Policies",
-                        Value::Sequence(vec![map([
-                            ("PolicyName", s(&format!("{name}-permissions"))),
-                            ("PolicyDocument", policy_document(statements)),
-                        ])]),
-                    ),
-                ]),
-            ),
-        ]),
+        role(
+            &format!("Role of function {name}, inferred by drc"),
+            map([
+                ("Effect", s("Allow")),
+                ("Principal", map([("Service", s("lambda.amazonaws.com"))])),
+                ("Action", s("sts:AssumeRole")),
+            ]),
+            name,
+            statements,
+            tags,
+        ),
     );
 
     let mut properties = Mapping::new();
@@ -351,19 +379,84 @@ fn add_function(
         s(&Id::function(name)),
         map([
             ("Type", s("AWS::Lambda::Function")),
-            ("Properties", Value::Mapping(properties)),
+            ("Properties", with_tags(Value::Mapping(properties), tags)),
         ]),
     );
 }
 
-fn add_schedule(resources: &mut Mapping, schedule: &Schedule) {
-    let id = Id::schedule(&schedule.name);
-    let function = Id::function(&schedule.target);
+/// An `AWS::IAM::Role` with one trust statement and one inline policy.
+fn role(
+    description: &str,
+    trust: Value,
+    name: &str,
+    statements: &[Statement],
+    tags: &Tags,
+) -> Value {
+    let statements: Vec<Value> = statements.iter().map(statement).collect();
+    map([
+        ("Type", s("AWS::IAM::Role")),
+        (
+            "Properties",
+            with_tags(
+                map([
+                    ("Description", s(description)),
+                    ("AssumeRolePolicyDocument", policy_document(vec![trust])),
+                    (
+                        "Policies",
+                        Value::Sequence(vec![map([
+                            ("PolicyName", s(&format!("{name}-permissions"))),
+                            ("PolicyDocument", policy_document(statements)),
+                        ])]),
+                    ),
+                ]),
+                tags,
+            ),
+        ),
+    ])
+}
+
+/// An EventBridge Scheduler schedule and the role it assumes to invoke its function.
+/// Schedules are not taggable; their role carries the tags.
+fn add_schedule(
+    resources: &mut Mapping,
+    schedule: &Schedule,
+    statements: &[Statement],
+    tags: &Tags,
+) {
+    let name = &schedule.name;
+    let role_id = Id::schedule_role(name);
+    resources.insert(
+        s(&role_id),
+        role(
+            &format!("Role EventBridge Scheduler assumes for schedule {name}, inferred by drc"),
+            map([
+                ("Effect", s("Allow")),
+                (
+                    "Principal",
+                    map([("Service", s("scheduler.amazonaws.com"))]),
+                ),
+                ("Action", s("sts:AssumeRole")),
+                (
+                    "Condition",
+                    map([(
+                        "StringEquals",
+                        map([("aws:SourceAccount", reference("AWS::AccountId"))]),
+                    )]),
+                ),
+            ]),
+            name,
+            statements,
+            tags,
+        ),
+    );
     let mut properties = Mapping::new();
     if let Some(description) = &schedule.description {
         properties.insert(s("Description"), s(description));
     }
     properties.insert(s("ScheduleExpression"), s(&schedule.expression.to_aws()));
+    if let Some(timezone) = &schedule.timezone {
+        properties.insert(s("ScheduleExpressionTimezone"), s(timezone));
+    }
     properties.insert(
         s("State"),
         s(if schedule.enabled {
@@ -373,33 +466,37 @@ fn add_schedule(resources: &mut Mapping, schedule: &Schedule) {
         }),
     );
     properties.insert(
-        s("Targets"),
-        Value::Sequence(vec![map([
-            ("Id", s(&schedule.target)),
-            ("Arn", get_att(&function, "Arn")),
-        ])]),
+        s("FlexibleTimeWindow"),
+        match schedule.flexible_window_minutes {
+            Some(minutes) => map([
+                ("Mode", s("FLEXIBLE")),
+                ("MaximumWindowInMinutes", n(minutes)),
+            ]),
+            None => map([("Mode", s("OFF"))]),
+        },
     );
+    let mut target = Mapping::new();
+    target.insert(s("Arn"), get_att(&Id::function(&schedule.target), "Arn"));
+    target.insert(s("RoleArn"), get_att(&role_id, "Arn"));
+    if let Some(payload) = &schedule.payload {
+        target.insert(s("Input"), s(payload));
+    }
+    let mut retry = Mapping::new();
+    if let Some(age) = schedule.max_event_age_s {
+        retry.insert(s("MaximumEventAgeInSeconds"), n(age));
+    }
+    if let Some(retries) = schedule.retries {
+        retry.insert(s("MaximumRetryAttempts"), n(retries));
+    }
+    if !retry.is_empty() {
+        target.insert(s("RetryPolicy"), Value::Mapping(retry));
+    }
+    properties.insert(s("Target"), Value::Mapping(target));
     resources.insert(
-        s(&id),
+        s(&Id::schedule(name)),
         map([
-            ("Type", s("AWS::Events::Rule")),
+            ("Type", s("AWS::Scheduler::Schedule")),
             ("Properties", Value::Mapping(properties)),
-        ]),
-    );
-    resources.insert(
-        s(&Id::schedule_permission(&schedule.name)),
-        map([
-            ("Type", s("AWS::Lambda::Permission")),
-            (
-                "Properties",
-                map([
-                    ("Action", s("lambda:InvokeFunction")),
-                    ("FunctionName", get_att(&function, "Arn")),
-                    ("Principal", s("events.amazonaws.com")),
-                    ("SourceArn", get_att(&id, "Arn")),
-                    ("SourceAccount", reference("AWS::AccountId")),
-                ]),
-            ),
         ]),
     );
 }
@@ -429,7 +526,28 @@ fn outputs(stack: &Stack<'_>) -> Mapping {
             ]),
         );
     }
+    for output in &stack.program.outputs {
+        let mut body = Mapping::new();
+        if let Some(description) = &output.description {
+            body.insert(s("Description"), s(description));
+        }
+        body.insert(s("Value"), reference_value(&output.value));
+        if let Some(export) = &output.export {
+            body.insert(s("Export"), map([("Name", s(export))]));
+        }
+        outputs.insert(s(&Id::output(&output.name)), Value::Mapping(body));
+    }
     outputs
+}
+
+/// The value of `item.name` or `item.arn`.
+fn reference_value(r: &Reference) -> Value {
+    match (r.kind, r.attribute) {
+        (Kind::Bucket, Attribute::Name) => reference(&Id::bucket(&r.item)),
+        (Kind::Bucket, Attribute::Arn) => get_att(&Id::bucket(&r.item), "Arn"),
+        (_, Attribute::Name) => reference(&Id::function(&r.item)),
+        (_, Attribute::Arn) => get_att(&Id::function(&r.item), "Arn"),
+    }
 }
 
 /// One role statement.

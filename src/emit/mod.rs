@@ -90,13 +90,17 @@ impl LogicalIds {
     pub fn log_group(name: &str) -> String {
         format!("{}FunctionLogGroup", logical_stem(name))
     }
-    /// `AWS::Events::Rule`
+    /// `AWS::Scheduler::Schedule`
     pub fn schedule(name: &str) -> String {
         format!("{}Schedule", logical_stem(name))
     }
-    /// `AWS::Lambda::Permission` letting a schedule's rule invoke its function
-    pub fn schedule_permission(name: &str) -> String {
-        format!("{}SchedulePermission", logical_stem(name))
+    /// `AWS::IAM::Role` EventBridge Scheduler assumes for a schedule
+    pub fn schedule_role(name: &str) -> String {
+        format!("{}ScheduleRole", logical_stem(name))
+    }
+    /// A user's `output` (no resource and no built-in output ends in `Output`)
+    pub fn output(name: &str) -> String {
+        format!("{}Output", logical_stem(name))
     }
 }
 
@@ -107,7 +111,14 @@ pub fn resource_count(program: &Program) -> usize {
         .iter()
         .map(|b| 2 + usize::from(b.encryption == crate::check::model::Encryption::Kms))
         .sum();
+    // A schedule is the schedule and the role EventBridge Scheduler assumes.
     buckets + 3 * program.functions.len() + 2 * program.schedules.len()
+}
+
+/// The number of CloudFormation outputs a program becomes: one per bucket (its name), one
+/// per function (its ARN), and the user's `output` items.
+pub fn output_count(program: &Program) -> usize {
+    program.buckets.len() + program.functions.len() + program.outputs.len()
 }
 
 /// Lowers a checked program and its policies, packaging each function's code.
@@ -133,6 +144,29 @@ pub fn lower<'p>(
             )
             .with_note(format!("see {}", limits::CFN_RESOURCES.source))
             .with_help("split the file into several stacks"),
+        );
+    }
+    let outputs = output_count(program);
+    if outputs > usize::try_from(limits::CFN_OUTPUTS.max).expect("small") {
+        let span = program
+            .outputs
+            .first()
+            .map_or(program.stack.span, |o| o.span);
+        diagnostics.push(
+            Diagnostic::new(
+                Code::E0367,
+                format!("this stack needs {outputs} CloudFormation outputs"),
+                span,
+                format!(
+                    "more than the {} outputs one template can hold",
+                    limits::CFN_OUTPUTS.max
+                ),
+            )
+            .with_note(format!(
+                "drc adds one output per bucket and per function; see {}",
+                limits::CFN_OUTPUTS.source
+            ))
+            .with_help("remove `output` items, or split the file into several stacks"),
         );
     }
     let mut archives = Vec::new();

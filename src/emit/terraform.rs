@@ -7,7 +7,9 @@
 //! interpolation or a template directive.
 
 use super::{Archive, Stack};
-use crate::check::model::{Attribute, Bucket, Encryption, EnvValue, Function, Kind, Schedule};
+use crate::check::model::{
+    Attribute, Bucket, Encryption, EnvValue, Function, Kind, Reference, Schedule, Tags,
+};
 use crate::iam::{self, Resource, Statement};
 use crate::names::physical_prefix;
 use serde_json::{Map, Value, json};
@@ -27,7 +29,12 @@ pub fn emit(stack: &Stack<'_>) -> String {
         out.data("aws_region", "current", json!({}));
     }
     for bucket in &program.buckets {
-        add_bucket(&mut out, bucket, &program.stack.name);
+        add_bucket(
+            &mut out,
+            bucket,
+            &program.stack.name,
+            &program.tags(&bucket.tags),
+        );
     }
     if !program.functions.is_empty() {
         out.data(
@@ -42,10 +49,38 @@ pub fn emit(stack: &Stack<'_>) -> String {
     }
     for (function, archive) in program.functions.iter().zip(&stack.archives) {
         let role = stack.policies.function_role(&function.name);
-        add_function(&mut out, function, &role.statements, archive);
+        add_function(
+            &mut out,
+            function,
+            &role.statements,
+            archive,
+            &program.tags(&function.tags),
+        );
+    }
+    if !program.schedules.is_empty() {
+        out.data(
+            "aws_iam_policy_document",
+            "assume_scheduler",
+            json!({ "statement": [{
+                "effect": "Allow",
+                "actions": ["sts:AssumeRole"],
+                "principals": [{ "type": "Service", "identifiers": ["scheduler.amazonaws.com"] }],
+                "condition": [{
+                    "test": "StringEquals",
+                    "variable": "aws:SourceAccount",
+                    "values": ["${data.aws_caller_identity.current.account_id}"],
+                }],
+            }]}),
+        );
     }
     for schedule in &program.schedules {
-        add_schedule(&mut out, schedule);
+        let role = stack.policies.schedule_role(&schedule.name);
+        add_schedule(
+            &mut out,
+            schedule,
+            &role.statements,
+            &program.tags(&schedule.tags),
+        );
     }
 
     let mut root = Map::new();
@@ -103,7 +138,22 @@ fn insert(block: &mut Map<String, Value>, kind: &str, name: &str, body: Value) {
         .insert(name.to_owned(), body);
 }
 
-fn add_bucket(out: &mut Tf, bucket: &Bucket, stack: &str) {
+/// Adds `tags` (a map) to a resource's body, unless there are none. Each taggable resource
+/// is one call: `with_tags(body, tags)`. Tags are written on each resource rather than as
+/// the provider's `default_tags`: drc emits no provider block (the configuration can be
+/// used as a module), and CloudFormation has to list them per resource anyway.
+fn with_tags(mut body: Value, tags: &Tags) -> Value {
+    if let (Value::Object(m), false) = (&mut body, tags.is_empty()) {
+        let tags: Map<String, Value> = tags
+            .iter()
+            .map(|(k, v)| (literal(k), json!(literal(v))))
+            .collect();
+        m.insert("tags".into(), Value::Object(tags));
+    }
+    body
+}
+
+fn add_bucket(out: &mut Tf, bucket: &Bucket, stack: &str, tags: &Tags) {
     let name = bucket.name.as_str();
     let id = format!("${{aws_s3_bucket.{name}.id}}");
     let arn = format!("${{aws_s3_bucket.{name}.arn}}");
@@ -116,7 +166,7 @@ fn add_bucket(out: &mut Tf, bucket: &Bucket, stack: &str) {
     if bucket.retain {
         body.insert("lifecycle".into(), json!({ "prevent_destroy": true }));
     }
-    out.resource("aws_s3_bucket", name, Value::Object(body));
+    out.resource("aws_s3_bucket", name, with_tags(Value::Object(body), tags));
 
     if bucket.versioned {
         out.resource(
@@ -230,45 +280,37 @@ fn add_bucket(out: &mut Tf, bucket: &Bucket, stack: &str) {
         if bucket.retain {
             key["lifecycle"] = json!({ "prevent_destroy": true });
         }
-        out.resource("aws_kms_key", name, key);
+        out.resource("aws_kms_key", name, with_tags(key, tags));
     }
 }
 
-fn add_function(out: &mut Tf, function: &Function, statements: &[Statement], archive: &Archive) {
+fn add_function(
+    out: &mut Tf,
+    function: &Function,
+    statements: &[Statement],
+    archive: &Archive,
+    tags: &Tags,
+) {
     let name = function.name.as_str();
     let physical = format!("${{var.stack_name}}-{}", literal(name));
     out.resource(
         "aws_cloudwatch_log_group",
         name,
-        json!({
-            "name": format!("/aws/lambda/{physical}"),
-            "retention_in_days": function.log_retention_days,
-        }),
+        with_tags(
+            json!({
+                "name": format!("/aws/lambda/{physical}"),
+                "retention_in_days": function.log_retention_days,
+            }),
+            tags,
+        ),
     );
-
-    let policy = format!("role_{name}");
-    let statements: Vec<Value> = statements.iter().map(statement).collect();
-    out.data(
-        "aws_iam_policy_document",
-        &policy,
-        json!({ "statement": statements }),
-    );
-    out.resource(
-        "aws_iam_role",
+    add_role(
+        out,
         name,
-        json!({
-            "description": literal(&format!("Role of function {name}, inferred by drc")),
-            "assume_role_policy": "${data.aws_iam_policy_document.assume_lambda.json}",
-        }),
-    );
-    out.resource(
-        "aws_iam_role_policy",
-        name,
-        json!({
-            "name": literal(&format!("{name}-permissions")),
-            "role": format!("${{aws_iam_role.{name}.id}}"),
-            "policy": format!("${{data.aws_iam_policy_document.{policy}.json}}"),
-        }),
+        &format!("Role of function {name}, inferred by drc"),
+        "assume_lambda",
+        statements,
+        tags,
     );
 
     let mut body = Map::new();
@@ -322,21 +364,76 @@ fn add_function(out: &mut Tf, function: &Function, statements: &[Statement], arc
         "depends_on".into(),
         json!([format!("aws_iam_role_policy.{name}")]),
     );
-    out.resource("aws_lambda_function", name, Value::Object(body));
+    out.resource(
+        "aws_lambda_function",
+        name,
+        with_tags(Value::Object(body), tags),
+    );
 }
 
-fn add_schedule(out: &mut Tf, schedule: &Schedule) {
+/// An `aws_iam_role` named after its `.dr` item, its trust policy (a policy document data
+/// source) and one inline policy with `statements`.
+fn add_role(
+    out: &mut Tf,
+    name: &str,
+    description: &str,
+    trust: &str,
+    statements: &[Statement],
+    tags: &Tags,
+) {
+    let policy = format!("role_{name}");
+    let statements: Vec<Value> = statements.iter().map(statement).collect();
+    out.data(
+        "aws_iam_policy_document",
+        &policy,
+        json!({ "statement": statements }),
+    );
+    out.resource(
+        "aws_iam_role",
+        name,
+        with_tags(
+            json!({
+                "description": literal(description),
+                "assume_role_policy": format!("${{data.aws_iam_policy_document.{trust}.json}}"),
+            }),
+            tags,
+        ),
+    );
+    out.resource(
+        "aws_iam_role_policy",
+        name,
+        json!({
+            "name": literal(&format!("{name}-permissions")),
+            "role": format!("${{aws_iam_role.{name}.id}}"),
+            "policy": format!("${{data.aws_iam_policy_document.{policy}.json}}"),
+        }),
+    );
+}
+
+/// An EventBridge Scheduler schedule and the role it assumes to invoke its function.
+/// Schedules are not taggable; their role carries the tags.
+fn add_schedule(out: &mut Tf, schedule: &Schedule, statements: &[Statement], tags: &Tags) {
     let name = schedule.name.as_str();
-    let function = schedule.target.as_str();
-    let mut rule = Map::new();
+    add_role(
+        out,
+        name,
+        &format!("Role EventBridge Scheduler assumes for schedule {name}, inferred by drc"),
+        "assume_scheduler",
+        statements,
+        tags,
+    );
+    let mut body = Map::new();
     if let Some(description) = &schedule.description {
-        rule.insert("description".into(), json!(literal(description)));
+        body.insert("description".into(), json!(literal(description)));
     }
-    rule.insert(
+    body.insert(
         "schedule_expression".into(),
         json!(schedule.expression.to_aws()),
     );
-    rule.insert(
+    if let Some(timezone) = &schedule.timezone {
+        body.insert("schedule_expression_timezone".into(), json!(timezone));
+    }
+    body.insert(
         "state".into(),
         json!(if schedule.enabled {
             "ENABLED"
@@ -344,29 +441,37 @@ fn add_schedule(out: &mut Tf, schedule: &Schedule) {
             "DISABLED"
         }),
     );
-    out.resource("aws_cloudwatch_event_rule", name, Value::Object(rule));
-    out.resource(
-        "aws_cloudwatch_event_target",
-        name,
-        json!({
-            "rule": format!("${{aws_cloudwatch_event_rule.{name}.name}}"),
-            "target_id": function,
-            "arn": format!("${{aws_lambda_function.{function}.arn}}"),
-        }),
+    body.insert(
+        "flexible_time_window".into(),
+        match schedule.flexible_window_minutes {
+            Some(minutes) => json!({ "mode": "FLEXIBLE", "maximum_window_in_minutes": minutes }),
+            None => json!({ "mode": "OFF" }),
+        },
     );
-    out.resource(
-        "aws_lambda_permission",
-        name,
-        json!({
-            // Unique per function: one function can have several schedules.
-            "statement_id": format!("AllowSchedule_{name}"),
-            "action": "lambda:InvokeFunction",
-            "function_name": format!("${{aws_lambda_function.{function}.function_name}}"),
-            "principal": "events.amazonaws.com",
-            "source_arn": format!("${{aws_cloudwatch_event_rule.{name}.arn}}"),
-            "source_account": "${data.aws_caller_identity.current.account_id}",
-        }),
+    let mut target = Map::new();
+    target.insert(
+        "arn".into(),
+        json!(format!("${{aws_lambda_function.{}.arn}}", schedule.target)),
     );
+    target.insert(
+        "role_arn".into(),
+        json!(format!("${{aws_iam_role.{name}.arn}}")),
+    );
+    if let Some(payload) = &schedule.payload {
+        target.insert("input".into(), json!(literal(payload)));
+    }
+    let mut retry = Map::new();
+    if let Some(age) = schedule.max_event_age_s {
+        retry.insert("maximum_event_age_in_seconds".into(), json!(age));
+    }
+    if let Some(retries) = schedule.retries {
+        retry.insert("maximum_retry_attempts".into(), json!(retries));
+    }
+    if !retry.is_empty() {
+        target.insert("retry_policy".into(), Value::Object(retry));
+    }
+    body.insert("target".into(), Value::Object(target));
+    out.resource("aws_scheduler_schedule", name, Value::Object(body));
 }
 
 fn outputs(stack: &Stack<'_>) -> Map<String, Value> {
@@ -385,7 +490,27 @@ fn outputs(stack: &Stack<'_>) -> Map<String, Value> {
             json!({ "description": literal(&format!("ARN of function {name}")), "value": format!("${{aws_lambda_function.{name}.arn}}") }),
         );
     }
+    // User outputs keep their `.dr` name; the checker refuses names the ones above take.
+    // Terraform has no exports: `export` only applies to CloudFormation.
+    for output in &stack.program.outputs {
+        let mut body = Map::new();
+        if let Some(description) = &output.description {
+            body.insert("description".into(), json!(literal(description)));
+        }
+        body.insert("value".into(), json!(reference_value(&output.value)));
+        outputs.insert(output.name.clone(), Value::Object(body));
+    }
     outputs
+}
+
+/// The expression of `item.name` or `item.arn`.
+fn reference_value(r: &Reference) -> String {
+    match (r.kind, r.attribute) {
+        (Kind::Bucket, Attribute::Name) => format!("${{aws_s3_bucket.{}.id}}", r.item),
+        (Kind::Bucket, Attribute::Arn) => format!("${{aws_s3_bucket.{}.arn}}", r.item),
+        (_, Attribute::Name) => format!("${{aws_lambda_function.{}.function_name}}", r.item),
+        (_, Attribute::Arn) => format!("${{aws_lambda_function.{}.arn}}", r.item),
+    }
 }
 
 fn statement(statement: &Statement) -> Value {

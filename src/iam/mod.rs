@@ -2,8 +2,9 @@
 //!
 //! Every function gets one role. Its statements come only from the verbs the function
 //! declares, through the table in [`actions`], plus two built-in rules: writing its own logs,
-//! and using the KMS key of a bucket encrypted with `encryption = kms`. Schedules add a
-//! resource-based permission for EventBridge to invoke their function. Every action records
+//! and using the KMS key of a bucket encrypted with `encryption = kms`. Each schedule gets a
+//! role of its own, assumed by EventBridge Scheduler, allowed only to invoke the schedule's
+//! function. Every action records
 //! what caused it ([`render`] prints them), so every permission can answer "why is this here?".
 //!
 //! ```text
@@ -27,7 +28,9 @@ pub struct Policies {
     /// One role per function, in the program's function order, then the roles of other
     /// services drc configures.
     pub roles: Vec<Role>,
-    /// Who may invoke which function (resource-based permissions), in schedule order.
+    /// Resource-based permissions letting a service invoke a function. Schedules need none:
+    /// EventBridge Scheduler invokes with the schedule's own role (in [`Policies::roles`]),
+    /// so this lists only services that invoke without a role of drc's.
     pub invocations: Vec<Invocation>,
 }
 
@@ -46,6 +49,9 @@ pub struct Role {
 pub enum Owner {
     /// The execution role of a function (assumed by `lambda.amazonaws.com`).
     Function(String),
+    /// The role EventBridge Scheduler assumes to run a schedule (assumed by
+    /// `scheduler.amazonaws.com`, only from this account).
+    Scheduler(String),
 }
 
 impl Owner {
@@ -53,6 +59,7 @@ impl Owner {
     pub fn describe(&self) -> String {
         match self {
             Owner::Function(f) => format!("function {f}"),
+            Owner::Scheduler(s) => format!("schedule {s} (assumed by EventBridge Scheduler)"),
         }
     }
 }
@@ -64,6 +71,14 @@ impl Policies {
             .iter()
             .find(|r| matches!(&r.owner, Owner::Function(f) if f == function))
             .expect("infer gives every function a role")
+    }
+
+    /// The role EventBridge Scheduler assumes for a schedule. Every schedule has one.
+    pub fn schedule_role(&self, schedule: &str) -> &Role {
+        self.roles
+            .iter()
+            .find(|r| matches!(&r.owner, Owner::Scheduler(s) if s == schedule))
+            .expect("infer gives every schedule a role")
     }
 }
 
@@ -98,6 +113,8 @@ pub enum Cause {
     OwnLogs(Span),
     /// The bucket is encrypted with a KMS key (span of `encryption = kms`, or of the bucket).
     BucketKey(Span),
+    /// A schedule invokes its target function (span of the schedule's `invoke = ...`).
+    ScheduleTarget(Span),
 }
 
 impl Cause {
@@ -108,13 +125,18 @@ impl Cause {
             Cause::Verb(_) => None,
             Cause::OwnLogs(_) => Some("every function writes its own logs"),
             Cause::BucketKey(_) => Some("the bucket is encrypted with a KMS key"),
+            Cause::ScheduleTarget(_) => {
+                Some("a schedule's role may invoke the function it targets")
+            }
         }
     }
 
     /// Where the cause is written.
     pub fn span(self) -> Span {
         match self {
-            Cause::Verb(s) | Cause::OwnLogs(s) | Cause::BucketKey(s) => s,
+            Cause::Verb(s) | Cause::OwnLogs(s) | Cause::BucketKey(s) | Cause::ScheduleTarget(s) => {
+                s
+            }
         }
     }
 }
@@ -164,14 +186,16 @@ pub struct Condition {
     pub values: Vec<String>,
 }
 
-/// Permission for a service to invoke a function.
+/// A resource-based permission: a service principal may invoke a function.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invocation {
-    /// The schedule whose rule may invoke.
-    pub schedule: String,
+    /// The service allowed to invoke, like `sns.amazonaws.com`.
+    pub principal: &'static str,
+    /// What the permission is for, for people: `topic alerts`.
+    pub source: String,
     /// The function invoked.
     pub function: String,
-    /// The schedule's `invoke = ...`.
+    /// The declaration that causes it.
     pub span: Span,
 }
 
@@ -180,7 +204,7 @@ pub const REGION: &str = "{region}";
 
 /// Infers the policies of a checked program.
 pub fn infer(program: &Program) -> Policies {
-    let roles = program
+    let mut roles: Vec<Role> = program
         .functions
         .iter()
         .map(|function| {
@@ -244,16 +268,23 @@ pub fn infer(program: &Program) -> Policies {
             }
         })
         .collect();
-    let invocations = program
-        .schedules
-        .iter()
-        .map(|s| Invocation {
-            schedule: s.name.clone(),
-            function: s.target.clone(),
-            span: s.target_span,
-        })
-        .collect();
-    Policies { roles, invocations }
+    roles.extend(program.schedules.iter().map(|schedule| {
+        let mut grants: Grants = BTreeMap::new();
+        let grant = grants
+            .entry((Resource::Function(schedule.target.clone()), None))
+            .or_default();
+        for action in actions::rule(Verb::Invoke).actions {
+            grant.add(action, Cause::ScheduleTarget(schedule.target_span));
+        }
+        Role {
+            owner: Owner::Scheduler(schedule.name.clone()),
+            statements: statements(grants),
+        }
+    }));
+    Policies {
+        roles,
+        invocations: Vec::new(),
+    }
 }
 
 /// Grants keyed by resource and condition (operator, key).

@@ -68,9 +68,10 @@ pub fn render(policies: &Policies, sources: &SourceMap) -> String {
         let span = invocation.span;
         let _ = writeln!(
             out,
-            "events.amazonaws.com may invoke function {} for the rule of schedule {}  <- {}",
+            "{} may invoke function {} for {}  <- {}",
+            invocation.principal,
             invocation.function,
-            invocation.schedule,
+            invocation.source,
             sources.location(span)
         );
     }
