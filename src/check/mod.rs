@@ -1300,7 +1300,15 @@ impl<'a> Checker<'a> {
             let text = match &value.kind {
                 ValueKind::Str(s) => s.clone(),
                 other => {
-                    self.wrong_type(value, other, "a string");
+                    self.error(
+                        Diagnostic::new(
+                            Code::E0301,
+                            format!("expected a string, found {}", describe(other)),
+                            value.span,
+                            "tag values are strings",
+                        )
+                        .with_help(format!("quote it: `\"{}\"`", value_text(other))),
+                    );
                     continue;
                 }
             };

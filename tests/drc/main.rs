@@ -17,4 +17,5 @@ mod docs;
 mod examples;
 mod fixtures;
 mod permissions;
+mod schedules;
 mod support;
