@@ -1584,11 +1584,14 @@ impl<'a> Checker<'a> {
             self.error(
                 Diagnostic::new(
                     Code::E0402,
-                    format!("a {} cannot be referenced", kind.keyword()),
+                    format!("{} cannot be referenced", article(kind.keyword())),
                     item_span,
                     "only buckets and functions have a name and an ARN to pass",
                 )
-                .with_label(declared, format!("declared as a {} here", kind.keyword())),
+                .with_label(
+                    declared,
+                    format!("declared as {} here", article(kind.keyword())),
+                ),
             );
             return;
         }
