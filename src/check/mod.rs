@@ -1078,7 +1078,7 @@ impl<'a> Checker<'a> {
         })
     }
 
-    /// Reports a duration that is not whole minutes; `Some` when it is.
+    /// Reports a flexible window that is not whole minutes; `Some` when it is.
     fn whole_minutes(&mut self, seconds: u64, span: Span, key: &str) -> Option<()> {
         if seconds % 60 == 0 {
             return Some(());
@@ -1086,10 +1086,14 @@ impl<'a> Checker<'a> {
         self.error(
             Diagnostic::new(
                 Code::E0303,
-                format!("`{key}` is whole minutes"),
+                format!("`{key}` must be a whole number of minutes"),
                 span,
                 "not a whole number of minutes",
             )
+            .with_note(format!(
+                "EventBridge Scheduler counts the window in minutes ({})",
+                limits::SCHEDULE_FLEXIBLE_WINDOW_MINUTES.source
+            ))
             .with_help(format!("use `{}m`", (seconds / 60).max(1))),
         );
         None

@@ -70,6 +70,19 @@ fn the_payload_is_the_same_json_on_both_targets() {
     let schedule = &tf["resource"]["aws_scheduler_schedule"]["nightly"];
     assert_eq!(schedule["target"]["input"], expected.replace("${", "$${"));
     assert_eq!(schedule["schedule_expression_timezone"], "UTC");
+    assert_eq!(schedule["flexible_time_window"]["mode"], "OFF");
+}
+
+#[test]
+fn a_schedule_without_a_flexible_window_says_off_quoted() {
+    // CloudFormation reads YAML 1.1, where a plain `OFF` is the boolean `false`.
+    let text = format!("{FUNCTION}schedule nightly {{\n  every = 24h\n  invoke = backup\n}}\n");
+    let cfn = crate::support::artifact_text(&compile(&text), ".cfn.yaml");
+    assert!(
+        cfn.contains("      FlexibleTimeWindow:\n        Mode: 'OFF'\n"),
+        "{cfn}"
+    );
+    assert!(!cfn.contains("Mode: OFF"));
 }
 
 #[test]
