@@ -95,6 +95,7 @@ codes! {
     W0001, Warning, "deprecated runtime";
     W0002, Warning, "setting has no effect";
     W0401, Warning, "time zone of a rate schedule";
+    W0402, Warning, "event age without retries";
 }
 
 /// A message attached to a span.

@@ -1055,6 +1055,18 @@ impl<'a> Checker<'a> {
                 "max_event_age",
             )
         });
+        if let (Some(0), Some(_)) = (retries, max_event_age_s) {
+            self.error(
+                Diagnostic::new(
+                    Code::W0402,
+                    "`max_event_age` has no effect with `retries = 0`",
+                    body.attributes["max_event_age"].span,
+                    "limits how long retries go on, and there are none",
+                )
+                .with_label(body.attributes["retries"].value.span, "no retries")
+                .with_help("remove `max_event_age`, or allow some retries"),
+            );
+        }
         let tags = self.tags(body);
         let (target, target_span) = target?;
         let small = |n: u64| u32::try_from(n).expect("limits fit in u32");
