@@ -67,6 +67,8 @@ codes! {
     E0210, Error, "two files declare the same stack";
     E0223, Error, "reserved parameter name";
     E0215, Error, "setting on a function outside the stack";
+    E0219, Error, "output named like an output drc adds";
+    E0220, Error, "export name used twice";
     E0301, Error, "wrong type of value";
     E0302, Error, "wrong unit";
     E0303, Error, "value out of range";
@@ -87,6 +89,14 @@ codes! {
     E0387, Error, "`--set` names no parameter";
     E0340, Error, "invalid existing function";
     E0341, Error, "invalid email address";
+    E0360, Error, "unknown time zone";
+    E0361, Error, "value cannot be part of a JSON payload";
+    E0362, Error, "payload too large";
+    E0363, Error, "invalid tag key";
+    E0364, Error, "invalid tag value";
+    E0365, Error, "too many tags on one resource";
+    E0366, Error, "invalid export name";
+    E0367, Error, "too many outputs for one CloudFormation stack";
     E0401, Error, "undefined name";
     E0402, Error, "verb not allowed on this kind of resource";
     E0403, Error, "unknown attribute of a resource";
@@ -112,6 +122,8 @@ codes! {
     W0107, Warning, "version verb on an unversioned bucket";
     W0501, Warning, "unused parameter";
     W0301, Warning, "scheduled function cannot report failure";
+    W0401, Warning, "time zone of a rate schedule";
+    W0402, Warning, "event age without retries";
 }
 
 /// A message attached to a span.

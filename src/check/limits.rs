@@ -98,12 +98,87 @@ pub const SCHEDULE_RATE_MINUTES: Limit = Limit {
     source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html",
 };
 
-/// EventBridge rule description length.
-pub const RULE_DESCRIPTION: Limit = Limit {
+/// EventBridge Scheduler schedule description length.
+pub const SCHEDULE_DESCRIPTION: Limit = Limit {
     min: 0,
     max: 512,
-    source: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html",
+    source: "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html",
 };
+
+/// EventBridge Scheduler flexible time window, in minutes.
+pub const SCHEDULE_FLEXIBLE_WINDOW_MINUTES: Limit = Limit {
+    min: 1,
+    max: 1440,
+    source: "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_FlexibleTimeWindow.html",
+};
+
+/// EventBridge Scheduler retry attempts.
+pub const SCHEDULE_RETRIES: Limit = Limit {
+    min: 0,
+    max: 185,
+    source: "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html",
+};
+
+/// EventBridge Scheduler maximum event age, in seconds.
+pub const SCHEDULE_EVENT_AGE_S: Limit = Limit {
+    min: 60,
+    max: 86_400,
+    source: "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html",
+};
+
+/// A schedule's JSON payload, in bytes: EventBridge Scheduler invokes Lambda
+/// asynchronously, and an asynchronous invocation carries at most 1 MB.
+pub const SCHEDULE_PAYLOAD_BYTES: Limit = Limit {
+    min: 0,
+    max: 1_048_576,
+    source: "https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html",
+};
+
+/// Outputs in one CloudFormation template.
+pub const CFN_OUTPUTS: Limit = Limit {
+    min: 0,
+    max: 200,
+    source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/outputs-section-structure.html",
+};
+
+/// CloudFormation output description length, in bytes.
+pub const OUTPUT_DESCRIPTION: Limit = Limit {
+    min: 0,
+    max: 1024,
+    source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/outputs-section-structure.html",
+};
+
+/// CloudFormation export name length.
+pub const EXPORT_NAME: Limit = Limit {
+    min: 1,
+    max: 255,
+    source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html",
+};
+
+/// Tags on one resource.
+pub const TAGS_PER_RESOURCE: Limit = Limit {
+    min: 0,
+    max: 50,
+    source: TAGGING_SOURCE,
+};
+
+/// Tag key length, in characters.
+pub const TAG_KEY: Limit = Limit {
+    min: 1,
+    max: 128,
+    source: TAGGING_SOURCE,
+};
+
+/// Tag value length, in characters.
+pub const TAG_VALUE: Limit = Limit {
+    min: 0,
+    max: 256,
+    source: TAGGING_SOURCE,
+};
+
+/// The AWS tagging rules: counts, lengths, characters and the reserved `aws:` prefix.
+pub const TAGGING_SOURCE: &str =
+    "https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions";
 
 /// CloudFormation template description length, in bytes.
 pub const STACK_DESCRIPTION: Limit = Limit {
@@ -365,9 +440,66 @@ pub fn email_problem(text: &str) -> Option<&'static str> {
     None
 }
 
+/// Why a CloudFormation export name is refused, or `None` if it is fine: 1 to 255
+/// characters, only letters, digits, `:` and `-`.
+/// Source: <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html>
+pub fn export_name_problem(name: &str) -> Option<String> {
+    let length = name.chars().count() as u64;
+    if length < EXPORT_NAME.min {
+        return Some("an export name cannot be empty".to_owned());
+    }
+    if length > EXPORT_NAME.max {
+        return Some(format!(
+            "export names are at most {} characters; this one has {length}",
+            EXPORT_NAME.max
+        ));
+    }
+    name.chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == ':' || *c == '-'))
+        .map(|c| format!("export names use only letters, digits, `:` and `-`, not `{c}`"))
+}
+
+/// Whether a character may appear in a tag key or value: letters, digits and white space
+/// (any script), and `_ . : / = + - @`.
+fn tag_char(c: char) -> bool {
+    c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c)
+}
+
+/// Why a tag key is refused, or `None` if it is fine. Source: [`TAGGING_SOURCE`].
+pub fn tag_key_problem(key: &str) -> Option<String> {
+    let length = key.chars().count() as u64;
+    if !(TAG_KEY.min..=TAG_KEY.max).contains(&length) {
+        return Some(format!(
+            "tag keys are {} to {} characters; this one has {length}",
+            TAG_KEY.min, TAG_KEY.max
+        ));
+    }
+    if key.to_ascii_lowercase().starts_with("aws:") {
+        return Some("the prefix `aws:` is reserved for tags AWS sets".to_owned());
+    }
+    key.chars()
+        .find(|c| !tag_char(*c))
+        .map(|c| format!("`{c}` is not allowed in a tag key"))
+}
+
+/// Why a tag value is refused, or `None` if it is fine. Source: [`TAGGING_SOURCE`].
+pub fn tag_value_problem(value: &str) -> Option<String> {
+    let length = value.chars().count() as u64;
+    if length > TAG_VALUE.max {
+        return Some(format!(
+            "tag values are at most {} characters; this one has {length}",
+            TAG_VALUE.max
+        ));
+    }
+    value
+        .chars()
+        .find(|c| !tag_char(*c))
+        .map(|c| format!("`{c}` is not allowed in a tag value"))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{email_problem, existing_function_problem};
+    use super::*;
 
     #[test]
     fn existing_functions_are_names_or_unqualified_arns() {
@@ -408,5 +540,32 @@ mod tests {
         ] {
             assert!(email_problem(bad).is_some(), "{bad}");
         }
+    }
+
+    #[test]
+    fn export_names() {
+        assert_eq!(export_name_problem("prod-backups:bucket"), None);
+        assert!(export_name_problem("").is_some());
+        assert!(export_name_problem("a_b").expect("refused").contains('_'));
+        assert!(export_name_problem(&"a".repeat(256)).is_some());
+        assert_eq!(export_name_problem(&"a".repeat(255)), None);
+    }
+
+    #[test]
+    fn tags() {
+        assert_eq!(tag_key_problem("cost-center:team/a b@c=d+e_f.g"), None);
+        assert_eq!(tag_key_problem("équipe"), None);
+        assert!(
+            tag_key_problem("AWS:owner")
+                .expect("refused")
+                .contains("reserved")
+        );
+        assert!(tag_key_problem("").is_some());
+        assert!(tag_key_problem(&"k".repeat(129)).is_some());
+        assert_eq!(tag_key_problem(&"k".repeat(128)), None);
+        assert!(tag_key_problem("a*b").expect("refused").contains('*'));
+        assert_eq!(tag_value_problem(""), None);
+        assert!(tag_value_problem(&"v".repeat(257)).is_some());
+        assert!(tag_value_problem("50%").expect("refused").contains('%'));
     }
 }

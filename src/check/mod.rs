@@ -24,8 +24,8 @@ use jiff::civil::Date;
 use limits::Limit;
 use model::{
     Access, Bucket, Destination, Encryption, EnvValue, ExistingFunction, Failure, Function, Kind,
-    Lifecycle, Param, ParamType, ParamValue, Program, Queue, QueueEncryption, Reference, Schedule,
-    ScheduleExpression, Stack, Text, TextPart, Topic,
+    Lifecycle, Output, Param, ParamType, ParamValue, Program, Queue, QueueEncryption, Reference,
+    Schedule, ScheduleExpression, Stack, Tags, Text, TextPart, Topic,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -44,14 +44,14 @@ const KINDS: &[KindSpec] = &[
         kind: Kind::Stack,
         attributes: &["description", "deny_warnings"],
         required: &[],
-        blocks: &[],
+        blocks: &["tags"],
         verbs: false,
     },
     KindSpec {
         kind: Kind::Bucket,
         attributes: &["name", "versioned", "retain", "encryption"],
         required: &[],
-        blocks: &["lifecycle"],
+        blocks: &["lifecycle", "tags"],
         verbs: false,
     },
     KindSpec {
@@ -79,13 +79,30 @@ const KINDS: &[KindSpec] = &[
             ("handler", "handler = \"index.handler\""),
             ("code", "code = \"lambda\""),
         ],
-        blocks: &["env"],
+        blocks: &["env", "tags"],
         verbs: true,
     },
     KindSpec {
         kind: Kind::Schedule,
-        attributes: &["every", "cron", "invoke", "enabled", "description"],
+        attributes: &[
+            "every",
+            "cron",
+            "invoke",
+            "enabled",
+            "description",
+            "timezone",
+            "flexible_window",
+            "retries",
+            "max_event_age",
+        ],
         required: &[("invoke", "invoke = my_function")],
+        blocks: &["payload", "tags"],
+        verbs: false,
+    },
+    KindSpec {
+        kind: Kind::Output,
+        attributes: &["value", "export", "description"],
+        required: &[("value", "value = backups.name")],
         blocks: &[],
         verbs: false,
     },
@@ -296,6 +313,7 @@ impl<'a> Checker<'a> {
         let mut queues = Vec::new();
         let mut topics = Vec::new();
         let mut existing_functions = Vec::new();
+        let mut outputs = Vec::new();
         let mut pending = Vec::new();
 
         // Pass 1: kinds and names.
@@ -399,6 +417,11 @@ impl<'a> Checker<'a> {
                 Kind::Param => params.push(self.param(&item.name, &body)),
                 Kind::Queue => queues.push(self.queue(&item.name, &body)),
                 Kind::Topic => topics.push(self.topic(&item.name, &body)),
+                Kind::Output => {
+                    if let Some(output) = self.output(&item.name, &body) {
+                        outputs.push(output);
+                    }
+                }
             }
         }
         self.check_unused_params();
@@ -410,6 +433,7 @@ impl<'a> Checker<'a> {
                 description: None,
                 deny_warnings: false,
                 span: Span::new(self.file, 0, 0),
+                tags: Tags::new(),
             },
             |(s, _)| s,
         );
@@ -440,9 +464,21 @@ impl<'a> Checker<'a> {
                 self.check_schedule_target(schedule);
             }
         }
+        for output in &mut outputs {
+            self.resolve_reference(&mut output.value);
+        }
         self.check_cycles(&functions);
         self.check_logical_ids(asts);
         self.check_function_names(&stack, &functions);
+        self.check_outputs(&outputs, &buckets, &functions);
+        let tagged = buckets
+            .iter()
+            .map(|b| (&b.tags, b.span))
+            .chain(functions.iter().map(|f| (&f.tags, f.span)))
+            .chain(schedules.iter().map(|s| (&s.tags, s.span)));
+        for (tags, span) in tagged {
+            self.check_tag_count(&stack, tags, span);
+        }
         // Only a file that compiles is worth a warning about how it runs.
         if !self.diagnostics.iter().any(Diagnostic::is_error) {
             for schedule in &schedules {
@@ -460,6 +496,7 @@ impl<'a> Checker<'a> {
             queues,
             topics,
             existing_functions,
+            outputs,
         }
     }
 
@@ -609,11 +646,13 @@ impl<'a> Checker<'a> {
                 text
             });
         let deny_warnings = self.boolean(body, "deny_warnings").unwrap_or(false);
+        let tags = self.tags(body);
         Stack {
             name: name.text,
             description,
             deny_warnings,
             span: name.span,
+            tags,
         }
     }
 
@@ -679,6 +718,7 @@ impl<'a> Checker<'a> {
                 }
             },
         );
+        let tags = self.tags(body);
         Bucket {
             name: name.text.clone(),
             span: name.span,
@@ -689,6 +729,7 @@ impl<'a> Checker<'a> {
             encryption,
             encryption_span,
             lifecycle,
+            tags,
         }
     }
 
@@ -836,6 +877,7 @@ impl<'a> Checker<'a> {
             reserved_concurrency,
             ephemeral_storage_mb,
             failure,
+            tags: self.tags(body),
         };
         (function, verbs)
     }
@@ -1410,7 +1452,7 @@ impl<'a> Checker<'a> {
             self.check_length(
                 &text.literals().collect::<String>(),
                 span,
-                limits::RULE_DESCRIPTION,
+                limits::SCHEDULE_DESCRIPTION,
                 "a schedule description",
             );
             text
@@ -1425,7 +1467,50 @@ impl<'a> Checker<'a> {
                         None
                     }
                 });
+        let timezone = self.timezone(body, expression.as_ref());
+        let payload = body
+            .blocks
+            .get("payload")
+            .map(|nested| self.payload(nested));
+        let flexible_window_minutes =
+            self.duration(body, "flexible_window")
+                .and_then(|(s, span)| {
+                    self.whole_minutes(s, span, "flexible_window")?;
+                    self.in_range(
+                        s / 60,
+                        span,
+                        limits::SCHEDULE_FLEXIBLE_WINDOW_MINUTES,
+                        "minutes",
+                        "flexible_window",
+                    )
+                });
+        let retries = self.integer(body, "retries").and_then(|(n, span)| {
+            self.in_range(n, span, limits::SCHEDULE_RETRIES, "retries", "retries")
+        });
+        let max_event_age_s = self.duration(body, "max_event_age").and_then(|(s, span)| {
+            self.in_range(
+                s,
+                span,
+                limits::SCHEDULE_EVENT_AGE_S,
+                "seconds",
+                "max_event_age",
+            )
+        });
+        if let (Some(0), Some(_)) = (retries, max_event_age_s) {
+            self.error(
+                Diagnostic::new(
+                    Code::W0402,
+                    "`max_event_age` has no effect with `retries = 0`",
+                    body.attributes["max_event_age"].span,
+                    "limits how long retries go on, and there are none",
+                )
+                .with_label(body.attributes["retries"].value.span, "no retries")
+                .with_help("remove `max_event_age`, or allow some retries"),
+            );
+        }
+        let tags = self.tags(body);
         let (target, target_span) = target?;
+        let small = |n: u64| u32::try_from(n).expect("limits fit in u32");
         Some(Schedule {
             name: name.text.clone(),
             span: name.span,
@@ -1437,6 +1522,12 @@ impl<'a> Checker<'a> {
             target_span,
             enabled,
             description,
+            timezone,
+            payload,
+            flexible_window_minutes: flexible_window_minutes.map(small),
+            retries: retries.map(small),
+            max_event_age_s: max_event_age_s.map(small),
+            tags,
         })
     }
 
@@ -1845,6 +1936,413 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Reports a flexible window that is not whole minutes; `Some` when it is.
+    fn whole_minutes(&mut self, seconds: u64, span: Span, key: &str) -> Option<()> {
+        if seconds % 60 == 0 {
+            return Some(());
+        }
+        self.error(
+            Diagnostic::new(
+                Code::E0303,
+                format!("`{key}` must be a whole number of minutes"),
+                span,
+                "not a whole number of minutes",
+            )
+            .with_note(format!(
+                "EventBridge Scheduler counts the window in minutes ({})",
+                limits::SCHEDULE_FLEXIBLE_WINDOW_MINUTES.source
+            ))
+            .with_help(format!("use `{}m`", (seconds / 60).max(1))),
+        );
+        None
+    }
+
+    /// `timezone = "Europe/Paris"`: an exact IANA name from the bundled time zone database.
+    fn timezone(
+        &mut self,
+        body: &Body<'a>,
+        expression: Option<&ScheduleExpression>,
+    ) -> Option<String> {
+        let (name, span) = self.string(body, "timezone")?;
+        let db = jiff::tz::TimeZoneDatabase::bundled();
+        let canonical = db
+            .get(&name)
+            .ok()
+            .and_then(|tz| tz.iana_name().map(str::to_owned));
+        if canonical.as_deref() != Some(name.as_str()) {
+            let mut d = Diagnostic::new(
+                Code::E0360,
+                format!("unknown time zone `{name}`"),
+                span,
+                "not an IANA time zone name",
+            )
+            .with_note(
+                "time zones are IANA names like `Europe/Paris`, `America/New_York` or `UTC`",
+            );
+            let names: Vec<String> = db.available().map(|n| n.to_string()).collect();
+            d = if let Some(exact) = canonical {
+                d.with_help(format!(
+                    "time zone names are case-sensitive: write `{exact}`"
+                ))
+            } else if did_you_mean(&name, names.iter().map(String::as_str)).is_some() {
+                d.with_suggestion(&name, names.iter().map(String::as_str))
+            } else {
+                d.with_help("see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones")
+            };
+            self.error(d);
+            return None;
+        }
+        if let Some(ScheduleExpression::Rate { .. }) = expression {
+            self.error(
+                Diagnostic::new(
+                    Code::W0401,
+                    "`timezone` has no effect on an `every` schedule",
+                    span,
+                    "rates do not depend on the time zone",
+                )
+                .with_help("use `cron` to run at a local time, or remove `timezone`"),
+            );
+        }
+        Some(name)
+    }
+
+    /// `payload { key = value ... }` as compact JSON: strings, numbers and booleans as they
+    /// are, nested blocks as nested objects, keys in source order.
+    fn payload(&mut self, nested: &'a Nested) -> String {
+        let object = self.json_object(&nested.body);
+        let json = serde_json::Value::Object(object).to_string();
+        if json.len() as u64 > limits::SCHEDULE_PAYLOAD_BYTES.max {
+            self.error(
+                Diagnostic::new(
+                    Code::E0362,
+                    "the payload is larger than a Lambda invocation allows",
+                    nested.name.span,
+                    format!("{} bytes of JSON", json.len()),
+                )
+                .with_note(format!(
+                    "an asynchronous invocation carries at most {} bytes ({})",
+                    limits::SCHEDULE_PAYLOAD_BYTES.max,
+                    limits::SCHEDULE_PAYLOAD_BYTES.source
+                ))
+                .with_help("keep large data in S3 and pass its key in the payload"),
+            );
+        }
+        json
+    }
+
+    fn json_object(&mut self, block: &'a Block) -> serde_json::Map<String, serde_json::Value> {
+        let mut object = serde_json::Map::new();
+        let mut first_spans: BTreeMap<&str, Span> = BTreeMap::new();
+        for entry in &block.entries {
+            let (key, value) = match entry {
+                Entry::Attribute(attribute) => {
+                    let value = &attribute.value;
+                    let json = match &value.kind {
+                        ValueKind::Str(s) => serde_json::Value::from(s.as_str()),
+                        ValueKind::Int(n) => serde_json::Value::from(*n),
+                        ValueKind::Bool(b) => serde_json::Value::from(*b),
+                        other => {
+                            let text = value_text(other);
+                            self.error(
+                                Diagnostic::new(
+                                    Code::E0361,
+                                    format!("{} cannot be a payload value", describe(other)),
+                                    value.span,
+                                    "JSON has strings, numbers and booleans",
+                                )
+                                .with_help(format!("quote it to send it as text: `\"{text}\"`")),
+                            );
+                            continue;
+                        }
+                    };
+                    (&attribute.key, json)
+                }
+                Entry::Nested(inner) => (
+                    &inner.name,
+                    serde_json::Value::Object(self.json_object(&inner.body)),
+                ),
+                Entry::Verb(verb) => {
+                    self.error(
+                        Diagnostic::new(
+                            Code::E0361,
+                            "a payload holds `key = value` lines and nested blocks",
+                            verb.span,
+                            "not a payload entry",
+                        )
+                        .with_help(format!(
+                            "did you mean `{} = \"{}\"`?",
+                            verb.verb.text, verb.target.text
+                        )),
+                    );
+                    continue;
+                }
+            };
+            if let Some(first) = first_spans.insert(&key.text, key.span) {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0204,
+                        format!("`{}` is set twice in the payload", key.text),
+                        key.span,
+                        "set again here",
+                    )
+                    .with_label(first, "first set here")
+                    .with_help("keep one of them"),
+                );
+                continue;
+            }
+            object.insert(key.text.clone(), value);
+        }
+        object
+    }
+
+    /// `tags { key = "value" ... }` of an item, checked against AWS's tagging rules.
+    fn tags(&mut self, body: &Body<'a>) -> Tags {
+        let mut tags = Tags::new();
+        let Some(nested) = body.blocks.get("tags") else {
+            return tags;
+        };
+        let mut first_spans: BTreeMap<&str, Span> = BTreeMap::new();
+        for entry in &nested.body.entries {
+            let Entry::Attribute(attribute) = entry else {
+                let span = match entry {
+                    Entry::Nested(n) => n.span,
+                    Entry::Verb(v) => v.span,
+                    Entry::Attribute(_) => unreachable!("handled above"),
+                };
+                self.error(
+                    Diagnostic::new(
+                        Code::E0301,
+                        "`tags` holds only `key = \"value\"` lines",
+                        span,
+                        "not a tag",
+                    )
+                    .with_help("write each tag as `team = \"platform\"`"),
+                );
+                continue;
+            };
+            let key = attribute.key.text.as_str();
+            if let Some(problem) = limits::tag_key_problem(key) {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0363,
+                        format!("invalid tag key `{key}`"),
+                        attribute.key.span,
+                        problem,
+                    )
+                    .with_note(format!("see {}", limits::TAGGING_SOURCE))
+                    .with_help("use a key of 1 to 128 letters, digits and `_`, like `cost_center`"),
+                );
+            }
+            if let Some(first) = first_spans.insert(key, attribute.key.span) {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0204,
+                        format!("tag `{key}` is set twice"),
+                        attribute.key.span,
+                        "set again here",
+                    )
+                    .with_label(first, "first set here")
+                    .with_help("keep one of them"),
+                );
+                continue;
+            }
+            let value = &attribute.value;
+            let text = match &value.kind {
+                ValueKind::Str(s) => s.clone(),
+                other => {
+                    self.error(
+                        Diagnostic::new(
+                            Code::E0301,
+                            format!("expected a string, found {}", describe(other)),
+                            value.span,
+                            "tag values are strings",
+                        )
+                        .with_help(format!("quote it: `\"{}\"`", value_text(other))),
+                    );
+                    continue;
+                }
+            };
+            if let Some(problem) = limits::tag_value_problem(&text) {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0364,
+                        format!("invalid value for tag `{key}`"),
+                        value.span,
+                        problem,
+                    )
+                    .with_note(format!(
+                        "tag values are up to 256 letters, digits, spaces and `_ . : / = + - @` ({})",
+                        limits::TAGGING_SOURCE
+                    ))
+                    .with_help("remove or replace the character"),
+                );
+            }
+            tags.insert(key.to_owned(), text);
+        }
+        tags
+    }
+
+    /// The stack's tags and an item's, merged, must fit on one resource.
+    fn check_tag_count(&mut self, stack: &Stack, tags: &Tags, span: Span) {
+        let merged = stack
+            .tags
+            .keys()
+            .chain(tags.keys())
+            .collect::<BTreeSet<_>>()
+            .len();
+        if merged as u64 > limits::TAGS_PER_RESOURCE.max {
+            self.error(
+                Diagnostic::new(
+                    Code::E0365,
+                    format!("{merged} tags on one resource"),
+                    span,
+                    format!("the stack's and this item's tags make {merged}"),
+                )
+                .with_note(format!(
+                    "a resource has at most {} tags ({})",
+                    limits::TAGS_PER_RESOURCE.max,
+                    limits::TAGGING_SOURCE
+                ))
+                .with_help("remove tags, or move rarely used ones into one value"),
+            );
+        }
+    }
+
+    fn output(&mut self, name: &Ident, body: &Body<'a>) -> Option<Output> {
+        let export = self.string(body, "export").and_then(|(text, span)| {
+            if let Some(problem) = limits::export_name_problem(&text) {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0366,
+                        format!("`{text}` is not a valid export name"),
+                        span,
+                        problem,
+                    )
+                    .with_note(format!("see {}", limits::EXPORT_NAME.source))
+                    .with_help("write it like `prod-backups:bucket-name`"),
+                );
+                return None;
+            }
+            Some((text, span))
+        });
+        let description = self.string(body, "description").map(|(text, span)| {
+            self.check_length(
+                &text,
+                span,
+                limits::OUTPUT_DESCRIPTION,
+                "an output description",
+            );
+            text
+        });
+        let value = &body.attributes.get("value")?.value;
+        let reference = match &value.kind {
+            ValueKind::Word(w) if w.contains('.') => {
+                let (item, attribute) = w.split_once('.').expect("contains a dot");
+                let attribute = match attribute {
+                    "name" => model::Attribute::Name,
+                    "arn" => model::Attribute::Arn,
+                    other => {
+                        let start =
+                            value.span.start + u32::try_from(item.len() + 1).expect("short");
+                        self.error(
+                            Diagnostic::new(
+                                Code::E0403,
+                                format!("unknown attribute `{other}` in a reference"),
+                                Span {
+                                    start,
+                                    ..value.span
+                                },
+                                "not an attribute of a resource",
+                            )
+                            .with_note("buckets and functions have `name` and `arn`")
+                            .with_suggestion(other, REFERENCE_ATTRIBUTES.iter().copied()),
+                        );
+                        return None;
+                    }
+                };
+                Reference {
+                    item: item.to_owned(),
+                    kind: Kind::Bucket,
+                    attribute,
+                    span: value.span,
+                }
+            }
+            other => {
+                let mut d = Diagnostic::new(
+                    Code::E0301,
+                    format!(
+                        "expected a reference like `backups.name`, found {}",
+                        describe(other)
+                    ),
+                    value.span,
+                    "an output reports an attribute of a resource",
+                );
+                if let ValueKind::Word(w) = other {
+                    d = d.with_help(format!("did you mean `{w}.name` or `{w}.arn`?"));
+                }
+                self.error(d);
+                return None;
+            }
+        };
+        Some(Output {
+            name: name.text.clone(),
+            span: name.span,
+            value: reference,
+            export: export.map(|(text, _)| text),
+            description,
+        })
+    }
+
+    /// User outputs must not take the names of the outputs drc adds for every bucket
+    /// (`<bucket>_bucket_name`, `BucketName`) and function (`<function>_function_arn`), and
+    /// export names are unique.
+    fn check_outputs(&mut self, outputs: &[Output], buckets: &[Bucket], functions: &[Function]) {
+        let built_in = buckets
+            .iter()
+            .map(|b| (format!("{}_bucket_name", b.name), "bucket", &b.name, b.span))
+            .chain(functions.iter().map(|f| {
+                (
+                    format!("{}_function_arn", f.name),
+                    "function",
+                    &f.name,
+                    f.span,
+                )
+            }));
+        for (name, kind, item, span) in built_in {
+            if let Some(output) = outputs.iter().find(|o| o.name == name) {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0219,
+                        format!("output `{name}` has the name of an output drc adds"),
+                        output.span,
+                        "already an output",
+                    )
+                    .with_label(span, format!("drc outputs {kind} `{item}` as `{name}`"))
+                    .with_help("rename this output, or remove it: drc already reports this value"),
+                );
+            }
+        }
+        let mut exports: BTreeMap<&str, &Output> = BTreeMap::new();
+        for output in outputs {
+            let Some(export) = &output.export else {
+                continue;
+            };
+            if let Some(first) = exports.insert(export, output) {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0220,
+                        format!("export name `{export}` is used twice"),
+                        output.span,
+                        "exported again here",
+                    )
+                    .with_label(first.span, "first exported here")
+                    .with_note("export names are unique in an account and region")
+                    .with_help("give each output its own export name"),
+                );
+            }
+        }
+    }
+
     // ---- pass 3 -------------------------------------------------------------------------
 
     fn access(&mut self, p: &Pending<'a>) -> Option<Access> {
@@ -1944,11 +2442,14 @@ impl<'a> Checker<'a> {
         if !matches!(kind, Kind::Bucket | Kind::Function) {
             let mut d = Diagnostic::new(
                 Code::E0402,
-                format!("a {} cannot be referenced", kind.keyword()),
+                format!("{} cannot be referenced", article(kind.keyword())),
                 item_span,
                 "only buckets and functions have a name and an ARN to pass",
             )
-            .with_label(declared, format!("declared as a {} here", kind.keyword()));
+            .with_label(
+                declared,
+                format!("declared as {} here", article(kind.keyword())),
+            );
             if kind == Kind::Param {
                 d = d.with_help(format!(
                     "insert a parameter's value into a string: `\"${{{}}}\"`",

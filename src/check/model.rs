@@ -4,6 +4,10 @@
 
 use super::runtimes::Runtime;
 use crate::source::{FileId, Span};
+use std::collections::BTreeMap;
+
+/// `tags { team = "platform" }`: tag keys and values, sorted by key.
+pub type Tags = BTreeMap<String, String>;
 
 /// A checked stack.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +31,8 @@ pub struct Program {
     pub topics: Vec<Topic>,
     /// Functions outside the stack (`existing = "..."`), in source order.
     pub existing_functions: Vec<ExistingFunction>,
+    /// `output` items in source order.
+    pub outputs: Vec<Output>,
 }
 
 impl Program {
@@ -57,6 +63,14 @@ impl Program {
     /// The function outside the stack with this name, if `name` is one.
     pub fn existing_function(&self, name: &str) -> Option<&ExistingFunction> {
         self.existing_functions.iter().find(|f| f.name == name)
+    }
+
+    /// The tags of a resource whose item has `tags`: the stack's tags, overridden key by key
+    /// by the item's. Every taggable resource drc emits for the item gets exactly these.
+    pub fn tags(&self, item: &Tags) -> Tags {
+        let mut tags = self.stack.tags.clone();
+        tags.extend(item.iter().map(|(k, v)| (k.clone(), v.clone())));
+        tags
     }
 }
 
@@ -119,6 +133,8 @@ pub struct Stack {
     pub deny_warnings: bool,
     /// The stack item's name, or the start of the file when there is none.
     pub span: Span,
+    /// `tags { ... }`: applied to every taggable resource of the stack.
+    pub tags: Tags,
 }
 
 /// `bucket name { ... }`
@@ -142,6 +158,8 @@ pub struct Bucket {
     pub encryption_span: Option<Span>,
     /// `lifecycle { ... }`
     pub lifecycle: Lifecycle,
+    /// `tags { ... }`: the bucket's own tags (see [`Program::tags`]).
+    pub tags: Tags,
 }
 
 /// Server-side encryption of a bucket.
@@ -199,6 +217,8 @@ pub struct Function {
     pub ephemeral_storage_mb: Option<u32>,
     /// Where failed asynchronous invocations go, and who hears of errors.
     pub failure: Failure,
+    /// `tags { ... }`: the function's own tags (see [`Program::tags`]).
+    pub tags: Tags,
 }
 
 /// A function's failure handling: `on_failure`, `dead_letter`, `retry_attempts`,
@@ -288,6 +308,8 @@ pub enum Kind {
     Queue,
     /// `topic`
     Topic,
+    /// `output`
+    Output,
 }
 
 impl Kind {
@@ -301,6 +323,7 @@ impl Kind {
             Kind::Param => "param",
             Kind::Queue => "queue",
             Kind::Topic => "topic",
+            Kind::Output => "output",
         }
     }
 }
@@ -332,10 +355,39 @@ pub struct Schedule {
     pub target: String,
     /// Where `invoke = ...` is written.
     pub target_span: Span,
-    /// `enabled = false` creates the rule disabled.
+    /// `enabled = false` creates the schedule disabled.
     pub enabled: bool,
     /// `description = "..."`
     pub description: Option<Text>,
+    /// `timezone = "Europe/Paris"`: an IANA name the expression is evaluated in (UTC if
+    /// absent).
+    pub timezone: Option<String>,
+    /// `payload { ... }` as compact JSON text, keys in source order.
+    pub payload: Option<String>,
+    /// `flexible_window = 15m`, in minutes: the schedule may fire up to this late.
+    pub flexible_window_minutes: Option<u32>,
+    /// `retries = 3`: retry attempts after a failed invocation (AWS default if absent).
+    pub retries: Option<u32>,
+    /// `max_event_age = 1h`, in seconds: give up retrying after this long.
+    pub max_event_age_s: Option<u32>,
+    /// `tags { ... }`: tags of the schedule's role (see [`Program::tags`]).
+    pub tags: Tags,
+}
+
+/// `output name { value = backups.name ... }`: a value the deployed stack reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// The `.dr` name: the Terraform output's name; the CloudFormation output's logical ID
+    /// is its stem plus `Output`.
+    pub name: String,
+    /// The name's span.
+    pub span: Span,
+    /// `value = backups.name`
+    pub value: Reference,
+    /// `export = "..."`: a CloudFormation export name (Terraform has no exports).
+    pub export: Option<String>,
+    /// `description = "..."`
+    pub description: Option<String>,
 }
 
 /// When a schedule fires.

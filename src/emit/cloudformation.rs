@@ -11,8 +11,9 @@
 use super::{ERROR_ALARM, Layout, LogicalIds as Id, Stack};
 use crate::check::model::{
     Attribute, Bucket, Destination, Encryption, EnvValue, Function, Kind, ParamType, ParamValue,
-    Queue, QueueEncryption, Schedule, Text, TextPart, Topic,
+    Queue, QueueEncryption, Reference, Schedule, Tags, Text, TextPart, Topic,
 };
+use crate::iam::Owner;
 use crate::iam::explain::RoleExplanation;
 use crate::iam::{self, Resource, Statement};
 use serde_norway::value::{Tag, TaggedValue};
@@ -32,7 +33,12 @@ pub fn emit(stack: &Stack<'_>) -> String {
     }
     let mut resources = Mapping::new();
     for bucket in &program.buckets {
-        add_bucket(&mut resources, bucket, &program.stack.name);
+        add_bucket(
+            &mut resources,
+            bucket,
+            &program.stack.name,
+            &program.tags(&bucket.tags),
+        );
     }
     for (function, archive) in program.functions.iter().zip(&stack.archives) {
         let role = stack.policies.function_role(&function.name);
@@ -43,16 +49,34 @@ pub fn emit(stack: &Stack<'_>) -> String {
             provenance(stack.function_explanation(&function.name)),
             stack.function_layout(&function.name),
             &archive.file_name,
+            &program.tags(&function.tags),
         );
     }
     for schedule in &program.schedules {
-        add_schedule(&mut resources, schedule);
+        let owner = Owner::Scheduler(schedule.name.clone());
+        add_schedule(
+            &mut resources,
+            schedule,
+            &stack.policies.schedule_role(&schedule.name).statements,
+            provenance(stack.explanation_of(&owner)),
+            &program.tags(&schedule.tags),
+        );
     }
     for queue in &program.queues {
-        add_queue(&mut resources, queue, &program.stack.name);
+        add_queue(
+            &mut resources,
+            queue,
+            &program.stack.name,
+            &program.stack.tags,
+        );
     }
     for topic in &program.topics {
-        add_topic(&mut resources, topic, &program.stack.name);
+        add_topic(
+            &mut resources,
+            topic,
+            &program.stack.name,
+            &program.stack.tags,
+        );
     }
     template.insert(s("Resources"), Value::Mapping(resources));
     let outputs = outputs(stack);
@@ -61,6 +85,14 @@ pub fn emit(stack: &Stack<'_>) -> String {
     }
     let yaml = serde_norway::to_string(&Value::Mapping(template))
         .expect("a mapping of strings, numbers and tags always serializes");
+    // The YAML library writes the string `OFF` plain, which CloudFormation's YAML 1.1
+    // parser reads as the boolean `false`. Quote it where drc writes it: the line is
+    // matched with its exact indentation, which user text (always deeper, or quoted)
+    // cannot have.
+    let yaml = yaml.replace(
+        "\n      FlexibleTimeWindow:\n        Mode: OFF\n",
+        "\n      FlexibleTimeWindow:\n        Mode: 'OFF'\n",
+    );
     format!("# {}\n{yaml}", super::header(stack))
 }
 
@@ -111,7 +143,21 @@ fn parameters(stack: &Stack<'_>) -> Mapping {
 /// The parameter naming the bucket that holds code archives.
 const CODE_BUCKET: &str = "CodeArchives";
 
-fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str) {
+/// Adds `Tags` (a list of `Key`/`Value` pairs, the shape every taggable type drc emits
+/// uses) to a resource's properties, unless there are none. Each taggable resource is one
+/// call: `with_tags(properties, tags)`.
+fn with_tags(mut properties: Value, tags: &Tags) -> Value {
+    if let (Value::Mapping(m), false) = (&mut properties, tags.is_empty()) {
+        let list = tags
+            .iter()
+            .map(|(k, v)| map([("Key", s(k)), ("Value", s(v))]))
+            .collect();
+        m.insert(s("Tags"), Value::Sequence(list));
+    }
+    properties
+}
+
+fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str, tags: &Tags) {
     let policy = if bucket.retain { "Retain" } else { "Delete" };
     let id = Id::bucket(&bucket.name);
     let mut properties = Mapping::new();
@@ -199,7 +245,7 @@ fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str) {
             ("Type", s("AWS::S3::Bucket")),
             ("DeletionPolicy", s(policy)),
             ("UpdateReplacePolicy", s(policy)),
-            ("Properties", Value::Mapping(properties)),
+            ("Properties", with_tags(Value::Mapping(properties), tags)),
         ]),
     );
 
@@ -247,6 +293,7 @@ fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str) {
                 ),
                 policy,
                 Vec::new(),
+                tags,
             ),
         );
     }
@@ -254,7 +301,7 @@ fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str) {
 
 /// A customer managed key, rotation on, with AWS's default key policy (the account's IAM
 /// policies decide who uses it) and any `extra` statements.
-fn key(description: &str, deletion: &str, extra: Vec<Value>) -> Value {
+fn key(description: &str, deletion: &str, extra: Vec<Value>, tags: &Tags) -> Value {
     let mut statements = vec![map([
         ("Sid", s("AccountAdministersKey")),
         ("Effect", s("Allow")),
@@ -275,17 +322,20 @@ fn key(description: &str, deletion: &str, extra: Vec<Value>) -> Value {
         ("UpdateReplacePolicy", s(deletion)),
         (
             "Properties",
-            map([
-                ("Description", s(description)),
-                ("EnableKeyRotation", Value::Bool(true)),
-                ("PendingWindowInDays", n(30)),
-                ("KeyPolicy", policy_document(statements)),
-            ]),
+            with_tags(
+                map([
+                    ("Description", s(description)),
+                    ("EnableKeyRotation", Value::Bool(true)),
+                    ("PendingWindowInDays", n(30)),
+                    ("KeyPolicy", policy_document(statements)),
+                ]),
+                tags,
+            ),
         ),
     ])
 }
 
-fn add_queue(resources: &mut Mapping, queue: &Queue, stack: &str) {
+fn add_queue(resources: &mut Mapping, queue: &Queue, stack: &str, tags: &Tags) {
     let mut properties = Mapping::new();
     properties.insert(s("MessageRetentionPeriod"), n(queue.retention_s));
     match queue.encryption {
@@ -306,6 +356,7 @@ fn add_queue(resources: &mut Mapping, queue: &Queue, stack: &str) {
                     ),
                     "Delete",
                     Vec::new(),
+                    tags,
                 ),
             );
         }
@@ -316,12 +367,12 @@ fn add_queue(resources: &mut Mapping, queue: &Queue, stack: &str) {
             ("Type", s("AWS::SQS::Queue")),
             ("DeletionPolicy", s("Delete")),
             ("UpdateReplacePolicy", s("Delete")),
-            ("Properties", Value::Mapping(properties)),
+            ("Properties", with_tags(Value::Mapping(properties), tags)),
         ]),
     );
 }
 
-fn add_topic(resources: &mut Mapping, topic: &Topic, stack: &str) {
+fn add_topic(resources: &mut Mapping, topic: &Topic, stack: &str, tags: &Tags) {
     let key_id = Id::topic_key(&topic.name);
     resources.insert(
         s(&key_id),
@@ -332,6 +383,7 @@ fn add_topic(resources: &mut Mapping, topic: &Topic, stack: &str) {
             ),
             "Delete",
             vec![cloudwatch_uses_key()],
+            tags,
         ),
     );
     let id = Id::topic(&topic.name);
@@ -341,7 +393,7 @@ fn add_topic(resources: &mut Mapping, topic: &Topic, stack: &str) {
             ("Type", s("AWS::SNS::Topic")),
             (
                 "Properties",
-                map([("KmsMasterKeyId", get_att(&key_id, "Arn"))]),
+                with_tags(map([("KmsMasterKeyId", get_att(&key_id, "Arn"))]), tags),
             ),
         ]),
     );
@@ -398,6 +450,7 @@ fn add_function(
     provenance: Value,
     layout: &Layout,
     archive: &str,
+    tags: &Tags,
 ) {
     let name = &function.name;
     let log_group = Id::log_group(name);
@@ -409,16 +462,19 @@ fn add_function(
             ("UpdateReplacePolicy", s("Delete")),
             (
                 "Properties",
-                map([
-                    (
-                        "LogGroupName",
-                        sub(&format!(
-                            "/aws/lambda/${{AWS::StackName}}/{}",
-                            escape_sub(name)
-                        )),
-                    ),
-                    ("RetentionInDays", n(function.log_retention_days)),
-                ]),
+                with_tags(
+                    map([
+                        (
+                            "LogGroupName",
+                            sub(&format!(
+                                "/aws/lambda/${{AWS::StackName}}/{}",
+                                escape_sub(name)
+                            )),
+                        ),
+                        ("RetentionInDays", n(function.log_retention_days)),
+                    ]),
+                    tags,
+                ),
             ),
         ]),
     );
@@ -490,7 +546,7 @@ fn add_function(
         map([
             ("Type", s("AWS::IAM::Role")),
             ("Metadata", provenance),
-            ("Properties", Value::Mapping(role)),
+            ("Properties", with_tags(Value::Mapping(role), tags)),
         ]),
     );
 
@@ -553,14 +609,14 @@ fn add_function(
     if !depends_on.is_empty() {
         resource.insert(s("DependsOn"), Value::Sequence(depends_on));
     }
-    resource.insert(s("Properties"), Value::Mapping(properties));
+    resource.insert(s("Properties"), with_tags(Value::Mapping(properties), tags));
     resources.insert(s(&Id::function(name)), Value::Mapping(resource));
-    add_failure_handling(resources, function);
+    add_failure_handling(resources, function, tags);
 }
 
 /// The event invoke configuration (retries, event age, on-failure destination) and the
 /// alarm on the function's errors.
-fn add_failure_handling(resources: &mut Mapping, function: &Function) {
+fn add_failure_handling(resources: &mut Mapping, function: &Function, tags: &Tags) {
     let name = &function.name;
     let failure = &function.failure;
     if failure.needs_invoke_config() {
@@ -597,45 +653,117 @@ fn add_failure_handling(resources: &mut Mapping, function: &Function) {
                 ("Type", s("AWS::CloudWatch::Alarm")),
                 (
                     "Properties",
-                    map([
-                        (
-                            "AlarmDescription",
-                            s(&format!("Function {name} reported errors")),
-                        ),
-                        ("Namespace", s(ERROR_ALARM.namespace)),
-                        ("MetricName", s(ERROR_ALARM.metric)),
-                        (
-                            "Dimensions",
-                            Value::Sequence(vec![map([
-                                ("Name", s("FunctionName")),
-                                ("Value", reference(&Id::function(name))),
-                            ])]),
-                        ),
-                        ("Statistic", s(ERROR_ALARM.statistic)),
-                        ("Period", n(ERROR_ALARM.period_s)),
-                        ("EvaluationPeriods", n(1)),
-                        ("Threshold", n(ERROR_ALARM.threshold)),
-                        ("ComparisonOperator", s(ERROR_ALARM.comparison)),
-                        ("TreatMissingData", s(ERROR_ALARM.missing_data)),
-                        (
-                            "AlarmActions",
-                            Value::Sequence(vec![reference(&Id::topic(&alarm.target))]),
-                        ),
-                    ]),
+                    with_tags(
+                        map([
+                            (
+                                "AlarmDescription",
+                                s(&format!("Function {name} reported errors")),
+                            ),
+                            ("Namespace", s(ERROR_ALARM.namespace)),
+                            ("MetricName", s(ERROR_ALARM.metric)),
+                            (
+                                "Dimensions",
+                                Value::Sequence(vec![map([
+                                    ("Name", s("FunctionName")),
+                                    ("Value", reference(&Id::function(name))),
+                                ])]),
+                            ),
+                            ("Statistic", s(ERROR_ALARM.statistic)),
+                            ("Period", n(ERROR_ALARM.period_s)),
+                            ("EvaluationPeriods", n(1)),
+                            ("Threshold", n(ERROR_ALARM.threshold)),
+                            ("ComparisonOperator", s(ERROR_ALARM.comparison)),
+                            ("TreatMissingData", s(ERROR_ALARM.missing_data)),
+                            (
+                                "AlarmActions",
+                                Value::Sequence(vec![reference(&Id::topic(&alarm.target))]),
+                            ),
+                        ]),
+                        tags,
+                    ),
                 ),
             ]),
         );
     }
 }
 
-fn add_schedule(resources: &mut Mapping, schedule: &Schedule) {
-    let id = Id::schedule(&schedule.name);
-    let function = Id::function(&schedule.target);
+/// An `AWS::IAM::Role` with one trust statement and one inline policy.
+fn role(
+    description: &str,
+    trust: Value,
+    name: &str,
+    statements: &[Statement],
+    provenance: Value,
+    tags: &Tags,
+) -> Value {
+    let statements: Vec<Value> = statements.iter().map(statement).collect();
+    map([
+        ("Type", s("AWS::IAM::Role")),
+        ("Metadata", provenance),
+        (
+            "Properties",
+            with_tags(
+                map([
+                    ("Description", s(description)),
+                    ("AssumeRolePolicyDocument", policy_document(vec![trust])),
+                    (
+                        "Policies",
+                        Value::Sequence(vec![map([
+                            ("PolicyName", s(&format!("{name}-permissions"))),
+                            ("PolicyDocument", policy_document(statements)),
+                        ])]),
+                    ),
+                ]),
+                tags,
+            ),
+        ),
+    ])
+}
+
+/// An EventBridge Scheduler schedule and the role it assumes to invoke its function.
+/// Schedules are not taggable; their role carries the tags.
+fn add_schedule(
+    resources: &mut Mapping,
+    schedule: &Schedule,
+    statements: &[Statement],
+    provenance: Value,
+    tags: &Tags,
+) {
+    let name = &schedule.name;
+    let role_id = Id::schedule_role(name);
+    resources.insert(
+        s(&role_id),
+        role(
+            &format!("Role EventBridge Scheduler assumes for schedule {name}, inferred by drc"),
+            map([
+                ("Effect", s("Allow")),
+                (
+                    "Principal",
+                    map([("Service", s("scheduler.amazonaws.com"))]),
+                ),
+                ("Action", s("sts:AssumeRole")),
+                (
+                    "Condition",
+                    map([(
+                        "StringEquals",
+                        map([("aws:SourceAccount", reference("AWS::AccountId"))]),
+                    )]),
+                ),
+            ]),
+            name,
+            statements,
+            provenance,
+            tags,
+        ),
+    );
     let mut properties = Mapping::new();
     if let Some(description) = &schedule.description {
         properties.insert(s("Description"), text(description));
     }
     properties.insert(s("ScheduleExpression"), s(&schedule.expression.to_aws()));
+    if let Some(timezone) = &schedule.timezone {
+        properties.insert(s("ScheduleExpressionTimezone"), s(timezone));
+    }
     properties.insert(
         s("State"),
         s(if schedule.enabled {
@@ -645,33 +773,37 @@ fn add_schedule(resources: &mut Mapping, schedule: &Schedule) {
         }),
     );
     properties.insert(
-        s("Targets"),
-        Value::Sequence(vec![map([
-            ("Id", s(&schedule.target)),
-            ("Arn", get_att(&function, "Arn")),
-        ])]),
+        s("FlexibleTimeWindow"),
+        match schedule.flexible_window_minutes {
+            Some(minutes) => map([
+                ("Mode", s("FLEXIBLE")),
+                ("MaximumWindowInMinutes", n(minutes)),
+            ]),
+            None => map([("Mode", s("OFF"))]),
+        },
     );
+    let mut target = Mapping::new();
+    target.insert(s("Arn"), get_att(&Id::function(&schedule.target), "Arn"));
+    target.insert(s("RoleArn"), get_att(&role_id, "Arn"));
+    if let Some(payload) = &schedule.payload {
+        target.insert(s("Input"), s(payload));
+    }
+    let mut retry = Mapping::new();
+    if let Some(age) = schedule.max_event_age_s {
+        retry.insert(s("MaximumEventAgeInSeconds"), n(age));
+    }
+    if let Some(retries) = schedule.retries {
+        retry.insert(s("MaximumRetryAttempts"), n(retries));
+    }
+    if !retry.is_empty() {
+        target.insert(s("RetryPolicy"), Value::Mapping(retry));
+    }
+    properties.insert(s("Target"), Value::Mapping(target));
     resources.insert(
-        s(&id),
+        s(&Id::schedule(name)),
         map([
-            ("Type", s("AWS::Events::Rule")),
+            ("Type", s("AWS::Scheduler::Schedule")),
             ("Properties", Value::Mapping(properties)),
-        ]),
-    );
-    resources.insert(
-        s(&Id::schedule_permission(&schedule.name)),
-        map([
-            ("Type", s("AWS::Lambda::Permission")),
-            (
-                "Properties",
-                map([
-                    ("Action", s("lambda:InvokeFunction")),
-                    ("FunctionName", get_att(&function, "Arn")),
-                    ("Principal", s("events.amazonaws.com")),
-                    ("SourceArn", get_att(&id, "Arn")),
-                    ("SourceAccount", reference("AWS::AccountId")),
-                ]),
-            ),
         ]),
     );
 }
@@ -701,6 +833,17 @@ fn outputs(stack: &Stack<'_>) -> Mapping {
             ]),
         );
     }
+    for output in &stack.program.outputs {
+        let mut body = Mapping::new();
+        if let Some(description) = &output.description {
+            body.insert(s("Description"), s(description));
+        }
+        body.insert(s("Value"), reference_value(&output.value));
+        if let Some(export) = &output.export {
+            body.insert(s("Export"), map([("Name", s(export))]));
+        }
+        outputs.insert(s(&Id::output(&output.name)), Value::Mapping(body));
+    }
     outputs
 }
 
@@ -719,6 +862,16 @@ fn provenance(role: &RoleExplanation) -> Value {
         statements.insert(s(sid), Value::Mapping(by_action));
     }
     map([("drc", map([("provenance", Value::Mapping(statements))]))])
+}
+
+/// The value of `item.name` or `item.arn`.
+fn reference_value(r: &Reference) -> Value {
+    match (r.kind, r.attribute) {
+        (Kind::Bucket, Attribute::Name) => reference(&Id::bucket(&r.item)),
+        (Kind::Bucket, Attribute::Arn) => get_att(&Id::bucket(&r.item), "Arn"),
+        (_, Attribute::Name) => reference(&Id::function(&r.item)),
+        (_, Attribute::Arn) => get_att(&Id::function(&r.item), "Arn"),
+    }
 }
 
 /// One role statement.

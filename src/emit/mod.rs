@@ -117,13 +117,17 @@ impl LogicalIds {
     pub fn log_group(name: &str) -> String {
         format!("{}FunctionLogGroup", logical_stem(name))
     }
-    /// `AWS::Events::Rule`
+    /// `AWS::Scheduler::Schedule`
     pub fn schedule(name: &str) -> String {
         format!("{}Schedule", logical_stem(name))
     }
-    /// `AWS::Lambda::Permission` letting a schedule's rule invoke its function
-    pub fn schedule_permission(name: &str) -> String {
-        format!("{}SchedulePermission", logical_stem(name))
+    /// `AWS::IAM::Role` EventBridge Scheduler assumes for a schedule
+    pub fn schedule_role(name: &str) -> String {
+        format!("{}ScheduleRole", logical_stem(name))
+    }
+    /// A user's `output` (no resource and no built-in output ends in `Output`)
+    pub fn output(name: &str) -> String {
+        format!("{}Output", logical_stem(name))
     }
     /// A template parameter declared with `param` (no resource or output ID ends in `Param`)
     pub fn param(name: &str) -> String {
@@ -225,6 +229,12 @@ pub fn resource_count(program: &Program, policies: &Policies) -> usize {
     buckets + functions + 2 * program.schedules.len() + queues + topics + managed_policies
 }
 
+/// The number of CloudFormation outputs a program becomes: one per bucket (its name), one
+/// per function (its ARN), and the user's `output` items.
+pub fn output_count(program: &Program) -> usize {
+    program.buckets.len() + program.functions.len() + program.outputs.len()
+}
+
 /// Lowers a checked program and its policies, packaging each function's code (its `code`
 /// directory is relative to the file that declares the function, found in `sources`).
 pub fn lower<'p>(
@@ -257,6 +267,29 @@ pub fn lower<'p>(
             )
             .with_note(format!("see {}", limits::CFN_RESOURCES.source))
             .with_help("split the file into several stacks"),
+        );
+    }
+    let outputs = output_count(program);
+    if outputs > usize::try_from(limits::CFN_OUTPUTS.max).expect("small") {
+        let span = program
+            .outputs
+            .first()
+            .map_or(program.stack.span, |o| o.span);
+        diagnostics.push(
+            Diagnostic::new(
+                Code::E0367,
+                format!("this stack needs {outputs} CloudFormation outputs"),
+                span,
+                format!(
+                    "more than the {} outputs one template can hold",
+                    limits::CFN_OUTPUTS.max
+                ),
+            )
+            .with_note(format!(
+                "drc adds one output per bucket and per function; see {}",
+                limits::CFN_OUTPUTS.source
+            ))
+            .with_help("remove `output` items, or split the file into several stacks"),
         );
     }
     let mut archives = Vec::new();
@@ -293,6 +326,15 @@ fn policy_overflow(
 ) -> Diagnostic {
     let (span, owner) = match &role.owner {
         Owner::Function(f) => (program.function(f).span, format!("function `{f}`")),
+        Owner::Scheduler(s) => (
+            program
+                .schedules
+                .iter()
+                .find(|x| &x.name == s)
+                .expect("a schedule role has its schedule")
+                .span,
+            format!("schedule `{s}`"),
+        ),
     };
     let source = format!("see {}", limits::MANAGED_POLICY_CHARS.source);
     match overflow {
@@ -378,10 +420,15 @@ impl From<Archive> for Artifact {
 impl Stack<'_> {
     /// The explained role of a function, for its provenance.
     pub fn function_explanation(&self, function: &str) -> &RoleExplanation {
+        self.explanation_of(&Owner::Function(function.to_owned()))
+    }
+
+    /// The explained role of any owner, for its provenance.
+    pub fn explanation_of(&self, owner: &Owner) -> &RoleExplanation {
         self.explanation
             .roles
             .iter()
-            .find(|r| matches!(&r.owner, crate::iam::Owner::Function(f) if f == function))
+            .find(|r| &r.owner == owner)
             .expect("the explanation has a role for every role of the policies")
     }
 }

@@ -9,8 +9,9 @@
 use super::{Archive, ERROR_ALARM, Layout, Stack};
 use crate::check::model::{
     Attribute, Bucket, Destination, Encryption, EnvValue, Function, Kind, Param, ParamValue, Queue,
-    QueueEncryption, Schedule, Text, TextPart, Topic,
+    QueueEncryption, Reference, Schedule, Tags, Text, TextPart, Topic,
 };
+use crate::iam::Owner;
 use crate::iam::explain::RoleExplanation;
 use crate::iam::{self, Resource, Statement};
 use crate::names::physical_prefix;
@@ -41,7 +42,12 @@ pub fn emit(stack: &Stack<'_>) -> String {
         out.data("aws_region", "current", json!({}));
     }
     for bucket in &program.buckets {
-        add_bucket(&mut out, bucket, &program.stack.name);
+        add_bucket(
+            &mut out,
+            bucket,
+            &program.stack.name,
+            &program.tags(&bucket.tags),
+        );
     }
     if !program.functions.is_empty() {
         out.data(
@@ -64,16 +70,40 @@ pub fn emit(stack: &Stack<'_>) -> String {
             &provenance,
             stack.function_layout(&function.name),
             archive,
+            &program.tags(&function.tags),
+        );
+    }
+    if !program.schedules.is_empty() {
+        out.data(
+            "aws_iam_policy_document",
+            "assume_scheduler",
+            json!({ "statement": [{
+                "effect": "Allow",
+                "actions": ["sts:AssumeRole"],
+                "principals": [{ "type": "Service", "identifiers": ["scheduler.amazonaws.com"] }],
+                "condition": [{
+                    "test": "StringEquals",
+                    "variable": "aws:SourceAccount",
+                    "values": ["${data.aws_caller_identity.current.account_id}"],
+                }],
+            }]}),
         );
     }
     for schedule in &program.schedules {
-        add_schedule(&mut out, schedule);
+        let owner = Owner::Scheduler(schedule.name.clone());
+        add_schedule(
+            &mut out,
+            schedule,
+            &stack.policies.schedule_role(&schedule.name).statements,
+            &provenance(stack.explanation_of(&owner)),
+            &program.tags(&schedule.tags),
+        );
     }
     for queue in &program.queues {
-        add_queue(&mut out, queue, &program.stack.name);
+        add_queue(&mut out, queue, &program.stack.name, &program.stack.tags);
     }
     for topic in &program.topics {
-        add_topic(&mut out, topic, &program.stack.name);
+        add_topic(&mut out, topic, &program.stack.name, &program.stack.tags);
     }
 
     let mut root = Map::new();
@@ -136,7 +166,22 @@ fn insert(block: &mut Map<String, Value>, kind: &str, name: &str, body: Value) {
         .insert(name.to_owned(), body);
 }
 
-fn add_bucket(out: &mut Tf, bucket: &Bucket, stack: &str) {
+/// Adds `tags` (a map) to a resource's body, unless there are none. Each taggable resource
+/// is one call: `with_tags(body, tags)`. Tags are written on each resource rather than as
+/// the provider's `default_tags`: drc emits no provider block (the configuration can be
+/// used as a module), and CloudFormation has to list them per resource anyway.
+fn with_tags(mut body: Value, tags: &Tags) -> Value {
+    if let (Value::Object(m), false) = (&mut body, tags.is_empty()) {
+        let tags: Map<String, Value> = tags
+            .iter()
+            .map(|(k, v)| (literal(k), json!(literal(v))))
+            .collect();
+        m.insert("tags".into(), Value::Object(tags));
+    }
+    body
+}
+
+fn add_bucket(out: &mut Tf, bucket: &Bucket, stack: &str, tags: &Tags) {
     let name = bucket.name.as_str();
     let id = format!("${{aws_s3_bucket.{name}.id}}");
     let arn = format!("${{aws_s3_bucket.{name}.arn}}");
@@ -149,7 +194,7 @@ fn add_bucket(out: &mut Tf, bucket: &Bucket, stack: &str) {
     if bucket.retain {
         body.insert("lifecycle".into(), json!({ "prevent_destroy": true }));
     }
-    out.resource("aws_s3_bucket", name, Value::Object(body));
+    out.resource("aws_s3_bucket", name, with_tags(Value::Object(body), tags));
 
     if bucket.versioned {
         out.resource(
@@ -245,13 +290,21 @@ fn add_bucket(out: &mut Tf, bucket: &Bucket, stack: &str) {
             &format!("Encrypts the objects of bucket {name} in stack {stack}"),
             bucket.retain,
             Vec::new(),
+            tags,
         );
     }
 }
 
 /// A customer managed key `aws_kms_key.<name>`, rotation on, with AWS's default key policy
 /// (the account's IAM policies decide who uses it) and any `extra` statements.
-fn add_key(out: &mut Tf, name: &str, description: &str, retain: bool, extra: Vec<Value>) {
+fn add_key(
+    out: &mut Tf,
+    name: &str,
+    description: &str,
+    retain: bool,
+    extra: Vec<Value>,
+    tags: &Tags,
+) {
     let key_policy = format!("key_{name}");
     let mut statements = vec![json!({
         "sid": "AccountAdministersKey",
@@ -278,10 +331,10 @@ fn add_key(out: &mut Tf, name: &str, description: &str, retain: bool, extra: Vec
     if retain {
         key["lifecycle"] = json!({ "prevent_destroy": true });
     }
-    out.resource("aws_kms_key", name, key);
+    out.resource("aws_kms_key", name, with_tags(key, tags));
 }
 
-fn add_queue(out: &mut Tf, queue: &Queue, stack: &str) {
+fn add_queue(out: &mut Tf, queue: &Queue, stack: &str, tags: &Tags) {
     let name = queue.name.as_str();
     let mut body = Map::new();
     body.insert(
@@ -304,13 +357,14 @@ fn add_queue(out: &mut Tf, queue: &Queue, stack: &str) {
                 &format!("Encrypts the messages of queue {name} in stack {stack}"),
                 false,
                 Vec::new(),
+                tags,
             );
         }
     }
-    out.resource("aws_sqs_queue", name, Value::Object(body));
+    out.resource("aws_sqs_queue", name, with_tags(Value::Object(body), tags));
 }
 
-fn add_topic(out: &mut Tf, topic: &Topic, stack: &str) {
+fn add_topic(out: &mut Tf, topic: &Topic, stack: &str, tags: &Tags) {
     let name = topic.name.as_str();
     // CloudWatch encrypts alarm notifications itself, so it needs the key; the AWS managed
     // aws/sns key's policy cannot grant it (see docs/security.md).
@@ -326,14 +380,18 @@ fn add_topic(out: &mut Tf, topic: &Topic, stack: &str) {
             "resources": ["*"],
             "principals": [{ "type": "Service", "identifiers": ["cloudwatch.amazonaws.com"] }],
         })],
+        tags,
     );
     out.resource(
         "aws_sns_topic",
         name,
-        json!({
-            "name": format!("${{var.stack_name}}-{}", literal(name)),
-            "kms_master_key_id": format!("${{aws_kms_key.{name}.arn}}"),
-        }),
+        with_tags(
+            json!({
+                "name": format!("${{var.stack_name}}-{}", literal(name)),
+                "kms_master_key_id": format!("${{aws_kms_key.{name}.arn}}"),
+            }),
+            tags,
+        ),
     );
     if let Some(email) = &topic.email {
         out.resource(
@@ -360,7 +418,7 @@ fn destination_arn(destination: &Destination) -> String {
 
 /// The event invoke configuration (retries, event age, on-failure destination) and the
 /// alarm on the function's errors.
-fn add_failure_handling(out: &mut Tf, function: &Function) {
+fn add_failure_handling(out: &mut Tf, function: &Function, tags: &Tags) {
     let name = function.name.as_str();
     let failure = &function.failure;
     if failure.needs_invoke_config() {
@@ -392,6 +450,7 @@ fn add_failure_handling(out: &mut Tf, function: &Function) {
         out.resource(
             "aws_cloudwatch_metric_alarm",
             name,
+            with_tags(
             json!({
                 "alarm_name": format!("${{var.stack_name}}-{}-errors", literal(name)),
                 "alarm_description": literal(&format!("Function {name} reported errors")),
@@ -406,6 +465,8 @@ fn add_failure_handling(out: &mut Tf, function: &Function) {
                 "treat_missing_data": ERROR_ALARM.missing_data,
                 "alarm_actions": [format!("${{aws_sns_topic.{}.arn}}", alarm.target)],
             }),
+            tags,
+            ),
         );
     }
 }
@@ -417,25 +478,32 @@ fn add_function(
     provenance: &str,
     layout: &Layout,
     archive: &Archive,
+    tags: &Tags,
 ) {
     let name = function.name.as_str();
     let physical = format!("${{var.stack_name}}-{}", literal(name));
     out.resource(
         "aws_cloudwatch_log_group",
         name,
-        json!({
-            "name": format!("/aws/lambda/{physical}"),
-            "retention_in_days": function.log_retention_days,
-        }),
+        with_tags(
+            json!({
+                "name": format!("/aws/lambda/{physical}"),
+                "retention_in_days": function.log_retention_days,
+            }),
+            tags,
+        ),
     );
 
     out.resource(
         "aws_iam_role",
         name,
-        json!({
-            "description": literal(&format!("Role of function {name}, inferred by drc")),
-            "assume_role_policy": "${data.aws_iam_policy_document.assume_lambda.json}",
-        }),
+        with_tags(
+            json!({
+                "description": literal(&format!("Role of function {name}, inferred by drc")),
+                "assume_role_policy": "${data.aws_iam_policy_document.assume_lambda.json}",
+            }),
+            tags,
+        ),
     );
     // Statements too large for one inline policy go into managed policies attached to the
     // role (see `emit::policy`); the function waits for the attachments.
@@ -562,22 +630,85 @@ fn add_function(
         json!({ "log_format": "Text", "log_group": format!("${{aws_cloudwatch_log_group.{name}.name}}") }),
     );
     body.insert("depends_on".into(), json!(depends_on));
-    out.resource("aws_lambda_function", name, Value::Object(body));
-    add_failure_handling(out, function);
+    out.resource(
+        "aws_lambda_function",
+        name,
+        with_tags(Value::Object(body), tags),
+    );
+    add_failure_handling(out, function, tags);
 }
 
-fn add_schedule(out: &mut Tf, schedule: &Schedule) {
+/// An `aws_iam_role` named after its `.dr` item, its trust policy (a policy document data
+/// source) and one inline policy with `statements`.
+fn add_role(
+    out: &mut Tf,
+    name: &str,
+    description: &str,
+    trust: &str,
+    statements: &[Statement],
+    provenance: &str,
+    tags: &Tags,
+) {
+    let policy = format!("role_{name}");
+    let statements: Vec<Value> = statements.iter().map(statement).collect();
+    out.data(
+        "aws_iam_policy_document",
+        &policy,
+        json!({ "//": provenance, "statement": statements }),
+    );
+    out.resource(
+        "aws_iam_role",
+        name,
+        with_tags(
+            json!({
+                "description": literal(description),
+                "assume_role_policy": format!("${{data.aws_iam_policy_document.{trust}.json}}"),
+            }),
+            tags,
+        ),
+    );
+    out.resource(
+        "aws_iam_role_policy",
+        name,
+        json!({
+            "name": literal(&format!("{name}-permissions")),
+            "role": format!("${{aws_iam_role.{name}.id}}"),
+            "policy": format!("${{data.aws_iam_policy_document.{policy}.json}}"),
+        }),
+    );
+}
+
+/// An EventBridge Scheduler schedule and the role it assumes to invoke its function.
+/// Schedules are not taggable; their role carries the tags.
+fn add_schedule(
+    out: &mut Tf,
+    schedule: &Schedule,
+    statements: &[Statement],
+    provenance: &str,
+    tags: &Tags,
+) {
     let name = schedule.name.as_str();
-    let function = schedule.target.as_str();
-    let mut rule = Map::new();
+    add_role(
+        out,
+        name,
+        &format!("Role EventBridge Scheduler assumes for schedule {name}, inferred by drc"),
+        "assume_scheduler",
+        statements,
+        provenance,
+        tags,
+    );
+    let mut body = Map::new();
     if let Some(description) = &schedule.description {
-        rule.insert("description".into(), json!(text(description)));
+        body.insert("description".into(), json!(text(description)));
     }
-    rule.insert(
+    body.insert(
         "schedule_expression".into(),
         json!(schedule.expression.to_aws()),
     );
-    rule.insert(
+    if let Some(timezone) = &schedule.timezone {
+        body.insert("schedule_expression_timezone".into(), json!(timezone));
+    }
+    body.insert(
         "state".into(),
         json!(if schedule.enabled {
             "ENABLED"
@@ -585,29 +716,37 @@ fn add_schedule(out: &mut Tf, schedule: &Schedule) {
             "DISABLED"
         }),
     );
-    out.resource("aws_cloudwatch_event_rule", name, Value::Object(rule));
-    out.resource(
-        "aws_cloudwatch_event_target",
-        name,
-        json!({
-            "rule": format!("${{aws_cloudwatch_event_rule.{name}.name}}"),
-            "target_id": function,
-            "arn": format!("${{aws_lambda_function.{function}.arn}}"),
-        }),
+    body.insert(
+        "flexible_time_window".into(),
+        match schedule.flexible_window_minutes {
+            Some(minutes) => json!({ "mode": "FLEXIBLE", "maximum_window_in_minutes": minutes }),
+            None => json!({ "mode": "OFF" }),
+        },
     );
-    out.resource(
-        "aws_lambda_permission",
-        name,
-        json!({
-            // Unique per function: one function can have several schedules.
-            "statement_id": format!("AllowSchedule_{name}"),
-            "action": "lambda:InvokeFunction",
-            "function_name": format!("${{aws_lambda_function.{function}.function_name}}"),
-            "principal": "events.amazonaws.com",
-            "source_arn": format!("${{aws_cloudwatch_event_rule.{name}.arn}}"),
-            "source_account": "${data.aws_caller_identity.current.account_id}",
-        }),
+    let mut target = Map::new();
+    target.insert(
+        "arn".into(),
+        json!(format!("${{aws_lambda_function.{}.arn}}", schedule.target)),
     );
+    target.insert(
+        "role_arn".into(),
+        json!(format!("${{aws_iam_role.{name}.arn}}")),
+    );
+    if let Some(payload) = &schedule.payload {
+        target.insert("input".into(), json!(literal(payload)));
+    }
+    let mut retry = Map::new();
+    if let Some(age) = schedule.max_event_age_s {
+        retry.insert("maximum_event_age_in_seconds".into(), json!(age));
+    }
+    if let Some(retries) = schedule.retries {
+        retry.insert("maximum_retry_attempts".into(), json!(retries));
+    }
+    if !retry.is_empty() {
+        target.insert("retry_policy".into(), Value::Object(retry));
+    }
+    body.insert("target".into(), Value::Object(target));
+    out.resource("aws_scheduler_schedule", name, Value::Object(body));
 }
 
 fn outputs(stack: &Stack<'_>) -> Map<String, Value> {
@@ -626,6 +765,16 @@ fn outputs(stack: &Stack<'_>) -> Map<String, Value> {
             json!({ "description": literal(&format!("ARN of function {name}")), "value": format!("${{aws_lambda_function.{name}.arn}}") }),
         );
     }
+    // User outputs keep their `.dr` name; the checker refuses names the ones above take.
+    // Terraform has no exports: `export` only applies to CloudFormation.
+    for output in &stack.program.outputs {
+        let mut body = Map::new();
+        if let Some(description) = &output.description {
+            body.insert("description".into(), json!(literal(description)));
+        }
+        body.insert("value".into(), json!(reference_value(&output.value)));
+        outputs.insert(output.name.clone(), Value::Object(body));
+    }
     outputs
 }
 
@@ -642,6 +791,16 @@ fn provenance(role: &RoleExplanation) -> String {
         }
     }
     literal(&format!("Why each action is granted: {}", items.join("; ")))
+}
+
+/// The expression of `item.name` or `item.arn`.
+fn reference_value(r: &Reference) -> String {
+    match (r.kind, r.attribute) {
+        (Kind::Bucket, Attribute::Name) => format!("${{aws_s3_bucket.{}.id}}", r.item),
+        (Kind::Bucket, Attribute::Arn) => format!("${{aws_s3_bucket.{}.arn}}", r.item),
+        (_, Attribute::Name) => format!("${{aws_lambda_function.{}.function_name}}", r.item),
+        (_, Attribute::Arn) => format!("${{aws_lambda_function.{}.arn}}", r.item),
+    }
 }
 
 fn statement(statement: &Statement) -> Value {

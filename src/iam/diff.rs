@@ -342,7 +342,7 @@ fn stack_diff(name: &str, old: Option<&Side<'_>>, new: Option<&Side<'_>>) -> Sta
         })
         .collect();
 
-    let key = |i: &InvocationExplanation| (i.principal, i.function.clone(), i.schedule.clone());
+    let key = |i: &InvocationExplanation| (i.principal, i.function.clone(), i.purpose.clone());
     let old_keys: BTreeSet<_> = old_expl.invocations.iter().map(key).collect();
     let new_keys: BTreeSet<_> = new_expl.invocations.iter().map(key).collect();
     let mut invocations: Vec<InvocationChange> = new_expl
@@ -663,8 +663,8 @@ impl Diff {
                 };
                 let _ = writeln!(
                     out,
-                    "  {sign} {} {verb} function {} for the rule of schedule {}  <- {}",
-                    i.principal, i.function, i.schedule, i.location
+                    "  {sign} {} {verb} function {} for {}  <- {}",
+                    i.principal, i.function, i.purpose, i.location
                 );
             }
             for change in &stack.buckets {
@@ -733,7 +733,7 @@ impl StackDiff {
                 "broadens": c.status == Status::Added,
                 "principal": c.invocation.principal,
                 "function": c.invocation.function,
-                "schedule": c.invocation.schedule,
+                "for": c.invocation.purpose,
                 "location": location_json(&c.invocation.location),
             })).collect::<Vec<_>>(),
             "buckets": self.buckets.iter().map(|b| json!({

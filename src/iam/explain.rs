@@ -26,15 +26,12 @@ use std::fmt::Write as _;
 /// field changes meaning or disappears; new fields may appear without a new version.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// The principal of every resource-based permission drc writes today.
-pub const SCHEDULE_PRINCIPAL: &str = "events.amazonaws.com";
-
 /// Every permission of one stack, with the cause of each action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Explanation {
     /// The roles, in the order [`Policies::roles`] has them.
     pub roles: Vec<RoleExplanation>,
-    /// The resource-based permissions (who may invoke which function), in schedule order.
+    /// The resource-based permissions (which service may invoke which function).
     pub invocations: Vec<InvocationExplanation>,
 }
 
@@ -114,9 +111,9 @@ pub struct InvocationExplanation {
     pub principal: &'static str,
     /// The function it may invoke.
     pub function: String,
-    /// The schedule whose rule invokes it.
-    pub schedule: String,
-    /// Where the schedule names the function.
+    /// What the permission is for, for people: `topic alerts`.
+    pub purpose: String,
+    /// The declaration that causes it.
     pub location: Location,
     /// The source text there.
     pub source: String,
@@ -195,9 +192,9 @@ pub fn explain(policies: &Policies, sources: &SourceMap, names: FileNames) -> Ex
         .invocations
         .iter()
         .map(|invocation| InvocationExplanation {
-            principal: SCHEDULE_PRINCIPAL,
+            principal: invocation.principal,
             function: invocation.function.clone(),
-            schedule: invocation.schedule.clone(),
+            purpose: invocation.source.clone(),
             location: locate(invocation.span),
             source: slice(invocation.span),
         })
@@ -209,6 +206,7 @@ pub fn explain(policies: &Policies, sources: &SourceMap, names: FileNames) -> Ex
 fn owned_by_function(owner: &Owner, name: &str) -> bool {
     match owner {
         Owner::Function(f) => f == name,
+        Owner::Scheduler(_) => false,
     }
 }
 
@@ -223,6 +221,7 @@ impl Explanation {
             .iter()
             .filter_map(|role| match &role.owner {
                 Owner::Function(f) => Some(f.as_str()),
+                Owner::Scheduler(_) => None,
             })
             .collect()
     }
@@ -231,15 +230,26 @@ impl Explanation {
     /// when no function of that name has a role.
     #[must_use]
     pub fn for_function(&self, name: &str) -> Option<Explanation> {
+        if !self
+            .roles
+            .iter()
+            .any(|role| owned_by_function(&role.owner, name))
+        {
+            return None;
+        }
+        // Its own role, and every other role that may invoke it (a schedule's, say).
+        let invokes = |role: &RoleExplanation| {
+            role.statements.iter().any(|s| {
+                matches!(&s.resource, Resource::Function(f) if f == name)
+                    && s.actions.iter().any(|a| a.name == "lambda:InvokeFunction")
+            })
+        };
         let roles: Vec<RoleExplanation> = self
             .roles
             .iter()
-            .filter(|role| owned_by_function(&role.owner, name))
+            .filter(|role| owned_by_function(&role.owner, name) || invokes(role))
             .cloned()
             .collect();
-        if roles.is_empty() {
-            return None;
-        }
         let invocations = self
             .invocations
             .iter()
@@ -277,8 +287,8 @@ impl Explanation {
         for invocation in &self.invocations {
             let _ = writeln!(
                 out,
-                "{} may invoke function {} for the rule of schedule {}  <- {}",
-                invocation.principal, invocation.function, invocation.schedule, invocation.location
+                "{} may invoke function {} for {}  <- {}",
+                invocation.principal, invocation.function, invocation.purpose, invocation.location
             );
         }
         out
@@ -293,7 +303,7 @@ impl Explanation {
             "invocations": self.invocations.iter().map(|i| json!({
                 "principal": i.principal,
                 "function": i.function,
-                "schedule": i.schedule,
+                "for": i.purpose,
                 "location": location_json(&i.location),
                 "source": i.source,
             })).collect::<Vec<_>>(),
@@ -362,6 +372,7 @@ pub fn describe_condition(condition: &Condition) -> String {
 pub fn owner_json(owner: &Owner) -> Value {
     match owner {
         Owner::Function(name) => json!({ "kind": "function", "name": name }),
+        Owner::Scheduler(name) => json!({ "kind": "schedule", "name": name }),
     }
 }
 
@@ -440,7 +451,15 @@ mod tests {
     fn filters_by_function() {
         let explanation = explained(PROGRAM);
         let only = explanation.for_function("backup").expect("a role");
-        assert_eq!(only.invocations.len(), 1);
+        // The function's own role and the role of the schedule that invokes it.
+        let owners: Vec<String> = only.roles.iter().map(|r| r.owner.describe()).collect();
+        assert_eq!(
+            owners,
+            [
+                "function backup",
+                "schedule nightly (assumed by EventBridge Scheduler)"
+            ]
+        );
         assert!(explanation.for_function("restore").is_none());
         assert_eq!(explanation.function_names(), vec!["backup"]);
     }

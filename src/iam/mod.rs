@@ -4,8 +4,8 @@
 //! declares, through the table in [`actions`], plus built-in rules: writing its own logs,
 //! using the KMS key of an encrypted bucket, queue or topic, and sending failed events to
 //! its `on_failure` and `dead_letter` targets (the `send` or `publish` row of the table,
-//! whichever the target's kind needs). Schedules add a
-//! resource-based permission for EventBridge to invoke their function. Every action records
+//! whichever the target's kind needs). Each schedule gets a role of its own, assumed by
+//! EventBridge Scheduler, allowed only to invoke the schedule's function. Every action records
 //! what caused it ([`render`] prints them), so every permission can answer "why is this here?".
 //!
 //! ```text
@@ -31,7 +31,9 @@ pub struct Policies {
     /// One role per function, in the program's function order, then the roles of other
     /// services drc configures.
     pub roles: Vec<Role>,
-    /// Who may invoke which function (resource-based permissions), in schedule order.
+    /// Resource-based permissions letting a service invoke a function. Schedules need none:
+    /// EventBridge Scheduler invokes with the schedule's own role (in [`Policies::roles`]),
+    /// so this lists only services that invoke without a role of drc's.
     pub invocations: Vec<Invocation>,
 }
 
@@ -50,6 +52,9 @@ pub struct Role {
 pub enum Owner {
     /// The execution role of a function (assumed by `lambda.amazonaws.com`).
     Function(String),
+    /// The role EventBridge Scheduler assumes to run a schedule (assumed by
+    /// `scheduler.amazonaws.com`, only from this account).
+    Scheduler(String),
 }
 
 impl Owner {
@@ -57,6 +62,7 @@ impl Owner {
     pub fn describe(&self) -> String {
         match self {
             Owner::Function(f) => format!("function {f}"),
+            Owner::Scheduler(s) => format!("schedule {s} (assumed by EventBridge Scheduler)"),
         }
     }
 }
@@ -68,6 +74,14 @@ impl Policies {
             .iter()
             .find(|r| matches!(&r.owner, Owner::Function(f) if f == function))
             .expect("infer gives every function a role")
+    }
+
+    /// The role EventBridge Scheduler assumes for a schedule. Every schedule has one.
+    pub fn schedule_role(&self, schedule: &str) -> &Role {
+        self.roles
+            .iter()
+            .find(|r| matches!(&r.owner, Owner::Scheduler(s) if s == schedule))
+            .expect("infer gives every schedule a role")
     }
 }
 
@@ -110,6 +124,8 @@ pub enum Cause {
     QueueKey(Span),
     /// Every topic is encrypted with a KMS key drc creates (span of the topic's name).
     TopicKey(Span),
+    /// A schedule invokes its target function (span of the schedule's `invoke = ...`).
+    ScheduleTarget(Span),
 }
 
 impl Cause {
@@ -126,6 +142,9 @@ impl Cause {
             Cause::DeadLetter(_) => Some("failed events go to the dead-letter target"),
             Cause::QueueKey(_) => Some("the queue is encrypted with a KMS key"),
             Cause::TopicKey(_) => Some("every topic is encrypted with a KMS key drc creates"),
+            Cause::ScheduleTarget(_) => {
+                Some("a schedule's role may invoke the function it targets")
+            }
         }
     }
 
@@ -138,7 +157,8 @@ impl Cause {
             | Cause::OnFailure(s)
             | Cause::DeadLetter(s)
             | Cause::QueueKey(s)
-            | Cause::TopicKey(s) => s,
+            | Cause::TopicKey(s)
+            | Cause::ScheduleTarget(s) => s,
         }
     }
 }
@@ -217,14 +237,16 @@ pub struct Condition {
     pub values: Vec<String>,
 }
 
-/// Permission for a service to invoke a function.
+/// A resource-based permission: a service principal may invoke a function.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invocation {
-    /// The schedule whose rule may invoke.
-    pub schedule: String,
+    /// The service allowed to invoke, like `sns.amazonaws.com`.
+    pub principal: &'static str,
+    /// What the permission is for, for people: `topic alerts`.
+    pub source: String,
     /// The function invoked.
     pub function: String,
-    /// The schedule's `invoke = ...`.
+    /// The declaration that causes it.
     pub span: Span,
 }
 
@@ -237,7 +259,7 @@ pub const ACCOUNT: &str = "{account}";
 
 /// Infers the policies of a checked program.
 pub fn infer(program: &Program) -> Policies {
-    let roles = program
+    let mut roles: Vec<Role> = program
         .functions
         .iter()
         .map(|function| {
@@ -281,16 +303,23 @@ pub fn infer(program: &Program) -> Policies {
             }
         })
         .collect();
-    let invocations = program
-        .schedules
-        .iter()
-        .map(|s| Invocation {
-            schedule: s.name.clone(),
-            function: s.target.clone(),
-            span: s.target_span,
-        })
-        .collect();
-    Policies { roles, invocations }
+    roles.extend(program.schedules.iter().map(|schedule| {
+        let mut grants: Grants = BTreeMap::new();
+        let grant = grants
+            .entry((Resource::Function(schedule.target.clone()), None, None))
+            .or_default();
+        for action in actions::rule(Verb::Invoke).actions {
+            grant.add(action, Cause::ScheduleTarget(schedule.target_span));
+        }
+        Role {
+            owner: Owner::Scheduler(schedule.name.clone()),
+            statements: statements(grants),
+        }
+    }));
+    Policies {
+        roles,
+        invocations: Vec::new(),
+    }
 }
 
 /// Adds the grants one verb on one target implies, with their KMS grants, for `cause`.
@@ -370,7 +399,7 @@ fn grant(
                 Cause::TopicKey(topic.span),
             ))
         }
-        Kind::Stack | Kind::Function | Kind::Schedule | Kind::Param => None,
+        Kind::Stack | Kind::Function | Kind::Schedule | Kind::Param | Kind::Output => None,
     };
     if let Some((key, key_cause)) = key
         && !rule.kms_actions.is_empty()

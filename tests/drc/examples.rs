@@ -89,14 +89,33 @@ fn the_disaster_recovery_example_is_the_book_stack_done_right() {
         config["resource"]["aws_s3_bucket"]["backups"]["lifecycle"]["prevent_destroy"],
         true
     );
-    // The rule may invoke the function, and only from that rule.
-    let permission = &template["Resources"]["NightlySchedulePermission"]["Properties"];
-    assert_eq!(permission["Principal"], "events.amazonaws.com");
-    let tf_permission = &config["resource"]["aws_lambda_permission"]["nightly"];
-    assert_eq!(
-        tf_permission["source_arn"],
-        "${aws_cloudwatch_event_rule.nightly.arn}"
+    // EventBridge Scheduler runs the schedule with a role of its own, assumed only by the
+    // scheduler service from this account; no resource-based permission is left.
+    let schedule = &template["Resources"]["NightlySchedule"];
+    assert_eq!(schedule["Type"], "AWS::Scheduler::Schedule");
+    let role = &template["Resources"]["NightlyScheduleRole"]["Properties"];
+    let trust = &role["AssumeRolePolicyDocument"]["Statement"][0];
+    assert_eq!(trust["Principal"]["Service"], "scheduler.amazonaws.com");
+    assert!(
+        trust["Condition"]["StringEquals"]
+            .get("aws:SourceAccount")
+            .is_some()
     );
+    let invoke = &role["Policies"][0]["PolicyDocument"]["Statement"][0];
+    assert_eq!(invoke["Action"][0], "lambda:InvokeFunction");
+    assert!(
+        template["Resources"]
+            .as_mapping()
+            .expect("resources")
+            .values()
+            .all(|r| r["Type"] != "AWS::Lambda::Permission")
+    );
+    let tf_schedule = &config["resource"]["aws_scheduler_schedule"]["nightly"];
+    assert_eq!(
+        tf_schedule["target"]["role_arn"],
+        "${aws_iam_role.nightly.arn}"
+    );
+    assert!(config["resource"].get("aws_lambda_permission").is_none());
     // The runtime is current.
     assert_eq!(
         template["Resources"]["BackupFunction"]["Properties"]["Runtime"],

@@ -105,6 +105,16 @@ fn fixtures() {
                 "{}: resource count",
                 path.display()
             );
+            // The 200-output check counts outputs from the program; likewise.
+            assert_eq!(
+                template
+                    .get("Outputs")
+                    .and_then(serde_norway::Value::as_mapping)
+                    .map_or(0, serde_norway::Mapping::len),
+                drc::emit::output_count(&analyses[0].program),
+                "{}: output count",
+                path.display()
+            );
             let _ = writeln!(snapshot, "----- POLICIES\n{policies}");
             let _ = writeln!(
                 snapshot,

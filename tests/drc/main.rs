@@ -21,4 +21,5 @@ mod examples;
 mod fixtures;
 mod oracle;
 mod permissions;
+mod schedules;
 mod support;

@@ -212,11 +212,16 @@ fn every_role_in_every_example_is_free_of_wildcard_actions_and_star_resources() 
             }
             assert!(body["statement"].as_array().is_some_and(|s| !s.is_empty()));
         }
-        let functions = config["resource"]["aws_lambda_function"]
-            .as_object()
-            .expect("functions")
-            .len();
-        assert_eq!(roles, functions, "{name}: one role per function");
+        let count = |kind: &str| {
+            config["resource"][kind]
+                .as_object()
+                .map_or(0, serde_json::Map::len)
+        };
+        assert_eq!(
+            roles,
+            count("aws_lambda_function") + count("aws_scheduler_schedule"),
+            "{name}: one role per function and per schedule"
+        );
     }
 }
 

@@ -1,0 +1,131 @@
+//! Schedules, outputs and tags, checked through the compiler on sources built in the test
+//! (cases too large for a fixture, and properties read back from both templates).
+
+use crate::support::today;
+use drc::{Compilation, Options, SourceMap, Target};
+
+/// A function whose failures alarm a topic, so scheduling it draws no warning.
+const FUNCTION: &str = "topic alerts {}\nfunction backup {\n  runtime = nodejs24.x\n  handler = \"index.handler\"\n  code = \"lambda\"\n  alarm = alerts\n}\n";
+
+/// Compiles a source whose functions' code is one in-memory file.
+fn compile(text: &str) -> Compilation {
+    struct OneFile;
+    impl drc::CodeSource for OneFile {
+        fn files(&self, _dr_path: &str, _dir: &str) -> Result<Vec<drc::CodeFile>, String> {
+            Ok(vec![drc::CodeFile {
+                path: "index.mjs".to_owned(),
+                bytes: b"export const handler = async () => {};\n".to_vec(),
+                executable: false,
+            }])
+        }
+    }
+    let mut sources = SourceMap::new();
+    sources.add("test.dr", text.to_owned());
+    let options = Options {
+        targets: Target::ALL.to_vec(),
+        today: today(),
+        deny_warnings: false,
+        set: std::collections::BTreeMap::new(),
+    };
+    drc::compile(&sources, &options, &OneFile)
+}
+
+fn codes(compilation: &Compilation) -> Vec<&'static str> {
+    compilation
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect()
+}
+
+#[test]
+fn a_payload_over_one_megabyte_is_refused() {
+    let big = "x".repeat(1_048_576);
+    let text = format!(
+        "{FUNCTION}schedule nightly {{\n  every = 24h\n  invoke = backup\n  payload {{ data = \"{big}\" }}\n}}\n"
+    );
+    assert_eq!(codes(&compile(&text)), ["E0362"]);
+    let small = "x".repeat(1_048_576 - 100);
+    let text = format!(
+        "{FUNCTION}schedule nightly {{\n  every = 24h\n  invoke = backup\n  payload {{ data = \"{small}\" }}\n}}\n"
+    );
+    assert!(codes(&compile(&text)).is_empty());
+}
+
+#[test]
+fn the_payload_is_the_same_json_on_both_targets() {
+    let text = format!(
+        "{FUNCTION}schedule nightly {{\n  cron = \"0 3 * * ? *\"\n  timezone = \"UTC\"\n  invoke = backup\n  payload {{\n    b = 2\n    a = \"$${{x}}\"\n    nested {{ ok = true }}\n  }}\n}}\n"
+    );
+    let compilation = compile(&text);
+    assert!(codes(&compilation).is_empty());
+    let cfn: serde_norway::Value =
+        serde_norway::from_str(&crate::support::artifact_text(&compilation, ".cfn.yaml"))
+            .expect("YAML");
+    let tf: serde_json::Value =
+        serde_json::from_str(&crate::support::artifact_text(&compilation, ".tf.json"))
+            .expect("JSON");
+    let expected = r#"{"b":2,"a":"${x}","nested":{"ok":true}}"#;
+    let properties = &cfn["Resources"]["NightlySchedule"]["Properties"];
+    assert_eq!(properties["Target"]["Input"], expected);
+    assert_eq!(properties["ScheduleExpressionTimezone"], "UTC");
+    // Terraform escapes `${` so the payload is never interpolated.
+    let schedule = &tf["resource"]["aws_scheduler_schedule"]["nightly"];
+    assert_eq!(schedule["target"]["input"], expected.replace("${", "$${"));
+    assert_eq!(schedule["schedule_expression_timezone"], "UTC");
+    assert_eq!(schedule["flexible_time_window"]["mode"], "OFF");
+}
+
+#[test]
+fn a_schedule_without_a_flexible_window_says_off_quoted() {
+    // CloudFormation reads YAML 1.1, where a plain `OFF` is the boolean `false`.
+    let text = format!("{FUNCTION}schedule nightly {{\n  every = 24h\n  invoke = backup\n}}\n");
+    let cfn = crate::support::artifact_text(&compile(&text), ".cfn.yaml");
+    assert!(
+        cfn.contains("      FlexibleTimeWindow:\n        Mode: 'OFF'\n"),
+        "{cfn}"
+    );
+    assert!(!cfn.contains("Mode: OFF"));
+}
+
+#[test]
+fn item_tags_override_stack_tags_on_every_taggable_resource() {
+    let text = format!(
+        "stack s {{ tags {{ team = \"platform\", env = \"prod\" }} }}\n{}schedule nightly {{\n  every = 24h\n  invoke = backup\n  tags {{ team = \"on-call\" }}\n}}\n",
+        FUNCTION.replace(
+            "code = \"lambda\"\n",
+            "code = \"lambda\"\n  tags { team = \"backup\" }\n"
+        )
+    );
+    let compilation = compile(&text);
+    assert!(codes(&compilation).is_empty());
+    let tf: serde_json::Value =
+        serde_json::from_str(&crate::support::artifact_text(&compilation, ".tf.json"))
+            .expect("JSON");
+    for (kind, name, team) in [
+        ("aws_lambda_function", "backup", "backup"),
+        ("aws_cloudwatch_log_group", "backup", "backup"),
+        ("aws_iam_role", "backup", "backup"),
+        ("aws_iam_role", "nightly", "on-call"),
+    ] {
+        let tags = &tf["resource"][kind][name]["tags"];
+        assert_eq!(tags["team"], team, "{kind}.{name}");
+        assert_eq!(tags["env"], "prod", "{kind}.{name}");
+    }
+    let cfn: serde_norway::Value =
+        serde_norway::from_str(&crate::support::artifact_text(&compilation, ".cfn.yaml"))
+            .expect("YAML");
+    for (id, team) in [
+        ("BackupFunction", "backup"),
+        ("BackupFunctionLogGroup", "backup"),
+        ("BackupFunctionRole", "backup"),
+        ("NightlyScheduleRole", "on-call"),
+    ] {
+        let tags = cfn["Resources"][id]["Properties"]["Tags"]
+            .as_sequence()
+            .expect("tags");
+        let team_tag = tags.iter().find(|t| t["Key"] == "team").expect("team");
+        assert_eq!(team_tag["Value"], team, "{id}");
+        assert_eq!(tags.len(), 2, "{id}");
+    }
+}
