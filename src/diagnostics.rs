@@ -65,6 +65,9 @@ codes! {
     E0208, Error, "names map to the same CloudFormation logical ID";
     E0209, Error, "invalid name";
     E0210, Error, "two files declare the same stack";
+    E0211, Error, "block takes no label";
+    E0212, Error, "two lifecycle rules for one prefix";
+    E0213, Error, "lifecycle rule does nothing";
     E0301, Error, "wrong type of value";
     E0302, Error, "wrong unit";
     E0303, Error, "value out of range";
@@ -76,6 +79,10 @@ codes! {
     E0309, Error, "invalid key prefix";
     E0310, Error, "schedule needs exactly one of `every` and `cron`";
     E0311, Error, "environment variables too large";
+    E0320, Error, "lifecycle transition too early for its storage class";
+    E0321, Error, "lifecycle transitions out of order";
+    E0322, Error, "lifecycle expiration before the last transition";
+    E0323, Error, "object lock on an unversioned bucket";
     E0401, Error, "undefined name";
     E0402, Error, "verb not allowed on this kind of resource";
     E0403, Error, "unknown attribute of a resource";

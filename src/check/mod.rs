@@ -20,8 +20,8 @@ use crate::syntax::ast::{self, Ast, Attribute, Block, Entry, Ident, Nested, Valu
 use jiff::civil::Date;
 use limits::Limit;
 use model::{
-    Access, Bucket, Encryption, EnvValue, Function, Kind, Lifecycle, Program, Reference, Schedule,
-    ScheduleExpression, Stack,
+    Access, Bucket, Encryption, EnvValue, Function, Kind, Lifecycle, LifecycleRule, LockMode,
+    ObjectLock, Program, Reference, Retention, Schedule, ScheduleExpression, Stack, Transition,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -47,7 +47,7 @@ const KINDS: &[KindSpec] = &[
         kind: Kind::Bucket,
         attributes: &["name", "versioned", "retain", "encryption"],
         required: &[],
-        blocks: &["lifecycle"],
+        blocks: &["lifecycle", "object_lock"],
         verbs: false,
     },
     KindSpec {
@@ -78,7 +78,29 @@ const KINDS: &[KindSpec] = &[
     },
 ];
 
-const LIFECYCLE_ATTRIBUTES: &[&str] = &["expire", "noncurrent_expire", "abort_incomplete_uploads"];
+/// The whole-bucket `lifecycle { ... }` block: a rule's attributes plus the bucket-wide abort.
+const LIFECYCLE_ATTRIBUTES: &[&str] = &[
+    "standard_ia",
+    "intelligent_tiering",
+    "glacier_ir",
+    "glacier",
+    "deep_archive",
+    "expire",
+    "noncurrent_standard_ia",
+    "noncurrent_intelligent_tiering",
+    "noncurrent_glacier_ir",
+    "noncurrent_glacier",
+    "noncurrent_deep_archive",
+    "noncurrent_expire",
+    "abort_incomplete_uploads",
+];
+/// A `lifecycle "prefix/" { ... }` rule: everything but the bucket-wide abort.
+const LIFECYCLE_RULE_ATTRIBUTES: &[&str] = LIFECYCLE_ATTRIBUTES.split_at(12).0;
+/// Blocks that take a string label (`lifecycle "daily/" { ... }`), and may repeat with
+/// different labels.
+const LABELLED_BLOCKS: &[&str] = &["lifecycle"];
+const OBJECT_LOCK_ATTRIBUTES: &[&str] = &["mode", "retain"];
+const LOCK_MODES: &[&str] = &["governance", "compliance"];
 const ENCRYPTIONS: &[&str] = &["s3", "kms"];
 const REFERENCE_ATTRIBUTES: &[&str] = &["name", "arn"];
 const DEFAULT_MEMORY_MB: u32 = 128;
@@ -120,6 +142,8 @@ struct Checker<'a> {
 struct Body<'a> {
     attributes: BTreeMap<&'a str, &'a Attribute>,
     blocks: BTreeMap<&'a str, &'a Nested>,
+    /// Blocks with a label (`lifecycle "daily/" { ... }`), in source order.
+    labelled: Vec<&'a Nested>,
     verbs: Vec<&'a ast::Verb>,
 }
 
@@ -362,6 +386,24 @@ impl<'a> Checker<'a> {
                             ))
                         };
                         self.error(d.with_suggestion(name, blocks.iter().copied()));
+                    } else if let Some((label, span)) = &nested.label {
+                        if LABELLED_BLOCKS.contains(&name) {
+                            body.labelled.push(nested);
+                        } else {
+                            self.error(
+                                Diagnostic::new(
+                                    Code::E0211,
+                                    format!("block `{name}` takes no label"),
+                                    *span,
+                                    "a label here",
+                                )
+                                .with_note(format!(
+                                    "only {} blocks take a label",
+                                    list(LABELLED_BLOCKS.iter().copied())
+                                ))
+                                .with_help(format!("remove \"{label}\": write `{name} {{ ... }}`")),
+                            );
+                        }
                     } else if let Some(first) = body.blocks.insert(name, nested) {
                         self.error(
                             Diagnostic::new(
@@ -443,37 +485,11 @@ impl<'a> Checker<'a> {
             Some((_, span)) => (Encryption::S3, Some(span)),
             None => (Encryption::S3, None),
         };
-        let lifecycle = body.blocks.get("lifecycle").map_or(
-            Lifecycle {
-                expire_days: None,
-                noncurrent_expire_days: None,
-                abort_incomplete_upload_days: DEFAULT_ABORT_UPLOAD_DAYS,
-            },
-            |nested| {
-                let inner = self.body(&nested.body, LIFECYCLE_ATTRIBUTES, &[], false, "lifecycle");
-                let noncurrent = self.days(&inner, "noncurrent_expire");
-                if let (Some(_), false) = (noncurrent, versioned) {
-                    let span = inner.attributes["noncurrent_expire"].span;
-                    self.error(
-                        Diagnostic::new(
-                            Code::W0002,
-                            "`noncurrent_expire` has no effect on an unversioned bucket",
-                            span,
-                            "only versioned buckets have noncurrent versions",
-                        )
-                        .with_label(name.span, "this bucket is not versioned")
-                        .with_help("add `versioned = true` to the bucket, or remove this line"),
-                    );
-                }
-                Lifecycle {
-                    expire_days: self.days(&inner, "expire"),
-                    noncurrent_expire_days: noncurrent,
-                    abort_incomplete_upload_days: self
-                        .days(&inner, "abort_incomplete_uploads")
-                        .unwrap_or(DEFAULT_ABORT_UPLOAD_DAYS),
-                }
-            },
-        );
+        let lifecycle = self.lifecycle(name, body, versioned);
+        let object_lock = body
+            .blocks
+            .get("object_lock")
+            .and_then(|nested| self.object_lock(name, nested, versioned));
         Bucket {
             name: name.text.clone(),
             span: name.span,
@@ -483,17 +499,343 @@ impl<'a> Checker<'a> {
             encryption,
             encryption_span,
             lifecycle,
+            object_lock,
         }
+    }
+
+    /// The bucket's `lifecycle` blocks: the unlabelled one (whole bucket, with the bucket-wide
+    /// abort of incomplete uploads) and one per labelled prefix.
+    fn lifecycle(&mut self, bucket: &Ident, body: &Body<'a>, versioned: bool) -> Lifecycle {
+        let mut abort_incomplete_upload_days = DEFAULT_ABORT_UPLOAD_DAYS;
+        let mut rules = Vec::new();
+        if let Some(nested) = body.blocks.get("lifecycle") {
+            let inner = self.body(&nested.body, LIFECYCLE_ATTRIBUTES, &[], false, "lifecycle");
+            abort_incomplete_upload_days = self
+                .days(&inner, "abort_incomplete_uploads")
+                .unwrap_or(DEFAULT_ABORT_UPLOAD_DAYS);
+            let rule = self.lifecycle_rule(bucket, &inner, None, versioned);
+            if rule.has_actions() {
+                rules.push(rule);
+            }
+        }
+        let mut prefixes: BTreeMap<&str, Span> = BTreeMap::new();
+        for nested in body.labelled.iter().filter(|n| n.name.text == "lifecycle") {
+            let (text, span) = nested.label.as_ref().expect("labelled blocks have a label");
+            let inner = self.body(&nested.body, LIFECYCLE_ATTRIBUTES, &[], false, "lifecycle");
+            if let Some(abort) = inner.attributes.get("abort_incomplete_uploads") {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0202,
+                        "`abort_incomplete_uploads` is bucket-wide",
+                        abort.key.span,
+                        format!("not valid in the rule for \"{text}\""),
+                    )
+                    .with_note(format!(
+                        "the attributes of a prefix's rule are {}",
+                        list(LIFECYCLE_RULE_ATTRIBUTES.iter().copied())
+                    ))
+                    .with_help("move this line into the bucket's `lifecycle { ... }` block, without a label"),
+                );
+            }
+            if let Some(first) = prefixes.insert(text, *span) {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0212,
+                        format!("two lifecycle rules for the prefix \"{text}\""),
+                        *span,
+                        "second rule for this prefix",
+                    )
+                    .with_label(first, "first rule for it")
+                    .with_help("merge the two blocks into one"),
+                );
+                continue;
+            }
+            let prefix = self.lifecycle_prefix(text, *span);
+            let rule = self.lifecycle_rule(bucket, &inner, prefix, versioned);
+            if !rule.has_actions() && inner.attributes.is_empty() {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0213,
+                        format!("the lifecycle rule for \"{text}\" does nothing"),
+                        nested.body.span,
+                        "no transition or expiration",
+                    )
+                    .with_help(
+                        "add a transition or an expiration, like `glacier = 30d` or `expire = 365d`, or remove the block",
+                    ),
+                );
+            }
+            rules.push(rule);
+        }
+        Lifecycle {
+            abort_incomplete_upload_days,
+            rules,
+        }
+    }
+
+    /// A lifecycle rule's label: the literal start of the keys it applies to.
+    fn lifecycle_prefix(&mut self, text: &str, span: Span) -> Option<String> {
+        let problem = if text.is_empty() {
+            Some("an empty prefix")
+        } else if text.starts_with('/') {
+            Some("S3 keys do not start with `/`")
+        } else if text.contains(['*', '?']) {
+            Some("lifecycle prefixes are literal: `*` and `?` match only themselves")
+        } else if text.len() > usize::try_from(limits::KEY_PREFIX_BYTES.max).expect("small") {
+            Some("longer than the 1024 bytes an S3 key can have")
+        } else {
+            None
+        };
+        let Some(problem) = problem else {
+            return Some(text.to_owned());
+        };
+        let help = if text.is_empty() {
+            "leave the label out to apply the rule to the whole bucket: `lifecycle { ... }`"
+                .to_owned()
+        } else {
+            format!(
+                "write the literal start of the keys, like \"{}\"",
+                text.trim_start_matches('/').trim_end_matches(['*', '?'])
+            )
+        };
+        self.error(
+            Diagnostic::new(
+                Code::E0309,
+                format!("invalid key prefix \"{text}\""),
+                span,
+                problem,
+            )
+            .with_help(help),
+        );
+        None
+    }
+
+    /// One lifecycle block's transitions and expirations, checked against S3's constraints.
+    fn lifecycle_rule(
+        &mut self,
+        bucket: &Ident,
+        inner: &Body<'a>,
+        prefix: Option<String>,
+        versioned: bool,
+    ) -> LifecycleRule {
+        if !versioned {
+            for (key, attribute) in &inner.attributes {
+                if key.starts_with("noncurrent_") {
+                    self.error(
+                        Diagnostic::new(
+                            Code::W0002,
+                            format!("`{key}` has no effect on an unversioned bucket"),
+                            attribute.span,
+                            "only versioned buckets have noncurrent versions",
+                        )
+                        .with_label(bucket.span, "this bucket is not versioned")
+                        .with_help("add `versioned = true` to the bucket, or remove this line"),
+                    );
+                }
+            }
+        }
+        let transitions = self.transitions(inner, "");
+        let noncurrent_transitions = self.transitions(inner, "noncurrent_");
+        let expire_days = self.expiration(inner, "expire", &transitions);
+        let noncurrent_expire_days =
+            self.expiration(inner, "noncurrent_expire", &noncurrent_transitions);
+        LifecycleRule {
+            prefix,
+            transitions: transitions.into_iter().map(|(t, _)| t).collect(),
+            expire_days,
+            noncurrent_transitions: noncurrent_transitions.into_iter().map(|(t, _)| t).collect(),
+            noncurrent_expire_days,
+        }
+    }
+
+    /// The transitions of one kind (`""` current, `"noncurrent_"` noncurrent versions), in
+    /// waterfall order, each checked against its class's minimum and the one before it.
+    fn transitions(&mut self, inner: &Body<'a>, kind: &str) -> Vec<(Transition, Span)> {
+        let mut found: Vec<(Transition, Span)> = Vec::new();
+        for class in limits::STORAGE_CLASSES {
+            let key = format!("{kind}{}", class.keyword);
+            let Some((days, span)) = self.whole_days(inner, &key, limits::TRANSITION_DAYS) else {
+                continue;
+            };
+            if days < class.min_days {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0320,
+                        format!("`{key}` is too early"),
+                        span,
+                        format!(
+                            "S3 moves objects to {} after at least {} days",
+                            class.aws, class.min_days
+                        ),
+                    )
+                    .with_note(format!("see {}", limits::STORAGE_CLASSES_SOURCE))
+                    .with_help(format!(
+                        "write `{key} = {}d` or more, or use `intelligent_tiering`, which has no minimum",
+                        class.min_days
+                    )),
+                );
+                continue;
+            }
+            if let Some((before, before_span)) = found.last().copied() {
+                let earliest = before.days + before.class.min_stay_days.max(1);
+                if days < earliest {
+                    let why = if before.class.min_stay_days > 0 {
+                        format!(
+                            "objects must stay {} days in {} before moving on",
+                            before.class.min_stay_days, before.class.aws
+                        )
+                    } else {
+                        "each transition must come later than the one before".to_owned()
+                    };
+                    self.error(
+                        Diagnostic::new(
+                            Code::E0321,
+                            format!("`{key}` must come after `{kind}{}`", before.class.keyword),
+                            span,
+                            format!("{days} days, but must be at least {earliest}"),
+                        )
+                        .with_label(
+                            before_span,
+                            format!("{} after {} days", before.class.aws, before.days),
+                        )
+                        .with_note(format!(
+                            "objects only move down the storage classes {} ({why}; see {})",
+                            list(limits::STORAGE_CLASSES.iter().map(|c| c.keyword)),
+                            limits::STORAGE_CLASSES_SOURCE
+                        ))
+                        .with_help(format!(
+                            "write `{key} = {earliest}d` or more, or remove one of the transitions"
+                        )),
+                    );
+                    continue;
+                }
+            }
+            found.push((Transition { class, days }, span));
+        }
+        found
+    }
+
+    /// An expiration (`expire`, `noncurrent_expire`), which must come after the last
+    /// transition of the same versions.
+    fn expiration(
+        &mut self,
+        inner: &Body<'a>,
+        key: &str,
+        transitions: &[(Transition, Span)],
+    ) -> Option<u32> {
+        let (days, span) = self.whole_days(inner, key, limits::LIFECYCLE_DAYS)?;
+        if let Some((last, last_span)) = transitions.last().copied()
+            && days <= last.days
+        {
+            self.error(
+                Diagnostic::new(
+                    Code::E0322,
+                    format!("`{key}` comes before the last transition"),
+                    span,
+                    format!("expires after {days} days"),
+                )
+                .with_label(
+                    last_span,
+                    format!("moved to {} after {} days", last.class.aws, last.days),
+                )
+                .with_note("S3 rejects a rule whose expiration is not later than its transitions")
+                .with_help(format!(
+                    "expire after {}d or more, or remove the transition",
+                    last.days + 1
+                )),
+            );
+            return None;
+        }
+        Some(days)
+    }
+
+    /// `object_lock { mode = compliance  retain = 30d }`
+    fn object_lock(
+        &mut self,
+        bucket: &Ident,
+        nested: &'a Nested,
+        versioned: bool,
+    ) -> Option<ObjectLock> {
+        let inner = self.body(
+            &nested.body,
+            OBJECT_LOCK_ATTRIBUTES,
+            &[],
+            false,
+            "object_lock",
+        );
+        for (key, example) in [("mode", "mode = governance"), ("retain", "retain = 30d")] {
+            if !inner.attributes.contains_key(key) {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0205,
+                        format!("`object_lock` has no `{key}`"),
+                        nested.name.span,
+                        format!("missing `{key}`"),
+                    )
+                    .with_note("S3 needs both a mode and a retention period for default retention")
+                    .with_help(format!("add `{example}` to the block")),
+                );
+            }
+        }
+        if !versioned {
+            self.error(
+                Diagnostic::new(
+                    Code::E0323,
+                    "object lock needs a versioned bucket",
+                    nested.name.span,
+                    "object lock turned on here",
+                )
+                .with_label(bucket.span, "this bucket is not versioned")
+                .with_note("S3 locks object versions, so Object Lock requires versioning")
+                .with_help("add `versioned = true` to the bucket"),
+            );
+        }
+        let mode = match self.word(&inner, "mode", LOCK_MODES) {
+            Some(("compliance", _)) => Some(LockMode::Compliance),
+            Some(_) => Some(LockMode::Governance),
+            None => None,
+        };
+        let retain = self.retention(&inner);
+        Some(ObjectLock {
+            mode: mode?,
+            retain: retain?,
+        })
+    }
+
+    /// `retain = 30d` (days) or `retain = 7y` (years, as S3 counts them).
+    fn retention(&mut self, inner: &Body<'a>) -> Option<Retention> {
+        let value = &inner.attributes.get("retain")?.value;
+        if let ValueKind::Quantity(years, unit) = &value.kind
+            && unit == "y"
+        {
+            return self
+                .in_range(
+                    *years,
+                    value.span,
+                    limits::OBJECT_LOCK_YEARS,
+                    "years",
+                    "retain",
+                )
+                .map(|y| Retention::Years(u32::try_from(y).expect("limit fits in u32")));
+        }
+        self.whole_days(inner, "retain", limits::OBJECT_LOCK_DAYS)
+            .map(|(days, _)| Retention::Days(days))
     }
 
     /// A lifecycle period: a duration in whole days.
     fn days(&mut self, body: &Body<'a>, key: &str) -> Option<u32> {
+        self.whole_days(body, key, limits::LIFECYCLE_DAYS)
+            .map(|(days, _)| days)
+    }
+
+    /// A duration in whole days within `limit`, with the value's span.
+    fn whole_days(&mut self, body: &Body<'a>, key: &str, limit: Limit) -> Option<(u32, Span)> {
         let (seconds, span) = self.duration(body, key)?;
         if seconds % 86_400 != 0 {
             self.error(
                 Diagnostic::new(
                     Code::E0302,
-                    "lifecycle periods are whole days",
+                    format!("`{key}` is a whole number of days"),
                     span,
                     "not a whole number of days",
                 )
@@ -504,8 +846,8 @@ impl<'a> Checker<'a> {
             );
             return None;
         }
-        self.in_range(seconds / 86_400, span, limits::LIFECYCLE_DAYS, "days", key)
-            .map(|d| u32::try_from(d).expect("limit fits in u32"))
+        self.in_range(seconds / 86_400, span, limit, "days", key)
+            .map(|d| (u32::try_from(d).expect("limit fits in u32"), span))
     }
 
     fn function(&mut self, name: &'a Ident, body: &Body<'a>) -> (Function, Vec<CheckedVerb<'a>>) {

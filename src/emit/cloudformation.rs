@@ -9,7 +9,10 @@
 //! `docs/architecture.md`).
 
 use super::{LogicalIds as Id, Stack};
-use crate::check::model::{Attribute, Bucket, Encryption, EnvValue, Function, Kind, Schedule};
+use crate::check::model::{
+    Attribute, Bucket, Encryption, EnvValue, Function, Kind, LifecycleRule, Retention, Schedule,
+    Transition,
+};
 use crate::iam::{self, Resource, Statement};
 use serde_norway::value::{Tag, TaggedValue};
 use serde_norway::{Mapping, Value};
@@ -78,6 +81,47 @@ fn parameters(stack: &Stack<'_>) -> Mapping {
 /// The parameter naming the bucket that holds code archives.
 const CODE_BUCKET: &str = "CodeArchives";
 
+/// One `lifecycle` block as an S3 lifecycle rule.
+fn lifecycle_rule(index: usize, rule: &LifecycleRule) -> Value {
+    let transitions = |list: &[Transition]| {
+        Value::Sequence(
+            list.iter()
+                .map(|t| {
+                    map([
+                        ("StorageClass", s(t.class.aws)),
+                        ("TransitionInDays", n(t.days)),
+                    ])
+                })
+                .collect(),
+        )
+    };
+    let mut out = Mapping::new();
+    out.insert(s("Id"), s(&super::lifecycle_rule_id(index, rule)));
+    out.insert(s("Status"), s("Enabled"));
+    if let Some(prefix) = &rule.prefix {
+        out.insert(s("Prefix"), s(prefix));
+    }
+    if !rule.transitions.is_empty() {
+        out.insert(s("Transitions"), transitions(&rule.transitions));
+    }
+    if let Some(days) = rule.expire_days {
+        out.insert(s("ExpirationInDays"), n(days));
+    }
+    if !rule.noncurrent_transitions.is_empty() {
+        out.insert(
+            s("NoncurrentVersionTransitions"),
+            transitions(&rule.noncurrent_transitions),
+        );
+    }
+    if let Some(days) = rule.noncurrent_expire_days {
+        out.insert(
+            s("NoncurrentVersionExpiration"),
+            map([("NoncurrentDays", n(days))]),
+        );
+    }
+    Value::Mapping(out)
+}
+
 fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str) {
     let policy = if bucket.retain { "Retain" } else { "Delete" };
     let id = Id::bucket(&bucket.name);
@@ -127,6 +171,26 @@ fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str) {
             map([("Status", s("Enabled"))]),
         );
     }
+    if let Some(lock) = &bucket.object_lock {
+        let period = match lock.retain {
+            Retention::Days(days) => ("Days", n(days)),
+            Retention::Years(years) => ("Years", n(years)),
+        };
+        properties.insert(s("ObjectLockEnabled"), Value::Bool(true));
+        properties.insert(
+            s("ObjectLockConfiguration"),
+            map([
+                ("ObjectLockEnabled", s("Enabled")),
+                (
+                    "Rule",
+                    map([(
+                        "DefaultRetention",
+                        map([("Mode", s(lock.mode.aws())), period]),
+                    )]),
+                ),
+            ]),
+        );
+    }
     let lifecycle = &bucket.lifecycle;
     let mut rules = vec![map([
         ("Id", s("AbortIncompleteUploads")),
@@ -139,22 +203,8 @@ fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str) {
             )]),
         ),
     ])];
-    if let Some(days) = lifecycle.expire_days {
-        rules.push(map([
-            ("Id", s("ExpireObjects")),
-            ("Status", s("Enabled")),
-            ("ExpirationInDays", n(days)),
-        ]));
-    }
-    if let Some(days) = lifecycle.noncurrent_expire_days {
-        rules.push(map([
-            ("Id", s("ExpireNoncurrentVersions")),
-            ("Status", s("Enabled")),
-            (
-                "NoncurrentVersionExpiration",
-                map([("NoncurrentDays", n(days))]),
-            ),
-        ]));
+    for (index, rule) in lifecycle.rules.iter().enumerate() {
+        rules.push(lifecycle_rule(index, rule));
     }
     properties.insert(
         s("LifecycleConfiguration"),

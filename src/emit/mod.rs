@@ -10,7 +10,7 @@ pub mod package;
 pub mod terraform;
 
 use crate::check::limits;
-use crate::check::model::Program;
+use crate::check::model::{LifecycleRule, Program};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::Policies;
 use crate::names::logical_stem;
@@ -97,6 +97,16 @@ impl LogicalIds {
     /// `AWS::Lambda::Permission` letting a schedule's rule invoke its function
     pub fn schedule_permission(name: &str) -> String {
         format!("{}SchedulePermission", logical_stem(name))
+    }
+}
+
+/// The `Id` of a bucket's lifecycle rule on both targets: `Objects` for the whole-bucket rule,
+/// `Prefix<n>` (its position among the bucket's rules) for a prefix's rule. The bucket-wide
+/// abort rule is `AbortIncompleteUploads`, which neither form can be.
+pub(crate) fn lifecycle_rule_id(index: usize, rule: &LifecycleRule) -> String {
+    match rule.prefix {
+        None => "Objects".to_owned(),
+        Some(_) => format!("Prefix{index}"),
     }
 }
 

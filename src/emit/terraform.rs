@@ -7,7 +7,9 @@
 //! interpolation or a template directive.
 
 use super::{Archive, Stack};
-use crate::check::model::{Attribute, Bucket, Encryption, EnvValue, Function, Kind, Schedule};
+use crate::check::model::{
+    Attribute, Bucket, Encryption, EnvValue, Function, Kind, LifecycleRule, Retention, Schedule,
+};
 use crate::iam::{self, Resource, Statement};
 use crate::names::physical_prefix;
 use serde_json::{Map, Value, json};
@@ -103,6 +105,40 @@ fn insert(block: &mut Map<String, Value>, kind: &str, name: &str, body: Value) {
         .insert(name.to_owned(), body);
 }
 
+/// One `lifecycle` block as an S3 lifecycle rule.
+fn lifecycle_rule(index: usize, rule: &LifecycleRule) -> Value {
+    let filter = rule
+        .prefix
+        .as_ref()
+        .map_or_else(|| json!({}), |prefix| json!({ "prefix": literal(prefix) }));
+    let mut out = json!({
+        "id": super::lifecycle_rule_id(index, rule),
+        "status": "Enabled",
+        "filter": filter,
+    });
+    if !rule.transitions.is_empty() {
+        out["transition"] = rule
+            .transitions
+            .iter()
+            .map(|t| json!({ "days": t.days, "storage_class": t.class.aws }))
+            .collect();
+    }
+    if let Some(days) = rule.expire_days {
+        out["expiration"] = json!({ "days": days });
+    }
+    if !rule.noncurrent_transitions.is_empty() {
+        out["noncurrent_version_transition"] = rule
+            .noncurrent_transitions
+            .iter()
+            .map(|t| json!({ "noncurrent_days": t.days, "storage_class": t.class.aws }))
+            .collect();
+    }
+    if let Some(days) = rule.noncurrent_expire_days {
+        out["noncurrent_version_expiration"] = json!({ "noncurrent_days": days });
+    }
+    out
+}
+
 fn add_bucket(out: &mut Tf, bucket: &Bucket, stack: &str) {
     let name = bucket.name.as_str();
     let id = format!("${{aws_s3_bucket.{name}.id}}");
@@ -113,10 +149,28 @@ fn add_bucket(out: &mut Tf, bucket: &Bucket, stack: &str) {
         body.insert("bucket".into(), json!(literal(explicit)));
     }
     body.insert("force_destroy".into(), json!(false));
+    if bucket.object_lock.is_some() {
+        body.insert("object_lock_enabled".into(), json!(true));
+    }
     if bucket.retain {
         body.insert("lifecycle".into(), json!({ "prevent_destroy": true }));
     }
     out.resource("aws_s3_bucket", name, Value::Object(body));
+    if let Some(lock) = &bucket.object_lock {
+        let retention = match lock.retain {
+            Retention::Days(days) => json!({ "mode": lock.mode.aws(), "days": days }),
+            Retention::Years(years) => json!({ "mode": lock.mode.aws(), "years": years }),
+        };
+        out.resource(
+            "aws_s3_bucket_object_lock_configuration",
+            name,
+            json!({
+                "bucket": id,
+                "rule": { "default_retention": retention },
+                "depends_on": [format!("aws_s3_bucket_versioning.{name}")],
+            }),
+        );
+    }
 
     if bucket.versioned {
         out.resource(
@@ -161,16 +215,8 @@ fn add_bucket(out: &mut Tf, bucket: &Bucket, stack: &str) {
         "filter": {},
         "abort_incomplete_multipart_upload": { "days_after_initiation": lifecycle.abort_incomplete_upload_days },
     })];
-    if let Some(days) = lifecycle.expire_days {
-        rules.push(json!({ "id": "ExpireObjects", "status": "Enabled", "filter": {}, "expiration": { "days": days } }));
-    }
-    if let Some(days) = lifecycle.noncurrent_expire_days {
-        rules.push(json!({
-            "id": "ExpireNoncurrentVersions",
-            "status": "Enabled",
-            "filter": {},
-            "noncurrent_version_expiration": { "noncurrent_days": days },
-        }));
+    for (index, rule) in lifecycle.rules.iter().enumerate() {
+        rules.push(lifecycle_rule(index, rule));
     }
     let mut lifecycle_body = json!({ "bucket": id, "rule": rules });
     if bucket.versioned {
