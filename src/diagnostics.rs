@@ -83,6 +83,10 @@ codes! {
     E0321, Error, "lifecycle transitions out of order";
     E0322, Error, "lifecycle expiration before the last transition";
     E0323, Error, "object lock on an unversioned bucket";
+    E0324, Error, "bucket replicates to itself";
+    E0325, Error, "replication without versioning";
+    E0326, Error, "replication of a KMS-encrypted bucket";
+    E0327, Error, "replication of a bucket with Object Lock";
     E0401, Error, "undefined name";
     E0402, Error, "verb not allowed on this kind of resource";
     E0403, Error, "unknown attribute of a resource";

@@ -21,7 +21,8 @@ use jiff::civil::Date;
 use limits::Limit;
 use model::{
     Access, Bucket, Encryption, EnvValue, Function, Kind, Lifecycle, LifecycleRule, LockMode,
-    ObjectLock, Program, Reference, Retention, Schedule, ScheduleExpression, Stack, Transition,
+    ObjectLock, Program, Reference, Replication, Retention, Schedule, ScheduleExpression, Stack,
+    Transition,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -45,7 +46,7 @@ const KINDS: &[KindSpec] = &[
     },
     KindSpec {
         kind: Kind::Bucket,
-        attributes: &["name", "versioned", "retain", "encryption"],
+        attributes: &["name", "versioned", "retain", "encryption", "replicate_to"],
         required: &[],
         blocks: &["lifecycle", "object_lock"],
         verbs: false,
@@ -289,6 +290,7 @@ impl<'a> Checker<'a> {
                 "a schedule invokes functions",
             );
         }
+        self.check_replication(&buckets);
         self.check_cycles(&functions);
         self.check_logical_ids(ast);
         self.check_function_names(&stack, &functions);
@@ -486,6 +488,7 @@ impl<'a> Checker<'a> {
             None => (Encryption::S3, None),
         };
         let lifecycle = self.lifecycle(name, body, versioned);
+        let replicate_to = self.replicate_to(body);
         let object_lock = body
             .blocks
             .get("object_lock")
@@ -500,6 +503,106 @@ impl<'a> Checker<'a> {
             encryption_span,
             lifecycle,
             object_lock,
+            replicate_to,
+        }
+    }
+
+    /// `replicate_to = replica`: the name only; [`Checker::check_replication`] resolves it.
+    fn replicate_to(&mut self, body: &Body<'a>) -> Option<Replication> {
+        let attribute = body.attributes.get("replicate_to")?;
+        match &attribute.value.kind {
+            ValueKind::Word(w) if !w.contains('.') => Some(Replication {
+                replica: w.clone(),
+                span: attribute.span,
+                replica_span: attribute.value.span,
+            }),
+            other => {
+                self.wrong_type(
+                    &attribute.value,
+                    other,
+                    "the name of a bucket, like `replica`",
+                );
+                None
+            }
+        }
+    }
+
+    /// Each `replicate_to`: the replica is another bucket, both sides are versioned, and the
+    /// features drc does not combine with replication yet are absent.
+    fn check_replication(&mut self, buckets: &[Bucket]) {
+        for source in buckets {
+            let Some(replication) = &source.replicate_to else {
+                continue;
+            };
+            if !self.expect_kind(
+                &replication.replica,
+                replication.replica_span,
+                Kind::Bucket,
+                "a bucket replicates to another bucket",
+            ) {
+                continue;
+            }
+            let Some(replica) = buckets.iter().find(|b| b.name == replication.replica) else {
+                continue;
+            };
+            if replica.name == source.name {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0324,
+                        format!("bucket `{}` replicates to itself", source.name),
+                        replication.replica_span,
+                        "the replica must be another bucket",
+                    )
+                    .with_help("declare a replica, `bucket replica { versioned = true }`, and write `replicate_to = replica`"),
+                );
+                continue;
+            }
+            let unversioned: Vec<&Bucket> = [source, replica]
+                .into_iter()
+                .filter(|b| !b.versioned)
+                .collect();
+            if !unversioned.is_empty() {
+                let mut d = Diagnostic::new(
+                    Code::E0325,
+                    "replication needs versioning on both buckets",
+                    replication.span,
+                    "replication turned on here",
+                )
+                .with_note("S3 replicates object versions, so both the source and the replica must be versioned");
+                for bucket in &unversioned {
+                    d = d.with_label(bucket.span, format!("`{}` is not versioned", bucket.name));
+                }
+                let names = list(unversioned.iter().map(|b| b.name.as_str()));
+                self.error(d.with_help(format!("add `versioned = true` to {names}")));
+            }
+            for bucket in [source, replica] {
+                if bucket.encryption == Encryption::Kms {
+                    self.error(
+                        Diagnostic::new(
+                            Code::E0326,
+                            "drc cannot replicate KMS-encrypted buckets yet",
+                            bucket.encryption_span.unwrap_or(bucket.span),
+                            format!("`{}` is encrypted with a KMS key", bucket.name),
+                        )
+                        .with_label(replication.span, "replication turned on here")
+                        .with_note("replicating SSE-KMS objects needs key grants and replica key settings that drc does not infer yet")
+                        .with_help("use `encryption = s3` on both buckets, or remove `replicate_to`"),
+                    );
+                }
+                if bucket.object_lock.is_some() {
+                    self.error(
+                        Diagnostic::new(
+                            Code::E0327,
+                            "drc cannot replicate buckets with Object Lock yet",
+                            bucket.span,
+                            format!("`{}` has `object_lock`", bucket.name),
+                        )
+                        .with_label(replication.span, "replication turned on here")
+                        .with_note("replicating locked objects needs the retention permissions and settings of both buckets, which drc does not infer yet")
+                        .with_help("remove `object_lock` from this bucket, or remove `replicate_to`"),
+                    );
+                }
+            }
         }
     }
 

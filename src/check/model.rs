@@ -70,6 +70,21 @@ pub struct Bucket {
     pub lifecycle: Lifecycle,
     /// `object_lock { ... }`
     pub object_lock: Option<ObjectLock>,
+    /// `replicate_to = replica`
+    pub replicate_to: Option<Replication>,
+}
+
+/// `replicate_to = replica`: S3 copies every new object version to the replica bucket (same
+/// region). Invariant: the replica is another bucket of the stack, both are versioned and
+/// SSE-S3 encrypted, neither has Object Lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replication {
+    /// The replica bucket's `.dr` name.
+    pub replica: String,
+    /// The attribute's span.
+    pub span: Span,
+    /// The replica name's span.
+    pub replica_span: Span,
 }
 
 /// Server-side encryption of a bucket.

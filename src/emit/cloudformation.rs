@@ -33,6 +33,11 @@ pub fn emit(stack: &Stack<'_>) -> String {
     for bucket in &program.buckets {
         add_bucket(&mut resources, bucket, &program.stack.name);
     }
+    for bucket in &program.buckets {
+        if let Some(role) = stack.policies.replication_role(&bucket.name) {
+            add_replication_role(&mut resources, &bucket.name, &role.statements);
+        }
+    }
     for (function, archive) in program.functions.iter().zip(&stack.archives) {
         let role = stack.policies.function_role(&function.name);
         add_function(
@@ -210,6 +215,28 @@ fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str) {
         s("LifecycleConfiguration"),
         map([("Rules", Value::Sequence(rules))]),
     );
+    if let Some(replication) = &bucket.replicate_to {
+        properties.insert(
+            s("ReplicationConfiguration"),
+            map([
+                ("Role", get_att(&Id::replication_role(&bucket.name), "Arn")),
+                (
+                    "Rules",
+                    Value::Sequence(vec![map([
+                        ("Id", s("ReplicateToReplica")),
+                        ("Status", s("Enabled")),
+                        ("Priority", n(1)),
+                        ("Filter", map([("Prefix", s(""))])),
+                        ("DeleteMarkerReplication", map([("Status", s("Disabled"))])),
+                        (
+                            "Destination",
+                            map([("Bucket", get_att(&Id::bucket(&replication.replica), "Arn"))]),
+                        ),
+                    ])]),
+                ),
+            ]),
+        );
+    }
     resources.insert(
         s(&id),
         map([
@@ -294,6 +321,55 @@ fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str) {
             ]),
         );
     }
+}
+
+/// The role S3 assumes to replicate a bucket, and its policy. The policy is a resource of its
+/// own: it names the source bucket, which names the role, so an inline policy would be a
+/// circular dependency.
+fn add_replication_role(resources: &mut Mapping, bucket: &str, statements: &[Statement]) {
+    let role = Id::replication_role(bucket);
+    resources.insert(
+        s(&role),
+        map([
+            ("Type", s("AWS::IAM::Role")),
+            (
+                "Properties",
+                map([
+                    (
+                        "Description",
+                        s(&format!(
+                            "Role S3 assumes to replicate bucket {bucket}, inferred by drc"
+                        )),
+                    ),
+                    (
+                        "AssumeRolePolicyDocument",
+                        policy_document(vec![map([
+                            ("Effect", s("Allow")),
+                            ("Principal", map([("Service", s("s3.amazonaws.com"))])),
+                            ("Action", s("sts:AssumeRole")),
+                        ])]),
+                    ),
+                ]),
+            ),
+        ]),
+    );
+    resources.insert(
+        s(&Id::replication_policy(bucket)),
+        map([
+            ("Type", s("AWS::IAM::RolePolicy")),
+            (
+                "Properties",
+                map([
+                    ("RoleName", reference(&role)),
+                    ("PolicyName", s(&format!("{bucket}-replication"))),
+                    (
+                        "PolicyDocument",
+                        policy_document(statements.iter().map(statement).collect()),
+                    ),
+                ]),
+            ),
+        ]),
+    );
 }
 
 fn add_function(

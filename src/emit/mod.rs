@@ -78,6 +78,14 @@ impl LogicalIds {
     pub fn bucket_key(name: &str) -> String {
         format!("{}BucketKey", logical_stem(name))
     }
+    /// `AWS::IAM::Role` S3 assumes to replicate a bucket
+    pub fn replication_role(name: &str) -> String {
+        format!("{}ReplicationRole", logical_stem(name))
+    }
+    /// `AWS::IAM::RolePolicy` of a bucket's replication role
+    pub fn replication_policy(name: &str) -> String {
+        format!("{}ReplicationPolicy", logical_stem(name))
+    }
     /// `AWS::Lambda::Function`
     pub fn function(name: &str) -> String {
         format!("{}Function", logical_stem(name))
@@ -115,7 +123,10 @@ pub fn resource_count(program: &Program) -> usize {
     let buckets: usize = program
         .buckets
         .iter()
-        .map(|b| 2 + usize::from(b.encryption == crate::check::model::Encryption::Kms))
+        .map(|b| {
+            2 + usize::from(b.encryption == crate::check::model::Encryption::Kms)
+                + 2 * usize::from(b.replicate_to.is_some())
+        })
         .sum();
     buckets + 3 * program.functions.len() + 2 * program.schedules.len()
 }

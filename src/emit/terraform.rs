@@ -31,6 +31,22 @@ pub fn emit(stack: &Stack<'_>) -> String {
     for bucket in &program.buckets {
         add_bucket(&mut out, bucket, &program.stack.name);
     }
+    if program.buckets.iter().any(|b| b.replicate_to.is_some()) {
+        out.data(
+            "aws_iam_policy_document",
+            "assume_s3",
+            json!({ "statement": [{
+                "effect": "Allow",
+                "actions": ["sts:AssumeRole"],
+                "principals": [{ "type": "Service", "identifiers": ["s3.amazonaws.com"] }]
+            }]}),
+        );
+    }
+    for bucket in &program.buckets {
+        if let Some(role) = stack.policies.replication_role(&bucket.name) {
+            add_replication(&mut out, bucket, &role.statements);
+        }
+    }
     if !program.functions.is_empty() {
         out.data(
             "aws_iam_policy_document",
@@ -278,6 +294,63 @@ fn add_bucket(out: &mut Tf, bucket: &Bucket, stack: &str) {
         }
         out.resource("aws_kms_key", name, key);
     }
+}
+
+/// The role S3 assumes to replicate a bucket, its policy, and the replication configuration.
+/// Resource names end in `-replication`: `.dr` names cannot contain `-`, so they never
+/// collide with a function's role.
+fn add_replication(out: &mut Tf, bucket: &Bucket, statements: &[Statement]) {
+    let Some(replication) = &bucket.replicate_to else {
+        return;
+    };
+    let name = bucket.name.as_str();
+    let role = format!("{name}-replication");
+    let policy = format!("replication_{name}");
+    let statements: Vec<Value> = statements.iter().map(statement).collect();
+    out.data(
+        "aws_iam_policy_document",
+        &policy,
+        json!({ "statement": statements }),
+    );
+    out.resource(
+        "aws_iam_role",
+        &role,
+        json!({
+            "description": literal(&format!("Role S3 assumes to replicate bucket {name}, inferred by drc")),
+            "assume_role_policy": "${data.aws_iam_policy_document.assume_s3.json}",
+        }),
+    );
+    out.resource(
+        "aws_iam_role_policy",
+        &role,
+        json!({
+            "name": literal(&format!("{name}-replication")),
+            "role": format!("${{aws_iam_role.{role}.id}}"),
+            "policy": format!("${{data.aws_iam_policy_document.{policy}.json}}"),
+        }),
+    );
+    let replica = replication.replica.as_str();
+    out.resource(
+        "aws_s3_bucket_replication_configuration",
+        name,
+        json!({
+            "bucket": format!("${{aws_s3_bucket.{name}.id}}"),
+            "role": format!("${{aws_iam_role.{role}.arn}}"),
+            "rule": [{
+                "id": "ReplicateToReplica",
+                "status": "Enabled",
+                "priority": 1,
+                "filter": {},
+                "delete_marker_replication": { "status": "Disabled" },
+                "destination": { "bucket": format!("${{aws_s3_bucket.{replica}.arn}}") },
+            }],
+            "depends_on": [
+                format!("aws_s3_bucket_versioning.{name}"),
+                format!("aws_s3_bucket_versioning.{replica}"),
+                format!("aws_iam_role_policy.{role}"),
+            ],
+        }),
+    );
 }
 
 fn add_function(out: &mut Tf, function: &Function, statements: &[Statement], archive: &Archive) {

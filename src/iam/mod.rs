@@ -3,7 +3,9 @@
 //! Every function gets one role. Its statements come only from the verbs the function
 //! declares, through the table in [`actions`], plus two built-in rules: writing its own logs,
 //! and using the KMS key of a bucket encrypted with `encryption = kms`. Schedules add a
-//! resource-based permission for EventBridge to invoke their function. Every action records
+//! resource-based permission for EventBridge to invoke their function. A bucket with
+//! `replicate_to` gets a role for S3 to assume, with only the replication actions on the two
+//! buckets ([`actions::REPLICATION_SOURCE_BUCKET_ACTIONS`] and the two lists after it). Every action records
 //! what caused it ([`render`] prints them), so every permission can answer "why is this here?".
 //!
 //! ```text
@@ -46,6 +48,8 @@ pub struct Role {
 pub enum Owner {
     /// The execution role of a function (assumed by `lambda.amazonaws.com`).
     Function(String),
+    /// The role S3 assumes to replicate a bucket (`s3.amazonaws.com`); the source bucket.
+    Replication(String),
 }
 
 impl Owner {
@@ -53,6 +57,7 @@ impl Owner {
     pub fn describe(&self) -> String {
         match self {
             Owner::Function(f) => format!("function {f}"),
+            Owner::Replication(b) => format!("replication of bucket {b}"),
         }
     }
 }
@@ -64,6 +69,13 @@ impl Policies {
             .iter()
             .find(|r| matches!(&r.owner, Owner::Function(f) if f == function))
             .expect("infer gives every function a role")
+    }
+
+    /// The replication role of a bucket with `replicate_to`, if it has one.
+    pub fn replication_role(&self, bucket: &str) -> Option<&Role> {
+        self.roles
+            .iter()
+            .find(|r| matches!(&r.owner, Owner::Replication(b) if b == bucket))
     }
 }
 
@@ -98,6 +110,8 @@ pub enum Cause {
     OwnLogs(Span),
     /// The bucket is encrypted with a KMS key (span of `encryption = kms`, or of the bucket).
     BucketKey(Span),
+    /// The bucket replicates to another (span of `replicate_to = ...`).
+    Replication(Span),
 }
 
 impl Cause {
@@ -108,13 +122,16 @@ impl Cause {
             Cause::Verb(_) => None,
             Cause::OwnLogs(_) => Some("every function writes its own logs"),
             Cause::BucketKey(_) => Some("the bucket is encrypted with a KMS key"),
+            Cause::Replication(_) => {
+                Some("S3 replicates new object versions to the replica, never deletions")
+            }
         }
     }
 
     /// Where the cause is written.
     pub fn span(self) -> Span {
         match self {
-            Cause::Verb(s) | Cause::OwnLogs(s) | Cause::BucketKey(s) => s,
+            Cause::Verb(s) | Cause::OwnLogs(s) | Cause::BucketKey(s) | Cause::Replication(s) => s,
         }
     }
 }
@@ -180,7 +197,7 @@ pub const REGION: &str = "{region}";
 
 /// Infers the policies of a checked program.
 pub fn infer(program: &Program) -> Policies {
-    let roles = program
+    let mut roles: Vec<Role> = program
         .functions
         .iter()
         .map(|function| {
@@ -244,6 +261,7 @@ pub fn infer(program: &Program) -> Policies {
             }
         })
         .collect();
+    roles.extend(program.buckets.iter().filter_map(replication_role));
     let invocations = program
         .schedules
         .iter()
@@ -254,6 +272,43 @@ pub fn infer(program: &Program) -> Policies {
         })
         .collect();
     Policies { roles, invocations }
+}
+
+/// The role S3 assumes to replicate a bucket: read the source's versions, write replicas.
+fn replication_role(bucket: &crate::check::model::Bucket) -> Option<Role> {
+    let replication = bucket.replicate_to.as_ref()?;
+    let cause = Cause::Replication(replication.span);
+    let mut grants: Grants = BTreeMap::new();
+    let groups = [
+        (
+            Resource::Bucket(bucket.name.clone()),
+            actions::REPLICATION_SOURCE_BUCKET_ACTIONS,
+        ),
+        (
+            Resource::Objects {
+                bucket: bucket.name.clone(),
+                prefix: String::new(),
+            },
+            actions::REPLICATION_SOURCE_OBJECT_ACTIONS,
+        ),
+        (
+            Resource::Objects {
+                bucket: replication.replica.clone(),
+                prefix: String::new(),
+            },
+            actions::REPLICATION_REPLICA_OBJECT_ACTIONS,
+        ),
+    ];
+    for (resource, list) in groups {
+        let grant = grants.entry((resource, None)).or_default();
+        for action in list {
+            grant.add(action, cause);
+        }
+    }
+    Some(Role {
+        owner: Owner::Replication(bucket.name.clone()),
+        statements: statements(grants),
+    })
 }
 
 /// Grants keyed by resource and condition (operator, key).

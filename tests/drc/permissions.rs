@@ -199,3 +199,33 @@ fn list_with_a_prefix_is_conditioned_on_that_prefix() {
     assert_eq!(list["condition"][0]["variable"], "s3:prefix");
     assert_eq!(list["condition"][0]["values"][0], "app/*");
 }
+
+#[test]
+fn replication_role_reads_the_source_writes_the_replica_and_never_replicates_deletes() {
+    let (_, compilation) = compile_file(
+        &root().join("tests/fixtures/valid/bucket_replication/input.dr"),
+        "input.dr",
+    );
+    let tf = artifact_text(&compilation, ".tf.json");
+    let source = "${aws_s3_bucket.backups.arn}";
+    let source_objects = "${aws_s3_bucket.backups.arn}/*";
+    let replica_objects = "${aws_s3_bucket.replica.arn}/*";
+    assert_eq!(
+        tf_grants(&tf, "replication_backups"),
+        set(&[
+            ("s3:GetReplicationConfiguration", source),
+            ("s3:ListBucket", source),
+            ("s3:GetObjectVersionAcl", source_objects),
+            ("s3:GetObjectVersionForReplication", source_objects),
+            ("s3:GetObjectVersionTagging", source_objects),
+            ("s3:ReplicateObject", replica_objects),
+            ("s3:ReplicateTags", replica_objects),
+        ])
+    );
+    let cfn = artifact_text(&compilation, ".cfn.yaml");
+    let template: serde_norway::Value = serde_norway::from_str(&cfn).expect("valid YAML");
+    let rule = &template["Resources"]["BackupsBucket"]["Properties"]["ReplicationConfiguration"]["Rules"]
+        [0];
+    assert_eq!(rule["DeleteMarkerReplication"]["Status"], "Disabled");
+    assert!(!cfn.contains("s3:ReplicateDelete"));
+}
