@@ -87,6 +87,10 @@ codes! {
     E0325, Error, "replication without versioning";
     E0326, Error, "replication of a KMS-encrypted bucket";
     E0327, Error, "replication of a bucket with Object Lock";
+    E0328, Error, "bucket logs its access to itself";
+    E0329, Error, "access logs to a KMS-encrypted bucket";
+    E0330, Error, "access logs to a bucket with Object Lock";
+    E0331, Error, "log bucket logs its own access";
     E0401, Error, "undefined name";
     E0402, Error, "verb not allowed on this kind of resource";
     E0403, Error, "unknown attribute of a resource";

@@ -20,9 +20,9 @@ use crate::syntax::ast::{self, Ast, Attribute, Block, Entry, Ident, Nested, Valu
 use jiff::civil::Date;
 use limits::Limit;
 use model::{
-    Access, Bucket, Encryption, EnvValue, Function, Kind, Lifecycle, LifecycleRule, LockMode,
-    ObjectLock, Program, Reference, Replication, Retention, Schedule, ScheduleExpression, Stack,
-    Transition,
+    Access, AccessLogs, Bucket, Encryption, EnvValue, Function, Kind, Lifecycle, LifecycleRule,
+    LockMode, ObjectLock, Program, Reference, Replication, Retention, Schedule, ScheduleExpression,
+    Stack, Transition,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -48,7 +48,7 @@ const KINDS: &[KindSpec] = &[
         kind: Kind::Bucket,
         attributes: &["name", "versioned", "retain", "encryption", "replicate_to"],
         required: &[],
-        blocks: &["lifecycle", "object_lock"],
+        blocks: &["lifecycle", "object_lock", "access_logs"],
         verbs: false,
     },
     KindSpec {
@@ -102,6 +102,7 @@ const LIFECYCLE_RULE_ATTRIBUTES: &[&str] = LIFECYCLE_ATTRIBUTES.split_at(12).0;
 const LABELLED_BLOCKS: &[&str] = &["lifecycle"];
 const OBJECT_LOCK_ATTRIBUTES: &[&str] = &["mode", "retain"];
 const LOCK_MODES: &[&str] = &["governance", "compliance"];
+const ACCESS_LOGS_ATTRIBUTES: &[&str] = &["bucket", "prefix"];
 const ENCRYPTIONS: &[&str] = &["s3", "kms"];
 const REFERENCE_ATTRIBUTES: &[&str] = &["name", "arn"];
 const DEFAULT_MEMORY_MB: u32 = 128;
@@ -291,6 +292,7 @@ impl<'a> Checker<'a> {
             );
         }
         self.check_replication(&buckets);
+        self.check_access_logs(&buckets);
         self.check_cycles(&functions);
         self.check_logical_ids(ast);
         self.check_function_names(&stack, &functions);
@@ -489,6 +491,10 @@ impl<'a> Checker<'a> {
         };
         let lifecycle = self.lifecycle(name, body, versioned);
         let replicate_to = self.replicate_to(body);
+        let access_logs = body
+            .blocks
+            .get("access_logs")
+            .and_then(|nested| self.access_logs(name, nested));
         let object_lock = body
             .blocks
             .get("object_lock")
@@ -504,6 +510,123 @@ impl<'a> Checker<'a> {
             lifecycle,
             object_lock,
             replicate_to,
+            access_logs,
+        }
+    }
+
+    /// `access_logs { bucket = logs  prefix = "backups/" }`: the names only;
+    /// [`Checker::check_access_logs`] resolves the log bucket.
+    fn access_logs(&mut self, bucket: &Ident, nested: &'a Nested) -> Option<AccessLogs> {
+        let inner = self.body(
+            &nested.body,
+            ACCESS_LOGS_ATTRIBUTES,
+            &[],
+            false,
+            "access_logs",
+        );
+        let prefix = match self.string(&inner, "prefix") {
+            // An empty prefix puts the logs at the top of the log bucket, as S3 allows.
+            Some((text, _)) if text.is_empty() => Some(text),
+            Some((text, span)) => Some(self.lifecycle_prefix(&text, span)?),
+            None => None,
+        };
+        let Some(attribute) = inner.attributes.get("bucket") else {
+            self.error(
+                Diagnostic::new(
+                    Code::E0205,
+                    "`access_logs` has no `bucket`",
+                    nested.name.span,
+                    "missing `bucket`",
+                )
+                .with_help("name the bucket that receives the logs: `bucket = logs`"),
+            );
+            return None;
+        };
+        match &attribute.value.kind {
+            ValueKind::Word(w) if !w.contains('.') => Some(AccessLogs {
+                bucket: w.clone(),
+                prefix: prefix.unwrap_or_else(|| format!("{}/", bucket.text)),
+                span: nested.name.span,
+                bucket_span: attribute.value.span,
+            }),
+            other => {
+                self.wrong_type(&attribute.value, other, "the name of a bucket, like `logs`");
+                None
+            }
+        }
+    }
+
+    /// Each `access_logs`: the log bucket is another bucket that S3 can deliver logs to.
+    fn check_access_logs(&mut self, buckets: &[Bucket]) {
+        for source in buckets {
+            let Some(logs) = &source.access_logs else {
+                continue;
+            };
+            if !self.expect_kind(
+                &logs.bucket,
+                logs.bucket_span,
+                Kind::Bucket,
+                "access logs go to a bucket",
+            ) {
+                continue;
+            }
+            let Some(target) = buckets.iter().find(|b| b.name == logs.bucket) else {
+                continue;
+            };
+            if target.name == source.name {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0328,
+                        format!("bucket `{}` logs its access to itself", source.name),
+                        logs.bucket_span,
+                        "the log bucket must be another bucket",
+                    )
+                    .with_note("every log delivery would be an access to log, without end")
+                    .with_help(
+                        "declare a log bucket, `bucket logs { }`, and write `bucket = logs`",
+                    ),
+                );
+                continue;
+            }
+            if target.encryption == Encryption::Kms {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0329,
+                        format!("access logs cannot go to the KMS-encrypted bucket `{}`", target.name),
+                        logs.bucket_span,
+                        "this bucket uses `encryption = kms`",
+                    )
+                    .with_label(target.encryption_span.unwrap_or(target.span), "encrypted with a KMS key here")
+                    .with_note("S3 delivers server access logs only to buckets with SSE-S3 default encryption (see https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html)")
+                    .with_help(format!("remove `encryption = kms` from `{}`, or log to another bucket", target.name)),
+                );
+            }
+            if target.object_lock.is_some() {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0330,
+                        format!("access logs cannot go to `{}`, which has Object Lock", target.name),
+                        logs.bucket_span,
+                        "this bucket has a default retention period",
+                    )
+                    .with_label(target.span, "declared here")
+                    .with_note("S3 does not deliver server access logs to a bucket with an Object Lock default retention period (see https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html)")
+                    .with_help(format!("remove `object_lock` from `{}`, or log to another bucket", target.name)),
+                );
+            }
+            if let Some(onward) = &target.access_logs {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0331,
+                        format!("the log bucket `{}` logs its own access", target.name),
+                        onward.span,
+                        "a log bucket's access logs go here",
+                    )
+                    .with_label(logs.bucket_span, format!("`{}` receives access logs here", target.name))
+                    .with_note("logs of log deliveries grow without purpose, and two buckets logging to each other cannot be created")
+                    .with_help(format!("remove `access_logs` from `{}`", target.name)),
+                );
+            }
         }
     }
 

@@ -72,6 +72,23 @@ pub struct Bucket {
     pub object_lock: Option<ObjectLock>,
     /// `replicate_to = replica`
     pub replicate_to: Option<Replication>,
+    /// `access_logs { bucket = logs  prefix = "backups/" }`
+    pub access_logs: Option<AccessLogs>,
+}
+
+/// `access_logs { bucket = logs  prefix = "backups/" }`: S3 server access logs of this bucket
+/// are delivered to another bucket of the stack. Invariant: the log bucket is another bucket,
+/// SSE-S3 encrypted, without Object Lock, and does not log its own access.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessLogs {
+    /// The log bucket's `.dr` name.
+    pub bucket: String,
+    /// The key prefix of the log objects (default: the source bucket's name and `/`).
+    pub prefix: String,
+    /// The `access_logs` block's name span.
+    pub span: Span,
+    /// The log bucket name's span.
+    pub bucket_span: Span,
 }
 
 /// `replicate_to = replica`: S3 copies every new object version to the replica bucket (same

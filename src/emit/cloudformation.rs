@@ -31,7 +31,16 @@ pub fn emit(stack: &Stack<'_>) -> String {
     }
     let mut resources = Mapping::new();
     for bucket in &program.buckets {
-        add_bucket(&mut resources, bucket, &program.stack.name);
+        let log_sources: Vec<&Bucket> = program
+            .buckets
+            .iter()
+            .filter(|b| {
+                b.access_logs
+                    .as_ref()
+                    .is_some_and(|l| l.bucket == bucket.name)
+            })
+            .collect();
+        add_bucket(&mut resources, bucket, &log_sources, &program.stack.name);
     }
     for bucket in &program.buckets {
         if let Some(role) = stack.policies.replication_role(&bucket.name) {
@@ -127,7 +136,7 @@ fn lifecycle_rule(index: usize, rule: &LifecycleRule) -> Value {
     Value::Mapping(out)
 }
 
-fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str) {
+fn add_bucket(resources: &mut Mapping, bucket: &Bucket, log_sources: &[&Bucket], stack: &str) {
     let policy = if bucket.retain { "Retain" } else { "Delete" };
     let id = Id::bucket(&bucket.name);
     let mut properties = Mapping::new();
@@ -215,6 +224,18 @@ fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str) {
         s("LifecycleConfiguration"),
         map([("Rules", Value::Sequence(rules))]),
     );
+    if let Some(logs) = &bucket.access_logs {
+        properties.insert(
+            s("LoggingConfiguration"),
+            map([
+                (
+                    "DestinationBucketName",
+                    reference(&Id::bucket(&logs.bucket)),
+                ),
+                ("LogFilePrefix", s(&logs.prefix)),
+            ]),
+        );
+    }
     if let Some(replication) = &bucket.replicate_to {
         properties.insert(
             s("ReplicationConfiguration"),
@@ -248,6 +269,60 @@ fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str) {
     );
 
     let arn = get_att(&id, "Arn");
+    let mut bucket_statements = vec![map([
+        ("Sid", s("DenyInsecureTransport")),
+        ("Effect", s("Deny")),
+        ("Principal", s("*")),
+        ("Action", s("s3:*")),
+        (
+            "Resource",
+            Value::Sequence(vec![arn, sub(&format!("${{{id}.Arn}}/*"))]),
+        ),
+        (
+            "Condition",
+            map([("Bool", map([("aws:SecureTransport", s("false"))]))]),
+        ),
+    ])];
+    // S3 server access logging delivers with this principal; the conditions pin each prefix
+    // to the one source bucket in this account that logs there.
+    for source in log_sources {
+        let logs = source
+            .access_logs
+            .as_ref()
+            .expect("filtered on access_logs");
+        bucket_statements.push(map([
+            (
+                "Sid",
+                s(&format!(
+                    "AccessLogsFrom{}",
+                    crate::names::logical_stem(&source.name)
+                )),
+            ),
+            ("Effect", s("Allow")),
+            (
+                "Principal",
+                map([("Service", s("logging.s3.amazonaws.com"))]),
+            ),
+            ("Action", s("s3:PutObject")),
+            (
+                "Resource",
+                sub(&format!("${{{id}.Arn}}/{}*", escape_sub(&logs.prefix))),
+            ),
+            (
+                "Condition",
+                map([
+                    (
+                        "ArnLike",
+                        map([("aws:SourceArn", get_att(&Id::bucket(&source.name), "Arn"))]),
+                    ),
+                    (
+                        "StringEquals",
+                        map([("aws:SourceAccount", reference("AWS::AccountId"))]),
+                    ),
+                ]),
+            ),
+        ]));
+    }
     resources.insert(
         s(&Id::bucket_policy(&bucket.name)),
         map([
@@ -259,23 +334,7 @@ fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str) {
                 "Properties",
                 map([
                     ("Bucket", reference(&id)),
-                    (
-                        "PolicyDocument",
-                        policy_document(vec![map([
-                            ("Sid", s("DenyInsecureTransport")),
-                            ("Effect", s("Deny")),
-                            ("Principal", s("*")),
-                            ("Action", s("s3:*")),
-                            (
-                                "Resource",
-                                Value::Sequence(vec![arn, sub(&format!("${{{id}.Arn}}/*"))]),
-                            ),
-                            (
-                                "Condition",
-                                map([("Bool", map([("aws:SecureTransport", s("false"))]))]),
-                            ),
-                        ])]),
-                    ),
+                    ("PolicyDocument", policy_document(bucket_statements)),
                 ]),
             ),
         ]),

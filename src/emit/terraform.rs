@@ -29,7 +29,16 @@ pub fn emit(stack: &Stack<'_>) -> String {
         out.data("aws_region", "current", json!({}));
     }
     for bucket in &program.buckets {
-        add_bucket(&mut out, bucket, &program.stack.name);
+        let log_sources: Vec<&Bucket> = program
+            .buckets
+            .iter()
+            .filter(|b| {
+                b.access_logs
+                    .as_ref()
+                    .is_some_and(|l| l.bucket == bucket.name)
+            })
+            .collect();
+        add_bucket(&mut out, bucket, &log_sources, &program.stack.name);
     }
     if program.buckets.iter().any(|b| b.replicate_to.is_some()) {
         out.data(
@@ -155,7 +164,7 @@ fn lifecycle_rule(index: usize, rule: &LifecycleRule) -> Value {
     out
 }
 
-fn add_bucket(out: &mut Tf, bucket: &Bucket, stack: &str) {
+fn add_bucket(out: &mut Tf, bucket: &Bucket, log_sources: &[&Bucket], stack: &str) {
     let name = bucket.name.as_str();
     let id = format!("${{aws_s3_bucket.{name}.id}}");
     let arn = format!("${{aws_s3_bucket.{name}.arn}}");
@@ -244,18 +253,47 @@ fn add_bucket(out: &mut Tf, bucket: &Bucket, stack: &str) {
         lifecycle_body,
     );
 
+    if let Some(logs) = &bucket.access_logs {
+        out.resource(
+            "aws_s3_bucket_logging",
+            name,
+            json!({
+                "bucket": id,
+                "target_bucket": format!("${{aws_s3_bucket.{}.id}}", logs.bucket),
+                "target_prefix": literal(&logs.prefix),
+            }),
+        );
+    }
     let policy = format!("bucket_{name}");
+    let mut statements = vec![json!({
+        "sid": "DenyInsecureTransport",
+        "effect": "Deny",
+        "actions": ["s3:*"],
+        "resources": [arn, format!("{arn}/*")],
+        "principals": [{ "type": "*", "identifiers": ["*"] }],
+        "condition": [{ "test": "Bool", "variable": "aws:SecureTransport", "values": ["false"] }],
+    })];
+    for source in log_sources {
+        let logs = source
+            .access_logs
+            .as_ref()
+            .expect("filtered on access_logs");
+        statements.push(json!({
+            "sid": format!("AccessLogsFrom{}", crate::names::logical_stem(&source.name)),
+            "effect": "Allow",
+            "actions": ["s3:PutObject"],
+            "resources": [format!("{arn}/{}*", literal(&logs.prefix))],
+            "principals": [{ "type": "Service", "identifiers": ["logging.s3.amazonaws.com"] }],
+            "condition": [
+                { "test": "ArnLike", "variable": "aws:SourceArn", "values": [format!("${{aws_s3_bucket.{}.arn}}", source.name)] },
+                { "test": "StringEquals", "variable": "aws:SourceAccount", "values": ["${data.aws_caller_identity.current.account_id}"] },
+            ],
+        }));
+    }
     out.data(
         "aws_iam_policy_document",
         &policy,
-        json!({ "statement": [{
-            "sid": "DenyInsecureTransport",
-            "effect": "Deny",
-            "actions": ["s3:*"],
-            "resources": [arn, format!("{arn}/*")],
-            "principals": [{ "type": "*", "identifiers": ["*"] }],
-            "condition": [{ "test": "Bool", "variable": "aws:SecureTransport", "values": ["false"] }],
-        }]}),
+        json!({ "statement": statements }),
     );
     out.resource(
         "aws_s3_bucket_policy",
