@@ -91,6 +91,11 @@ codes! {
     E0329, Error, "access logs to a KMS-encrypted bucket";
     E0330, Error, "access logs to a bucket with Object Lock";
     E0331, Error, "log bucket logs its own access";
+    E0332, Error, "invalid existing bucket";
+    E0333, Error, "setting would change an existing bucket";
+    E0334, Error, "`key` on a bucket the stack creates";
+    E0335, Error, "invalid KMS key ARN";
+    E0336, Error, "existing bucket as replica or log bucket";
     E0401, Error, "undefined name";
     E0402, Error, "verb not allowed on this kind of resource";
     E0403, Error, "unknown attribute of a resource";

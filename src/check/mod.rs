@@ -20,9 +20,9 @@ use crate::syntax::ast::{self, Ast, Attribute, Block, Entry, Ident, Nested, Valu
 use jiff::civil::Date;
 use limits::Limit;
 use model::{
-    Access, AccessLogs, Bucket, Encryption, EnvValue, Function, Kind, Lifecycle, LifecycleRule,
-    LockMode, ObjectLock, Program, Reference, Replication, Retention, Schedule, ScheduleExpression,
-    Stack, Transition,
+    Access, AccessLogs, Bucket, Encryption, EnvValue, Existing, Function, Kind, Lifecycle,
+    LifecycleRule, LockMode, ObjectLock, Program, Reference, Replication, Retention, Schedule,
+    ScheduleExpression, Stack, Transition,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -46,7 +46,15 @@ const KINDS: &[KindSpec] = &[
     },
     KindSpec {
         kind: Kind::Bucket,
-        attributes: &["name", "versioned", "retain", "encryption", "replicate_to"],
+        attributes: &[
+            "name",
+            "versioned",
+            "retain",
+            "encryption",
+            "replicate_to",
+            "existing",
+            "key",
+        ],
         required: &[],
         blocks: &["lifecycle", "object_lock", "access_logs"],
         verbs: false,
@@ -103,6 +111,9 @@ const LABELLED_BLOCKS: &[&str] = &["lifecycle"];
 const OBJECT_LOCK_ATTRIBUTES: &[&str] = &["mode", "retain"];
 const LOCK_MODES: &[&str] = &["governance", "compliance"];
 const ACCESS_LOGS_ATTRIBUTES: &[&str] = &["bucket", "prefix"];
+/// AWS partitions, the second field of an ARN.
+/// Source: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html>
+const PARTITIONS: &[&str] = &["aws", "aws-cn", "aws-us-gov"];
 const ENCRYPTIONS: &[&str] = &["s3", "kms"];
 const REFERENCE_ATTRIBUTES: &[&str] = &["name", "arn"];
 const DEFAULT_MEMORY_MB: u32 = 128;
@@ -292,6 +303,7 @@ impl<'a> Checker<'a> {
             );
         }
         self.check_replication(&buckets);
+        existing_references_to_literals(&buckets, &mut functions);
         self.check_access_logs(&buckets);
         self.check_cycles(&functions);
         self.check_logical_ids(ast);
@@ -491,6 +503,7 @@ impl<'a> Checker<'a> {
         };
         let lifecycle = self.lifecycle(name, body, versioned);
         let replicate_to = self.replicate_to(body);
+        let existing = self.existing(name, body);
         let access_logs = body
             .blocks
             .get("access_logs")
@@ -511,9 +524,102 @@ impl<'a> Checker<'a> {
             object_lock,
             replicate_to,
             access_logs,
+            existing,
         }
     }
 
+    /// `existing = "my-data"` (or an S3 ARN) and its `key`: a bucket drc must not change, so
+    /// every other setting is an error.
+    fn existing(&mut self, bucket: &Ident, body: &Body<'a>) -> Option<Existing> {
+        let key = self.string(body, "key").and_then(|(text, span)| {
+            if kms_key_arn_problem(&text).is_none() {
+                return Some(text);
+            }
+            self.error(
+                Diagnostic::new(
+                    Code::E0335,
+                    format!("`{text}` is not a KMS key ARN"),
+                    span,
+                    kms_key_arn_problem(&text).unwrap_or_default(),
+                )
+                .with_note("IAM policies name keys by key ARN; an alias or a key ID would not match")
+                .with_help("write the key's ARN, like \"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\""),
+            );
+            None
+        });
+        let Some(attribute) = body.attributes.get("existing") else {
+            if let Some(attribute) = body.attributes.get("key") {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0334,
+                        "`key` is only for existing buckets",
+                        attribute.key.span,
+                        "this bucket is created by the stack",
+                    )
+                    .with_help("use `encryption = kms` to have drc create and use a key, or add `existing = \"bucket-name\"` if the bucket lives outside the stack"),
+                );
+            }
+            return None;
+        };
+        let (text, span) = self.string(body, "existing")?;
+        let (name, arn) = match text.strip_prefix("arn:") {
+            Some(rest) => {
+                let name = rest
+                    .split_once(":s3:::")
+                    .filter(|(partition, _)| PARTITIONS.contains(partition))
+                    .map(|(_, name)| name);
+                let Some(name) = name else {
+                    self.error(
+                        Diagnostic::new(
+                            Code::E0332,
+                            format!("`{text}` is not an S3 bucket ARN"),
+                            span,
+                            "not of the form arn:<partition>:s3:::<bucket>",
+                        )
+                        .with_help("write the bucket's name, like \"my-data\", or its ARN, like \"arn:aws:s3:::my-data\""),
+                    );
+                    return None;
+                };
+                (name.to_owned(), text.clone())
+            }
+            None => (text.clone(), format!("arn:aws:s3:::{text}")),
+        };
+        if let Some(problem) = limits::bucket_name_problem(&name) {
+            self.error(
+                Diagnostic::new(Code::E0332, format!("`{name}` is not a valid S3 bucket name"), span, problem)
+                    .with_note("see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html")
+                    .with_help("write the existing bucket's exact name, or its ARN"),
+            );
+            return None;
+        }
+        let changes = body
+            .attributes
+            .iter()
+            .filter(|(key, _)| !matches!(**key, "existing" | "key"))
+            .map(|(key, a)| (*key, a.key.span))
+            .chain(body.blocks.iter().map(|(key, n)| (*key, n.name.span)))
+            .chain(
+                body.labelled
+                    .iter()
+                    .map(|n| (n.name.text.as_str(), n.name.span)),
+            );
+        let changes: Vec<(&str, Span)> = changes.collect();
+        for (key, key_span) in changes {
+            self.error(
+                Diagnostic::new(
+                    Code::E0333,
+                    format!("`{key}` would change the existing bucket `{}`", bucket.text),
+                    key_span,
+                    "drc does not change buckets outside the stack",
+                )
+                .with_label(attribute.span, "the bucket lives outside the stack")
+                .with_help(format!(
+                    "remove `{key}`: configure `{name}` where it is managed, or leave `existing` out to create a new bucket"
+                )),
+            );
+        }
+        Some(Existing { name, arn, key })
+    }
     /// `access_logs { bucket = logs  prefix = "backups/" }`: the names only;
     /// [`Checker::check_access_logs`] resolves the log bucket.
     fn access_logs(&mut self, bucket: &Ident, nested: &'a Nested) -> Option<AccessLogs> {
@@ -556,12 +662,31 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A bucket outside the stack named where drc would have to change it.
+    fn existing_as_target(&mut self, bucket: &Bucket, span: Span, role: &str, change: &str) {
+        self.error(
+            Diagnostic::new(
+                Code::E0336,
+                format!("the existing bucket `{}` cannot be {role}", bucket.name),
+                span,
+                format!("drc cannot {change} without changing it"),
+            )
+            .with_label(bucket.span, "declared with `existing` here")
+            .with_help(format!(
+                "declare {role} that the stack creates, without `existing`"
+            )),
+        );
+    }
+
     /// Each `access_logs`: the log bucket is another bucket that S3 can deliver logs to.
     fn check_access_logs(&mut self, buckets: &[Bucket]) {
         for source in buckets {
             let Some(logs) = &source.access_logs else {
                 continue;
             };
+            if source.existing.is_some() {
+                continue; // E0333 already said this setting cannot be used
+            }
             if !self.expect_kind(
                 &logs.bucket,
                 logs.bucket_span,
@@ -573,6 +698,15 @@ impl<'a> Checker<'a> {
             let Some(target) = buckets.iter().find(|b| b.name == logs.bucket) else {
                 continue;
             };
+            if target.existing.is_some() {
+                self.existing_as_target(
+                    target,
+                    logs.bucket_span,
+                    "a log bucket",
+                    "let the logging service write to it",
+                );
+                continue;
+            }
             if target.name == source.name {
                 self.error(
                     Diagnostic::new(
@@ -657,6 +791,9 @@ impl<'a> Checker<'a> {
             let Some(replication) = &source.replicate_to else {
                 continue;
             };
+            if source.existing.is_some() {
+                continue; // E0333 already said this setting cannot be used
+            }
             if !self.expect_kind(
                 &replication.replica,
                 replication.replica_span,
@@ -668,6 +805,15 @@ impl<'a> Checker<'a> {
             let Some(replica) = buckets.iter().find(|b| b.name == replication.replica) else {
                 continue;
             };
+            if replica.existing.is_some() {
+                self.existing_as_target(
+                    replica,
+                    replication.replica_span,
+                    "a replica",
+                    "make sure it is versioned",
+                );
+                continue;
+            }
             if replica.name == source.name {
                 self.error(
                     Diagnostic::new(
@@ -2171,6 +2317,48 @@ fn default_stack_name(stem: &str) -> String {
 }
 
 /// How to fix a refused key prefix.
+/// `.name` and `.arn` of a bucket outside the stack are known now: they become literals.
+fn existing_references_to_literals(buckets: &[Bucket], functions: &mut [Function]) {
+    for function in functions {
+        for (_, value) in &mut function.env {
+            let EnvValue::Ref(reference) = value else {
+                continue;
+            };
+            let existing = buckets
+                .iter()
+                .find(|b| reference.kind == Kind::Bucket && b.name == reference.item)
+                .and_then(|b| b.existing.as_ref());
+            if let Some(existing) = existing {
+                *value = EnvValue::Literal(match reference.attribute {
+                    model::Attribute::Name => existing.name.clone(),
+                    model::Attribute::Arn => existing.arn.clone(),
+                });
+            }
+        }
+    }
+}
+
+/// Why a string is not a KMS key ARN (`arn:<partition>:kms:<region>:<account>:key/<id>`).
+fn kms_key_arn_problem(text: &str) -> Option<&'static str> {
+    let parts: Vec<&str> = text.splitn(6, ':').collect();
+    let [arn, partition, service, region, account, resource] = parts.as_slice() else {
+        return Some("not of the form arn:<partition>:kms:<region>:<account>:key/<key-id>");
+    };
+    if *arn != "arn" || !PARTITIONS.contains(partition) || *service != "kms" || region.is_empty() {
+        return Some("not of the form arn:<partition>:kms:<region>:<account>:key/<key-id>");
+    }
+    if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {
+        return Some("the account must be 12 digits");
+    }
+    match resource.strip_prefix("key/") {
+        Some(id) if !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
+            None
+        }
+        _ if resource.starts_with("alias/") => Some("an alias ARN: IAM needs the key ARN"),
+        _ => Some("the resource must be `key/<key-id>`"),
+    }
+}
+
 fn prefix_help(rule: &iam::VerbRule, text: &str) -> String {
     if rule.target != Kind::Bucket {
         format!("remove the prefix: `{} <function>`", rule.keyword)

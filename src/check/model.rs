@@ -29,6 +29,11 @@ impl Program {
             .expect("references are resolved by the checker")
     }
 
+    /// The buckets the stack creates: all but those declared with `existing`.
+    pub fn created_buckets(&self) -> impl Iterator<Item = &Bucket> {
+        self.buckets.iter().filter(|b| b.existing.is_none())
+    }
+
     /// The function with this name. Names come from the checker, so the function exists.
     pub fn function(&self, name: &str) -> &Function {
         self.functions
@@ -74,6 +79,20 @@ pub struct Bucket {
     pub replicate_to: Option<Replication>,
     /// `access_logs { bucket = logs  prefix = "backups/" }`
     pub access_logs: Option<AccessLogs>,
+    /// `existing = "my-data"`: a bucket outside the stack, which drc never creates or changes.
+    pub existing: Option<Existing>,
+}
+
+/// A bucket that lives outside the stack. Invariant: the bucket has no other setting (drc
+/// emits no resource for it), and it is neither a replica nor a log bucket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Existing {
+    /// The S3 bucket name.
+    pub name: String,
+    /// Its ARN: as written, or `arn:aws:s3:::<name>` when only the name was given.
+    pub arn: String,
+    /// `key = "arn:aws:kms:...:key/..."`: the KMS key its objects are encrypted with.
+    pub key: Option<String>,
 }
 
 /// `access_logs { bucket = logs  prefix = "backups/" }`: S3 server access logs of this bucket

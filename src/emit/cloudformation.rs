@@ -30,7 +30,7 @@ pub fn emit(stack: &Stack<'_>) -> String {
         template.insert(s("Parameters"), Value::Mapping(parameters));
     }
     let mut resources = Mapping::new();
-    for bucket in &program.buckets {
+    for bucket in program.created_buckets() {
         let log_sources: Vec<&Bucket> = program
             .buckets
             .iter()
@@ -591,7 +591,7 @@ fn add_schedule(resources: &mut Mapping, schedule: &Schedule) {
 
 fn outputs(stack: &Stack<'_>) -> Mapping {
     let mut outputs = Mapping::new();
-    for bucket in &stack.program.buckets {
+    for bucket in stack.program.created_buckets() {
         let id = Id::bucket(&bucket.name);
         outputs.insert(
             s(&format!("{id}Name")),
@@ -663,6 +663,8 @@ fn resource(resource: &Resource) -> Value {
             Id::log_group(f)
         )),
         Resource::Function(f) => get_att(&Id::function(f), "Arn"),
+        Resource::ExistingBucket { arn, .. } | Resource::ExistingKey { arn, .. } => s(arn),
+        Resource::ExistingObjects { arn, prefix, .. } => s(&format!("{arn}/{prefix}*")),
     }
 }
 

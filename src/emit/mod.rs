@@ -121,8 +121,7 @@ pub(crate) fn lifecycle_rule_id(index: usize, rule: &LifecycleRule) -> String {
 /// The number of CloudFormation resources a program becomes.
 pub fn resource_count(program: &Program) -> usize {
     let buckets: usize = program
-        .buckets
-        .iter()
+        .created_buckets()
         .map(|b| {
             2 + usize::from(b.encryption == crate::check::model::Encryption::Kms)
                 + 2 * usize::from(b.replicate_to.is_some())

@@ -18,17 +18,16 @@ use serde_json::{Map, Value, json};
 pub fn emit(stack: &Stack<'_>) -> String {
     let program = stack.program;
     let mut out = Tf::default();
-    let uses_kms = program
-        .buckets
-        .iter()
-        .any(|b| b.encryption == Encryption::Kms);
+    let uses_kms = program.buckets.iter().any(|b| {
+        b.encryption == Encryption::Kms || b.existing.as_ref().is_some_and(|e| e.key.is_some())
+    });
 
     out.data("aws_caller_identity", "current", json!({}));
     if uses_kms {
         out.data("aws_partition", "current", json!({}));
         out.data("aws_region", "current", json!({}));
     }
-    for bucket in &program.buckets {
+    for bucket in program.created_buckets() {
         let log_sources: Vec<&Bucket> = program
             .buckets
             .iter()
@@ -528,7 +527,7 @@ fn add_schedule(out: &mut Tf, schedule: &Schedule) {
 
 fn outputs(stack: &Stack<'_>) -> Map<String, Value> {
     let mut outputs = Map::new();
-    for bucket in &stack.program.buckets {
+    for bucket in stack.program.created_buckets() {
         let name = &bucket.name;
         outputs.insert(
             format!("{name}_bucket_name"),
@@ -577,6 +576,8 @@ fn resource(resource: &Resource) -> String {
         Resource::BucketKey(b) => format!("${{aws_kms_key.{b}.arn}}"),
         Resource::LogStreams(f) => format!("${{aws_cloudwatch_log_group.{f}.arn}}:log-stream:*"),
         Resource::Function(f) => format!("${{aws_lambda_function.{f}.arn}}"),
+        Resource::ExistingBucket { arn, .. } | Resource::ExistingKey { arn, .. } => literal(arn),
+        Resource::ExistingObjects { arn, prefix, .. } => literal(&format!("{arn}/{prefix}*")),
     }
 }
 

@@ -154,6 +154,29 @@ pub enum Resource {
     LogStreams(String),
     /// A function's ARN.
     Function(String),
+    /// The ARN of a bucket outside the stack (`existing = ...`).
+    ExistingBucket {
+        /// The `.dr` name.
+        bucket: String,
+        /// Its ARN, a literal.
+        arn: String,
+    },
+    /// `arn/prefix*` of a bucket outside the stack.
+    ExistingObjects {
+        /// The `.dr` name.
+        bucket: String,
+        /// Its ARN, a literal.
+        arn: String,
+        /// The key prefix (empty for the whole bucket).
+        prefix: String,
+    },
+    /// The KMS key of a bucket outside the stack (`key = ...`).
+    ExistingKey {
+        /// The `.dr` name of the bucket.
+        bucket: String,
+        /// The key's ARN, a literal.
+        arn: String,
+    },
 }
 
 impl Resource {
@@ -161,9 +184,9 @@ impl Resource {
     /// `("s3", "object")`. The action-table test checks every emitted action against it.
     pub fn iam_type(&self) -> (&'static str, &'static str) {
         match self {
-            Resource::Bucket(_) => ("s3", "bucket"),
-            Resource::Objects { .. } => ("s3", "object"),
-            Resource::BucketKey(_) => ("kms", "key"),
+            Resource::Bucket(_) | Resource::ExistingBucket { .. } => ("s3", "bucket"),
+            Resource::Objects { .. } | Resource::ExistingObjects { .. } => ("s3", "object"),
+            Resource::BucketKey(_) | Resource::ExistingKey { .. } => ("kms", "key"),
             Resource::LogStreams(_) => ("logs", "log-stream"),
             Resource::Function(_) => ("lambda", "function"),
         }
@@ -206,19 +229,37 @@ pub fn infer(program: &Program) -> Policies {
             for access in &function.accesses {
                 let rule = actions::rule(access.verb);
                 let prefix = access.prefix.clone().unwrap_or_default();
-                let (resource, condition) = match rule.scope {
-                    Scope::Objects => (
+                let existing = (rule.target == crate::check::model::Kind::Bucket)
+                    .then(|| program.bucket(&access.target).existing.as_ref())
+                    .flatten();
+                let (resource, condition) = match (rule.scope, existing) {
+                    (Scope::Objects, None) => (
                         Resource::Objects {
                             bucket: access.target.clone(),
                             prefix,
                         },
                         None,
                     ),
-                    Scope::Bucket => (
+                    (Scope::Objects, Some(existing)) => (
+                        Resource::ExistingObjects {
+                            bucket: access.target.clone(),
+                            arn: existing.arn.clone(),
+                            prefix,
+                        },
+                        None,
+                    ),
+                    (Scope::Bucket, None) => (
                         Resource::Bucket(access.target.clone()),
                         Some(("StringLike", "s3:prefix")),
                     ),
-                    Scope::Function => (Resource::Function(access.target.clone()), None),
+                    (Scope::Bucket, Some(existing)) => (
+                        Resource::ExistingBucket {
+                            bucket: access.target.clone(),
+                            arn: existing.arn.clone(),
+                        },
+                        Some(("StringLike", "s3:prefix")),
+                    ),
+                    (Scope::Function, _) => (Resource::Function(access.target.clone()), None),
                 };
                 let grant = grants.entry((resource, condition)).or_default();
                 for action in rule.actions {
@@ -232,12 +273,19 @@ pub fn infer(program: &Program) -> Policies {
                 }
                 if rule.target == crate::check::model::Kind::Bucket {
                     let bucket = program.bucket(&access.target);
-                    if bucket.encryption == Encryption::Kms && !rule.kms_actions.is_empty() {
+                    let key = match &bucket.existing {
+                        Some(existing) => existing.key.as_ref().map(|arn| Resource::ExistingKey {
+                            bucket: bucket.name.clone(),
+                            arn: arn.clone(),
+                        }),
+                        None => (bucket.encryption == Encryption::Kms)
+                            .then(|| Resource::BucketKey(bucket.name.clone())),
+                    };
+                    if let Some(key) = key
+                        && !rule.kms_actions.is_empty()
+                    {
                         let key_grant = grants
-                            .entry((
-                                Resource::BucketKey(bucket.name.clone()),
-                                Some(("StringEquals", "kms:ViaService")),
-                            ))
+                            .entry((key, Some(("StringEquals", "kms:ViaService"))))
                             .or_default();
                         for action in rule.kms_actions {
                             key_grant.add(action, Cause::Verb(access.span));
@@ -352,7 +400,7 @@ fn statements(grants: Grants) -> Vec<Statement> {
                 _ => Some(Condition {
                     operator,
                     key,
-                    values: vec![format!("s3.{REGION}.amazonaws.com")],
+                    values: vec![format!("s3.{}.amazonaws.com", key_region(&resource))],
                 }),
             });
             let mut sid = sid_for(&resource);
@@ -375,6 +423,15 @@ fn statements(grants: Grants) -> Vec<Statement> {
         .collect()
 }
 
+/// The region S3 uses a bucket's key in: the key's own region for a key outside the stack
+/// (an SSE-KMS key lives in its bucket's region), the deployment region otherwise.
+fn key_region(resource: &Resource) -> &str {
+    match resource {
+        Resource::ExistingKey { arn, .. } => arn.split(':').nth(3).unwrap_or(REGION),
+        _ => REGION,
+    }
+}
+
 /// A readable statement id: alphanumeric, as IAM requires.
 fn sid_for(resource: &Resource) -> String {
     let stem = crate::names::logical_stem;
@@ -391,5 +448,11 @@ fn sid_for(resource: &Resource) -> String {
         Resource::BucketKey(b) => format!("{}Key", stem(b)),
         Resource::LogStreams(f) => format!("{}Logs", stem(f)),
         Resource::Function(f) => format!("Invoke{}", stem(f)),
+        Resource::ExistingBucket { bucket, .. } => format!("{}Bucket", stem(bucket)),
+        Resource::ExistingObjects { bucket, prefix, .. } => sid_for(&Resource::Objects {
+            bucket: bucket.clone(),
+            prefix: prefix.clone(),
+        }),
+        Resource::ExistingKey { bucket, .. } => format!("{}Key", stem(bucket)),
     }
 }

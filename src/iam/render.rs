@@ -25,6 +25,24 @@ pub fn describe_resource(resource: &Resource) -> String {
         Resource::BucketKey(b) => format!("the KMS key of bucket {b}"),
         Resource::LogStreams(f) => format!("the log streams of function {f}'s log group"),
         Resource::Function(f) => format!("function {f}"),
+        Resource::ExistingBucket { bucket, arn } => format!("existing bucket {bucket} ({arn})"),
+        Resource::ExistingObjects {
+            bucket,
+            arn,
+            prefix,
+        } if prefix.is_empty() => {
+            format!("all objects of existing bucket {bucket} ({arn})")
+        }
+        Resource::ExistingObjects {
+            bucket,
+            arn,
+            prefix,
+        } => {
+            format!("objects of existing bucket {bucket} ({arn}) under \"{prefix}\"")
+        }
+        Resource::ExistingKey { bucket, arn } => {
+            format!("the KMS key of existing bucket {bucket} ({arn})")
+        }
     }
 }
 

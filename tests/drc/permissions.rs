@@ -229,3 +229,37 @@ fn replication_role_reads_the_source_writes_the_replica_and_never_replicates_del
     assert_eq!(rule["DeleteMarkerReplication"]["Status"], "Disabled");
     assert!(!cfn.contains("s3:ReplicateDelete"));
 }
+
+#[test]
+fn existing_buckets_are_granted_on_their_exact_arns_and_never_emitted() {
+    let (_, compilation) = compile_file(
+        &root().join("tests/fixtures/valid/bucket_existing/input.dr"),
+        "input.dr",
+    );
+    let tf = artifact_text(&compilation, ".tf.json");
+    let grants = tf_grants(&tf, "role_backup");
+    for expected in [
+        ("s3:ListBucket", "arn:aws:s3:::acme-production-data"),
+        (
+            "s3:GetObject",
+            "arn:aws:s3:::acme-production-data/exports/*",
+        ),
+        ("s3:GetObject", "arn:aws:s3:::acme-archive/*"),
+        (
+            "kms:Decrypt",
+            "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        ),
+    ] {
+        assert!(
+            grants.contains(&(expected.0.to_owned(), expected.1.to_owned())),
+            "missing {expected:?} in {grants:?}"
+        );
+    }
+    let config: serde_json::Value = serde_json::from_str(&tf).expect("valid JSON");
+    let buckets = config["resource"]["aws_s3_bucket"]
+        .as_object()
+        .expect("buckets");
+    assert_eq!(buckets.keys().collect::<Vec<_>>(), ["backups"]);
+    let cfn = artifact_text(&compilation, ".cfn.yaml");
+    assert!(!cfn.contains("SourceBucket:") && !cfn.contains("ArchiveBucket:"));
+}
