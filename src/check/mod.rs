@@ -103,8 +103,10 @@ const LIFECYCLE_ATTRIBUTES: &[&str] = &[
     "noncurrent_expire",
     "abort_incomplete_uploads",
 ];
-/// A `lifecycle "prefix/" { ... }` rule: everything but the bucket-wide abort.
-const LIFECYCLE_RULE_ATTRIBUTES: &[&str] = LIFECYCLE_ATTRIBUTES.split_at(12).0;
+/// A `lifecycle "prefix/" { ... }` rule: everything but the bucket-wide abort, which is last.
+const LIFECYCLE_RULE_ATTRIBUTES: &[&str] = LIFECYCLE_ATTRIBUTES
+    .split_at(LIFECYCLE_ATTRIBUTES.len() - 1)
+    .0;
 /// Blocks that take a string label (`lifecycle "daily/" { ... }`), and may repeat with
 /// different labels.
 const LABELLED_BLOCKS: &[&str] = &["lifecycle"];

@@ -173,9 +173,6 @@ fn add_bucket(out: &mut Tf, bucket: &Bucket, log_sources: &[&Bucket], stack: &st
         body.insert("bucket".into(), json!(literal(explicit)));
     }
     body.insert("force_destroy".into(), json!(false));
-    if bucket.object_lock.is_some() {
-        body.insert("object_lock_enabled".into(), json!(true));
-    }
     if bucket.retain {
         body.insert("lifecycle".into(), json!({ "prevent_destroy": true }));
     }
@@ -188,8 +185,12 @@ fn add_bucket(out: &mut Tf, bucket: &Bucket, log_sources: &[&Bucket], stack: &st
         out.resource(
             "aws_s3_bucket_object_lock_configuration",
             name,
+            // Object Lock is turned on by this resource (`object_lock_enabled` defaults to
+            // `Enabled`), not by `object_lock_enabled` on `aws_s3_bucket`, which would replace
+            // an existing bucket when the lock is added later.
             json!({
                 "bucket": id,
+                "object_lock_enabled": "Enabled",
                 "rule": { "default_retention": retention },
                 "depends_on": [format!("aws_s3_bucket_versioning.{name}")],
             }),
