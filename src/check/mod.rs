@@ -632,11 +632,12 @@ impl<'a> Checker<'a> {
             false,
             "access_logs",
         );
+        // `Err(())`: the prefix was reported invalid; the bucket is still checked.
         let prefix = match self.string(&inner, "prefix") {
             // An empty prefix puts the logs at the top of the log bucket, as S3 allows.
-            Some((text, _)) if text.is_empty() => Some(text),
-            Some((text, span)) => Some(self.lifecycle_prefix(&text, span)?),
-            None => None,
+            Some((text, _)) if text.is_empty() => Ok(Some(text)),
+            Some((text, span)) => self.lifecycle_prefix(&text, span).map(Some).ok_or(()),
+            None => Ok(None),
         };
         let Some(attribute) = inner.attributes.get("bucket") else {
             self.error(
@@ -653,7 +654,7 @@ impl<'a> Checker<'a> {
         match &attribute.value.kind {
             ValueKind::Word(w) if !w.contains('.') => Some(AccessLogs {
                 bucket: w.clone(),
-                prefix: prefix.unwrap_or_else(|| format!("{}/", bucket.text)),
+                prefix: prefix.ok()?.unwrap_or_else(|| format!("{}/", bucket.text)),
                 span: nested.name.span,
                 bucket_span: attribute.value.span,
             }),
