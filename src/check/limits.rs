@@ -201,6 +201,85 @@ pub const LIFECYCLE_DAYS: Limit = Limit {
     source: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_LifecycleExpiration.html",
 };
 
+/// Days in a lifecycle transition: 0 moves objects on the first lifecycle run after creation
+/// (classes with a larger minimum say so in [`STORAGE_CLASSES`]).
+pub const TRANSITION_DAYS: Limit = Limit {
+    min: 0,
+    max: 2_147_483_647,
+    source: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_Transition.html",
+};
+
+/// A storage class a lifecycle rule can move objects to, and the constraints S3 puts on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct StorageClass {
+    /// The `.dr` attribute: `glacier_ir = 30d` (and `noncurrent_glacier_ir = 30d`).
+    pub keyword: &'static str,
+    /// The name S3, CloudFormation and Terraform use: `GLACIER_IR`.
+    pub aws: &'static str,
+    /// The fewest days after creation (or after becoming noncurrent) S3 accepts.
+    pub min_days: u32,
+    /// The days an object must stay in this class before a later transition.
+    pub min_stay_days: u32,
+}
+
+/// The storage classes lifecycle rules can move objects to, in S3's transition waterfall
+/// order: objects only move down this list, so a rule's transitions must be in this order,
+/// each later than the one before (and at least `min_stay_days` later). S3 Standard-IA needs
+/// 30 days after creation and 30 days of stay before a later transition; the others accept 0.
+/// Sources:
+/// <https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html>
+/// (supported transitions, the waterfall, "Constraints and considerations for transitions"),
+/// <https://docs.aws.amazon.com/AmazonS3/latest/API/API_Transition.html> (valid days per class).
+pub const STORAGE_CLASSES: &[StorageClass] = &[
+    StorageClass {
+        keyword: "standard_ia",
+        aws: "STANDARD_IA",
+        min_days: 30,
+        min_stay_days: 30,
+    },
+    StorageClass {
+        keyword: "intelligent_tiering",
+        aws: "INTELLIGENT_TIERING",
+        min_days: 0,
+        min_stay_days: 0,
+    },
+    StorageClass {
+        keyword: "glacier_ir",
+        aws: "GLACIER_IR",
+        min_days: 0,
+        min_stay_days: 0,
+    },
+    StorageClass {
+        keyword: "glacier",
+        aws: "GLACIER",
+        min_days: 0,
+        min_stay_days: 0,
+    },
+    StorageClass {
+        keyword: "deep_archive",
+        aws: "DEEP_ARCHIVE",
+        min_days: 0,
+        min_stay_days: 0,
+    },
+];
+
+/// The source of [`STORAGE_CLASSES`], for notes in diagnostics.
+pub const STORAGE_CLASSES_SOURCE: &str = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html";
+
+/// S3 Object Lock default retention, in days (`retain = 30d`).
+pub const OBJECT_LOCK_DAYS: Limit = Limit {
+    min: 1,
+    max: 36_500,
+    source: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_DefaultRetention.html",
+};
+
+/// S3 Object Lock default retention, in years (`retain = 7y`).
+pub const OBJECT_LOCK_YEARS: Limit = Limit {
+    min: 1,
+    max: 100,
+    source: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_DefaultRetention.html",
+};
+
 /// S3 object key prefix length, in bytes (the longest key S3 accepts).
 pub const KEY_PREFIX_BYTES: Limit = Limit {
     min: 1,

@@ -23,9 +23,10 @@ use crate::syntax::ast::{
 use jiff::civil::Date;
 use limits::Limit;
 use model::{
-    Access, Bucket, Destination, Encryption, EnvValue, ExistingFunction, Failure, Function, Kind,
-    Lifecycle, Output, Param, ParamType, ParamValue, Program, Queue, QueueEncryption, Reference,
-    Schedule, ScheduleExpression, Stack, Tags, Text, TextPart, Topic,
+    Access, AccessLogs, Bucket, Destination, Encryption, EnvValue, Existing, ExistingFunction,
+    Failure, Function, Kind, Lifecycle, LifecycleRule, LockMode, ObjectLock, Output, Param,
+    ParamType, ParamValue, Program, Queue, QueueEncryption, Reference, Replication, Retention,
+    Schedule, ScheduleExpression, Stack, Tags, Text, TextPart, Topic, Transition,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -49,9 +50,17 @@ const KINDS: &[KindSpec] = &[
     },
     KindSpec {
         kind: Kind::Bucket,
-        attributes: &["name", "versioned", "retain", "encryption"],
+        attributes: &[
+            "name",
+            "versioned",
+            "retain",
+            "encryption",
+            "replicate_to",
+            "existing",
+            "key",
+        ],
         required: &[],
-        blocks: &["lifecycle", "tags"],
+        blocks: &["lifecycle", "object_lock", "access_logs", "tags"],
         verbs: false,
     },
     KindSpec {
@@ -161,7 +170,35 @@ const RESERVED_PARAM_NAMES: &[(&str, &str)] = &[
     ("locals", "Terraform reserves `locals` as a variable name"),
 ];
 
-const LIFECYCLE_ATTRIBUTES: &[&str] = &["expire", "noncurrent_expire", "abort_incomplete_uploads"];
+/// The whole-bucket `lifecycle { ... }` block: a rule's attributes plus the bucket-wide abort.
+const LIFECYCLE_ATTRIBUTES: &[&str] = &[
+    "standard_ia",
+    "intelligent_tiering",
+    "glacier_ir",
+    "glacier",
+    "deep_archive",
+    "expire",
+    "noncurrent_standard_ia",
+    "noncurrent_intelligent_tiering",
+    "noncurrent_glacier_ir",
+    "noncurrent_glacier",
+    "noncurrent_deep_archive",
+    "noncurrent_expire",
+    "abort_incomplete_uploads",
+];
+/// A `lifecycle "prefix/" { ... }` rule: everything but the bucket-wide abort, which is last.
+const LIFECYCLE_RULE_ATTRIBUTES: &[&str] = LIFECYCLE_ATTRIBUTES
+    .split_at(LIFECYCLE_ATTRIBUTES.len() - 1)
+    .0;
+/// Blocks that take a string label (`lifecycle "daily/" { ... }`), and may repeat with
+/// different labels.
+const LABELLED_BLOCKS: &[&str] = &["lifecycle"];
+const OBJECT_LOCK_ATTRIBUTES: &[&str] = &["mode", "retain"];
+const LOCK_MODES: &[&str] = &["governance", "compliance"];
+const ACCESS_LOGS_ATTRIBUTES: &[&str] = &["bucket", "prefix"];
+/// AWS partitions, the second field of an ARN.
+/// Source: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html>
+const PARTITIONS: &[&str] = &["aws", "aws-cn", "aws-us-gov"];
 const ENCRYPTIONS: &[&str] = &["s3", "kms"];
 const QUEUE_ENCRYPTIONS: &[&str] = &["sqs", "kms"];
 const ARCHITECTURES: &[&str] = &["arm64", "x86_64"];
@@ -285,6 +322,8 @@ struct ParamState {
 struct Body<'a> {
     attributes: BTreeMap<&'a str, &'a Attribute>,
     blocks: BTreeMap<&'a str, &'a Nested>,
+    /// Blocks with a label (`lifecycle "daily/" { ... }`), in source order.
+    labelled: Vec<&'a Nested>,
     verbs: Vec<&'a ast::Verb>,
 }
 
@@ -467,6 +506,9 @@ impl<'a> Checker<'a> {
         for output in &mut outputs {
             self.resolve_reference(&mut output.value);
         }
+        self.check_replication(&buckets);
+        existing_references_to_literals(&buckets, &mut functions);
+        self.check_access_logs(&buckets);
         self.check_cycles(&functions);
         self.check_logical_ids(asts);
         self.check_function_names(&stack, &functions);
@@ -584,6 +626,24 @@ impl<'a> Checker<'a> {
                             ))
                         };
                         self.error(d.with_suggestion(name, blocks.iter().copied()));
+                    } else if let Some((label, span)) = &nested.label {
+                        if LABELLED_BLOCKS.contains(&name) {
+                            body.labelled.push(nested);
+                        } else {
+                            self.error(
+                                Diagnostic::new(
+                                    Code::E0211,
+                                    format!("block `{name}` takes no label"),
+                                    *span,
+                                    "a label here",
+                                )
+                                .with_note(format!(
+                                    "only {} blocks take a label",
+                                    list(LABELLED_BLOCKS.iter().copied())
+                                ))
+                                .with_help(format!("remove \"{label}\": write `{name} {{ ... }}`")),
+                            );
+                        }
                     } else if let Some(first) = body.blocks.insert(name, nested) {
                         self.error(
                             Diagnostic::new(
@@ -687,37 +747,17 @@ impl<'a> Checker<'a> {
             Some((_, span)) => (Encryption::S3, Some(span)),
             None => (Encryption::S3, None),
         };
-        let lifecycle = body.blocks.get("lifecycle").map_or(
-            Lifecycle {
-                expire_days: None,
-                noncurrent_expire_days: None,
-                abort_incomplete_upload_days: DEFAULT_ABORT_UPLOAD_DAYS,
-            },
-            |nested| {
-                let inner = self.body(&nested.body, LIFECYCLE_ATTRIBUTES, &[], false, "lifecycle");
-                let noncurrent = self.days(&inner, "noncurrent_expire");
-                if let (Some(_), false) = (noncurrent, versioned) {
-                    let span = inner.attributes["noncurrent_expire"].span;
-                    self.error(
-                        Diagnostic::new(
-                            Code::W0002,
-                            "`noncurrent_expire` has no effect on an unversioned bucket",
-                            span,
-                            "only versioned buckets have noncurrent versions",
-                        )
-                        .with_label(name.span, "this bucket is not versioned")
-                        .with_help("add `versioned = true` to the bucket, or remove this line"),
-                    );
-                }
-                Lifecycle {
-                    expire_days: self.days(&inner, "expire"),
-                    noncurrent_expire_days: noncurrent,
-                    abort_incomplete_upload_days: self
-                        .days(&inner, "abort_incomplete_uploads")
-                        .unwrap_or(DEFAULT_ABORT_UPLOAD_DAYS),
-                }
-            },
-        );
+        let lifecycle = self.lifecycle(name, body, versioned);
+        let replicate_to = self.replicate_to(body);
+        let existing = self.existing(name, body);
+        let access_logs = body
+            .blocks
+            .get("access_logs")
+            .and_then(|nested| self.access_logs(name, nested));
+        let object_lock = body
+            .blocks
+            .get("object_lock")
+            .and_then(|nested| self.object_lock(name, nested, versioned));
         let tags = self.tags(body);
         Bucket {
             name: name.text.clone(),
@@ -730,17 +770,694 @@ impl<'a> Checker<'a> {
             encryption_span,
             lifecycle,
             tags,
+            object_lock,
+            replicate_to,
+            access_logs,
+            existing,
         }
+    }
+
+    /// `existing = "my-data"` (or an S3 ARN) and its `key`: a bucket drc must not change, so
+    /// every other setting is an error.
+    fn existing(&mut self, bucket: &Ident, body: &Body<'a>) -> Option<Existing> {
+        let key = self.string(body, "key").and_then(|(text, span)| {
+            if kms_key_arn_problem(&text).is_none() {
+                return Some(text);
+            }
+            self.error(
+                Diagnostic::new(
+                    Code::E0335,
+                    format!("`{text}` is not a KMS key ARN"),
+                    span,
+                    kms_key_arn_problem(&text).unwrap_or_default(),
+                )
+                .with_note("IAM policies name keys by key ARN; an alias or a key ID would not match")
+                .with_help("write the key's ARN, like \"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\""),
+            );
+            None
+        });
+        let Some(attribute) = body.attributes.get("existing") else {
+            if let Some(attribute) = body.attributes.get("key") {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0334,
+                        "`key` is only for existing buckets",
+                        attribute.key.span,
+                        "this bucket is created by the stack",
+                    )
+                    .with_help("use `encryption = kms` to have drc create and use a key, or add `existing = \"bucket-name\"` if the bucket lives outside the stack"),
+                );
+            }
+            return None;
+        };
+        let (text, span) = self.string(body, "existing")?;
+        let (name, arn) = match text.strip_prefix("arn:") {
+            Some(rest) => {
+                let name = rest
+                    .split_once(":s3:::")
+                    .filter(|(partition, _)| PARTITIONS.contains(partition))
+                    .map(|(_, name)| name);
+                let Some(name) = name else {
+                    self.error(
+                        Diagnostic::new(
+                            Code::E0332,
+                            format!("`{text}` is not an S3 bucket ARN"),
+                            span,
+                            "not of the form arn:<partition>:s3:::<bucket>",
+                        )
+                        .with_help("write the bucket's name, like \"my-data\", or its ARN, like \"arn:aws:s3:::my-data\""),
+                    );
+                    return None;
+                };
+                (name.to_owned(), text.clone())
+            }
+            None => (text.clone(), format!("arn:aws:s3:::{text}")),
+        };
+        if let Some(problem) = limits::bucket_name_problem(&name) {
+            self.error(
+                Diagnostic::new(Code::E0332, format!("`{name}` is not a valid S3 bucket name"), span, problem)
+                    .with_note("see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html")
+                    .with_help("write the existing bucket's exact name, or its ARN"),
+            );
+            return None;
+        }
+        let changes = body
+            .attributes
+            .iter()
+            .filter(|(key, _)| !matches!(**key, "existing" | "key"))
+            .map(|(key, a)| (*key, a.key.span))
+            .chain(body.blocks.iter().map(|(key, n)| (*key, n.name.span)))
+            .chain(
+                body.labelled
+                    .iter()
+                    .map(|n| (n.name.text.as_str(), n.name.span)),
+            );
+        let changes: Vec<(&str, Span)> = changes.collect();
+        for (key, key_span) in changes {
+            self.error(
+                Diagnostic::new(
+                    Code::E0333,
+                    format!("`{key}` would change the existing bucket `{}`", bucket.text),
+                    key_span,
+                    "drc does not change buckets outside the stack",
+                )
+                .with_label(attribute.span, "the bucket lives outside the stack")
+                .with_help(format!(
+                    "remove `{key}`: configure `{name}` where it is managed, or leave `existing` out to create a new bucket"
+                )),
+            );
+        }
+        Some(Existing { name, arn, key })
+    }
+    /// `access_logs { bucket = logs  prefix = "backups/" }`: the names only;
+    /// [`Checker::check_access_logs`] resolves the log bucket.
+    fn access_logs(&mut self, bucket: &Ident, nested: &'a Nested) -> Option<AccessLogs> {
+        let inner = self.body(
+            &nested.body,
+            ACCESS_LOGS_ATTRIBUTES,
+            &[],
+            false,
+            "access_logs",
+        );
+        // `Err(())`: the prefix was reported invalid; the bucket is still checked.
+        let prefix = match self.string(&inner, "prefix") {
+            // An empty prefix puts the logs at the top of the log bucket, as S3 allows.
+            Some((text, _)) if text.is_empty() => Ok(Some(text)),
+            Some((text, span)) => self.lifecycle_prefix(&text, span).map(Some).ok_or(()),
+            None => Ok(None),
+        };
+        let Some(attribute) = inner.attributes.get("bucket") else {
+            self.error(
+                Diagnostic::new(
+                    Code::E0205,
+                    "`access_logs` has no `bucket`",
+                    nested.name.span,
+                    "missing `bucket`",
+                )
+                .with_help("name the bucket that receives the logs: `bucket = logs`"),
+            );
+            return None;
+        };
+        match &attribute.value.kind {
+            ValueKind::Word(w) if !w.contains('.') => Some(AccessLogs {
+                bucket: w.clone(),
+                prefix: prefix.ok()?.unwrap_or_else(|| format!("{}/", bucket.text)),
+                span: nested.name.span,
+                bucket_span: attribute.value.span,
+            }),
+            other => {
+                self.wrong_type(&attribute.value, other, "the name of a bucket, like `logs`");
+                None
+            }
+        }
+    }
+
+    /// A bucket outside the stack named where drc would have to change it.
+    fn existing_as_target(&mut self, bucket: &Bucket, span: Span, role: &str, change: &str) {
+        self.error(
+            Diagnostic::new(
+                Code::E0336,
+                format!("the existing bucket `{}` cannot be {role}", bucket.name),
+                span,
+                format!("drc cannot {change} without changing it"),
+            )
+            .with_label(bucket.span, "declared with `existing` here")
+            .with_help(format!(
+                "declare {role} that the stack creates, without `existing`"
+            )),
+        );
+    }
+
+    /// Each `access_logs`: the log bucket is another bucket that S3 can deliver logs to.
+    fn check_access_logs(&mut self, buckets: &[Bucket]) {
+        for source in buckets {
+            let Some(logs) = &source.access_logs else {
+                continue;
+            };
+            if source.existing.is_some() {
+                continue; // E0333 already said this setting cannot be used
+            }
+            if !self.expect_kind(
+                &logs.bucket,
+                logs.bucket_span,
+                Kind::Bucket,
+                "access logs go to a bucket",
+            ) {
+                continue;
+            }
+            let Some(target) = buckets.iter().find(|b| b.name == logs.bucket) else {
+                continue;
+            };
+            if target.existing.is_some() {
+                self.existing_as_target(
+                    target,
+                    logs.bucket_span,
+                    "a log bucket",
+                    "let the logging service write to it",
+                );
+                continue;
+            }
+            if target.name == source.name {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0328,
+                        format!("bucket `{}` logs its access to itself", source.name),
+                        logs.bucket_span,
+                        "the log bucket must be another bucket",
+                    )
+                    .with_note("every log delivery would be an access to log, without end")
+                    .with_help(
+                        "declare a log bucket, `bucket logs { }`, and write `bucket = logs`",
+                    ),
+                );
+                continue;
+            }
+            if target.encryption == Encryption::Kms {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0329,
+                        format!("access logs cannot go to the KMS-encrypted bucket `{}`", target.name),
+                        logs.bucket_span,
+                        "this bucket uses `encryption = kms`",
+                    )
+                    .with_label(target.encryption_span.unwrap_or(target.span), "encrypted with a KMS key here")
+                    .with_note("S3 delivers server access logs only to buckets with SSE-S3 default encryption (see https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html)")
+                    .with_help(format!("remove `encryption = kms` from `{}`, or log to another bucket", target.name)),
+                );
+            }
+            if target.object_lock.is_some() {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0330,
+                        format!("access logs cannot go to `{}`, which has Object Lock", target.name),
+                        logs.bucket_span,
+                        "this bucket has a default retention period",
+                    )
+                    .with_label(target.span, "declared here")
+                    .with_note("S3 does not deliver server access logs to a bucket with an Object Lock default retention period (see https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html)")
+                    .with_help(format!("remove `object_lock` from `{}`, or log to another bucket", target.name)),
+                );
+            }
+            if let Some(onward) = &target.access_logs {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0331,
+                        format!("the log bucket `{}` logs its own access", target.name),
+                        onward.span,
+                        "a log bucket's access logs go here",
+                    )
+                    .with_label(logs.bucket_span, format!("`{}` receives access logs here", target.name))
+                    .with_note("logs of log deliveries grow without purpose, and two buckets logging to each other cannot be created")
+                    .with_help(format!("remove `access_logs` from `{}`", target.name)),
+                );
+            }
+        }
+    }
+
+    /// `replicate_to = replica`: the name only; [`Checker::check_replication`] resolves it.
+    fn replicate_to(&mut self, body: &Body<'a>) -> Option<Replication> {
+        let attribute = body.attributes.get("replicate_to")?;
+        match &attribute.value.kind {
+            ValueKind::Word(w) if !w.contains('.') => Some(Replication {
+                replica: w.clone(),
+                span: attribute.span,
+                replica_span: attribute.value.span,
+            }),
+            other => {
+                self.wrong_type(
+                    &attribute.value,
+                    other,
+                    "the name of a bucket, like `replica`",
+                );
+                None
+            }
+        }
+    }
+
+    /// Each `replicate_to`: the replica is another bucket, both sides are versioned, and the
+    /// features drc does not combine with replication yet are absent.
+    fn check_replication(&mut self, buckets: &[Bucket]) {
+        for source in buckets {
+            let Some(replication) = &source.replicate_to else {
+                continue;
+            };
+            if source.existing.is_some() {
+                continue; // E0333 already said this setting cannot be used
+            }
+            if !self.expect_kind(
+                &replication.replica,
+                replication.replica_span,
+                Kind::Bucket,
+                "a bucket replicates to another bucket",
+            ) {
+                continue;
+            }
+            let Some(replica) = buckets.iter().find(|b| b.name == replication.replica) else {
+                continue;
+            };
+            if replica.existing.is_some() {
+                self.existing_as_target(
+                    replica,
+                    replication.replica_span,
+                    "a replica",
+                    "make sure it is versioned",
+                );
+                continue;
+            }
+            if replica.name == source.name {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0324,
+                        format!("bucket `{}` replicates to itself", source.name),
+                        replication.replica_span,
+                        "the replica must be another bucket",
+                    )
+                    .with_help("declare a replica, `bucket replica { versioned = true }`, and write `replicate_to = replica`"),
+                );
+                continue;
+            }
+            let unversioned: Vec<&Bucket> = [source, replica]
+                .into_iter()
+                .filter(|b| !b.versioned)
+                .collect();
+            if !unversioned.is_empty() {
+                let mut d = Diagnostic::new(
+                    Code::E0325,
+                    "replication needs versioning on both buckets",
+                    replication.span,
+                    "replication turned on here",
+                )
+                .with_note("S3 replicates object versions, so both the source and the replica must be versioned");
+                for bucket in &unversioned {
+                    d = d.with_label(bucket.span, format!("`{}` is not versioned", bucket.name));
+                }
+                let names = list(unversioned.iter().map(|b| b.name.as_str()));
+                self.error(d.with_help(format!("add `versioned = true` to {names}")));
+            }
+            for bucket in [source, replica] {
+                if bucket.encryption == Encryption::Kms {
+                    self.error(
+                        Diagnostic::new(
+                            Code::E0326,
+                            "drc cannot replicate KMS-encrypted buckets yet",
+                            bucket.encryption_span.unwrap_or(bucket.span),
+                            format!("`{}` is encrypted with a KMS key", bucket.name),
+                        )
+                        .with_label(replication.span, "replication turned on here")
+                        .with_note("replicating SSE-KMS objects needs key grants and replica key settings that drc does not infer yet")
+                        .with_help("use `encryption = s3` on both buckets, or remove `replicate_to`"),
+                    );
+                }
+                if bucket.object_lock.is_some() {
+                    self.error(
+                        Diagnostic::new(
+                            Code::E0327,
+                            "drc cannot replicate buckets with Object Lock yet",
+                            bucket.span,
+                            format!("`{}` has `object_lock`", bucket.name),
+                        )
+                        .with_label(replication.span, "replication turned on here")
+                        .with_note("replicating locked objects needs the retention permissions and settings of both buckets, which drc does not infer yet")
+                        .with_help("remove `object_lock` from this bucket, or remove `replicate_to`"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// The bucket's `lifecycle` blocks: the unlabelled one (whole bucket, with the bucket-wide
+    /// abort of incomplete uploads) and one per labelled prefix.
+    fn lifecycle(&mut self, bucket: &Ident, body: &Body<'a>, versioned: bool) -> Lifecycle {
+        let mut abort_incomplete_upload_days = DEFAULT_ABORT_UPLOAD_DAYS;
+        let mut rules = Vec::new();
+        if let Some(nested) = body.blocks.get("lifecycle") {
+            let inner = self.body(&nested.body, LIFECYCLE_ATTRIBUTES, &[], false, "lifecycle");
+            abort_incomplete_upload_days = self
+                .days(&inner, "abort_incomplete_uploads")
+                .unwrap_or(DEFAULT_ABORT_UPLOAD_DAYS);
+            let rule = self.lifecycle_rule(bucket, &inner, None, versioned);
+            if rule.has_actions() {
+                rules.push(rule);
+            }
+        }
+        let mut prefixes: BTreeMap<&str, Span> = BTreeMap::new();
+        for nested in body.labelled.iter().filter(|n| n.name.text == "lifecycle") {
+            let (text, span) = nested.label.as_ref().expect("labelled blocks have a label");
+            let inner = self.body(&nested.body, LIFECYCLE_ATTRIBUTES, &[], false, "lifecycle");
+            if let Some(abort) = inner.attributes.get("abort_incomplete_uploads") {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0202,
+                        "`abort_incomplete_uploads` is bucket-wide",
+                        abort.key.span,
+                        format!("not valid in the rule for \"{text}\""),
+                    )
+                    .with_note(format!(
+                        "the attributes of a prefix's rule are {}",
+                        list(LIFECYCLE_RULE_ATTRIBUTES.iter().copied())
+                    ))
+                    .with_help("move this line into the bucket's `lifecycle { ... }` block, without a label"),
+                );
+            }
+            if let Some(first) = prefixes.insert(text, *span) {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0212,
+                        format!("two lifecycle rules for the prefix \"{text}\""),
+                        *span,
+                        "second rule for this prefix",
+                    )
+                    .with_label(first, "first rule for it")
+                    .with_help("merge the two blocks into one"),
+                );
+                continue;
+            }
+            let prefix = self.lifecycle_prefix(text, *span);
+            let rule = self.lifecycle_rule(bucket, &inner, prefix, versioned);
+            if !rule.has_actions() && inner.attributes.is_empty() {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0213,
+                        format!("the lifecycle rule for \"{text}\" does nothing"),
+                        nested.body.span,
+                        "no transition or expiration",
+                    )
+                    .with_help(
+                        "add a transition or an expiration, like `glacier = 30d` or `expire = 365d`, or remove the block",
+                    ),
+                );
+            }
+            rules.push(rule);
+        }
+        Lifecycle {
+            abort_incomplete_upload_days,
+            rules,
+        }
+    }
+
+    /// A lifecycle rule's label: the literal start of the keys it applies to.
+    fn lifecycle_prefix(&mut self, text: &str, span: Span) -> Option<String> {
+        let problem = if text.is_empty() {
+            Some("an empty prefix")
+        } else if text.starts_with('/') {
+            Some("S3 keys do not start with `/`")
+        } else if text.contains(['*', '?']) {
+            Some("lifecycle prefixes are literal: `*` and `?` match only themselves")
+        } else if text.len() > usize::try_from(limits::KEY_PREFIX_BYTES.max).expect("small") {
+            Some("longer than the 1024 bytes an S3 key can have")
+        } else {
+            None
+        };
+        let Some(problem) = problem else {
+            return Some(text.to_owned());
+        };
+        let help = if text.is_empty() {
+            "leave the label out to apply the rule to the whole bucket: `lifecycle { ... }`"
+                .to_owned()
+        } else {
+            format!(
+                "write the literal start of the keys, like \"{}\"",
+                text.trim_start_matches('/').trim_end_matches(['*', '?'])
+            )
+        };
+        self.error(
+            Diagnostic::new(
+                Code::E0309,
+                format!("invalid key prefix \"{text}\""),
+                span,
+                problem,
+            )
+            .with_help(help),
+        );
+        None
+    }
+
+    /// One lifecycle block's transitions and expirations, checked against S3's constraints.
+    fn lifecycle_rule(
+        &mut self,
+        bucket: &Ident,
+        inner: &Body<'a>,
+        prefix: Option<String>,
+        versioned: bool,
+    ) -> LifecycleRule {
+        if !versioned {
+            for (key, attribute) in &inner.attributes {
+                if key.starts_with("noncurrent_") {
+                    self.error(
+                        Diagnostic::new(
+                            Code::W0002,
+                            format!("`{key}` has no effect on an unversioned bucket"),
+                            attribute.span,
+                            "only versioned buckets have noncurrent versions",
+                        )
+                        .with_label(bucket.span, "this bucket is not versioned")
+                        .with_help("add `versioned = true` to the bucket, or remove this line"),
+                    );
+                }
+            }
+        }
+        let transitions = self.transitions(inner, "");
+        let noncurrent_transitions = self.transitions(inner, "noncurrent_");
+        let expire_days = self.expiration(inner, "expire", &transitions);
+        let noncurrent_expire_days =
+            self.expiration(inner, "noncurrent_expire", &noncurrent_transitions);
+        LifecycleRule {
+            prefix,
+            transitions: transitions.into_iter().map(|(t, _)| t).collect(),
+            expire_days,
+            noncurrent_transitions: noncurrent_transitions.into_iter().map(|(t, _)| t).collect(),
+            noncurrent_expire_days,
+        }
+    }
+
+    /// The transitions of one kind (`""` current, `"noncurrent_"` noncurrent versions), in
+    /// waterfall order, each checked against its class's minimum and the one before it.
+    fn transitions(&mut self, inner: &Body<'a>, kind: &str) -> Vec<(Transition, Span)> {
+        let mut found: Vec<(Transition, Span)> = Vec::new();
+        for class in limits::STORAGE_CLASSES {
+            let key = format!("{kind}{}", class.keyword);
+            let Some((days, span)) = self.whole_days(inner, &key, limits::TRANSITION_DAYS) else {
+                continue;
+            };
+            if days < class.min_days {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0320,
+                        format!("`{key}` is too early"),
+                        span,
+                        format!(
+                            "S3 moves objects to {} after at least {} days",
+                            class.aws, class.min_days
+                        ),
+                    )
+                    .with_note(format!("see {}", limits::STORAGE_CLASSES_SOURCE))
+                    .with_help(format!(
+                        "write `{key} = {}d` or more, or use `intelligent_tiering`, which has no minimum",
+                        class.min_days
+                    )),
+                );
+                continue;
+            }
+            if let Some((before, before_span)) = found.last().copied() {
+                let earliest = before.days + before.class.min_stay_days.max(1);
+                if days < earliest {
+                    let why = if before.class.min_stay_days > 0 {
+                        format!(
+                            "objects must stay {} days in {} before moving on",
+                            before.class.min_stay_days, before.class.aws
+                        )
+                    } else {
+                        "each transition must come later than the one before".to_owned()
+                    };
+                    self.error(
+                        Diagnostic::new(
+                            Code::E0321,
+                            format!("`{key}` must come after `{kind}{}`", before.class.keyword),
+                            span,
+                            format!("{days} days, but must be at least {earliest}"),
+                        )
+                        .with_label(
+                            before_span,
+                            format!("{} after {} days", before.class.aws, before.days),
+                        )
+                        .with_note(format!(
+                            "objects only move down the storage classes {} ({why}; see {})",
+                            list(limits::STORAGE_CLASSES.iter().map(|c| c.keyword)),
+                            limits::STORAGE_CLASSES_SOURCE
+                        ))
+                        .with_help(format!(
+                            "write `{key} = {earliest}d` or more, or remove one of the transitions"
+                        )),
+                    );
+                    continue;
+                }
+            }
+            found.push((Transition { class, days }, span));
+        }
+        found
+    }
+
+    /// An expiration (`expire`, `noncurrent_expire`), which must come after the last
+    /// transition of the same versions.
+    fn expiration(
+        &mut self,
+        inner: &Body<'a>,
+        key: &str,
+        transitions: &[(Transition, Span)],
+    ) -> Option<u32> {
+        let (days, span) = self.whole_days(inner, key, limits::LIFECYCLE_DAYS)?;
+        if let Some((last, last_span)) = transitions.last().copied()
+            && days <= last.days
+        {
+            self.error(
+                Diagnostic::new(
+                    Code::E0322,
+                    format!("`{key}` comes before the last transition"),
+                    span,
+                    format!("expires after {days} days"),
+                )
+                .with_label(
+                    last_span,
+                    format!("moved to {} after {} days", last.class.aws, last.days),
+                )
+                .with_note("S3 rejects a rule whose expiration is not later than its transitions")
+                .with_help(format!(
+                    "expire after {}d or more, or remove the transition",
+                    last.days + 1
+                )),
+            );
+            return None;
+        }
+        Some(days)
+    }
+
+    /// `object_lock { mode = compliance  retain = 30d }`
+    fn object_lock(
+        &mut self,
+        bucket: &Ident,
+        nested: &'a Nested,
+        versioned: bool,
+    ) -> Option<ObjectLock> {
+        let inner = self.body(
+            &nested.body,
+            OBJECT_LOCK_ATTRIBUTES,
+            &[],
+            false,
+            "object_lock",
+        );
+        for (key, example) in [("mode", "mode = governance"), ("retain", "retain = 30d")] {
+            if !inner.attributes.contains_key(key) {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0205,
+                        format!("`object_lock` has no `{key}`"),
+                        nested.name.span,
+                        format!("missing `{key}`"),
+                    )
+                    .with_note("S3 needs both a mode and a retention period for default retention")
+                    .with_help(format!("add `{example}` to the block")),
+                );
+            }
+        }
+        if !versioned {
+            self.error(
+                Diagnostic::new(
+                    Code::E0323,
+                    "object lock needs a versioned bucket",
+                    nested.name.span,
+                    "object lock turned on here",
+                )
+                .with_label(bucket.span, "this bucket is not versioned")
+                .with_note("S3 locks object versions, so Object Lock requires versioning")
+                .with_help("add `versioned = true` to the bucket"),
+            );
+        }
+        let mode = match self.word(&inner, "mode", LOCK_MODES) {
+            Some(("compliance", _)) => Some(LockMode::Compliance),
+            Some(_) => Some(LockMode::Governance),
+            None => None,
+        };
+        let retain = self.retention(&inner);
+        Some(ObjectLock {
+            mode: mode?,
+            retain: retain?,
+        })
+    }
+
+    /// `retain = 30d` (days) or `retain = 7y` (years, as S3 counts them).
+    fn retention(&mut self, inner: &Body<'a>) -> Option<Retention> {
+        let value = &inner.attributes.get("retain")?.value;
+        if let ValueKind::Quantity(years, unit) = &value.kind
+            && unit == "y"
+        {
+            return self
+                .in_range(
+                    *years,
+                    value.span,
+                    limits::OBJECT_LOCK_YEARS,
+                    "years",
+                    "retain",
+                )
+                .map(|y| Retention::Years(u32::try_from(y).expect("limit fits in u32")));
+        }
+        self.whole_days(inner, "retain", limits::OBJECT_LOCK_DAYS)
+            .map(|(days, _)| Retention::Days(days))
     }
 
     /// A lifecycle period: a duration in whole days.
     fn days(&mut self, body: &Body<'a>, key: &str) -> Option<u32> {
+        self.whole_days(body, key, limits::LIFECYCLE_DAYS)
+            .map(|(days, _)| days)
+    }
+
+    /// A duration in whole days within `limit`, with the value's span.
+    fn whole_days(&mut self, body: &Body<'a>, key: &str, limit: Limit) -> Option<(u32, Span)> {
         let (seconds, span) = self.duration(body, key)?;
         if seconds % 86_400 != 0 {
             self.error(
                 Diagnostic::new(
                     Code::E0302,
-                    "lifecycle periods are whole days",
+                    format!("`{key}` is a whole number of days"),
                     span,
                     "not a whole number of days",
                 )
@@ -751,8 +1468,8 @@ impl<'a> Checker<'a> {
             );
             return None;
         }
-        self.in_range(seconds / 86_400, span, limits::LIFECYCLE_DAYS, "days", key)
-            .map(|d| u32::try_from(d).expect("limit fits in u32"))
+        self.in_range(seconds / 86_400, span, limit, "days", key)
+            .map(|d| (u32::try_from(d).expect("limit fits in u32"), span))
     }
 
     fn function(&mut self, name: &'a Ident, body: &Body<'a>) -> (Function, Vec<CheckedVerb<'a>>) {
@@ -3180,6 +3897,48 @@ fn default_stack_name(stem: &str) -> String {
 }
 
 /// How to fix a refused key prefix.
+/// `.name` and `.arn` of a bucket outside the stack are known now: they become literals.
+fn existing_references_to_literals(buckets: &[Bucket], functions: &mut [Function]) {
+    for function in functions {
+        for (_, value) in &mut function.env {
+            let EnvValue::Ref(reference) = value else {
+                continue;
+            };
+            let existing = buckets
+                .iter()
+                .find(|b| reference.kind == Kind::Bucket && b.name == reference.item)
+                .and_then(|b| b.existing.as_ref());
+            if let Some(existing) = existing {
+                *value = EnvValue::Literal(match reference.attribute {
+                    model::Attribute::Name => Text::literal(existing.name.clone()),
+                    model::Attribute::Arn => Text::literal(existing.arn.clone()),
+                });
+            }
+        }
+    }
+}
+
+/// Why a string is not a KMS key ARN (`arn:<partition>:kms:<region>:<account>:key/<id>`).
+fn kms_key_arn_problem(text: &str) -> Option<&'static str> {
+    let parts: Vec<&str> = text.splitn(6, ':').collect();
+    let [arn, partition, service, region, account, resource] = parts.as_slice() else {
+        return Some("not of the form arn:<partition>:kms:<region>:<account>:key/<key-id>");
+    };
+    if *arn != "arn" || !PARTITIONS.contains(partition) || *service != "kms" || region.is_empty() {
+        return Some("not of the form arn:<partition>:kms:<region>:<account>:key/<key-id>");
+    }
+    if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {
+        return Some("the account must be 12 digits");
+    }
+    match resource.strip_prefix("key/") {
+        Some(id) if !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
+            None
+        }
+        _ if resource.starts_with("alias/") => Some("an alias ARN: IAM needs the key ARN"),
+        _ => Some("the resource must be `key/<key-id>`"),
+    }
+}
+
 fn prefix_help(rule: &iam::VerbRule, text: &str) -> String {
     if rule.target != Kind::Bucket {
         format!(

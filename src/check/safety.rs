@@ -24,7 +24,22 @@ pub fn check(program: &Program) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
     for bucket in &program.buckets {
         warnings.extend(unversioned_backups(bucket));
-        warnings.extend(backups_without_key(bucket));
+        // A log bucket cannot use SSE-KMS (E0329), and drc does not replicate SSE-KMS
+        // buckets yet (E0326): neither is asked for a key.
+        let log_bucket = program.buckets.iter().any(|b| {
+            b.access_logs
+                .as_ref()
+                .is_some_and(|l| l.bucket == bucket.name)
+        });
+        let replicated = bucket.replicate_to.is_some()
+            || program.buckets.iter().any(|b| {
+                b.replicate_to
+                    .as_ref()
+                    .is_some_and(|r| r.replica == bucket.name)
+            });
+        if !log_bucket && !replicated && bucket.existing.is_none() {
+            warnings.extend(backups_without_key(bucket));
+        }
     }
     for function in &program.functions {
         writer_that_deletes(program, function, &mut warnings);
@@ -172,7 +187,9 @@ fn unnamed_targets(program: &Program, function: &Function, warnings: &mut Vec<Di
             continue;
         }
         reported.push(target);
-        let named = program.bucket(target).bucket_name.is_some();
+        // An explicit or existing bucket's name is known when the code is written.
+        let bucket = program.bucket(target);
+        let named = bucket.bucket_name.is_some() || bucket.existing.is_some();
         let passed = function
             .env
             .iter()

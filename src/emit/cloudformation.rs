@@ -10,8 +10,9 @@
 
 use super::{ERROR_ALARM, Layout, LogicalIds as Id, Stack};
 use crate::check::model::{
-    Attribute, Bucket, Destination, Encryption, EnvValue, Function, Kind, ParamType, ParamValue,
-    Queue, QueueEncryption, Reference, Schedule, Tags, Text, TextPart, Topic,
+    Attribute, Bucket, Destination, Encryption, EnvValue, Function, Kind, LifecycleRule, ParamType,
+    ParamValue, Queue, QueueEncryption, Reference, Retention, Schedule, Tags, Text, TextPart,
+    Topic, Transition,
 };
 use crate::iam::Owner;
 use crate::iam::explain::RoleExplanation;
@@ -32,13 +33,34 @@ pub fn emit(stack: &Stack<'_>) -> String {
         template.insert(s("Parameters"), Value::Mapping(parameters));
     }
     let mut resources = Mapping::new();
-    for bucket in &program.buckets {
+    for bucket in program.created_buckets() {
+        let log_sources: Vec<&Bucket> = program
+            .buckets
+            .iter()
+            .filter(|b| {
+                b.access_logs
+                    .as_ref()
+                    .is_some_and(|l| l.bucket == bucket.name)
+            })
+            .collect();
         add_bucket(
             &mut resources,
             bucket,
+            &log_sources,
             &program.stack.name,
             &program.tags(&bucket.tags),
         );
+    }
+    for bucket in &program.buckets {
+        if let Some(role) = stack.policies.replication_role(&bucket.name) {
+            add_replication_role(
+                &mut resources,
+                &bucket.name,
+                &role.statements,
+                provenance(stack.explanation_of(&role.owner)),
+                &program.tags(&bucket.tags),
+            );
+        }
     }
     for (function, archive) in program.functions.iter().zip(&stack.archives) {
         let role = stack.policies.function_role(&function.name);
@@ -157,7 +179,54 @@ fn with_tags(mut properties: Value, tags: &Tags) -> Value {
     properties
 }
 
-fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str, tags: &Tags) {
+/// One `lifecycle` block as an S3 lifecycle rule.
+fn lifecycle_rule(index: usize, rule: &LifecycleRule) -> Value {
+    let transitions = |list: &[Transition]| {
+        Value::Sequence(
+            list.iter()
+                .map(|t| {
+                    map([
+                        ("StorageClass", s(t.class.aws)),
+                        ("TransitionInDays", n(t.days)),
+                    ])
+                })
+                .collect(),
+        )
+    };
+    let mut out = Mapping::new();
+    out.insert(s("Id"), s(&super::lifecycle_rule_id(index, rule)));
+    out.insert(s("Status"), s("Enabled"));
+    if let Some(prefix) = &rule.prefix {
+        out.insert(s("Prefix"), s(prefix));
+    }
+    if !rule.transitions.is_empty() {
+        out.insert(s("Transitions"), transitions(&rule.transitions));
+    }
+    if let Some(days) = rule.expire_days {
+        out.insert(s("ExpirationInDays"), n(days));
+    }
+    if !rule.noncurrent_transitions.is_empty() {
+        out.insert(
+            s("NoncurrentVersionTransitions"),
+            transitions(&rule.noncurrent_transitions),
+        );
+    }
+    if let Some(days) = rule.noncurrent_expire_days {
+        out.insert(
+            s("NoncurrentVersionExpiration"),
+            map([("NoncurrentDays", n(days))]),
+        );
+    }
+    Value::Mapping(out)
+}
+
+fn add_bucket(
+    resources: &mut Mapping,
+    bucket: &Bucket,
+    log_sources: &[&Bucket],
+    stack: &str,
+    tags: &Tags,
+) {
     let policy = if bucket.retain { "Retain" } else { "Delete" };
     let id = Id::bucket(&bucket.name);
     let mut properties = Mapping::new();
@@ -206,6 +275,26 @@ fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str, tags: &Tags
             map([("Status", s("Enabled"))]),
         );
     }
+    if let Some(lock) = &bucket.object_lock {
+        let period = match lock.retain {
+            Retention::Days(days) => ("Days", n(days)),
+            Retention::Years(years) => ("Years", n(years)),
+        };
+        properties.insert(s("ObjectLockEnabled"), Value::Bool(true));
+        properties.insert(
+            s("ObjectLockConfiguration"),
+            map([
+                ("ObjectLockEnabled", s("Enabled")),
+                (
+                    "Rule",
+                    map([(
+                        "DefaultRetention",
+                        map([("Mode", s(lock.mode.aws())), period]),
+                    )]),
+                ),
+            ]),
+        );
+    }
     let lifecycle = &bucket.lifecycle;
     let mut rules = vec![map([
         ("Id", s("AbortIncompleteUploads")),
@@ -218,27 +307,47 @@ fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str, tags: &Tags
             )]),
         ),
     ])];
-    if let Some(days) = lifecycle.expire_days {
-        rules.push(map([
-            ("Id", s("ExpireObjects")),
-            ("Status", s("Enabled")),
-            ("ExpirationInDays", n(days)),
-        ]));
-    }
-    if let Some(days) = lifecycle.noncurrent_expire_days {
-        rules.push(map([
-            ("Id", s("ExpireNoncurrentVersions")),
-            ("Status", s("Enabled")),
-            (
-                "NoncurrentVersionExpiration",
-                map([("NoncurrentDays", n(days))]),
-            ),
-        ]));
+    for (index, rule) in lifecycle.rules.iter().enumerate() {
+        rules.push(lifecycle_rule(index, rule));
     }
     properties.insert(
         s("LifecycleConfiguration"),
         map([("Rules", Value::Sequence(rules))]),
     );
+    if let Some(logs) = &bucket.access_logs {
+        properties.insert(
+            s("LoggingConfiguration"),
+            map([
+                (
+                    "DestinationBucketName",
+                    reference(&Id::bucket(&logs.bucket)),
+                ),
+                ("LogFilePrefix", s(&logs.prefix)),
+            ]),
+        );
+    }
+    if let Some(replication) = &bucket.replicate_to {
+        properties.insert(
+            s("ReplicationConfiguration"),
+            map([
+                ("Role", get_att(&Id::replication_role(&bucket.name), "Arn")),
+                (
+                    "Rules",
+                    Value::Sequence(vec![map([
+                        ("Id", s("ReplicateToReplica")),
+                        ("Status", s("Enabled")),
+                        ("Priority", n(1)),
+                        ("Filter", map([("Prefix", s(""))])),
+                        ("DeleteMarkerReplication", map([("Status", s("Disabled"))])),
+                        (
+                            "Destination",
+                            map([("Bucket", get_att(&Id::bucket(&replication.replica), "Arn"))]),
+                        ),
+                    ])]),
+                ),
+            ]),
+        );
+    }
     resources.insert(
         s(&id),
         map([
@@ -250,6 +359,60 @@ fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str, tags: &Tags
     );
 
     let arn = get_att(&id, "Arn");
+    let mut bucket_statements = vec![map([
+        ("Sid", s("DenyInsecureTransport")),
+        ("Effect", s("Deny")),
+        ("Principal", s("*")),
+        ("Action", s("s3:*")),
+        (
+            "Resource",
+            Value::Sequence(vec![arn, sub(&format!("${{{id}.Arn}}/*"))]),
+        ),
+        (
+            "Condition",
+            map([("Bool", map([("aws:SecureTransport", s("false"))]))]),
+        ),
+    ])];
+    // S3 server access logging delivers with this principal; the conditions pin each prefix
+    // to the one source bucket in this account that logs there.
+    for source in log_sources {
+        let logs = source
+            .access_logs
+            .as_ref()
+            .expect("filtered on access_logs");
+        bucket_statements.push(map([
+            (
+                "Sid",
+                s(&format!(
+                    "AccessLogsFrom{}",
+                    crate::names::logical_stem(&source.name)
+                )),
+            ),
+            ("Effect", s("Allow")),
+            (
+                "Principal",
+                map([("Service", s("logging.s3.amazonaws.com"))]),
+            ),
+            ("Action", s("s3:PutObject")),
+            (
+                "Resource",
+                sub(&format!("${{{id}.Arn}}/{}*", escape_sub(&logs.prefix))),
+            ),
+            (
+                "Condition",
+                map([
+                    (
+                        "ArnLike",
+                        map([("aws:SourceArn", get_att(&Id::bucket(&source.name), "Arn"))]),
+                    ),
+                    (
+                        "StringEquals",
+                        map([("aws:SourceAccount", reference("AWS::AccountId"))]),
+                    ),
+                ]),
+            ),
+        ]));
+    }
     resources.insert(
         s(&Id::bucket_policy(&bucket.name)),
         map([
@@ -261,23 +424,7 @@ fn add_bucket(resources: &mut Mapping, bucket: &Bucket, stack: &str, tags: &Tags
                 "Properties",
                 map([
                     ("Bucket", reference(&id)),
-                    (
-                        "PolicyDocument",
-                        policy_document(vec![map([
-                            ("Sid", s("DenyInsecureTransport")),
-                            ("Effect", s("Deny")),
-                            ("Principal", s("*")),
-                            ("Action", s("s3:*")),
-                            (
-                                "Resource",
-                                Value::Sequence(vec![arn, sub(&format!("${{{id}.Arn}}/*"))]),
-                            ),
-                            (
-                                "Condition",
-                                map([("Bool", map([("aws:SecureTransport", s("false"))]))]),
-                            ),
-                        ])]),
-                    ),
+                    ("PolicyDocument", policy_document(bucket_statements)),
                 ]),
             ),
         ]),
@@ -441,6 +588,65 @@ fn destination_arn(destination: &Destination) -> Value {
     } else {
         reference(&Id::topic(&destination.target))
     }
+}
+
+/// The role S3 assumes to replicate a bucket, and its policy. The policy is a resource of its
+/// own: it names the source bucket, which names the role, so an inline policy would be a
+/// circular dependency.
+fn add_replication_role(
+    resources: &mut Mapping,
+    bucket: &str,
+    statements: &[Statement],
+    provenance: Value,
+    tags: &Tags,
+) {
+    let role = Id::replication_role(bucket);
+    resources.insert(
+        s(&role),
+        map([
+            ("Type", s("AWS::IAM::Role")),
+            ("Metadata", provenance),
+            (
+                "Properties",
+                with_tags(
+                    map([
+                        (
+                            "Description",
+                            s(&format!(
+                                "Role S3 assumes to replicate bucket {bucket}, inferred by drc"
+                            )),
+                        ),
+                        (
+                            "AssumeRolePolicyDocument",
+                            policy_document(vec![map([
+                                ("Effect", s("Allow")),
+                                ("Principal", map([("Service", s("s3.amazonaws.com"))])),
+                                ("Action", s("sts:AssumeRole")),
+                            ])]),
+                        ),
+                    ]),
+                    tags,
+                ),
+            ),
+        ]),
+    );
+    resources.insert(
+        s(&Id::replication_policy(bucket)),
+        map([
+            ("Type", s("AWS::IAM::RolePolicy")),
+            (
+                "Properties",
+                map([
+                    ("RoleName", reference(&role)),
+                    ("PolicyName", s(&format!("{bucket}-replication"))),
+                    (
+                        "PolicyDocument",
+                        policy_document(statements.iter().map(statement).collect()),
+                    ),
+                ]),
+            ),
+        ]),
+    );
 }
 
 fn add_function(
@@ -810,7 +1016,7 @@ fn add_schedule(
 
 fn outputs(stack: &Stack<'_>) -> Mapping {
     let mut outputs = Mapping::new();
-    for bucket in &stack.program.buckets {
+    for bucket in stack.program.created_buckets() {
         let id = Id::bucket(&bucket.name);
         outputs.insert(
             s(&format!("{id}Name")),
@@ -934,6 +1140,8 @@ fn resource(resource: &Resource) -> Value {
         Resource::QueueKey(q) => get_att(&Id::queue_key(q), "Arn"),
         Resource::Topic(t) => reference(&Id::topic(t)),
         Resource::TopicKey(t) => get_att(&Id::topic_key(t), "Arn"),
+        Resource::ExistingBucket { arn, .. } | Resource::ExistingKey { arn, .. } => s(arn),
+        Resource::ExistingObjects { arn, prefix, .. } => s(&format!("{arn}/{prefix}*")),
     }
 }
 

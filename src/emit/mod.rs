@@ -11,7 +11,7 @@ pub mod policy;
 pub mod terraform;
 
 use crate::check::limits;
-use crate::check::model::Program;
+use crate::check::model::{LifecycleRule, Program};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::iam::explain::{Explanation, RoleExplanation};
 use crate::iam::{Owner, Policies};
@@ -99,6 +99,14 @@ impl LogicalIds {
     /// `AWS::KMS::Key` of a bucket
     pub fn bucket_key(name: &str) -> String {
         format!("{}BucketKey", logical_stem(name))
+    }
+    /// `AWS::IAM::Role` S3 assumes to replicate a bucket
+    pub fn replication_role(name: &str) -> String {
+        format!("{}ReplicationRole", logical_stem(name))
+    }
+    /// `AWS::IAM::RolePolicy` of a bucket's replication role
+    pub fn replication_policy(name: &str) -> String {
+        format!("{}ReplicationPolicy", logical_stem(name))
     }
     /// `AWS::Lambda::Function`
     pub fn function(name: &str) -> String {
@@ -196,12 +204,24 @@ pub const ERROR_ALARM: ErrorAlarm = ErrorAlarm {
     missing_data: "notBreaching",
 };
 
+/// The `Id` of a bucket's lifecycle rule on both targets: `Objects` for the whole-bucket rule,
+/// `Prefix<n>` (its position among the bucket's rules) for a prefix's rule. The bucket-wide
+/// abort rule is `AbortIncompleteUploads`, which neither form can be.
+pub(crate) fn lifecycle_rule_id(index: usize, rule: &LifecycleRule) -> String {
+    match rule.prefix {
+        None => "Objects".to_owned(),
+        Some(_) => format!("Prefix{index}"),
+    }
+}
+
 /// The number of CloudFormation resources a program and its policies become.
 pub fn resource_count(program: &Program, policies: &Policies) -> usize {
     let buckets: usize = program
-        .buckets
-        .iter()
-        .map(|b| 2 + usize::from(b.encryption == crate::check::model::Encryption::Kms))
+        .created_buckets()
+        .map(|b| {
+            2 + usize::from(b.encryption == crate::check::model::Encryption::Kms)
+                + 2 * usize::from(b.replicate_to.is_some())
+        })
         .sum();
     let managed_policies: usize = policies
         .roles
@@ -232,7 +252,7 @@ pub fn resource_count(program: &Program, policies: &Policies) -> usize {
 /// The number of CloudFormation outputs a program becomes: one per bucket (its name), one
 /// per function (its ARN), and the user's `output` items.
 pub fn output_count(program: &Program) -> usize {
-    program.buckets.len() + program.functions.len() + program.outputs.len()
+    program.created_buckets().count() + program.functions.len() + program.outputs.len()
 }
 
 /// Lowers a checked program and its policies, packaging each function's code (its `code`
@@ -334,6 +354,10 @@ fn policy_overflow(
                 .expect("a schedule role has its schedule")
                 .span,
             format!("schedule `{s}`"),
+        ),
+        Owner::Replication(b) => (
+            program.bucket(b).span,
+            format!("the replication role of bucket `{b}`"),
         ),
     };
     let source = format!("see {}", limits::MANAGED_POLICY_CHARS.source);

@@ -181,6 +181,8 @@ fn longest_arn(program: &Program, resource: &Resource) -> String {
             "arn:{partition}:lambda:{region}:{account}:function:{}",
             filler(Bounds::FUNCTION_NAME)
         ),
+        Resource::ExistingBucket { arn, .. } | Resource::ExistingKey { arn, .. } => arn.clone(),
+        Resource::ExistingObjects { arn, prefix, .. } => format!("{arn}/{prefix}*"),
         Resource::ExistingFunction { arn, .. } => arn
             .replace(iam::PARTITION, &partition)
             .replace(iam::REGION, &region)

@@ -8,8 +8,9 @@
 
 use super::{Archive, ERROR_ALARM, Layout, Stack};
 use crate::check::model::{
-    Attribute, Bucket, Destination, Encryption, EnvValue, Function, Kind, Param, ParamValue, Queue,
-    QueueEncryption, Reference, Schedule, Tags, Text, TextPart, Topic,
+    Attribute, Bucket, Destination, Encryption, EnvValue, Function, Kind, LifecycleRule, Param,
+    ParamValue, Queue, QueueEncryption, Reference, Retention, Schedule, Tags, Text, TextPart,
+    Topic,
 };
 use crate::iam::Owner;
 use crate::iam::explain::RoleExplanation;
@@ -22,14 +23,12 @@ pub fn emit(stack: &Stack<'_>) -> String {
     let program = stack.program;
     let mut out = Tf::default();
     // Key policies and ARNs built from a bare function name need the partition and region.
-    let uses_kms = program
-        .buckets
+    let uses_kms = program.buckets.iter().any(|b| {
+        b.encryption == Encryption::Kms || b.existing.as_ref().is_some_and(|e| e.key.is_some())
+    }) || program
+        .queues
         .iter()
-        .any(|b| b.encryption == Encryption::Kms)
-        || program
-            .queues
-            .iter()
-            .any(|q| q.encryption == QueueEncryption::Kms)
+        .any(|q| q.encryption == QueueEncryption::Kms)
         || !program.topics.is_empty()
         || program
             .existing_functions
@@ -41,13 +40,45 @@ pub fn emit(stack: &Stack<'_>) -> String {
         out.data("aws_partition", "current", json!({}));
         out.data("aws_region", "current", json!({}));
     }
-    for bucket in &program.buckets {
+    for bucket in program.created_buckets() {
+        let log_sources: Vec<&Bucket> = program
+            .buckets
+            .iter()
+            .filter(|b| {
+                b.access_logs
+                    .as_ref()
+                    .is_some_and(|l| l.bucket == bucket.name)
+            })
+            .collect();
         add_bucket(
             &mut out,
             bucket,
+            &log_sources,
             &program.stack.name,
             &program.tags(&bucket.tags),
         );
+    }
+    if program.buckets.iter().any(|b| b.replicate_to.is_some()) {
+        out.data(
+            "aws_iam_policy_document",
+            "assume_s3",
+            json!({ "statement": [{
+                "effect": "Allow",
+                "actions": ["sts:AssumeRole"],
+                "principals": [{ "type": "Service", "identifiers": ["s3.amazonaws.com"] }]
+            }]}),
+        );
+    }
+    for bucket in &program.buckets {
+        if let Some(role) = stack.policies.replication_role(&bucket.name) {
+            add_replication(
+                &mut out,
+                bucket,
+                &role.statements,
+                &provenance(stack.explanation_of(&role.owner)),
+                &program.tags(&bucket.tags),
+            );
+        }
     }
     if !program.functions.is_empty() {
         out.data(
@@ -181,7 +212,41 @@ fn with_tags(mut body: Value, tags: &Tags) -> Value {
     body
 }
 
-fn add_bucket(out: &mut Tf, bucket: &Bucket, stack: &str, tags: &Tags) {
+/// One `lifecycle` block as an S3 lifecycle rule.
+fn lifecycle_rule(index: usize, rule: &LifecycleRule) -> Value {
+    let filter = rule
+        .prefix
+        .as_ref()
+        .map_or_else(|| json!({}), |prefix| json!({ "prefix": literal(prefix) }));
+    let mut out = json!({
+        "id": super::lifecycle_rule_id(index, rule),
+        "status": "Enabled",
+        "filter": filter,
+    });
+    if !rule.transitions.is_empty() {
+        out["transition"] = rule
+            .transitions
+            .iter()
+            .map(|t| json!({ "days": t.days, "storage_class": t.class.aws }))
+            .collect();
+    }
+    if let Some(days) = rule.expire_days {
+        out["expiration"] = json!({ "days": days });
+    }
+    if !rule.noncurrent_transitions.is_empty() {
+        out["noncurrent_version_transition"] = rule
+            .noncurrent_transitions
+            .iter()
+            .map(|t| json!({ "noncurrent_days": t.days, "storage_class": t.class.aws }))
+            .collect();
+    }
+    if let Some(days) = rule.noncurrent_expire_days {
+        out["noncurrent_version_expiration"] = json!({ "noncurrent_days": days });
+    }
+    out
+}
+
+fn add_bucket(out: &mut Tf, bucket: &Bucket, log_sources: &[&Bucket], stack: &str, tags: &Tags) {
     let name = bucket.name.as_str();
     let id = format!("${{aws_s3_bucket.{name}.id}}");
     let arn = format!("${{aws_s3_bucket.{name}.arn}}");
@@ -195,6 +260,25 @@ fn add_bucket(out: &mut Tf, bucket: &Bucket, stack: &str, tags: &Tags) {
         body.insert("lifecycle".into(), json!({ "prevent_destroy": true }));
     }
     out.resource("aws_s3_bucket", name, with_tags(Value::Object(body), tags));
+    if let Some(lock) = &bucket.object_lock {
+        let retention = match lock.retain {
+            Retention::Days(days) => json!({ "mode": lock.mode.aws(), "days": days }),
+            Retention::Years(years) => json!({ "mode": lock.mode.aws(), "years": years }),
+        };
+        out.resource(
+            "aws_s3_bucket_object_lock_configuration",
+            name,
+            // Object Lock is turned on by this resource (`object_lock_enabled` defaults to
+            // `Enabled`), not by `object_lock_enabled` on `aws_s3_bucket`, which would replace
+            // an existing bucket when the lock is added later.
+            json!({
+                "bucket": id,
+                "object_lock_enabled": "Enabled",
+                "rule": { "default_retention": retention },
+                "depends_on": [format!("aws_s3_bucket_versioning.{name}")],
+            }),
+        );
+    }
 
     if bucket.versioned {
         out.resource(
@@ -239,16 +323,8 @@ fn add_bucket(out: &mut Tf, bucket: &Bucket, stack: &str, tags: &Tags) {
         "filter": {},
         "abort_incomplete_multipart_upload": { "days_after_initiation": lifecycle.abort_incomplete_upload_days },
     })];
-    if let Some(days) = lifecycle.expire_days {
-        rules.push(json!({ "id": "ExpireObjects", "status": "Enabled", "filter": {}, "expiration": { "days": days } }));
-    }
-    if let Some(days) = lifecycle.noncurrent_expire_days {
-        rules.push(json!({
-            "id": "ExpireNoncurrentVersions",
-            "status": "Enabled",
-            "filter": {},
-            "noncurrent_version_expiration": { "noncurrent_days": days },
-        }));
+    for (index, rule) in lifecycle.rules.iter().enumerate() {
+        rules.push(lifecycle_rule(index, rule));
     }
     let mut lifecycle_body = json!({ "bucket": id, "rule": rules });
     if bucket.versioned {
@@ -260,18 +336,47 @@ fn add_bucket(out: &mut Tf, bucket: &Bucket, stack: &str, tags: &Tags) {
         lifecycle_body,
     );
 
+    if let Some(logs) = &bucket.access_logs {
+        out.resource(
+            "aws_s3_bucket_logging",
+            name,
+            json!({
+                "bucket": id,
+                "target_bucket": format!("${{aws_s3_bucket.{}.id}}", logs.bucket),
+                "target_prefix": literal(&logs.prefix),
+            }),
+        );
+    }
     let policy = format!("bucket_{name}");
+    let mut statements = vec![json!({
+        "sid": "DenyInsecureTransport",
+        "effect": "Deny",
+        "actions": ["s3:*"],
+        "resources": [arn, format!("{arn}/*")],
+        "principals": [{ "type": "*", "identifiers": ["*"] }],
+        "condition": [{ "test": "Bool", "variable": "aws:SecureTransport", "values": ["false"] }],
+    })];
+    for source in log_sources {
+        let logs = source
+            .access_logs
+            .as_ref()
+            .expect("filtered on access_logs");
+        statements.push(json!({
+            "sid": format!("AccessLogsFrom{}", crate::names::logical_stem(&source.name)),
+            "effect": "Allow",
+            "actions": ["s3:PutObject"],
+            "resources": [format!("{arn}/{}*", literal(&logs.prefix))],
+            "principals": [{ "type": "Service", "identifiers": ["logging.s3.amazonaws.com"] }],
+            "condition": [
+                { "test": "ArnLike", "variable": "aws:SourceArn", "values": [format!("${{aws_s3_bucket.{}.arn}}", source.name)] },
+                { "test": "StringEquals", "variable": "aws:SourceAccount", "values": ["${data.aws_caller_identity.current.account_id}"] },
+            ],
+        }));
+    }
     out.data(
         "aws_iam_policy_document",
         &policy,
-        json!({ "statement": [{
-            "sid": "DenyInsecureTransport",
-            "effect": "Deny",
-            "actions": ["s3:*"],
-            "resources": [arn, format!("{arn}/*")],
-            "principals": [{ "type": "*", "identifiers": ["*"] }],
-            "condition": [{ "test": "Bool", "variable": "aws:SecureTransport", "values": ["false"] }],
-        }]}),
+        json!({ "statement": statements }),
     );
     out.resource(
         "aws_s3_bucket_policy",
@@ -469,6 +574,72 @@ fn add_failure_handling(out: &mut Tf, function: &Function, tags: &Tags) {
             ),
         );
     }
+}
+
+/// The role S3 assumes to replicate a bucket, its policy, and the replication configuration.
+/// Resource names end in `-replication`: `.dr` names cannot contain `-`, so they never
+/// collide with a function's role.
+fn add_replication(
+    out: &mut Tf,
+    bucket: &Bucket,
+    statements: &[Statement],
+    provenance: &str,
+    tags: &Tags,
+) {
+    let Some(replication) = &bucket.replicate_to else {
+        return;
+    };
+    let name = bucket.name.as_str();
+    let role = format!("{name}-replication");
+    let policy = format!("replication_{name}");
+    let statements: Vec<Value> = statements.iter().map(statement).collect();
+    out.data(
+        "aws_iam_policy_document",
+        &policy,
+        json!({ "//": provenance, "statement": statements }),
+    );
+    out.resource(
+        "aws_iam_role",
+        &role,
+        with_tags(
+            json!({
+                "description": literal(&format!("Role S3 assumes to replicate bucket {name}, inferred by drc")),
+                "assume_role_policy": "${data.aws_iam_policy_document.assume_s3.json}",
+            }),
+            tags,
+        ),
+    );
+    out.resource(
+        "aws_iam_role_policy",
+        &role,
+        json!({
+            "name": literal(&format!("{name}-replication")),
+            "role": format!("${{aws_iam_role.{role}.id}}"),
+            "policy": format!("${{data.aws_iam_policy_document.{policy}.json}}"),
+        }),
+    );
+    let replica = replication.replica.as_str();
+    out.resource(
+        "aws_s3_bucket_replication_configuration",
+        name,
+        json!({
+            "bucket": format!("${{aws_s3_bucket.{name}.id}}"),
+            "role": format!("${{aws_iam_role.{role}.arn}}"),
+            "rule": [{
+                "id": "ReplicateToReplica",
+                "status": "Enabled",
+                "priority": 1,
+                "filter": {},
+                "delete_marker_replication": { "status": "Disabled" },
+                "destination": { "bucket": format!("${{aws_s3_bucket.{replica}.arn}}") },
+            }],
+            "depends_on": [
+                format!("aws_s3_bucket_versioning.{name}"),
+                format!("aws_s3_bucket_versioning.{replica}"),
+                format!("aws_iam_role_policy.{role}"),
+            ],
+        }),
+    );
 }
 
 fn add_function(
@@ -751,7 +922,7 @@ fn add_schedule(
 
 fn outputs(stack: &Stack<'_>) -> Map<String, Value> {
     let mut outputs = Map::new();
-    for bucket in &stack.program.buckets {
+    for bucket in stack.program.created_buckets() {
         let name = &bucket.name;
         outputs.insert(
             format!("{name}_bucket_name"),
@@ -846,6 +1017,8 @@ fn resource(resource: &Resource) -> String {
         Resource::QueueKey(q) => format!("${{aws_kms_key.{q}.arn}}"),
         Resource::Topic(t) => format!("${{aws_sns_topic.{t}.arn}}"),
         Resource::TopicKey(t) => format!("${{aws_kms_key.{t}.arn}}"),
+        Resource::ExistingBucket { arn, .. } | Resource::ExistingKey { arn, .. } => literal(arn),
+        Resource::ExistingObjects { arn, prefix, .. } => literal(&format!("{arn}/{prefix}*")),
     }
 }
 

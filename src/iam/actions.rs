@@ -226,6 +226,26 @@ pub static VERBS: &[VerbRule] = &[
     },
 ];
 
+/// The replication role's actions on its source bucket: read the replication configuration
+/// and list the bucket. Source:
+/// <https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html>
+pub const REPLICATION_SOURCE_BUCKET_ACTIONS: &[&str] =
+    &["s3:GetReplicationConfiguration", "s3:ListBucket"];
+
+/// The replication role's actions on the source bucket's object versions: read each version
+/// with its ACL and tags. Source: as [`REPLICATION_SOURCE_BUCKET_ACTIONS`].
+pub const REPLICATION_SOURCE_OBJECT_ACTIONS: &[&str] = &[
+    "s3:GetObjectVersionAcl",
+    "s3:GetObjectVersionForReplication",
+    "s3:GetObjectVersionTagging",
+];
+
+/// The replication role's actions on the replica's objects: write replicas and their tags.
+/// `s3:ReplicateDelete` is left out on purpose: drc turns delete-marker replication off, so a
+/// delete in the source never reaches the replica (a backup copy must survive a deletion).
+/// Source: as [`REPLICATION_SOURCE_BUCKET_ACTIONS`].
+pub const REPLICATION_REPLICA_OBJECT_ACTIONS: &[&str] = &["s3:ReplicateObject", "s3:ReplicateTags"];
+
 /// The actions every function gets on its own log group's streams.
 pub const LOG_ACTIONS: &[&str] = &["logs:CreateLogStream", "logs:PutLogEvents"];
 

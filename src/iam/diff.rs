@@ -556,7 +556,24 @@ fn bucket_changes(old: &Bucket, new: &Bucket, side: &Side<'_>) -> Vec<BucketChan
             encryption(new.encryption),
         );
     }
-    let (a, b) = (old.lifecycle.expire_days, new.lifecycle.expire_days);
+    // The soonest any rule expires objects (or noncurrent versions), whatever its prefix.
+    let soonest = |lifecycle: &crate::check::model::Lifecycle, noncurrent: bool| {
+        lifecycle
+            .rules
+            .iter()
+            .filter_map(|r| {
+                if noncurrent {
+                    r.noncurrent_expire_days
+                } else {
+                    r.expire_days
+                }
+            })
+            .min()
+    };
+    let (a, b) = (
+        soonest(&old.lifecycle, false),
+        soonest(&new.lifecycle, false),
+    );
     if let Some(sooner) = sooner(a, b) {
         let change = if sooner {
             Weakening::ExpiryShortened
@@ -565,10 +582,7 @@ fn bucket_changes(old: &Bucket, new: &Bucket, side: &Side<'_>) -> Vec<BucketChan
         };
         push(change, days(a), days(b));
     }
-    let (a, b) = (
-        old.lifecycle.noncurrent_expire_days,
-        new.lifecycle.noncurrent_expire_days,
-    );
+    let (a, b) = (soonest(&old.lifecycle, true), soonest(&new.lifecycle, true));
     if let Some(sooner) = sooner(a, b) {
         let change = if sooner {
             Weakening::NoncurrentExpiryShortened

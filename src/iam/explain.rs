@@ -206,7 +206,7 @@ pub fn explain(policies: &Policies, sources: &SourceMap, names: FileNames) -> Ex
 fn owned_by_function(owner: &Owner, name: &str) -> bool {
     match owner {
         Owner::Function(f) => f == name,
-        Owner::Scheduler(_) => false,
+        Owner::Scheduler(_) | Owner::Replication(_) => false,
     }
 }
 
@@ -221,7 +221,7 @@ impl Explanation {
             .iter()
             .filter_map(|role| match &role.owner {
                 Owner::Function(f) => Some(f.as_str()),
-                Owner::Scheduler(_) => None,
+                Owner::Scheduler(_) | Owner::Replication(_) => None,
             })
             .collect()
     }
@@ -373,6 +373,7 @@ pub fn owner_json(owner: &Owner) -> Value {
     match owner {
         Owner::Function(name) => json!({ "kind": "function", "name": name }),
         Owner::Scheduler(name) => json!({ "kind": "schedule", "name": name }),
+        Owner::Replication(name) => json!({ "kind": "replication", "name": name }),
     }
 }
 
@@ -395,6 +396,19 @@ pub fn resource_json(resource: &Resource) -> Value {
         Resource::QueueKey(q) => json!({ "kind": "queue_key", "queue": q }),
         Resource::Topic(t) => json!({ "kind": "topic", "topic": t }),
         Resource::TopicKey(t) => json!({ "kind": "topic_key", "topic": t }),
+        Resource::ExistingBucket { bucket, arn } => {
+            json!({ "kind": "existing_bucket", "bucket": bucket, "arn": arn })
+        }
+        Resource::ExistingObjects {
+            bucket,
+            arn,
+            prefix,
+        } => {
+            json!({ "kind": "existing_objects", "bucket": bucket, "arn": arn, "prefix": prefix })
+        }
+        Resource::ExistingKey { bucket, arn } => {
+            json!({ "kind": "existing_key", "bucket": bucket, "arn": arn })
+        }
     };
     value["iam_type"] = json!(format!("{service}:{kind}"));
     value["description"] = json!(describe_resource(resource));

@@ -5,7 +5,9 @@
 //! using the KMS key of an encrypted bucket, queue or topic, and sending failed events to
 //! its `on_failure` and `dead_letter` targets (the `send` or `publish` row of the table,
 //! whichever the target's kind needs). Each schedule gets a role of its own, assumed by
-//! EventBridge Scheduler, allowed only to invoke the schedule's function. Every action records
+//! EventBridge Scheduler, allowed only to invoke the schedule's function. A bucket with
+//! `replicate_to` gets a role for S3 to assume, with only the replication actions on the two
+//! buckets ([`actions::REPLICATION_SOURCE_BUCKET_ACTIONS`] and the two lists after it). Every action records
 //! what caused it ([`render`] prints them), so every permission can answer "why is this here?".
 //!
 //! ```text
@@ -55,6 +57,8 @@ pub enum Owner {
     /// The role EventBridge Scheduler assumes to run a schedule (assumed by
     /// `scheduler.amazonaws.com`, only from this account).
     Scheduler(String),
+    /// The role S3 assumes to replicate a bucket (`s3.amazonaws.com`); the source bucket.
+    Replication(String),
 }
 
 impl Owner {
@@ -63,6 +67,7 @@ impl Owner {
         match self {
             Owner::Function(f) => format!("function {f}"),
             Owner::Scheduler(s) => format!("schedule {s} (assumed by EventBridge Scheduler)"),
+            Owner::Replication(b) => format!("replication of bucket {b}"),
         }
     }
 }
@@ -82,6 +87,13 @@ impl Policies {
             .iter()
             .find(|r| matches!(&r.owner, Owner::Scheduler(s) if s == schedule))
             .expect("infer gives every schedule a role")
+    }
+
+    /// The replication role of a bucket with `replicate_to`, if it has one.
+    pub fn replication_role(&self, bucket: &str) -> Option<&Role> {
+        self.roles
+            .iter()
+            .find(|r| matches!(&r.owner, Owner::Replication(b) if b == bucket))
     }
 }
 
@@ -126,6 +138,8 @@ pub enum Cause {
     TopicKey(Span),
     /// A schedule invokes its target function (span of the schedule's `invoke = ...`).
     ScheduleTarget(Span),
+    /// The bucket replicates to another (span of `replicate_to = ...`).
+    Replication(Span),
 }
 
 impl Cause {
@@ -145,6 +159,9 @@ impl Cause {
             Cause::ScheduleTarget(_) => {
                 Some("a schedule's role may invoke the function it targets")
             }
+            Cause::Replication(_) => {
+                Some("S3 replicates new object versions to the replica, never deletions")
+            }
         }
     }
 
@@ -158,7 +175,8 @@ impl Cause {
             | Cause::DeadLetter(s)
             | Cause::QueueKey(s)
             | Cause::TopicKey(s)
-            | Cause::ScheduleTarget(s) => s,
+            | Cause::ScheduleTarget(s)
+            | Cause::Replication(s) => s,
         }
     }
 }
@@ -197,6 +215,29 @@ pub enum Resource {
     Topic(String),
     /// The KMS key drc creates for every topic.
     TopicKey(String),
+    /// The ARN of a bucket outside the stack (`existing = ...`).
+    ExistingBucket {
+        /// The `.dr` name.
+        bucket: String,
+        /// Its ARN, a literal.
+        arn: String,
+    },
+    /// `arn/prefix*` of a bucket outside the stack.
+    ExistingObjects {
+        /// The `.dr` name.
+        bucket: String,
+        /// Its ARN, a literal.
+        arn: String,
+        /// The key prefix (empty for the whole bucket).
+        prefix: String,
+    },
+    /// The KMS key of a bucket outside the stack (`key = ...`).
+    ExistingKey {
+        /// The `.dr` name of the bucket.
+        bucket: String,
+        /// The key's ARN, a literal.
+        arn: String,
+    },
 }
 
 impl Resource {
@@ -204,15 +245,16 @@ impl Resource {
     /// `("s3", "object")`. The action-table test checks every emitted action against it.
     pub fn iam_type(&self) -> (&'static str, &'static str) {
         match self {
-            Resource::Bucket(_) => ("s3", "bucket"),
-            Resource::Objects { .. } => ("s3", "object"),
+            Resource::Bucket(_) | Resource::ExistingBucket { .. } => ("s3", "bucket"),
+            Resource::Objects { .. } | Resource::ExistingObjects { .. } => ("s3", "object"),
             Resource::LogStreams(_) => ("logs", "log-stream"),
             Resource::Function(_) | Resource::ExistingFunction { .. } => ("lambda", "function"),
             Resource::Queue(_) => ("sqs", "queue"),
             Resource::Topic(_) => ("sns", "topic"),
-            Resource::BucketKey(_) | Resource::QueueKey(_) | Resource::TopicKey(_) => {
-                ("kms", "key")
-            }
+            Resource::BucketKey(_)
+            | Resource::ExistingKey { .. }
+            | Resource::QueueKey(_)
+            | Resource::TopicKey(_) => ("kms", "key"),
         }
     }
 
@@ -316,10 +358,48 @@ pub fn infer(program: &Program) -> Policies {
             statements: statements(grants),
         }
     }));
+    roles.extend(program.buckets.iter().filter_map(replication_role));
     Policies {
         roles,
         invocations: Vec::new(),
     }
+}
+
+/// The role S3 assumes to replicate a bucket: read the source's versions, write replicas.
+fn replication_role(bucket: &crate::check::model::Bucket) -> Option<Role> {
+    let replication = bucket.replicate_to.as_ref()?;
+    let cause = Cause::Replication(replication.span);
+    let mut grants: Grants = BTreeMap::new();
+    let groups = [
+        (
+            Resource::Bucket(bucket.name.clone()),
+            actions::REPLICATION_SOURCE_BUCKET_ACTIONS,
+        ),
+        (
+            Resource::Objects {
+                bucket: bucket.name.clone(),
+                prefix: String::new(),
+            },
+            actions::REPLICATION_SOURCE_OBJECT_ACTIONS,
+        ),
+        (
+            Resource::Objects {
+                bucket: replication.replica.clone(),
+                prefix: String::new(),
+            },
+            actions::REPLICATION_REPLICA_OBJECT_ACTIONS,
+        ),
+    ];
+    for (resource, list) in groups {
+        let grant = grants.entry((resource, None, None)).or_default();
+        for action in list {
+            grant.add(action, cause);
+        }
+    }
+    Some(Role {
+        owner: Owner::Replication(bucket.name.clone()),
+        statements: statements(grants),
+    })
 }
 
 /// Adds the grants one verb on one target implies, with their KMS grants, for `cause`.
@@ -332,19 +412,38 @@ fn grant(
     cause: Cause,
 ) {
     let rule = actions::rule(verb);
-    let (resource, condition) = match rule.scope {
-        Scope::Objects => (
+    // A bucket outside the stack is granted on by its literal ARN.
+    let existing = (rule.target == Kind::Bucket)
+        .then(|| program.bucket(target).existing.as_ref())
+        .flatten();
+    let (resource, condition) = match (rule.scope, existing) {
+        (Scope::Objects, None) => (
             Resource::Objects {
                 bucket: target.to_owned(),
                 prefix: prefix.clone().unwrap_or_default(),
             },
             None,
         ),
-        Scope::Bucket => (
+        (Scope::Objects, Some(existing)) => (
+            Resource::ExistingObjects {
+                bucket: target.to_owned(),
+                arn: existing.arn.clone(),
+                prefix: prefix.clone().unwrap_or_default(),
+            },
+            None,
+        ),
+        (Scope::Bucket, None) => (
             Resource::Bucket(target.to_owned()),
             Some(("StringLike", "s3:prefix")),
         ),
-        Scope::Function => match program.existing_function(target) {
+        (Scope::Bucket, Some(existing)) => (
+            Resource::ExistingBucket {
+                bucket: target.to_owned(),
+                arn: existing.arn.clone(),
+            },
+            Some(("StringLike", "s3:prefix")),
+        ),
+        (Scope::Function, _) => match program.existing_function(target) {
             Some(existing) => (
                 Resource::ExistingFunction {
                     name: existing.name.clone(),
@@ -354,8 +453,8 @@ fn grant(
             ),
             None => (Resource::Function(target.to_owned()), None),
         },
-        Scope::Topic => (Resource::Topic(target.to_owned()), None),
-        Scope::Queue => (Resource::Queue(target.to_owned()), None),
+        (Scope::Topic, _) => (Resource::Topic(target.to_owned()), None),
+        (Scope::Queue, _) => (Resource::Queue(target.to_owned()), None),
     };
     // Each listing verb keeps its own statement, so that its prefixes condition only its own
     // action: `list a "x/"` and `list_versions a "y/"` stay apart.
@@ -372,12 +471,20 @@ fn grant(
     let key = match rule.target {
         Kind::Bucket => {
             let bucket = program.bucket(target);
-            (bucket.encryption == Encryption::Kms).then(|| {
-                (
-                    Resource::BucketKey(bucket.name.clone()),
-                    Cause::BucketKey(bucket.encryption_span.unwrap_or(bucket.span)),
-                )
-            })
+            let key_cause = Cause::BucketKey(bucket.encryption_span.unwrap_or(bucket.span));
+            match &bucket.existing {
+                Some(existing) => existing.key.as_ref().map(|arn| {
+                    (
+                        Resource::ExistingKey {
+                            bucket: bucket.name.clone(),
+                            arn: arn.clone(),
+                        },
+                        key_cause,
+                    )
+                }),
+                None => (bucket.encryption == Encryption::Kms)
+                    .then(|| (Resource::BucketKey(bucket.name.clone()), key_cause)),
+            }
         }
         Kind::Queue => {
             let queue = program.queue(target);
@@ -456,7 +563,11 @@ fn statements(grants: Grants) -> Vec<Statement> {
                 _ => Some(Condition {
                     operator,
                     key,
-                    values: vec![format!("{}.{REGION}.amazonaws.com", resource.via_service())],
+                    values: vec![format!(
+                        "{}.{}.amazonaws.com",
+                        resource.via_service(),
+                        key_region(&resource)
+                    )],
                 }),
             });
             let mut sid = sid_for(&resource, lister);
@@ -477,6 +588,15 @@ fn statements(grants: Grants) -> Vec<Statement> {
             }
         })
         .collect()
+}
+
+/// The region S3 uses a bucket's key in: the key's own region for a key outside the stack
+/// (an SSE-KMS key lives in its bucket's region), the deployment region otherwise.
+fn key_region(resource: &Resource) -> &str {
+    match resource {
+        Resource::ExistingKey { arn, .. } => arn.split(':').nth(3).unwrap_or(REGION),
+        _ => REGION,
+    }
 }
 
 /// A readable statement id: alphanumeric, as IAM requires.
@@ -504,5 +624,14 @@ fn sid_for(resource: &Resource, lister: Option<Verb>) -> String {
         Resource::QueueKey(q) => format!("{}QueueKey", stem(q)),
         Resource::Topic(t) => format!("PublishTo{}", stem(t)),
         Resource::TopicKey(t) => format!("{}TopicKey", stem(t)),
+        Resource::ExistingBucket { bucket, .. } => format!("{}Bucket", stem(bucket)),
+        Resource::ExistingObjects { bucket, prefix, .. } => sid_for(
+            &Resource::Objects {
+                bucket: bucket.clone(),
+                prefix: prefix.clone(),
+            },
+            None,
+        ),
+        Resource::ExistingKey { bucket, .. } => format!("{}Key", stem(bucket)),
     }
 }

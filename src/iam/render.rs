@@ -30,6 +30,24 @@ pub fn describe_resource(resource: &Resource) -> String {
         Resource::QueueKey(q) => format!("the KMS key of queue {q}"),
         Resource::Topic(t) => format!("topic {t}"),
         Resource::TopicKey(t) => format!("the KMS key of topic {t}"),
+        Resource::ExistingBucket { bucket, arn } => format!("existing bucket {bucket} ({arn})"),
+        Resource::ExistingObjects {
+            bucket,
+            arn,
+            prefix,
+        } if prefix.is_empty() => {
+            format!("all objects of existing bucket {bucket} ({arn})")
+        }
+        Resource::ExistingObjects {
+            bucket,
+            arn,
+            prefix,
+        } => {
+            format!("objects of existing bucket {bucket} ({arn}) under \"{prefix}\"")
+        }
+        Resource::ExistingKey { bucket, arn } => {
+            format!("the KMS key of existing bucket {bucket} ({arn})")
+        }
     }
 }
 

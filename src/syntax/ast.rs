@@ -87,11 +87,13 @@ pub struct Attribute {
     pub span: Span,
 }
 
-/// `name { ... }`
+/// `name { ... }` or `name "label" { ... }`
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Nested {
     /// The block's name (`env`, `lifecycle`).
     pub name: Ident,
+    /// `lifecycle "daily/" { ... }`: the label (unescaped text and its span, quotes included).
+    pub label: Option<(String, Span)>,
     /// Its body.
     pub body: Block,
     /// The whole nested block.

@@ -147,8 +147,20 @@ impl Walker {
         let span = self.span(&pair);
         let mut parts = self.children(pair);
         let name = self.ident(&parts.next().expect("nested: name"));
-        let body = self.block(parts.next().expect("nested: block"));
-        Nested { name, body, span }
+        let mut next = parts.next().expect("nested: label or block");
+        let mut label = None;
+        if next.as_rule() == Rule::string {
+            let label_span = self.span(&next);
+            label = Some((self.plain_string(next), label_span));
+            next = parts.next().expect("nested: block");
+        }
+        let body = self.block(next);
+        Nested {
+            name,
+            label,
+            body,
+            span,
+        }
     }
 
     fn verb(&mut self, pair: Pair<'_, Rule>) -> Verb {

@@ -571,3 +571,71 @@ fn failure_targets_and_publish_and_send_grant_exactly_their_queue_topic_and_keys
         );
     }
 }
+
+#[test]
+fn replication_role_reads_the_source_writes_the_replica_and_never_replicates_deletes() {
+    let (_, compilation) = compile_file(
+        &root().join("tests/fixtures/valid/bucket_replication/input.dr"),
+        "input.dr",
+    );
+    let tf = artifact_text(&compilation, ".tf.json");
+    let source = "${aws_s3_bucket.backups.arn}";
+    let source_objects = "${aws_s3_bucket.backups.arn}/*";
+    let replica_objects = "${aws_s3_bucket.replica.arn}/*";
+    assert_eq!(
+        tf_grants(&tf, "replication_backups"),
+        set(&[
+            ("s3:GetReplicationConfiguration", source),
+            ("s3:ListBucket", source),
+            ("s3:GetObjectVersionAcl", source_objects),
+            ("s3:GetObjectVersionForReplication", source_objects),
+            ("s3:GetObjectVersionTagging", source_objects),
+            ("s3:ReplicateObject", replica_objects),
+            ("s3:ReplicateTags", replica_objects),
+        ])
+    );
+    let cfn = artifact_text(&compilation, ".cfn.yaml");
+    let template: serde_norway::Value = serde_norway::from_str(&cfn).expect("valid YAML");
+    let rule = &template["Resources"]["BackupsBucket"]["Properties"]["ReplicationConfiguration"]["Rules"]
+        [0];
+    assert_eq!(rule["DeleteMarkerReplication"]["Status"], "Disabled");
+    assert!(!cfn.contains("s3:ReplicateDelete"));
+}
+
+#[test]
+fn existing_buckets_are_granted_on_their_exact_arns_and_never_emitted() {
+    let (_, compilation) = compile_file(
+        &root().join("tests/fixtures/valid/bucket_existing/input.dr"),
+        "input.dr",
+    );
+    let tf = artifact_text(&compilation, ".tf.json");
+    let grants = tf_grants(&tf, "role_backup");
+    for expected in [
+        ("s3:ListBucket", "arn:aws:s3:::acme-production-data"),
+        (
+            "s3:GetObject",
+            "arn:aws:s3:::acme-production-data/exports/*",
+        ),
+        ("s3:GetObject", "arn:aws:s3:::acme-archive/*"),
+        (
+            "kms:Decrypt",
+            "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        ),
+    ] {
+        assert!(
+            grants.contains(&(expected.0.to_owned(), expected.1.to_owned())),
+            "missing {expected:?} in {grants:?}"
+        );
+    }
+    let config: serde_json::Value = serde_json::from_str(&tf).expect("valid JSON");
+    let buckets = config["resource"]["aws_s3_bucket"]
+        .as_object()
+        .expect("buckets");
+    assert_eq!(buckets.keys().collect::<Vec<_>>(), ["backups"]);
+    let cfn = artifact_text(&compilation, ".cfn.yaml");
+    let template: serde_norway::Value = serde_norway::from_str(&cfn).expect("valid YAML");
+    let resources = template["Resources"].as_mapping().expect("resources");
+    for id in ["SourceBucket", "ArchiveBucket"] {
+        assert!(!resources.contains_key(id), "{id} is emitted");
+    }
+}
