@@ -107,7 +107,7 @@ codes! {
     E0324, Error, "bucket replicates to itself";
     E0325, Error, "replication without versioning";
     E0326, Error, "replication of a KMS-encrypted bucket";
-    E0327, Error, "replication of a bucket with Object Lock";
+    E0327, Error, "locked bucket replicated to a bucket without Object Lock";
     E0328, Error, "bucket logs its access to itself";
     E0329, Error, "access logs to a KMS-encrypted bucket";
     E0330, Error, "access logs to a bucket with Object Lock";

@@ -1034,8 +1034,9 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Each `replicate_to`: the replica is another bucket, both sides are versioned, and the
-    /// features drc does not combine with replication yet are absent.
+    /// Each `replicate_to`: the replica is another bucket, both sides are versioned, a locked
+    /// source has a locked replica, and the features drc does not combine with replication yet
+    /// are absent.
     fn check_replication(&mut self, buckets: &[Bucket]) {
         for source in buckets {
             let Some(replication) = &source.replicate_to else {
@@ -1094,6 +1095,23 @@ impl<'a> Checker<'a> {
                 let names = list(unversioned.iter().map(|b| b.name.as_str()));
                 self.error(d.with_help(format!("add `versioned = true` to {names}")));
             }
+            if source.object_lock.is_some() && replica.object_lock.is_none() {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0327,
+                        "replica of a bucket with Object Lock has no Object Lock",
+                        replica.span,
+                        format!("`{}` has no `object_lock`", replica.name),
+                    )
+                    .with_label(source.span, format!("`{}` has `object_lock`", source.name))
+                    .with_label(replication.span, "replication turned on here")
+                    .with_note("S3 replicates locked object versions only to a bucket with Object Lock, where they keep their retention")
+                    .with_help(format!(
+                        "add an `object_lock` block to `{}`, like the one of `{}`",
+                        replica.name, source.name
+                    )),
+                );
+            }
             for bucket in [source, replica] {
                 if bucket.encryption == Encryption::Kms {
                     self.error(
@@ -1106,19 +1124,6 @@ impl<'a> Checker<'a> {
                         .with_label(replication.span, "replication turned on here")
                         .with_note("replicating SSE-KMS objects needs key grants and replica key settings that drc does not infer yet")
                         .with_help("use `encryption = s3` on both buckets, or remove `replicate_to`"),
-                    );
-                }
-                if bucket.object_lock.is_some() {
-                    self.error(
-                        Diagnostic::new(
-                            Code::E0327,
-                            "drc cannot replicate buckets with Object Lock yet",
-                            bucket.span,
-                            format!("`{}` has `object_lock`", bucket.name),
-                        )
-                        .with_label(replication.span, "replication turned on here")
-                        .with_note("replicating locked objects needs the retention permissions and settings of both buckets, which drc does not infer yet")
-                        .with_help("remove `object_lock` from this bucket, or remove `replicate_to`"),
                     );
                 }
             }

@@ -9,8 +9,8 @@
 use super::{Archive, ERROR_ALARM, Layout, Stack};
 use crate::check::model::{
     Attribute, Bucket, Destination, Encryption, EnvValue, Function, Kind, LifecycleRule, Param,
-    ParamValue, Queue, QueueEncryption, Reference, Retention, Schedule, Tags, Text, TextPart,
-    Topic,
+    ParamValue, Program, Queue, QueueEncryption, Reference, Retention, Schedule, Tags, Text,
+    TextPart, Topic,
 };
 use crate::iam::Owner;
 use crate::iam::explain::RoleExplanation;
@@ -74,6 +74,7 @@ pub fn emit(stack: &Stack<'_>) -> String {
             add_replication(
                 &mut out,
                 bucket,
+                program,
                 &role.statements,
                 &provenance(stack.explanation_of(&role.owner)),
                 &program.tags(&bucket.tags),
@@ -582,6 +583,7 @@ fn add_failure_handling(out: &mut Tf, function: &Function, tags: &Tags) {
 fn add_replication(
     out: &mut Tf,
     bucket: &Bucket,
+    program: &Program,
     statements: &[Statement],
     provenance: &str,
     tags: &Tags,
@@ -619,6 +621,18 @@ fn add_replication(
         }),
     );
     let replica = replication.replica.as_str();
+    let mut depends_on = vec![
+        format!("aws_s3_bucket_versioning.{name}"),
+        format!("aws_s3_bucket_versioning.{replica}"),
+        format!("aws_iam_role_policy.{role}"),
+    ];
+    // A locked source replicates only to a locked replica: the replica's lock is turned on
+    // by its own resource, so replication waits for it (and for the source's).
+    for locked in [name, replica] {
+        if program.bucket(locked).object_lock.is_some() {
+            depends_on.push(format!("aws_s3_bucket_object_lock_configuration.{locked}"));
+        }
+    }
     out.resource(
         "aws_s3_bucket_replication_configuration",
         name,
@@ -633,11 +647,7 @@ fn add_replication(
                 "delete_marker_replication": { "status": "Disabled" },
                 "destination": { "bucket": format!("${{aws_s3_bucket.{replica}.arn}}") },
             }],
-            "depends_on": [
-                format!("aws_s3_bucket_versioning.{name}"),
-                format!("aws_s3_bucket_versioning.{replica}"),
-                format!("aws_iam_role_policy.{role}"),
-            ],
+            "depends_on": depends_on,
         }),
     );
 }

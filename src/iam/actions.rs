@@ -240,6 +240,13 @@ pub const REPLICATION_SOURCE_OBJECT_ACTIONS: &[&str] = &[
     "s3:GetObjectVersionTagging",
 ];
 
+/// The replication role's extra actions on the source's object versions when the source has
+/// Object Lock: read each version's retention and legal hold, which its replica keeps.
+/// Source:
+/// <https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html#object-lock-managing-replication>
+pub const REPLICATION_SOURCE_LOCK_ACTIONS: &[&str] =
+    &["s3:GetObjectLegalHold", "s3:GetObjectRetention"];
+
 /// The replication role's actions on the replica's objects: write replicas and their tags.
 /// `s3:ReplicateDelete` is left out on purpose: drc turns delete-marker replication off, so a
 /// delete in the source never reaches the replica (a backup copy must survive a deletion).

@@ -7,8 +7,9 @@
 //! whichever the target's kind needs). Each schedule gets a role of its own, assumed by
 //! EventBridge Scheduler, allowed only to invoke the schedule's function. A bucket with
 //! `replicate_to` gets a role for S3 to assume, with only the replication actions on the two
-//! buckets ([`actions::REPLICATION_SOURCE_BUCKET_ACTIONS`] and the two lists after it). Every action records
-//! what caused it ([`render`] prints them), so every permission can answer "why is this here?".
+//! buckets ([`actions::REPLICATION_SOURCE_BUCKET_ACTIONS`] and the lists after it, the
+//! Object Lock one only when the source is locked). Every action records what caused it
+//! ([`render`] prints them), so every permission can answer "why is this here?".
 //!
 //! ```text
 //! function backup { put backups "daily/" }
@@ -140,6 +141,8 @@ pub enum Cause {
     ScheduleTarget(Span),
     /// The bucket replicates to another (span of `replicate_to = ...`).
     Replication(Span),
+    /// A bucket with Object Lock replicates to another (span of `replicate_to = ...`).
+    LockedReplication(Span),
 }
 
 impl Cause {
@@ -162,6 +165,9 @@ impl Cause {
             Cause::Replication(_) => {
                 Some("S3 replicates new object versions to the replica, never deletions")
             }
+            Cause::LockedReplication(_) => Some(
+                "the source has Object Lock: each replica keeps its version's retention and legal hold",
+            ),
         }
     }
 
@@ -176,7 +182,8 @@ impl Cause {
             | Cause::QueueKey(s)
             | Cause::TopicKey(s)
             | Cause::ScheduleTarget(s)
-            | Cause::Replication(s) => s,
+            | Cause::Replication(s)
+            | Cause::LockedReplication(s) => s,
         }
     }
 }
@@ -365,7 +372,8 @@ pub fn infer(program: &Program) -> Policies {
     }
 }
 
-/// The role S3 assumes to replicate a bucket: read the source's versions, write replicas.
+/// The role S3 assumes to replicate a bucket: read the source's versions (with their retention
+/// and legal hold when the source has Object Lock), write replicas.
 fn replication_role(bucket: &crate::check::model::Bucket) -> Option<Role> {
     let replication = bucket.replicate_to.as_ref()?;
     let cause = Cause::Replication(replication.span);
@@ -390,7 +398,21 @@ fn replication_role(bucket: &crate::check::model::Bucket) -> Option<Role> {
             actions::REPLICATION_REPLICA_OBJECT_ACTIONS,
         ),
     ];
-    for (resource, list) in groups {
+    let locked = bucket.object_lock.as_ref().map(|_| {
+        (
+            Resource::Objects {
+                bucket: bucket.name.clone(),
+                prefix: String::new(),
+            },
+            actions::REPLICATION_SOURCE_LOCK_ACTIONS,
+        )
+    });
+    let locked_cause = Cause::LockedReplication(replication.span);
+    for ((resource, list), cause) in groups
+        .into_iter()
+        .map(|group| (group, cause))
+        .chain(locked.map(|group| (group, locked_cause)))
+    {
         let grant = grants.entry((resource, None, None)).or_default();
         for action in list {
             grant.add(action, cause);
