@@ -204,7 +204,7 @@ pub struct AccessLogs {
 
 /// `replicate_to = replica`: S3 copies every new object version to the replica bucket (same
 /// region). Invariant: the replica is another bucket of the stack, both are versioned and
-/// SSE-S3 encrypted, neither has Object Lock.
+/// SSE-S3 encrypted, and the replica has Object Lock when the source has it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Replication {
     /// The replica bucket's `.dr` name.
