@@ -2871,6 +2871,18 @@ impl<'a> Checker<'a> {
             let value = &attribute.value;
             let text = match &value.kind {
                 ValueKind::Str(s) => s.clone(),
+                // Only a parameter fixed with `--set` is known when the tags are written.
+                ValueKind::Interpolated(parts) => {
+                    match self.fixed_parts(
+                        parts,
+                        value.span,
+                        &format!("tag `{key}`"),
+                        Some("tag values are written as plain text on both targets"),
+                    ) {
+                        Some((text, _)) => text,
+                        None => continue,
+                    }
+                }
                 other => {
                     self.error(
                         Diagnostic::new(

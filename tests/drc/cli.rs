@@ -324,11 +324,11 @@ fn explain_traces_every_action_of_the_example_to_its_cause() {
         &output.stdout,
         &format!("s3:PutObject  <- examples/disaster_recovery.dr:{line}:{column}  {EXAMPLE_PUT}"),
     );
-    let (line, column) = position_in_example("kms");
+    let (line, column) = position_in_example("failed_runs");
     assert_contains(
         &output.stdout,
         &format!(
-            "kms:Decrypt  <- examples/disaster_recovery.dr:{line}:{column}  built-in: the bucket is encrypted with a KMS key"
+            "sqs:SendMessage  <- examples/disaster_recovery.dr:{line}:{column}  built-in: failed asynchronous invocations go to the on-failure destination"
         ),
     );
     assert_contains(

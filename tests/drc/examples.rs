@@ -121,4 +121,44 @@ fn the_disaster_recovery_example_is_the_book_stack_done_right() {
         template["Resources"]["BackupFunction"]["Properties"]["Runtime"],
         "nodejs24.x"
     );
+    // The full story: the source is outside the stack, the backups are locked, tiered and
+    // replicated (deletions never replicate), and failures are kept and alarmed.
+    let resources = template["Resources"].as_mapping().expect("resources");
+    assert!(!resources.contains_key("AppDataBucket"));
+    let properties = &backups["Properties"];
+    assert_eq!(properties["ObjectLockEnabled"], true);
+    assert_eq!(
+        properties["ObjectLockConfiguration"]["Rule"]["DefaultRetention"]["Mode"],
+        "GOVERNANCE"
+    );
+    let replication = &properties["ReplicationConfiguration"]["Rules"][0];
+    assert_eq!(replication["DeleteMarkerReplication"]["Status"], "Disabled");
+    let lifecycle = properties["LifecycleConfiguration"]["Rules"]
+        .as_sequence()
+        .expect("rules");
+    assert!(
+        lifecycle
+            .iter()
+            .any(|r| r["Prefix"] == "daily/"
+                && r["Transitions"][1]["StorageClass"] == "DEEP_ARCHIVE")
+    );
+    assert_eq!(
+        template["Resources"]["BackupFunctionErrorAlarm"]["Type"],
+        "AWS::CloudWatch::Alarm"
+    );
+    assert_eq!(
+        schedule["Properties"]["ScheduleExpressionTimezone"],
+        "Europe/Paris"
+    );
+    assert_eq!(template["Parameters"]["StageParam"]["Default"], "dev");
+    assert!(
+        config["resource"]["aws_s3_bucket"]
+            .get("app_data")
+            .is_none()
+    );
+    assert!(
+        config["resource"]["aws_s3_bucket_replication_configuration"]
+            .get("backups")
+            .is_some()
+    );
 }

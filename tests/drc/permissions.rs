@@ -112,8 +112,11 @@ fn cfn_grants(cfn: &str, role: &str) -> BTreeSet<(String, String)> {
                 serde_norway::Value::Tagged(t) => {
                     format!("{} {}", t.tag, t.value.as_str().expect("string"))
                 }
-                // Only a function outside the stack is named by a literal ARN.
-                serde_norway::Value::String(arn) if arn.starts_with("arn:aws:lambda:") => {
+                // Only resources outside the stack (an existing function or bucket) are
+                // named by a literal ARN.
+                serde_norway::Value::String(arn)
+                    if arn.starts_with("arn:aws:lambda:") || arn.starts_with("arn:aws:s3:::") =>
+                {
                     arn.clone()
                 }
                 other => panic!("resource is not an intrinsic: {other:?}"),
@@ -170,11 +173,10 @@ fn backup_function_can_list_and_read_the_source_and_put_daily_backups_and_nothin
     assert_eq!(
         cfn_grants(&cfn, "BackupFunctionRole"),
         set(&[
-            ("s3:ListBucket", "!GetAtt AppDataBucket.Arn"),
-            ("s3:GetObject", "!Sub ${AppDataBucket.Arn}/*"),
+            ("s3:ListBucket", "arn:aws:s3:::acme-app-data"),
+            ("s3:GetObject", "arn:aws:s3:::acme-app-data/*"),
             ("s3:PutObject", "!Sub ${BackupsBucket.Arn}/daily/*"),
-            ("kms:GenerateDataKey", "!GetAtt BackupsBucketKey.Arn"),
-            ("kms:Decrypt", "!GetAtt BackupsBucketKey.Arn"),
+            ("sqs:SendMessage", "!GetAtt FailedRunsQueue.Arn"),
             ("logs:CreateLogStream", logs),
             ("logs:PutLogEvents", logs),
         ])
@@ -183,11 +185,10 @@ fn backup_function_can_list_and_read_the_source_and_put_daily_backups_and_nothin
     assert_eq!(
         tf_grants(&tf, "role_backup"),
         set(&[
-            ("s3:ListBucket", "${aws_s3_bucket.app_data.arn}"),
-            ("s3:GetObject", "${aws_s3_bucket.app_data.arn}/*"),
+            ("s3:ListBucket", "arn:aws:s3:::acme-app-data"),
+            ("s3:GetObject", "arn:aws:s3:::acme-app-data/*"),
             ("s3:PutObject", "${aws_s3_bucket.backups.arn}/daily/*"),
-            ("kms:GenerateDataKey", "${aws_kms_key.backups.arn}"),
-            ("kms:Decrypt", "${aws_kms_key.backups.arn}"),
+            ("sqs:SendMessage", "${aws_sqs_queue.failed_runs.arn}"),
             ("logs:CreateLogStream", tf_logs),
             ("logs:PutLogEvents", tf_logs),
         ])
@@ -255,16 +256,27 @@ fn every_granted_action_has_provenance_in_both_templates() {
         let template: serde_norway::Value = serde_norway::from_str(&cfn).expect("valid YAML");
         let resources = template["Resources"].as_mapping().expect("resources");
         let mut roles = 0;
-        for (_, resource) in resources
+        for (id, resource) in resources
             .iter()
             .filter(|(_, r)| r["Type"] == "AWS::IAM::Role")
         {
             roles += 1;
             let provenance = &resource["Metadata"]["drc"]["provenance"];
-            for policy in resource["Properties"]["Policies"]
+            // The role's inline policies, and the policies written as resources of their own
+            // that name it (a replication role's `AWS::IAM::RolePolicy`).
+            let id = id.as_str().expect("logical ID");
+            let inline = resource["Properties"]["Policies"]
                 .as_sequence()
-                .expect("policies")
-            {
+                .into_iter()
+                .flatten();
+            let attached = resources.values().filter(|r| {
+                r["Type"] == "AWS::IAM::RolePolicy"
+                    && matches!(&r["Properties"]["RoleName"], serde_norway::Value::Tagged(t) if t.value.as_str() == Some(id))
+            });
+            let policies: Vec<&serde_norway::Value> =
+                inline.chain(attached.map(|r| &r["Properties"])).collect();
+            assert!(!policies.is_empty(), "{name}: {id} has no policy");
+            for policy in policies {
                 for statement in policy["PolicyDocument"]["Statement"]
                     .as_sequence()
                     .expect("statements")
