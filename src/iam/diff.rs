@@ -1,12 +1,13 @@
 //! Reviewing changes: what a change to `.dr` files does to permissions and to the safety of
 //! the data, and whether any of it broadens what is allowed.
 //!
-//! Stacks are matched by name (two files given directly are one stack), roles by owner, invocations by (principal, function,
-//! schedule), buckets by name. Inside a role every (action, resource, condition) grant of
+//! Stacks are matched by name (two files given directly are one stack), roles by owner,
+//! buckets by name. Inside a role every (action, resource, condition) grant of
 //! the new side is compared with the old side's grants of the same action: a grant that no
 //! old grant covers broadens, either by widening an old one (`put backups "daily/2024/"`
 //! became `put backups "daily/"`) or as a new one. The reverse gives what was narrowed or
-//! removed. Invocations added broaden; so do buckets that lose a protection (see
+//! removed. A new role that may invoke a function (a schedule's, say) is a new grant and
+//! broadens; so do buckets that lose a protection (see
 //! [`Weakening`]).
 //!
 //! ```text
@@ -17,9 +18,8 @@
 //! ```
 
 use super::explain::{
-    ActionExplanation, CauseExplanation, Explanation, FORMAT_VERSION, FileNames,
-    InvocationExplanation, Location, condition_json, describe_condition, location_json, owner_json,
-    resource_json,
+    ActionExplanation, CauseExplanation, Explanation, FORMAT_VERSION, FileNames, Location,
+    condition_json, describe_condition, location_json, owner_json, resource_json,
 };
 use super::render::describe_resource;
 use super::{Condition, Owner, Policies, Resource};
@@ -73,8 +73,6 @@ pub struct StackDiff {
     pub status: Status,
     /// Roles whose permissions changed.
     pub roles: Vec<RoleDiff>,
-    /// Invocation permissions added or removed.
-    pub invocations: Vec<InvocationChange>,
     /// Protections of buckets that changed.
     pub buckets: Vec<BucketChange>,
 }
@@ -172,15 +170,6 @@ pub struct GrantChange {
     pub from: Option<Grant>,
     /// The actions, sorted, with their causes on the side that has the grant.
     pub actions: Vec<ActionExplanation>,
-}
-
-/// A resource-based permission to invoke a function, added or removed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InvocationChange {
-    /// Added (broadens) or removed.
-    pub status: Status,
-    /// The permission, as explained on the side that has it.
-    pub invocation: InvocationExplanation,
 }
 
 /// A protection of a bucket that changed.
@@ -306,10 +295,7 @@ pub fn diff(old: &[Side<'_>], new: &[Side<'_>]) -> Diff {
 }
 
 fn stack_diff(name: &str, old: Option<&Side<'_>>, new: Option<&Side<'_>>) -> StackDiff {
-    let empty = Explanation {
-        roles: Vec::new(),
-        invocations: Vec::new(),
-    };
+    let empty = Explanation { roles: Vec::new() };
     let old_expl = old.map_or(&empty, |s| &s.explanation);
     let new_expl = new.map_or(&empty, |s| &s.explanation);
 
@@ -342,30 +328,6 @@ fn stack_diff(name: &str, old: Option<&Side<'_>>, new: Option<&Side<'_>>) -> Sta
         })
         .collect();
 
-    let key = |i: &InvocationExplanation| (i.principal, i.function.clone(), i.purpose.clone());
-    let old_keys: BTreeSet<_> = old_expl.invocations.iter().map(key).collect();
-    let new_keys: BTreeSet<_> = new_expl.invocations.iter().map(key).collect();
-    let mut invocations: Vec<InvocationChange> = new_expl
-        .invocations
-        .iter()
-        .filter(|i| !old_keys.contains(&key(i)))
-        .map(|i| InvocationChange {
-            status: Status::Added,
-            invocation: i.clone(),
-        })
-        .chain(
-            old_expl
-                .invocations
-                .iter()
-                .filter(|i| !new_keys.contains(&key(i)))
-                .map(|i| InvocationChange {
-                    status: Status::Removed,
-                    invocation: i.clone(),
-                }),
-        )
-        .collect();
-    invocations.sort_by_key(|c| (c.status, key(&c.invocation)));
-
     let mut buckets = Vec::new();
     if let (Some(old), Some(new)) = (old, new) {
         for after in &new.program.buckets {
@@ -383,7 +345,6 @@ fn stack_diff(name: &str, old: Option<&Side<'_>>, new: Option<&Side<'_>>) -> Sta
             _ => Status::Unchanged,
         },
         roles,
-        invocations,
         buckets,
     };
     if diff.status == Status::Unchanged && diff.has_changes() {
@@ -607,7 +568,7 @@ fn locate(side: &Side<'_>, bucket: &Bucket) -> Location {
 
 impl StackDiff {
     fn has_changes(&self) -> bool {
-        !self.roles.is_empty() || !self.invocations.is_empty() || !self.buckets.is_empty()
+        !self.roles.is_empty() || !self.buckets.is_empty()
     }
 
     /// Whether anything in the stack allows more than before.
@@ -616,7 +577,6 @@ impl StackDiff {
             .iter()
             .flat_map(|r| &r.changes)
             .any(|c| c.kind.broadens())
-            || self.invocations.iter().any(|i| i.status == Status::Added)
             || self.buckets.iter().any(|b| b.change.broadens())
     }
 }
@@ -668,18 +628,6 @@ impl Diff {
                         }
                     }
                 }
-            }
-            for change in &stack.invocations {
-                let i = &change.invocation;
-                let (sign, verb) = match change.status {
-                    Status::Added => ("+", "may now invoke"),
-                    _ => ("-", "may no longer invoke"),
-                };
-                let _ = writeln!(
-                    out,
-                    "  {sign} {} {verb} function {} for {}  <- {}",
-                    i.principal, i.function, i.purpose, i.location
-                );
             }
             for change in &stack.buckets {
                 let sign = if change.change.broadens() { "!" } else { " " };
@@ -741,14 +689,6 @@ impl StackDiff {
                         "causes": a.causes.iter().map(cause_json).collect::<Vec<_>>(),
                     })).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-            "invocations": self.invocations.iter().map(|c| json!({
-                "change": c.status.word(),
-                "broadens": c.status == Status::Added,
-                "principal": c.invocation.principal,
-                "function": c.invocation.function,
-                "for": c.invocation.purpose,
-                "location": location_json(&c.invocation.location),
             })).collect::<Vec<_>>(),
             "buckets": self.buckets.iter().map(|b| json!({
                 "bucket": b.bucket,

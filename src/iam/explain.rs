@@ -31,8 +31,6 @@ pub const FORMAT_VERSION: u32 = 1;
 pub struct Explanation {
     /// The roles, in the order [`Policies::roles`] has them.
     pub roles: Vec<RoleExplanation>,
-    /// The resource-based permissions (which service may invoke which function).
-    pub invocations: Vec<InvocationExplanation>,
 }
 
 /// One role.
@@ -104,21 +102,6 @@ impl std::fmt::Display for Location {
     }
 }
 
-/// A service allowed to invoke a function.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InvocationExplanation {
-    /// The service principal.
-    pub principal: &'static str,
-    /// The function it may invoke.
-    pub function: String,
-    /// What the permission is for, for people: `topic alerts`.
-    pub purpose: String,
-    /// The declaration that causes it.
-    pub location: Location,
-    /// The source text there.
-    pub source: String,
-}
-
 /// How an explanation names source files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileNames {
@@ -188,21 +171,10 @@ pub fn explain(policies: &Policies, sources: &SourceMap, names: FileNames) -> Ex
                 .collect(),
         })
         .collect();
-    let invocations = policies
-        .invocations
-        .iter()
-        .map(|invocation| InvocationExplanation {
-            principal: invocation.principal,
-            function: invocation.function.clone(),
-            purpose: invocation.source.clone(),
-            location: locate(invocation.span),
-            source: slice(invocation.span),
-        })
-        .collect();
-    Explanation { roles, invocations }
+    Explanation { roles }
 }
 
-/// Whether a role belongs to (or an invocation targets) the function named `name`.
+/// Whether a role belongs to the function named `name`.
 fn owned_by_function(owner: &Owner, name: &str) -> bool {
     match owner {
         Owner::Function(f) => f == name,
@@ -250,13 +222,7 @@ impl Explanation {
             .filter(|role| owned_by_function(&role.owner, name) || invokes(role))
             .cloned()
             .collect();
-        let invocations = self
-            .invocations
-            .iter()
-            .filter(|i| i.function == name)
-            .cloned()
-            .collect();
-        Some(Explanation { roles, invocations })
+        Some(Explanation { roles })
     }
 
     /// The explanation for people.
@@ -284,13 +250,6 @@ impl Explanation {
                 }
             }
         }
-        for invocation in &self.invocations {
-            let _ = writeln!(
-                out,
-                "{} may invoke function {} for {}  <- {}",
-                invocation.principal, invocation.function, invocation.purpose, invocation.location
-            );
-        }
         out
     }
 
@@ -300,13 +259,6 @@ impl Explanation {
             "format_version": FORMAT_VERSION,
             "stack": stack,
             "roles": self.roles.iter().map(RoleExplanation::json).collect::<Vec<_>>(),
-            "invocations": self.invocations.iter().map(|i| json!({
-                "principal": i.principal,
-                "function": i.function,
-                "for": i.purpose,
-                "location": location_json(&i.location),
-                "source": i.source,
-            })).collect::<Vec<_>>(),
         })
     }
 }

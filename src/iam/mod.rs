@@ -33,11 +33,9 @@ use std::collections::BTreeMap;
 pub struct Policies {
     /// One role per function, in the program's function order, then the roles of other
     /// services drc configures.
+    /// Who may invoke a function is read from them too: drc writes no resource-based
+    /// permission (a schedule invokes with its own role).
     pub roles: Vec<Role>,
-    /// Resource-based permissions letting a service invoke a function. Schedules need none:
-    /// EventBridge Scheduler invokes with the schedule's own role (in [`Policies::roles`]),
-    /// so this lists only services that invoke without a role of drc's.
-    pub invocations: Vec<Invocation>,
 }
 
 /// One IAM role drc creates.
@@ -286,19 +284,6 @@ pub struct Condition {
     pub values: Vec<String>,
 }
 
-/// A resource-based permission: a service principal may invoke a function.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Invocation {
-    /// The service allowed to invoke, like `sns.amazonaws.com`.
-    pub principal: &'static str,
-    /// What the permission is for, for people: `topic alerts`.
-    pub source: String,
-    /// The function invoked.
-    pub function: String,
-    /// The declaration that causes it.
-    pub span: Span,
-}
-
 /// The marker for the deployment region inside condition values and ARNs.
 pub const REGION: &str = "{region}";
 /// The marker for the deployment partition inside ARNs.
@@ -366,10 +351,7 @@ pub fn infer(program: &Program) -> Policies {
         }
     }));
     roles.extend(program.buckets.iter().filter_map(replication_role));
-    Policies {
-        roles,
-        invocations: Vec::new(),
-    }
+    Policies { roles }
 }
 
 /// The role S3 assumes to replicate a bucket: read the source's versions (with their retention
