@@ -330,6 +330,21 @@ struct Body<'a> {
 /// A verb statement with its rule and checked prefix, before its target is resolved.
 type CheckedVerb<'a> = (&'a ast::Verb, &'static iam::VerbRule, Option<String>);
 
+/// The bucket named by a setting that sends data to another bucket, and the words its
+/// diagnostics use.
+struct TargetBucket<'t> {
+    /// The named bucket.
+    name: &'t str,
+    /// Where it is named.
+    span: Span,
+    /// Why it must be a bucket (E0402's note).
+    why: &'static str,
+    /// Its role, for an existing bucket's error: `a replica`.
+    what: &'static str,
+    /// What drc would have to do to an existing bucket (`make sure it is versioned`).
+    existing_help: &'static str,
+}
+
 /// A verb or reference waiting for all names to be declared.
 struct Pending<'a> {
     function: usize,
@@ -928,6 +943,31 @@ impl<'a> Checker<'a> {
         );
     }
 
+    /// The bucket a setting of `source` sends data to (its replica, its log bucket), once it
+    /// is a bucket of the stack other than `source`; otherwise reports why (the diagnostic
+    /// `itself` when it is `source`) and gives `None`.
+    fn target_bucket<'b>(
+        &mut self,
+        buckets: &'b [Bucket],
+        source: &Bucket,
+        target: &TargetBucket<'_>,
+        itself: impl FnOnce() -> Diagnostic,
+    ) -> Option<&'b Bucket> {
+        if !self.expect_kind(target.name, target.span, Kind::Bucket, target.why) {
+            return None;
+        }
+        let bucket = buckets.iter().find(|b| b.name == target.name)?;
+        if bucket.existing.is_some() {
+            self.existing_as_target(bucket, target.span, target.what, target.existing_help);
+            return None;
+        }
+        if bucket.name == source.name {
+            self.error(itself());
+            return None;
+        }
+        Some(bucket)
+    }
+
     /// Each `access_logs`: the log bucket is another bucket that S3 can deliver logs to.
     fn check_access_logs(&mut self, buckets: &[Bucket]) {
         for source in buckets {
@@ -937,41 +977,25 @@ impl<'a> Checker<'a> {
             if source.existing.is_some() {
                 continue; // E0333 already said this setting cannot be used
             }
-            if !self.expect_kind(
-                &logs.bucket,
-                logs.bucket_span,
-                Kind::Bucket,
-                "access logs go to a bucket",
-            ) {
-                continue;
-            }
-            let Some(target) = buckets.iter().find(|b| b.name == logs.bucket) else {
+            let target = TargetBucket {
+                name: &logs.bucket,
+                span: logs.bucket_span,
+                why: "access logs go to a bucket",
+                what: "a log bucket",
+                existing_help: "let the logging service write to it",
+            };
+            let Some(target) = self.target_bucket(buckets, source, &target, || {
+                Diagnostic::new(
+                    Code::E0328,
+                    format!("bucket `{}` logs its access to itself", source.name),
+                    logs.bucket_span,
+                    "the log bucket must be another bucket",
+                )
+                .with_note("every log delivery would be an access to log, without end")
+                .with_help("declare a log bucket, `bucket logs { }`, and write `bucket = logs`")
+            }) else {
                 continue;
             };
-            if target.existing.is_some() {
-                self.existing_as_target(
-                    target,
-                    logs.bucket_span,
-                    "a log bucket",
-                    "let the logging service write to it",
-                );
-                continue;
-            }
-            if target.name == source.name {
-                self.error(
-                    Diagnostic::new(
-                        Code::E0328,
-                        format!("bucket `{}` logs its access to itself", source.name),
-                        logs.bucket_span,
-                        "the log bucket must be another bucket",
-                    )
-                    .with_note("every log delivery would be an access to log, without end")
-                    .with_help(
-                        "declare a log bucket, `bucket logs { }`, and write `bucket = logs`",
-                    ),
-                );
-                continue;
-            }
             if target.encryption == Encryption::Kms {
                 self.error(
                     Diagnostic::new(
@@ -1045,38 +1069,24 @@ impl<'a> Checker<'a> {
             if source.existing.is_some() {
                 continue; // E0333 already said this setting cannot be used
             }
-            if !self.expect_kind(
-                &replication.replica,
-                replication.replica_span,
-                Kind::Bucket,
-                "a bucket replicates to another bucket",
-            ) {
-                continue;
-            }
-            let Some(replica) = buckets.iter().find(|b| b.name == replication.replica) else {
+            let target = TargetBucket {
+                name: &replication.replica,
+                span: replication.replica_span,
+                why: "a bucket replicates to another bucket",
+                what: "a replica",
+                existing_help: "make sure it is versioned",
+            };
+            let Some(replica) = self.target_bucket(buckets, source, &target, || {
+                Diagnostic::new(
+                    Code::E0324,
+                    format!("bucket `{}` replicates to itself", source.name),
+                    replication.replica_span,
+                    "the replica must be another bucket",
+                )
+                .with_help("declare a replica, `bucket replica { versioned = true }`, and write `replicate_to = replica`")
+            }) else {
                 continue;
             };
-            if replica.existing.is_some() {
-                self.existing_as_target(
-                    replica,
-                    replication.replica_span,
-                    "a replica",
-                    "make sure it is versioned",
-                );
-                continue;
-            }
-            if replica.name == source.name {
-                self.error(
-                    Diagnostic::new(
-                        Code::E0324,
-                        format!("bucket `{}` replicates to itself", source.name),
-                        replication.replica_span,
-                        "the replica must be another bucket",
-                    )
-                    .with_help("declare a replica, `bucket replica { versioned = true }`, and write `replicate_to = replica`"),
-                );
-                continue;
-            }
             let unversioned: Vec<&Bucket> = [source, replica]
                 .into_iter()
                 .filter(|b| !b.versioned)
