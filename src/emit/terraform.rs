@@ -59,15 +59,7 @@ pub fn emit(stack: &Stack<'_>) -> String {
         );
     }
     if program.buckets.iter().any(|b| b.replicate_to.is_some()) {
-        out.data(
-            "aws_iam_policy_document",
-            "assume_s3",
-            json!({ "statement": [{
-                "effect": "Allow",
-                "actions": ["sts:AssumeRole"],
-                "principals": [{ "type": "Service", "identifiers": ["s3.amazonaws.com"] }]
-            }]}),
-        );
+        add_trust(&mut out, "assume_s3", "s3.amazonaws.com", false);
     }
     for bucket in &program.buckets {
         if let Some(role) = stack.policies.replication_role(&bucket.name) {
@@ -82,15 +74,7 @@ pub fn emit(stack: &Stack<'_>) -> String {
         }
     }
     if !program.functions.is_empty() {
-        out.data(
-            "aws_iam_policy_document",
-            "assume_lambda",
-            json!({ "statement": [{
-                "effect": "Allow",
-                "actions": ["sts:AssumeRole"],
-                "principals": [{ "type": "Service", "identifiers": ["lambda.amazonaws.com"] }]
-            }]}),
-        );
+        add_trust(&mut out, "assume_lambda", "lambda.amazonaws.com", false);
     }
     for (function, archive) in program.functions.iter().zip(&stack.archives) {
         let role = stack.policies.function_role(&function.name);
@@ -106,19 +90,11 @@ pub fn emit(stack: &Stack<'_>) -> String {
         );
     }
     if !program.schedules.is_empty() {
-        out.data(
-            "aws_iam_policy_document",
+        add_trust(
+            &mut out,
             "assume_scheduler",
-            json!({ "statement": [{
-                "effect": "Allow",
-                "actions": ["sts:AssumeRole"],
-                "principals": [{ "type": "Service", "identifiers": ["scheduler.amazonaws.com"] }],
-                "condition": [{
-                    "test": "StringEquals",
-                    "variable": "aws:SourceAccount",
-                    "values": ["${data.aws_caller_identity.current.account_id}"],
-                }],
-            }]}),
+            "scheduler.amazonaws.com",
+            true,
         );
     }
     for schedule in &program.schedules {
@@ -856,6 +832,28 @@ fn add_role(
             "role": format!("${{aws_iam_role.{name}.id}}"),
             "policy": format!("${{data.aws_iam_policy_document.{policy}.json}}"),
         }),
+    );
+}
+
+/// The trust policy `data.aws_iam_policy_document.<name>`: `service` may assume the role,
+/// only on behalf of this account when `own_account_only`.
+fn add_trust(out: &mut Tf, name: &str, service: &str, own_account_only: bool) {
+    let mut statement = json!({
+        "effect": "Allow",
+        "actions": ["sts:AssumeRole"],
+        "principals": [{ "type": "Service", "identifiers": [service] }],
+    });
+    if own_account_only {
+        statement["condition"] = json!([{
+            "test": "StringEquals",
+            "variable": "aws:SourceAccount",
+            "values": ["${data.aws_caller_identity.current.account_id}"],
+        }]);
+    }
+    out.data(
+        "aws_iam_policy_document",
+        name,
+        json!({ "statement": [statement] }),
     );
 }
 
