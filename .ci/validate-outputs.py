@@ -576,6 +576,11 @@ class CfnResolver:
                 if isinstance(d, str) and (str(p.get("Type", "")).startswith("List<") or p.get("Type") == "CommaDelimitedList"):
                     return [x.strip() for x in d.split(",")]
                 return d if isinstance(d, (list, str)) else str(d)
+            # A parameter that takes a KMS key ARN (drc's key of a bucket in another
+            # region) gets a key ARN of the region its pattern names.
+            m = re.match(r"\^arn:aws\[a-z-\]\*:kms:([a-z0-9-]+):", str(p.get("AllowedPattern", "")))
+            if m:
+                return "arn:%s:kms:%s:%s:key/%s" % (PARTITION, m.group(1), ACCOUNT, KMS_KEY_ID)
             return "example-" + name.lower()
         if name in self.resources:
             return self.attr(name, "Ref")

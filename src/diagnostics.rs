@@ -106,7 +106,7 @@ codes! {
     E0323, Error, "object lock on an unversioned bucket";
     E0324, Error, "bucket replicates to itself";
     E0325, Error, "replication without versioning";
-    E0326, Error, "replication of a KMS-encrypted bucket";
+    E0326, Error, "replica encrypted differently from its source";
     E0327, Error, "locked bucket replicated to a bucket without Object Lock";
     E0328, Error, "bucket logs its access to itself";
     E0329, Error, "access logs to a KMS-encrypted bucket";
@@ -117,6 +117,9 @@ codes! {
     E0334, Error, "`key` on a bucket the stack creates";
     E0335, Error, "invalid KMS key ARN";
     E0336, Error, "existing bucket as replica or log bucket";
+    E0337, Error, "unknown region";
+    E0338, Error, "bucket in another region replicates or logs its access";
+    E0339, Error, "access logs to a bucket in another region";
     E0401, Error, "undefined name";
     E0402, Error, "verb not allowed on this kind of resource";
     E0403, Error, "unknown attribute of a resource";

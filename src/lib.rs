@@ -245,7 +245,7 @@ pub fn compile_with(
                 targets.dedup();
                 let mut artifacts: Vec<Artifact> = targets
                     .iter()
-                    .map(|&target| emit::emit(&stack, target))
+                    .flat_map(|&target| emit::emit(&stack, target))
                     .collect();
                 if !targets.is_empty() {
                     artifacts.extend(stack.archives.into_iter().map(Artifact::from));

@@ -9,6 +9,7 @@
 pub mod cron;
 pub mod limits;
 pub mod model;
+pub mod regions;
 pub mod runtimes;
 pub mod safety;
 pub mod units;
@@ -24,9 +25,9 @@ use jiff::civil::Date;
 use limits::Limit;
 use model::{
     Access, AccessLogs, Bucket, Destination, Encryption, EnvValue, Existing, ExistingFunction,
-    Failure, Function, Kind, Lifecycle, LifecycleRule, LockMode, ObjectLock, Output, Param,
-    ParamType, ParamValue, Program, Queue, QueueEncryption, Reference, Replication, Retention,
-    Schedule, ScheduleExpression, Stack, Tags, Text, TextPart, Topic, Transition,
+    Failure, Function, Kind, Lifecycle, LifecycleRule, LockMode, ObjectLock, OtherRegion, Output,
+    Param, ParamType, ParamValue, Program, Queue, QueueEncryption, Reference, Replication,
+    Retention, Schedule, ScheduleExpression, Stack, Tags, Text, TextPart, Topic, Transition,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -58,6 +59,7 @@ const KINDS: &[KindSpec] = &[
             "replicate_to",
             "existing",
             "key",
+            "region",
         ],
         required: &[],
         blocks: &["lifecycle", "object_lock", "access_logs", "tags"],
@@ -522,6 +524,7 @@ impl<'a> Checker<'a> {
             self.resolve_reference(&mut output.value);
         }
         self.check_replication(&buckets);
+        self.check_regions(&buckets);
         existing_references_to_literals(&buckets, &mut functions);
         self.check_access_logs(&buckets);
         self.check_cycles(&functions);
@@ -765,6 +768,7 @@ impl<'a> Checker<'a> {
         let lifecycle = self.lifecycle(name, body, versioned);
         let replicate_to = self.replicate_to(body);
         let existing = self.existing(name, body);
+        let region = self.region(body);
         let access_logs = body
             .blocks
             .get("access_logs")
@@ -789,7 +793,42 @@ impl<'a> Checker<'a> {
             replicate_to,
             access_logs,
             existing,
+            region,
         }
+    }
+
+    /// `region = "eu-central-1"`: a Region code of the `aws` partition.
+    fn region(&mut self, body: &Body<'a>) -> Option<OtherRegion> {
+        let (code, span) = self.string(body, "region")?;
+        if let Some(region) = regions::by_code(&code) {
+            return Some(OtherRegion {
+                code: region.code,
+                span,
+            });
+        }
+        let codes = regions::REGIONS.iter().map(|r| r.code);
+        let mut d = Diagnostic::new(
+            Code::E0337,
+            format!("unknown region `{code}`"),
+            span,
+            "not a Region code of the aws partition",
+        )
+        .with_note("Region codes are lowercase, like `eu-central-1` or `us-west-2` (see https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html)");
+        let lower = code.to_ascii_lowercase();
+        d = if let Some(region) = regions::by_code(&lower) {
+            d.with_help(format!(
+                "Region codes are lowercase: write `{}`",
+                region.code
+            ))
+        } else if did_you_mean(&code, codes.clone()).is_some() {
+            d.with_suggestion(&code, codes)
+        } else {
+            d.with_help(
+                "write the code of the Region the bucket should live in, like `eu-central-1`",
+            )
+        };
+        self.error(d);
+        None
     }
 
     /// `existing = "my-data"` (or an S3 ARN) and its `key`: a bucket drc must not change, so
@@ -1122,18 +1161,100 @@ impl<'a> Checker<'a> {
                     )),
                 );
             }
-            for bucket in [source, replica] {
-                if bucket.encryption == Encryption::Kms {
+            if source.encryption != replica.encryption {
+                self.encryption_mismatch(source, replica, replication);
+            }
+        }
+    }
+
+    /// E0326: a replica whose encryption is not its source's. A KMS-encrypted source needs a
+    /// key on the replica (S3 replicates SSE-KMS objects only with a replica key); an
+    /// SSE-S3 source keeps SSE-S3 on its replicas, so a replica key would protect nothing
+    /// replication writes.
+    fn encryption_mismatch(
+        &mut self,
+        source: &Bucket,
+        replica: &Bucket,
+        replication: &Replication,
+    ) {
+        let (keyed, plain) = if source.encryption == Encryption::Kms {
+            (source, replica)
+        } else {
+            (replica, source)
+        };
+        let d = Diagnostic::new(
+            Code::E0326,
+            format!(
+                "`{}` is encrypted with a KMS key but its {} `{}` is not",
+                keyed.name,
+                if keyed.name == source.name {
+                    "replica"
+                } else {
+                    "source"
+                },
+                plain.name
+            ),
+            keyed.encryption_span.unwrap_or(keyed.span),
+            "encrypted with a KMS key here",
+        )
+        .with_label(replication.span, "replication turned on here");
+        let d = if keyed.name == source.name {
+            d.with_note("S3 replicates SSE-KMS objects only when the replication names a key in the replica's region to encrypt the replicas with (see https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html)")
+                .with_help(format!("add `encryption = kms` to `{}`: drc creates its key and lets replication use both keys", replica.name))
+        } else {
+            d.with_note("S3 keeps the encryption of the source object on its replica, so replicas of SSE-S3 objects would not use the replica's key (see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html#bucket-key-replication)")
+                .with_help(format!("add `encryption = kms` to `{}` as well, or remove it from `{}`", source.name, replica.name))
+        };
+        self.error(d);
+    }
+
+    /// A bucket in another region only receives data: it neither replicates nor logs its
+    /// access (E0338), and no bucket logs its access to it (E0339).
+    fn check_regions(&mut self, buckets: &[Bucket]) {
+        for bucket in buckets {
+            let Some(region) = bucket.region else {
+                continue;
+            };
+            let settings = [
+                bucket
+                    .replicate_to
+                    .as_ref()
+                    .map(|r| ("replicate_to", r.span)),
+                bucket.access_logs.as_ref().map(|l| ("access_logs", l.span)),
+            ];
+            for (setting, span) in settings.into_iter().flatten() {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0338,
+                        format!("bucket `{}` in {} cannot use `{setting}`", bucket.name, region.code),
+                        span,
+                        "drc does not configure this on a bucket in another region",
+                    )
+                    .with_label(region.span, "the bucket lives in another region")
+                    .with_note("a bucket with `region` is a copy that receives data, such as a replica; replication and access logging are configured in the stack's own region")
+                    .with_help(format!("remove `{setting}`, or remove `region` to keep `{}` in the stack's region", bucket.name)),
+                );
+            }
+        }
+        for source in buckets {
+            let Some(logs) = &source.access_logs else {
+                continue;
+            };
+            let Some(target) = buckets.iter().find(|b| b.name == logs.bucket) else {
+                continue;
+            };
+            if source.region.is_none() {
+                if let Some(region) = target.region {
                     self.error(
                         Diagnostic::new(
-                            Code::E0326,
-                            "drc cannot replicate KMS-encrypted buckets yet",
-                            bucket.encryption_span.unwrap_or(bucket.span),
-                            format!("`{}` is encrypted with a KMS key", bucket.name),
+                            Code::E0339,
+                            format!("access logs of `{}` cannot go to `{}` in {}", source.name, target.name, region.code),
+                            logs.bucket_span,
+                            format!("`{}` is in another region", target.name),
                         )
-                        .with_label(replication.span, "replication turned on here")
-                        .with_note("replicating SSE-KMS objects needs key grants and replica key settings that drc does not infer yet")
-                        .with_help("use `encryption = s3` on both buckets, or remove `replicate_to`"),
+                        .with_label(region.span, "placed in another region here")
+                        .with_note("S3 delivers server access logs only to a bucket in the source bucket's region (see https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html)")
+                        .with_help(format!("remove `region` from `{}`, or log to a bucket in the stack's region", target.name)),
                     );
                 }
             }

@@ -49,6 +49,23 @@ impl Program {
         self.buckets.iter().filter(|b| b.existing.is_none())
     }
 
+    /// The buckets the stack creates in the region it is deployed to (no `region`).
+    pub fn local_buckets(&self) -> impl Iterator<Item = &Bucket> {
+        self.created_buckets().filter(|b| b.region.is_none())
+    }
+
+    /// The other regions buckets are created in (`region = "..."`), sorted, each once.
+    pub fn other_regions(&self) -> Vec<&'static str> {
+        let mut regions: Vec<&'static str> = self
+            .buckets
+            .iter()
+            .filter_map(|b| b.region.map(|r| r.code))
+            .collect();
+        regions.sort_unstable();
+        regions.dedup();
+        regions
+    }
+
     /// The function with this name. Names come from the checker, so the function exists.
     pub fn function(&self, name: &str) -> &Function {
         self.functions
@@ -173,6 +190,20 @@ pub struct Bucket {
     pub access_logs: Option<AccessLogs>,
     /// `existing = "my-data"`: a bucket outside the stack, which drc never creates or changes.
     pub existing: Option<Existing>,
+    /// `region = "eu-central-1"`: the bucket is created in another region than the stack.
+    pub region: Option<OtherRegion>,
+}
+
+/// `region = "eu-central-1"`: a bucket created in another region than the one the stack is
+/// deployed to. CloudFormation creates it with a template of its own for that region;
+/// Terraform with the resource-level `region` argument. Invariant: the code is in
+/// [`crate::check::regions::REGIONS`], and the bucket neither replicates nor logs its access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OtherRegion {
+    /// The region code, `eu-central-1`.
+    pub code: &'static str,
+    /// The value's span.
+    pub span: Span,
 }
 
 /// A bucket that lives outside the stack. Invariant: the bucket has no other setting (drc
@@ -202,9 +233,10 @@ pub struct AccessLogs {
     pub bucket_span: Span,
 }
 
-/// `replicate_to = replica`: S3 copies every new object version to the replica bucket (same
-/// region). Invariant: the replica is another bucket of the stack, both are versioned and
-/// SSE-S3 encrypted, and the replica has Object Lock when the source has it.
+/// `replicate_to = replica`: S3 copies every new object version to the replica bucket, in the
+/// same region or in the replica's `region`. Invariant: the replica is another bucket of the
+/// stack, both are versioned, both use the same kind of encryption (SSE-S3, or each its own
+/// KMS key), and the replica has Object Lock when the source has it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Replication {
     /// The replica bucket's `.dr` name.

@@ -24,20 +24,14 @@ pub fn check(program: &Program) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
     for bucket in &program.buckets {
         warnings.extend(unversioned_backups(bucket));
-        // A log bucket cannot use SSE-KMS (E0329), and drc does not replicate SSE-KMS
-        // buckets yet (E0326): neither is asked for a key.
+        // A log bucket cannot use SSE-KMS (E0329), and an existing bucket is not drc's to
+        // configure: neither is asked for a key.
         let log_bucket = program.buckets.iter().any(|b| {
             b.access_logs
                 .as_ref()
                 .is_some_and(|l| l.bucket == bucket.name)
         });
-        let replicated = bucket.replicate_to.is_some()
-            || program.buckets.iter().any(|b| {
-                b.replicate_to
-                    .as_ref()
-                    .is_some_and(|r| r.replica == bucket.name)
-            });
-        if !log_bucket && !replicated && bucket.existing.is_none() {
+        if !log_bucket && bucket.existing.is_none() {
             warnings.extend(backups_without_key(bucket));
         }
     }

@@ -10,9 +10,9 @@
 
 use super::{ERROR_ALARM, Layout, LogicalIds as Id, Stack};
 use crate::check::model::{
-    Attribute, Bucket, Destination, Encryption, EnvValue, Function, Kind, LifecycleRule, ParamType,
-    ParamValue, Queue, QueueEncryption, Reference, Retention, Schedule, Tags, Text, TextPart,
-    Topic, Transition,
+    Attribute, Bucket, Destination, Encryption, EnvValue, Function, Kind, LifecycleRule, Param,
+    ParamType, ParamValue, Program, Queue, QueueEncryption, Reference, Retention, Schedule, Tags,
+    Text, TextPart, Topic, Transition,
 };
 use crate::iam::Owner;
 use crate::iam::explain::RoleExplanation;
@@ -33,7 +33,7 @@ pub fn emit(stack: &Stack<'_>) -> String {
         template.insert(s("Parameters"), Value::Mapping(parameters));
     }
     let mut resources = Mapping::new();
-    for bucket in program.created_buckets() {
+    for bucket in program.local_buckets() {
         let log_sources: Vec<&Bucket> = program
             .buckets
             .iter()
@@ -45,6 +45,7 @@ pub fn emit(stack: &Stack<'_>) -> String {
             .collect();
         add_bucket(
             &mut resources,
+            program,
             bucket,
             &log_sources,
             &program.stack.name,
@@ -56,30 +57,24 @@ pub fn emit(stack: &Stack<'_>) -> String {
             add_replication_role(
                 &mut resources,
                 &bucket.name,
-                &role.statements,
+                &statements(program, &role.statements),
                 provenance(stack.explanation_of(&role.owner)),
                 &program.tags(&bucket.tags),
             );
         }
     }
     for (function, archive) in program.functions.iter().zip(&stack.archives) {
-        let role = stack.policies.function_role(&function.name);
-        add_function(
-            &mut resources,
-            function,
-            &role.statements,
-            provenance(stack.function_explanation(&function.name)),
-            stack.function_layout(&function.name),
-            &archive.file_name,
-            &program.tags(&function.tags),
-        );
+        add_function(&mut resources, stack, function, &archive.file_name);
     }
     for schedule in &program.schedules {
         let owner = Owner::Scheduler(schedule.name.clone());
         add_schedule(
             &mut resources,
             schedule,
-            &stack.policies.schedule_role(&schedule.name).statements,
+            &statements(
+                program,
+                &stack.policies.schedule_role(&schedule.name).statements,
+            ),
             provenance(stack.explanation_of(&owner)),
             &program.tags(&schedule.tags),
         );
@@ -105,6 +100,87 @@ pub fn emit(stack: &Stack<'_>) -> String {
     if !outputs.is_empty() {
         template.insert(s("Outputs"), Value::Mapping(outputs));
     }
+    render(stack, template)
+}
+
+/// The template of the buckets a stack creates in another `region`. It is deployed as a
+/// stack of its own in that region, before the main template, whose parameters its outputs
+/// fill (a name and a key ARN cannot cross regions by export).
+pub fn emit_regional(stack: &Stack<'_>, region: &str) -> String {
+    let program = stack.program;
+    let buckets: Vec<&Bucket> = program
+        .created_buckets()
+        .filter(|b| b.region.is_some_and(|r| r.code == region))
+        .collect();
+    let mut template = Mapping::new();
+    template.insert(s("AWSTemplateFormatVersion"), s("2010-09-09"));
+    template.insert(
+        s("Description"),
+        s(&format!(
+            "Buckets of stack {} in {region}: deploy this template in {region} before {}",
+            program.stack.name,
+            super::Target::CloudFormation.file_name(&program.stack.name)
+        )),
+    );
+    let used: Vec<&str> = buckets
+        .iter()
+        .filter_map(|b| b.bucket_name.as_ref())
+        .flat_map(|name| &name.parts)
+        .filter_map(|part| match part {
+            TextPart::Param(name) => Some(name.as_str()),
+            TextPart::Literal(_) => None,
+        })
+        .collect();
+    let mut parameters = Mapping::new();
+    for param in program
+        .params
+        .iter()
+        .filter(|p| used.contains(&p.name.as_str()))
+    {
+        parameters.insert(s(&Id::param(&param.name)), param_declaration(param));
+    }
+    if !parameters.is_empty() {
+        template.insert(s("Parameters"), Value::Mapping(parameters));
+    }
+    let mut resources = Mapping::new();
+    let mut outputs = Mapping::new();
+    for bucket in buckets {
+        add_bucket(
+            &mut resources,
+            program,
+            bucket,
+            &[],
+            &program.stack.name,
+            &program.tags(&bucket.tags),
+        );
+        let id = Id::bucket(&bucket.name);
+        outputs.insert(
+            s(&remote_name_param(&bucket.name)),
+            map([
+                ("Description", s(&format!("Name of bucket {}", bucket.name))),
+                ("Value", reference(&id)),
+            ]),
+        );
+        if bucket.encryption == Encryption::Kms {
+            outputs.insert(
+                s(&remote_key_param(&bucket.name)),
+                map([
+                    (
+                        "Description",
+                        s(&format!("ARN of the KMS key of bucket {}", bucket.name)),
+                    ),
+                    ("Value", get_att(&Id::bucket_key(&bucket.name), "Arn")),
+                ]),
+            );
+        }
+    }
+    template.insert(s("Resources"), Value::Mapping(resources));
+    template.insert(s("Outputs"), Value::Mapping(outputs));
+    render(stack, template)
+}
+
+/// The template as YAML, under drc's header.
+fn render(stack: &Stack<'_>, template: Mapping) -> String {
     let yaml = serde_norway::to_string(&Value::Mapping(template))
         .expect("a mapping of strings, numbers and tags always serializes");
     // The YAML library writes the string `OFF` plain, which CloudFormation's YAML 1.1
@@ -123,29 +199,64 @@ pub fn emit(stack: &Stack<'_>) -> String {
 /// carries the archive's hash), so new code changes the template and CloudFormation updates
 /// the function; a key parameter would keep its previous value on `aws cloudformation deploy`.
 fn parameters(stack: &Stack<'_>) -> Mapping {
+    let program = stack.program;
     let mut parameters = Mapping::new();
-    for param in &stack.program.params {
-        let mut body = Mapping::new();
-        let kind = match param.kind {
-            ParamType::String => "String",
-            ParamType::Number => "Number",
+    for param in &program.params {
+        parameters.insert(s(&Id::param(&param.name)), param_declaration(param));
+    }
+    for bucket in program.created_buckets() {
+        let Some(region) = bucket.region else {
+            continue;
         };
-        body.insert(s("Type"), s(kind));
-        if let Some(default) = &param.default {
-            body.insert(s("Default"), param_value(default));
-        }
-        if !param.allowed.is_empty() {
-            body.insert(
-                s("AllowedValues"),
-                Value::Sequence(param.allowed.iter().map(param_value).collect()),
+        let source = |output: &str| {
+            format!(
+                "output {output} of the stack deployed from {} in {}",
+                regional_file_name(&program.stack.name, region.code),
+                region.code
+            )
+        };
+        if bucket.bucket_name.is_none() {
+            parameters.insert(
+                s(&remote_name_param(&bucket.name)),
+                map([
+                    ("Type", s("String")),
+                    (
+                        "Description",
+                        s(&format!(
+                            "Name of bucket {}: {}",
+                            bucket.name,
+                            source(&remote_name_param(&bucket.name))
+                        )),
+                    ),
+                    ("AllowedPattern", s(BUCKET_NAME_PATTERN)),
+                ]),
             );
         }
-        if let Some(description) = &param.description {
-            body.insert(s("Description"), s(description));
+        if bucket.encryption == Encryption::Kms {
+            parameters.insert(
+                s(&remote_key_param(&bucket.name)),
+                map([
+                    ("Type", s("String")),
+                    (
+                        "Description",
+                        s(&format!(
+                            "ARN of the KMS key of bucket {}: {}",
+                            bucket.name,
+                            source(&remote_key_param(&bucket.name))
+                        )),
+                    ),
+                    (
+                        "AllowedPattern",
+                        s(&format!(
+                            "^arn:aws[a-z-]*:kms:{}:[0-9]{{12}}:key/[0-9a-f-]{{36}}$",
+                            region.code
+                        )),
+                    ),
+                ]),
+            );
         }
-        parameters.insert(s(&Id::param(&param.name)), Value::Mapping(body));
     }
-    if stack.program.functions.is_empty() {
+    if program.functions.is_empty() {
         return parameters;
     }
     parameters.insert(
@@ -156,10 +267,41 @@ fn parameters(stack: &Stack<'_>) -> Mapping {
                 "Description",
                 s("S3 bucket holding the function code archives that drc build wrote (upload them before deploying)"),
             ),
-            ("AllowedPattern", s("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")),
+            ("AllowedPattern", s(BUCKET_NAME_PATTERN)),
         ]),
     );
     parameters
+}
+
+/// The file name of a stack's template for the buckets it creates in another region.
+pub fn regional_file_name(stack: &str, region: &str) -> String {
+    format!("{stack}.{region}.cfn.yaml")
+}
+
+/// What an S3 bucket name looks like, for parameters that hold one.
+const BUCKET_NAME_PATTERN: &str = "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$";
+
+/// A `param` as a template parameter: its type, default, allowed values and description.
+fn param_declaration(param: &Param) -> Value {
+    let mut body = Mapping::new();
+    let kind = match param.kind {
+        ParamType::String => "String",
+        ParamType::Number => "Number",
+    };
+    body.insert(s("Type"), s(kind));
+    if let Some(default) = &param.default {
+        body.insert(s("Default"), param_value(default));
+    }
+    if !param.allowed.is_empty() {
+        body.insert(
+            s("AllowedValues"),
+            Value::Sequence(param.allowed.iter().map(param_value).collect()),
+        );
+    }
+    if let Some(description) = &param.description {
+        body.insert(s("Description"), s(description));
+    }
+    Value::Mapping(body)
 }
 
 /// The parameter naming the bucket that holds code archives.
@@ -222,6 +364,7 @@ fn lifecycle_rule(index: usize, rule: &LifecycleRule) -> Value {
 
 fn add_bucket(
     resources: &mut Mapping,
+    program: &Program,
     bucket: &Bucket,
     log_sources: &[&Bucket],
     stack: &str,
@@ -327,24 +470,39 @@ fn add_bucket(
         );
     }
     if let Some(replication) = &bucket.replicate_to {
+        let mut destination = Mapping::new();
+        destination.insert(s("Bucket"), bucket_arn(program, &replication.replica));
+        let mut rule = Mapping::new();
+        for (key, value) in [
+            ("Id", s("ReplicateToReplica")),
+            ("Status", s("Enabled")),
+            ("Priority", n(1)),
+            ("Filter", map([("Prefix", s(""))])),
+            ("DeleteMarkerReplication", map([("Status", s("Disabled"))])),
+        ] {
+            rule.insert(s(key), value);
+        }
+        // SSE-KMS objects are replicated only when asked, and encrypted with the replica's
+        // key (the checker makes both sides use a key or neither).
+        if bucket.encryption == Encryption::Kms {
+            rule.insert(
+                s("SourceSelectionCriteria"),
+                map([("SseKmsEncryptedObjects", map([("Status", s("Enabled"))]))]),
+            );
+            destination.insert(
+                s("EncryptionConfiguration"),
+                map([(
+                    "ReplicaKmsKeyID",
+                    bucket_key_arn(program, &replication.replica),
+                )]),
+            );
+        }
+        rule.insert(s("Destination"), Value::Mapping(destination));
         properties.insert(
             s("ReplicationConfiguration"),
             map([
                 ("Role", get_att(&Id::replication_role(&bucket.name), "Arn")),
-                (
-                    "Rules",
-                    Value::Sequence(vec![map([
-                        ("Id", s("ReplicateToReplica")),
-                        ("Status", s("Enabled")),
-                        ("Priority", n(1)),
-                        ("Filter", map([("Prefix", s(""))])),
-                        ("DeleteMarkerReplication", map([("Status", s("Disabled"))])),
-                        (
-                            "Destination",
-                            map([("Bucket", get_att(&Id::bucket(&replication.replica), "Arn"))]),
-                        ),
-                    ])]),
-                ),
+                ("Rules", Value::Sequence(vec![Value::Mapping(rule)])),
             ]),
         );
     }
@@ -596,7 +754,7 @@ fn destination_arn(destination: &Destination) -> Value {
 fn add_replication_role(
     resources: &mut Mapping,
     bucket: &str,
-    statements: &[Statement],
+    statements: &[Value],
     provenance: Value,
     tags: &Tags,
 ) {
@@ -639,26 +797,20 @@ fn add_replication_role(
                 map([
                     ("RoleName", reference(&role)),
                     ("PolicyName", s(&format!("{bucket}-replication"))),
-                    (
-                        "PolicyDocument",
-                        policy_document(statements.iter().map(statement).collect()),
-                    ),
+                    ("PolicyDocument", policy_document(statements.to_vec())),
                 ]),
             ),
         ]),
     );
 }
 
-fn add_function(
-    resources: &mut Mapping,
-    function: &Function,
-    statements: &[Statement],
-    provenance: Value,
-    layout: &Layout,
-    archive: &str,
-    tags: &Tags,
-) {
+fn add_function(resources: &mut Mapping, stack: &Stack<'_>, function: &Function, archive: &str) {
+    let program = stack.program;
     let name = &function.name;
+    let statements = statements(program, &stack.policies.function_role(name).statements);
+    let provenance = provenance(stack.function_explanation(name));
+    let layout = stack.function_layout(name);
+    let tags = &program.tags(&function.tags);
     let log_group = Id::log_group(name);
     resources.insert(
         s(&log_group),
@@ -707,10 +859,7 @@ fn add_function(
                 s("Policies"),
                 Value::Sequence(vec![map([
                     ("PolicyName", s(&format!("{name}-permissions"))),
-                    (
-                        "PolicyDocument",
-                        policy_document(statements.iter().map(statement).collect()),
-                    ),
+                    ("PolicyDocument", policy_document(statements.clone())),
                 ])]),
             );
         }
@@ -736,7 +885,7 @@ fn add_function(
                                 (
                                     "PolicyDocument",
                                     policy_document(
-                                        statements[part.clone()].iter().map(statement).collect(),
+                                        statements[part.clone()].to_vec(),
                                     ),
                                 ),
                             ]),
@@ -789,12 +938,7 @@ fn add_function(
         for (key, value) in &function.env {
             let value = match value {
                 EnvValue::Literal(value) => text(value),
-                EnvValue::Ref(r) => match (r.kind, r.attribute) {
-                    (Kind::Bucket, Attribute::Name) => reference(&Id::bucket(&r.item)),
-                    (Kind::Bucket, Attribute::Arn) => get_att(&Id::bucket(&r.item), "Arn"),
-                    (_, Attribute::Name) => reference(&Id::function(&r.item)),
-                    (_, Attribute::Arn) => get_att(&Id::function(&r.item), "Arn"),
-                },
+                EnvValue::Ref(r) => reference_value(program, r),
             };
             variables.insert(s(key), value);
         }
@@ -898,11 +1042,11 @@ fn role(
     description: &str,
     trust: Value,
     name: &str,
-    statements: &[Statement],
+    statements: &[Value],
     provenance: Value,
     tags: &Tags,
 ) -> Value {
-    let statements: Vec<Value> = statements.iter().map(statement).collect();
+    let statements = statements.to_vec();
     map([
         ("Type", s("AWS::IAM::Role")),
         ("Metadata", provenance),
@@ -931,7 +1075,7 @@ fn role(
 fn add_schedule(
     resources: &mut Mapping,
     schedule: &Schedule,
-    statements: &[Statement],
+    statements: &[Value],
     provenance: Value,
     tags: &Tags,
 ) {
@@ -1016,7 +1160,7 @@ fn add_schedule(
 
 fn outputs(stack: &Stack<'_>) -> Mapping {
     let mut outputs = Mapping::new();
-    for bucket in stack.program.created_buckets() {
+    for bucket in stack.program.local_buckets() {
         let id = Id::bucket(&bucket.name);
         outputs.insert(
             s(&format!("{id}Name")),
@@ -1044,7 +1188,7 @@ fn outputs(stack: &Stack<'_>) -> Mapping {
         if let Some(description) = &output.description {
             body.insert(s("Description"), s(description));
         }
-        body.insert(s("Value"), reference_value(&output.value));
+        body.insert(s("Value"), reference_value(stack.program, &output.value));
         if let Some(export) = &output.export {
             body.insert(s("Export"), map([("Name", s(export))]));
         }
@@ -1071,23 +1215,28 @@ fn provenance(role: &RoleExplanation) -> Value {
 }
 
 /// The value of `item.name` or `item.arn`.
-fn reference_value(r: &Reference) -> Value {
+fn reference_value(program: &Program, r: &Reference) -> Value {
     match (r.kind, r.attribute) {
-        (Kind::Bucket, Attribute::Name) => reference(&Id::bucket(&r.item)),
-        (Kind::Bucket, Attribute::Arn) => get_att(&Id::bucket(&r.item), "Arn"),
+        (Kind::Bucket, Attribute::Name) => bucket_name(program, &r.item),
+        (Kind::Bucket, Attribute::Arn) => bucket_arn(program, &r.item),
         (_, Attribute::Name) => reference(&Id::function(&r.item)),
         (_, Attribute::Arn) => get_att(&Id::function(&r.item), "Arn"),
     }
 }
 
+/// A role's statements.
+fn statements(program: &Program, list: &[Statement]) -> Vec<Value> {
+    list.iter().map(|st| statement(program, st)).collect()
+}
+
 /// One role statement.
-fn statement(statement: &Statement) -> Value {
+fn statement(program: &Program, statement: &Statement) -> Value {
     let actions: Vec<Value> = statement.actions.iter().map(|a| s(a.name)).collect();
     let mut m = Mapping::new();
     m.insert(s("Sid"), s(&statement.sid));
     m.insert(s("Effect"), s("Allow"));
     m.insert(s("Action"), Value::Sequence(actions));
-    m.insert(s("Resource"), resource(&statement.resource));
+    m.insert(s("Resource"), resource(program, &statement.resource));
     if let Some(condition) = &statement.condition {
         let values: Vec<Value> = condition
             .values
@@ -1112,15 +1261,15 @@ fn statement(statement: &Statement) -> Value {
 }
 
 /// The ARN expression of a policy resource.
-fn resource(resource: &Resource) -> Value {
+fn resource(program: &Program, resource: &Resource) -> Value {
     match resource {
-        Resource::Bucket(b) => get_att(&Id::bucket(b), "Arn"),
+        Resource::Bucket(b) => bucket_arn(program, b),
         Resource::Objects { bucket, prefix } => sub(&format!(
-            "${{{}.Arn}}/{}*",
-            Id::bucket(bucket),
+            "{}/{}*",
+            bucket_arn_template(program, bucket),
             escape_sub(prefix)
         )),
-        Resource::BucketKey(b) => get_att(&Id::bucket_key(b), "Arn"),
+        Resource::BucketKey(b) => bucket_key_arn(program, b),
         Resource::LogStreams(f) => sub(&format!(
             "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:${{{}}}:log-stream:*",
             Id::log_group(f)
@@ -1145,6 +1294,61 @@ fn resource(resource: &Resource) -> Value {
     }
 }
 
+/// The name of a bucket of the stack. The template of the stack's region names a bucket in
+/// another region by its `name`, or by the parameter its own template's output fills.
+fn bucket_name(program: &Program, bucket: &str) -> Value {
+    let b = program.bucket(bucket);
+    match (&b.region, &b.bucket_name) {
+        (None, _) => reference(&Id::bucket(bucket)),
+        (Some(_), Some(name)) => text(name),
+        (Some(_), None) => reference(&remote_name_param(bucket)),
+    }
+}
+
+/// The ARN of a bucket of the stack, as [`bucket_name`] names it.
+fn bucket_arn(program: &Program, bucket: &str) -> Value {
+    if program.bucket(bucket).region.is_none() {
+        get_att(&Id::bucket(bucket), "Arn")
+    } else {
+        sub(&bucket_arn_template(program, bucket))
+    }
+}
+
+/// The ARN of a bucket of the stack inside `!Sub`.
+fn bucket_arn_template(program: &Program, bucket: &str) -> String {
+    let b = program.bucket(bucket);
+    match (&b.region, &b.bucket_name) {
+        (None, _) => format!("${{{}.Arn}}", Id::bucket(bucket)),
+        (Some(_), Some(name)) => format!("arn:${{AWS::Partition}}:s3:::{}", sub_template(name)),
+        (Some(_), None) => format!(
+            "arn:${{AWS::Partition}}:s3:::${{{}}}",
+            remote_name_param(bucket)
+        ),
+    }
+}
+
+/// The ARN of the KMS key drc creates for a bucket; for a bucket in another region, the
+/// parameter its own template's output fills (a key's ARN holds an ID AWS chooses).
+fn bucket_key_arn(program: &Program, bucket: &str) -> Value {
+    if program.bucket(bucket).region.is_none() {
+        get_att(&Id::bucket_key(bucket), "Arn")
+    } else {
+        reference(&remote_key_param(bucket))
+    }
+}
+
+/// The output of a bucket's regional template, and the parameter of the main template it
+/// fills, holding the bucket's name: `ReplicaBucketName`. No resource ID ends in `Name`,
+/// and the main template has no output for a bucket it does not create.
+fn remote_name_param(bucket: &str) -> String {
+    format!("{}Name", Id::bucket(bucket))
+}
+
+/// As [`remote_name_param`], for the ARN of the bucket's key: `ReplicaBucketKeyArn`.
+fn remote_key_param(bucket: &str) -> String {
+    format!("{}KeyArn", Id::bucket(bucket))
+}
+
 fn policy_document(statements: Vec<Value>) -> Value {
     map([
         ("Version", s("2012-10-17")),
@@ -1155,18 +1359,21 @@ fn policy_document(statements: Vec<Value>) -> Value {
 /// User text: a plain string, or `!Sub` with each parameter as `${<ID>Param}` when it
 /// inserts any.
 fn text(text: &Text) -> Value {
-    if let Some(plain) = text.as_literal() {
-        return s(plain);
+    match text.as_literal() {
+        Some(plain) => s(plain),
+        None => sub(&sub_template(text)),
     }
-    let template: String = text
-        .parts
+}
+
+/// User text inside `!Sub`: literal parts escaped, each parameter as `${<ID>Param}`.
+fn sub_template(text: &Text) -> String {
+    text.parts
         .iter()
         .map(|part| match part {
             TextPart::Literal(literal) => escape_sub(literal),
             TextPart::Param(name) => format!("${{{}}}", Id::param(name)),
         })
-        .collect();
-    sub(&template)
+        .collect()
 }
 
 /// A parameter's default or allowed value.

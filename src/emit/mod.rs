@@ -217,7 +217,7 @@ pub(crate) fn lifecycle_rule_id(index: usize, rule: &LifecycleRule) -> String {
 /// The number of CloudFormation resources a program and its policies become.
 pub fn resource_count(program: &Program, policies: &Policies) -> usize {
     let buckets: usize = program
-        .created_buckets()
+        .local_buckets()
         .map(|b| {
             2 + usize::from(b.encryption == crate::check::model::Encryption::Kms)
                 + 2 * usize::from(b.replicate_to.is_some())
@@ -249,10 +249,10 @@ pub fn resource_count(program: &Program, policies: &Policies) -> usize {
     buckets + functions + 2 * program.schedules.len() + queues + topics + managed_policies
 }
 
-/// The number of CloudFormation outputs a program becomes: one per bucket (its name), one
-/// per function (its ARN), and the user's `output` items.
+/// The number of CloudFormation outputs a program becomes: one per bucket of the stack's
+/// region (its name), one per function (its ARN), and the user's `output` items.
 pub fn output_count(program: &Program) -> usize {
-    program.created_buckets().count() + program.functions.len() + program.outputs.len()
+    program.local_buckets().count() + program.functions.len() + program.outputs.len()
 }
 
 /// Lowers a checked program and its policies, packaging each function's code (its `code`
@@ -419,16 +419,30 @@ fn policy_overflow(
     }
 }
 
-/// Emits one target's template. The code archives it refers to are the stack's
-/// [`Stack::archives`], shared by both targets.
-pub fn emit(stack: &Stack<'_>, target: Target) -> Artifact {
-    let template = match target {
-        Target::CloudFormation => cloudformation::emit(stack),
-        Target::Terraform => terraform::emit(stack),
-    };
-    Artifact {
-        file_name: target.file_name(&stack.program.stack.name),
-        bytes: template.into_bytes(),
+/// Emits one target's templates: the stack's, then, for CloudFormation, one per other region
+/// buckets are created in (`<stack>.<region>.cfn.yaml`, deployed first, in that region).
+/// The code archives they refer to are the stack's [`Stack::archives`], shared by both
+/// targets.
+pub fn emit(stack: &Stack<'_>, target: Target) -> Vec<Artifact> {
+    let name = &stack.program.stack.name;
+    match target {
+        Target::CloudFormation => {
+            let mut artifacts = vec![Artifact {
+                file_name: target.file_name(name),
+                bytes: cloudformation::emit(stack).into_bytes(),
+            }];
+            for region in stack.program.other_regions() {
+                artifacts.push(Artifact {
+                    file_name: cloudformation::regional_file_name(name, region),
+                    bytes: cloudformation::emit_regional(stack, region).into_bytes(),
+                });
+            }
+            artifacts
+        }
+        Target::Terraform => vec![Artifact {
+            file_name: target.file_name(name),
+            bytes: terraform::emit(stack).into_bytes(),
+        }],
     }
 }
 

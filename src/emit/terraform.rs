@@ -225,6 +225,14 @@ fn lifecycle_rule(index: usize, rule: &LifecycleRule) -> Value {
 
 fn add_bucket(out: &mut Tf, bucket: &Bucket, log_sources: &[&Bucket], stack: &str, tags: &Tags) {
     let name = bucket.name.as_str();
+    // A bucket in another region: every resource of it says where (the AWS provider's
+    // resource-level `region`, provider 6.0 and later).
+    let placed = |mut body: Value| {
+        if let (Some(region), Value::Object(m)) = (bucket.region, &mut body) {
+            m.insert("region".into(), json!(region.code));
+        }
+        body
+    };
     let id = format!("${{aws_s3_bucket.{name}.id}}");
     let arn = format!("${{aws_s3_bucket.{name}.arn}}");
 
@@ -236,7 +244,11 @@ fn add_bucket(out: &mut Tf, bucket: &Bucket, log_sources: &[&Bucket], stack: &st
     if bucket.retain {
         body.insert("lifecycle".into(), json!({ "prevent_destroy": true }));
     }
-    out.resource("aws_s3_bucket", name, with_tags(Value::Object(body), tags));
+    out.resource(
+        "aws_s3_bucket",
+        name,
+        placed(with_tags(Value::Object(body), tags)),
+    );
     if let Some(lock) = &bucket.object_lock {
         let retention = match lock.retain {
             Retention::Days(days) => json!({ "mode": lock.mode.aws(), "days": days }),
@@ -248,12 +260,12 @@ fn add_bucket(out: &mut Tf, bucket: &Bucket, log_sources: &[&Bucket], stack: &st
             // Object Lock is turned on by this resource (`object_lock_enabled` defaults to
             // `Enabled`), not by `object_lock_enabled` on `aws_s3_bucket`, which would replace
             // an existing bucket when the lock is added later.
-            json!({
+            placed(json!({
                 "bucket": id,
                 "object_lock_enabled": "Enabled",
                 "rule": { "default_retention": retention },
                 "depends_on": [format!("aws_s3_bucket_versioning.{name}")],
-            }),
+            })),
         );
     }
 
@@ -261,7 +273,7 @@ fn add_bucket(out: &mut Tf, bucket: &Bucket, log_sources: &[&Bucket], stack: &st
         out.resource(
             "aws_s3_bucket_versioning",
             name,
-            json!({ "bucket": id, "versioning_configuration": { "status": "Enabled" } }),
+            placed(json!({ "bucket": id, "versioning_configuration": { "status": "Enabled" } })),
         );
     }
     let default = match bucket.encryption {
@@ -274,23 +286,23 @@ fn add_bucket(out: &mut Tf, bucket: &Bucket, log_sources: &[&Bucket], stack: &st
     out.resource(
         "aws_s3_bucket_server_side_encryption_configuration",
         name,
-        json!({ "bucket": id, "rule": [{ "apply_server_side_encryption_by_default": default, "bucket_key_enabled": true }] }),
+        placed(json!({ "bucket": id, "rule": [{ "apply_server_side_encryption_by_default": default, "bucket_key_enabled": true }] })),
     );
     out.resource(
         "aws_s3_bucket_public_access_block",
         name,
-        json!({
+        placed(json!({
             "bucket": id,
             "block_public_acls": true,
             "block_public_policy": true,
             "ignore_public_acls": true,
             "restrict_public_buckets": true,
-        }),
+        })),
     );
     out.resource(
         "aws_s3_bucket_ownership_controls",
         name,
-        json!({ "bucket": id, "rule": { "object_ownership": "BucketOwnerEnforced" } }),
+        placed(json!({ "bucket": id, "rule": { "object_ownership": "BucketOwnerEnforced" } })),
     );
 
     let lifecycle = &bucket.lifecycle;
@@ -310,18 +322,18 @@ fn add_bucket(out: &mut Tf, bucket: &Bucket, log_sources: &[&Bucket], stack: &st
     out.resource(
         "aws_s3_bucket_lifecycle_configuration",
         name,
-        lifecycle_body,
+        placed(lifecycle_body),
     );
 
     if let Some(logs) = &bucket.access_logs {
         out.resource(
             "aws_s3_bucket_logging",
             name,
-            json!({
+            placed(json!({
                 "bucket": id,
                 "target_bucket": format!("${{aws_s3_bucket.{}.id}}", logs.bucket),
                 "target_prefix": literal(&logs.prefix),
-            }),
+            })),
         );
     }
     let policy = format!("bucket_{name}");
@@ -358,11 +370,11 @@ fn add_bucket(out: &mut Tf, bucket: &Bucket, log_sources: &[&Bucket], stack: &st
     out.resource(
         "aws_s3_bucket_policy",
         name,
-        json!({
+        placed(json!({
             "bucket": id,
             "policy": format!("${{data.aws_iam_policy_document.{policy}.json}}"),
             "depends_on": [format!("aws_s3_bucket_public_access_block.{name}")],
-        }),
+        })),
     );
 
     if bucket.encryption == Encryption::Kms {
@@ -373,12 +385,14 @@ fn add_bucket(out: &mut Tf, bucket: &Bucket, log_sources: &[&Bucket], stack: &st
             bucket.retain,
             Vec::new(),
             tags,
+            bucket.region.map(|r| r.code),
         );
     }
 }
 
 /// A customer managed key `aws_kms_key.<name>`, rotation on, with AWS's default key policy
-/// (the account's IAM policies decide who uses it) and any `extra` statements.
+/// (the account's IAM policies decide who uses it) and any `extra` statements; in `region`
+/// when it is not the configuration's.
 fn add_key(
     out: &mut Tf,
     name: &str,
@@ -386,6 +400,7 @@ fn add_key(
     retain: bool,
     extra: Vec<Value>,
     tags: &Tags,
+    region: Option<&str>,
 ) {
     let key_policy = format!("key_{name}");
     let mut statements = vec![json!({
@@ -412,6 +427,9 @@ fn add_key(
     });
     if retain {
         key["lifecycle"] = json!({ "prevent_destroy": true });
+    }
+    if let Some(region) = region {
+        key["region"] = json!(region);
     }
     out.resource("aws_kms_key", name, with_tags(key, tags));
 }
@@ -440,6 +458,7 @@ fn add_queue(out: &mut Tf, queue: &Queue, stack: &str, tags: &Tags) {
                 false,
                 Vec::new(),
                 tags,
+                None,
             );
         }
     }
@@ -463,6 +482,7 @@ fn add_topic(out: &mut Tf, topic: &Topic, stack: &str, tags: &Tags) {
             "principals": [{ "type": "Service", "identifiers": ["cloudwatch.amazonaws.com"] }],
         })],
         tags,
+        None,
     );
     out.resource(
         "aws_sns_topic",
@@ -609,20 +629,29 @@ fn add_replication(
             depends_on.push(format!("aws_s3_bucket_object_lock_configuration.{locked}"));
         }
     }
+    let mut replication_rule = json!({
+        "id": "ReplicateToReplica",
+        "status": "Enabled",
+        "priority": 1,
+        "filter": {},
+        "delete_marker_replication": { "status": "Disabled" },
+        "destination": { "bucket": format!("${{aws_s3_bucket.{replica}.arn}}") },
+    });
+    // SSE-KMS objects are replicated only when asked, and encrypted with the replica's key
+    // (the checker makes both sides use a key or neither).
+    if bucket.encryption == Encryption::Kms {
+        replication_rule["source_selection_criteria"] =
+            json!({ "sse_kms_encrypted_objects": { "status": "Enabled" } });
+        replication_rule["destination"]["encryption_configuration"] =
+            json!({ "replica_kms_key_id": format!("${{aws_kms_key.{replica}.arn}}") });
+    }
     out.resource(
         "aws_s3_bucket_replication_configuration",
         name,
         json!({
             "bucket": format!("${{aws_s3_bucket.{name}.id}}"),
             "role": format!("${{aws_iam_role.{role}.arn}}"),
-            "rule": [{
-                "id": "ReplicateToReplica",
-                "status": "Enabled",
-                "priority": 1,
-                "filter": {},
-                "delete_marker_replication": { "status": "Disabled" },
-                "destination": { "bucket": format!("${{aws_s3_bucket.{replica}.arn}}") },
-            }],
+            "rule": [replication_rule],
             "depends_on": depends_on,
         }),
     );

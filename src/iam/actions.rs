@@ -253,6 +253,17 @@ pub const REPLICATION_SOURCE_LOCK_ACTIONS: &[&str] =
 /// Source: as [`REPLICATION_SOURCE_BUCKET_ACTIONS`].
 pub const REPLICATION_REPLICA_OBJECT_ACTIONS: &[&str] = &["s3:ReplicateObject", "s3:ReplicateTags"];
 
+/// The replication role's action on the source bucket's KMS key, when the source uses
+/// `encryption = kms`: decrypt each object version to replicate it. Source:
+/// <https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html>
+pub const REPLICATION_SOURCE_KEY_ACTIONS: &[&str] = &["kms:Decrypt"];
+
+/// The replication role's actions on the replica's KMS key: encrypt each replica, and
+/// decrypt, which S3 calls to verify the replica bucket's S3 Bucket Key before using it
+/// (drc turns Bucket Keys on for every KMS-encrypted bucket). Source: as
+/// [`REPLICATION_SOURCE_KEY_ACTIONS`], section "S3 Bucket Keys and replication".
+pub const REPLICATION_REPLICA_KEY_ACTIONS: &[&str] = &["kms:Decrypt", "kms:Encrypt"];
+
 /// The actions every function gets on its own log group's streams.
 pub const LOG_ACTIONS: &[&str] = &["logs:CreateLogStream", "logs:PutLogEvents"];
 

@@ -141,6 +141,8 @@ pub enum Cause {
     Replication(Span),
     /// A bucket with Object Lock replicates to another (span of `replicate_to = ...`).
     LockedReplication(Span),
+    /// A KMS-encrypted bucket replicates to another (span of `replicate_to = ...`).
+    EncryptedReplication(Span),
 }
 
 impl Cause {
@@ -166,6 +168,9 @@ impl Cause {
             Cause::LockedReplication(_) => Some(
                 "the source has Object Lock: each replica keeps its version's retention and legal hold",
             ),
+            Cause::EncryptedReplication(_) => Some(
+                "both buckets use KMS keys: S3 decrypts each version with the source's key and encrypts its replica with the replica's",
+            ),
         }
     }
 
@@ -181,7 +186,8 @@ impl Cause {
             | Cause::TopicKey(s)
             | Cause::ScheduleTarget(s)
             | Cause::Replication(s)
-            | Cause::LockedReplication(s) => s,
+            | Cause::LockedReplication(s)
+            | Cause::EncryptedReplication(s) => s,
         }
     }
 }
@@ -333,7 +339,7 @@ pub fn infer(program: &Program) -> Policies {
             }
             Role {
                 owner: Owner::Function(function.name.clone()),
-                statements: statements(grants),
+                statements: statements(program, grants),
             }
         })
         .collect();
@@ -347,16 +353,22 @@ pub fn infer(program: &Program) -> Policies {
         }
         Role {
             owner: Owner::Scheduler(schedule.name.clone()),
-            statements: statements(grants),
+            statements: statements(program, grants),
         }
     }));
-    roles.extend(program.buckets.iter().filter_map(replication_role));
+    roles.extend(
+        program
+            .buckets
+            .iter()
+            .filter_map(|bucket| replication_role(program, bucket)),
+    );
     Policies { roles }
 }
 
 /// The role S3 assumes to replicate a bucket: read the source's versions (with their retention
-/// and legal hold when the source has Object Lock), write replicas.
-fn replication_role(bucket: &crate::check::model::Bucket) -> Option<Role> {
+/// and legal hold when the source has Object Lock), write replicas, and decrypt with the
+/// source's key and encrypt with the replica's when both use KMS keys.
+fn replication_role(program: &Program, bucket: &crate::check::model::Bucket) -> Option<Role> {
     let replication = bucket.replicate_to.as_ref()?;
     let cause = Cause::Replication(replication.span);
     let mut grants: Grants = BTreeMap::new();
@@ -400,9 +412,31 @@ fn replication_role(bucket: &crate::check::model::Bucket) -> Option<Role> {
             grant.add(action, cause);
         }
     }
+    // The checker makes both sides use KMS keys or neither (E0326).
+    if bucket.encryption == Encryption::Kms {
+        let encrypted = Cause::EncryptedReplication(replication.span);
+        let keys = [
+            (
+                Resource::BucketKey(bucket.name.clone()),
+                actions::REPLICATION_SOURCE_KEY_ACTIONS,
+            ),
+            (
+                Resource::BucketKey(replication.replica.clone()),
+                actions::REPLICATION_REPLICA_KEY_ACTIONS,
+            ),
+        ];
+        for (key, list) in keys {
+            let grant = grants
+                .entry((key, None, Some(("StringEquals", "kms:ViaService"))))
+                .or_default();
+            for action in list {
+                grant.add(action, encrypted);
+            }
+        }
+    }
     Some(Role {
         owner: Owner::Replication(bucket.name.clone()),
-        statements: statements(grants),
+        statements: statements(program, grants),
     })
 }
 
@@ -547,7 +581,7 @@ impl Grant {
     }
 }
 
-fn statements(grants: Grants) -> Vec<Statement> {
+fn statements(program: &Program, grants: Grants) -> Vec<Statement> {
     let mut used_sids: BTreeMap<String, usize> = BTreeMap::new();
     grants
         .into_iter()
@@ -570,7 +604,7 @@ fn statements(grants: Grants) -> Vec<Statement> {
                     values: vec![format!(
                         "{}.{}.amazonaws.com",
                         resource.via_service(),
-                        key_region(&resource)
+                        key_region(program, &resource)
                     )],
                 }),
             });
@@ -594,11 +628,13 @@ fn statements(grants: Grants) -> Vec<Statement> {
         .collect()
 }
 
-/// The region S3 uses a bucket's key in: the key's own region for a key outside the stack
-/// (an SSE-KMS key lives in its bucket's region), the deployment region otherwise.
-fn key_region(resource: &Resource) -> &str {
+/// The region S3 uses a bucket's key in, which is its bucket's region: the key's own region
+/// for a key outside the stack, the bucket's `region` for a bucket in another region, the
+/// deployment region otherwise.
+fn key_region<'r>(program: &Program, resource: &'r Resource) -> &'r str {
     match resource {
         Resource::ExistingKey { arn, .. } => arn.split(':').nth(3).unwrap_or(REGION),
+        Resource::BucketKey(bucket) => program.bucket(bucket).region.map_or(REGION, |r| r.code),
         _ => REGION,
     }
 }

@@ -93,6 +93,11 @@ fn build_writes_both_templates_and_the_code_archive() {
         files.contains(&"disaster_recovery.cfn.yaml".to_owned()),
         "{files:?}"
     );
+    // The replica lives in eu-central-1: CloudFormation creates it with a stack of its own.
+    assert!(
+        files.contains(&"disaster_recovery.eu-central-1.cfn.yaml".to_owned()),
+        "{files:?}"
+    );
     assert!(
         files.contains(&"disaster_recovery.tf.json".to_owned()),
         "{files:?}"
@@ -103,7 +108,7 @@ fn build_writes_both_templates_and_the_code_archive() {
             .any(|f| f.starts_with("disaster_recovery-backup-") && f.ends_with(".zip")),
         "{files:?}"
     );
-    assert_eq!(files.len(), 3, "no temporary files left behind: {files:?}");
+    assert_eq!(files.len(), 4, "no temporary files left behind: {files:?}");
     assert!(output.stdout.is_empty());
 }
 
@@ -115,7 +120,7 @@ fn build_defaults_to_out_in_the_current_directory() {
         .in_dir(dir.path())
         .run();
     assert_eq!(output.status, 0, "{}", output.stderr);
-    assert_eq!(files_in(&dir.path().join("out")).len(), 3);
+    assert_eq!(files_in(&dir.path().join("out")).len(), 4);
 }
 
 #[test]

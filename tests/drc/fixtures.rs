@@ -121,6 +121,18 @@ fn fixtures() {
                 "----- CLOUDFORMATION\n{}",
                 artifact_text(&compilation, ".cfn.yaml")
             );
+            // A bucket in another region has a CloudFormation template of its own.
+            for artifact in &compilation.stacks[0].artifacts {
+                if let Some(region) = artifact
+                    .file_name
+                    .strip_suffix(".cfn.yaml")
+                    .and_then(|stem| stem.split_once('.'))
+                    .map(|(_, region)| region)
+                {
+                    let text = std::str::from_utf8(&artifact.bytes).expect("UTF-8");
+                    let _ = writeln!(snapshot, "----- CLOUDFORMATION {region}\n{text}");
+                }
+            }
             let _ = writeln!(
                 snapshot,
                 "----- TERRAFORM\n{}",

@@ -101,12 +101,25 @@ fn cfn_grants(cfn: &str, role: &str) -> BTreeSet<(String, String)> {
     let policies = template["Resources"][role]["Properties"]["Policies"]
         .as_sequence()
         .expect("inline policies");
+    document_grants(policies.iter().map(|p| &p["PolicyDocument"]))
+}
+
+/// (action, resource) pairs of one `AWS::IAM::RolePolicy`, read back from the template.
+fn cfn_role_policy_grants(cfn: &str, policy: &str) -> BTreeSet<(String, String)> {
+    let template: serde_norway::Value = serde_norway::from_str(cfn).expect("valid YAML");
+    let resource = &template["Resources"][policy];
+    assert_eq!(resource["Type"], "AWS::IAM::RolePolicy");
+    document_grants([&resource["Properties"]["PolicyDocument"]].into_iter())
+}
+
+/// (action, resource) pairs of CloudFormation policy documents, each resource written as
+/// `Tag value` for an intrinsic function.
+fn document_grants<'v>(
+    documents: impl Iterator<Item = &'v serde_norway::Value>,
+) -> BTreeSet<(String, String)> {
     let mut grants = BTreeSet::new();
-    for policy in policies {
-        for statement in policy["PolicyDocument"]["Statement"]
-            .as_sequence()
-            .expect("statements")
-        {
+    for document in documents {
+        for statement in document["Statement"].as_sequence().expect("statements") {
             assert_eq!(statement["Effect"], "Allow");
             let resource = match &statement["Resource"] {
                 serde_norway::Value::Tagged(t) => {
@@ -176,6 +189,8 @@ fn backup_function_can_list_and_read_the_source_and_put_daily_backups_and_nothin
             ("s3:ListBucket", "arn:aws:s3:::acme-app-data"),
             ("s3:GetObject", "arn:aws:s3:::acme-app-data/*"),
             ("s3:PutObject", "!Sub ${BackupsBucket.Arn}/daily/*"),
+            ("kms:GenerateDataKey", "!GetAtt BackupsBucketKey.Arn"),
+            ("kms:Decrypt", "!GetAtt BackupsBucketKey.Arn"),
             ("sqs:SendMessage", "!GetAtt FailedRunsQueue.Arn"),
             ("logs:CreateLogStream", logs),
             ("logs:PutLogEvents", logs),
@@ -188,11 +203,80 @@ fn backup_function_can_list_and_read_the_source_and_put_daily_backups_and_nothin
             ("s3:ListBucket", "arn:aws:s3:::acme-app-data"),
             ("s3:GetObject", "arn:aws:s3:::acme-app-data/*"),
             ("s3:PutObject", "${aws_s3_bucket.backups.arn}/daily/*"),
+            ("kms:GenerateDataKey", "${aws_kms_key.backups.arn}"),
+            ("kms:Decrypt", "${aws_kms_key.backups.arn}"),
             ("sqs:SendMessage", "${aws_sqs_queue.failed_runs.arn}"),
             ("logs:CreateLogStream", tf_logs),
             ("logs:PutLogEvents", tf_logs),
         ])
     );
+}
+
+/// The replication role of the example's backups, which replicate to a KMS-encrypted replica
+/// in another region: it reads the source's versions and writes replicas, decrypts with the
+/// source's key and encrypts with the replica's, and can delete nothing.
+#[test]
+fn replication_role_reads_the_source_writes_replicas_and_uses_exactly_the_two_keys() {
+    let (_, compilation) = compile_file(
+        &root().join("examples/disaster_recovery.dr"),
+        "disaster_recovery.dr",
+    );
+    let cfn = artifact_text(&compilation, "disaster_recovery.cfn.yaml");
+    let tf = artifact_text(&compilation, ".tf.json");
+    let source = "!GetAtt BackupsBucket.Arn";
+    let versions = "!Sub ${BackupsBucket.Arn}/*";
+    let replicas = "!Sub arn:${AWS::Partition}:s3:::${ReplicaBucketName}/*";
+    let source_key = "!GetAtt BackupsBucketKey.Arn";
+    let replica_key = "!Ref ReplicaBucketKeyArn";
+    let expected = |source, versions, replicas, source_key, replica_key| {
+        set(&[
+            ("s3:GetReplicationConfiguration", source),
+            ("s3:ListBucket", source),
+            ("s3:GetObjectVersionForReplication", versions),
+            ("s3:GetObjectVersionAcl", versions),
+            ("s3:GetObjectVersionTagging", versions),
+            ("s3:GetObjectRetention", versions),
+            ("s3:GetObjectLegalHold", versions),
+            ("s3:ReplicateObject", replicas),
+            ("s3:ReplicateTags", replicas),
+            ("kms:Decrypt", source_key),
+            ("kms:Decrypt", replica_key),
+            ("kms:Encrypt", replica_key),
+        ])
+    };
+    assert_eq!(
+        cfn_role_policy_grants(&cfn, "BackupsReplicationPolicy"),
+        expected(source, versions, replicas, source_key, replica_key)
+    );
+    assert_eq!(
+        tf_grants(&tf, "replication_backups"),
+        expected(
+            "${aws_s3_bucket.backups.arn}",
+            "${aws_s3_bucket.backups.arn}/*",
+            "${aws_s3_bucket.replica.arn}/*",
+            "${aws_kms_key.backups.arn}",
+            "${aws_kms_key.replica.arn}",
+        )
+    );
+    // Each key is used only through S3 in its own bucket's region.
+    let template: serde_norway::Value = serde_norway::from_str(&cfn).expect("valid YAML");
+    let statements = template["Resources"]["BackupsReplicationPolicy"]["Properties"]
+        ["PolicyDocument"]["Statement"]
+        .as_sequence()
+        .expect("statements");
+    let via = |sid: &str| {
+        let statement = statements
+            .iter()
+            .find(|s| s["Sid"] == sid)
+            .expect("statement");
+        serde_norway::to_string(&statement["Condition"]["StringEquals"]["kms:ViaService"])
+            .expect("yaml")
+    };
+    assert_eq!(
+        via("BackupsKey").trim(),
+        "- !Sub s3.${AWS::Region}.amazonaws.com"
+    );
+    assert_eq!(via("ReplicaKey").trim(), "- s3.eu-central-1.amazonaws.com");
 }
 
 #[test]
@@ -587,15 +671,16 @@ fn failure_targets_and_publish_and_send_grant_exactly_their_queue_topic_and_keys
 #[test]
 fn replication_role_reads_the_source_writes_the_replica_and_never_replicates_deletes() {
     let (_, compilation) = compile_file(
-        &root().join("tests/fixtures/valid/bucket_replication/input.dr"),
+        &root().join("tests/fixtures/valid/bucket_replication_sse_s3/input.dr"),
         "input.dr",
     );
     let tf = artifact_text(&compilation, ".tf.json");
-    let source = "${aws_s3_bucket.backups.arn}";
-    let source_objects = "${aws_s3_bucket.backups.arn}/*";
-    let replica_objects = "${aws_s3_bucket.replica.arn}/*";
+    let source = "${aws_s3_bucket.staging.arn}";
+    let source_objects = "${aws_s3_bucket.staging.arn}/*";
+    let replica_objects = "${aws_s3_bucket.mirror.arn}/*";
+    // SSE-S3 on both sides: no KMS action at all.
     assert_eq!(
-        tf_grants(&tf, "replication_backups"),
+        tf_grants(&tf, "replication_staging"),
         set(&[
             ("s3:GetReplicationConfiguration", source),
             ("s3:ListBucket", source),
@@ -608,9 +693,10 @@ fn replication_role_reads_the_source_writes_the_replica_and_never_replicates_del
     );
     let cfn = artifact_text(&compilation, ".cfn.yaml");
     let template: serde_norway::Value = serde_norway::from_str(&cfn).expect("valid YAML");
-    let rule = &template["Resources"]["BackupsBucket"]["Properties"]["ReplicationConfiguration"]["Rules"]
+    let rule = &template["Resources"]["StagingBucket"]["Properties"]["ReplicationConfiguration"]["Rules"]
         [0];
     assert_eq!(rule["DeleteMarkerReplication"]["Status"], "Disabled");
+    assert!(rule.get("SourceSelectionCriteria").is_none());
     assert!(!cfn.contains("s3:ReplicateDelete"));
 }
 
