@@ -23,7 +23,7 @@ use super::explain::{
 };
 use super::render::describe_resource;
 use super::{Condition, Owner, Policies, Resource};
-use crate::check::model::{Bucket, Encryption, Program};
+use crate::check::model::{Bucket, Encryption, LockMode, ObjectLock, Program, Retention};
 use crate::source::SourceMap;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -211,6 +211,16 @@ pub enum Weakening {
     NoncurrentExpiryShortened,
     /// `lifecycle { noncurrent_expire }` was removed or lengthened.
     NoncurrentExpiryLengthened,
+    /// `replicate_to` went away, or names another replica: new versions are no longer copied
+    /// to the old replica.
+    ReplicationRemoved,
+    /// `replicate_to` was added.
+    ReplicationAdded,
+    /// `object_lock` went away, or its retention got shorter or moved from compliance to
+    /// governance: new versions can be deleted or overwritten sooner, or by more principals.
+    LockWeakened,
+    /// `object_lock` was added, or its retention got longer or stricter.
+    LockStrengthened,
 }
 
 impl Weakening {
@@ -223,6 +233,8 @@ impl Weakening {
                 | Weakening::KmsRemoved
                 | Weakening::ExpiryShortened
                 | Weakening::NoncurrentExpiryShortened
+                | Weakening::ReplicationRemoved
+                | Weakening::LockWeakened
         )
     }
 
@@ -239,6 +251,10 @@ impl Weakening {
             Weakening::ExpiryLengthened => "expiry_lengthened",
             Weakening::NoncurrentExpiryShortened => "noncurrent_expiry_shortened",
             Weakening::NoncurrentExpiryLengthened => "noncurrent_expiry_lengthened",
+            Weakening::ReplicationRemoved => "replication_removed",
+            Weakening::ReplicationAdded => "replication_added",
+            Weakening::LockWeakened => "lock_weakened",
+            Weakening::LockStrengthened => "lock_strengthened",
         }
     }
 
@@ -261,6 +277,14 @@ impl Weakening {
             Weakening::ExpiryLengthened => "expires objects later, or no longer",
             Weakening::NoncurrentExpiryShortened => "deletes old versions sooner",
             Weakening::NoncurrentExpiryLengthened => "keeps old versions longer",
+            Weakening::ReplicationRemoved => {
+                "no longer replicates to its replica: new versions have no second copy there"
+            }
+            Weakening::ReplicationAdded => "now replicates to a replica",
+            Weakening::LockWeakened => {
+                "has a weaker Object Lock: new versions can be deleted or overwritten sooner"
+            }
+            Weakening::LockStrengthened => "has a stronger Object Lock",
         }
     }
 }
@@ -517,6 +541,29 @@ fn bucket_changes(old: &Bucket, new: &Bucket, side: &Side<'_>) -> Vec<BucketChan
             encryption(new.encryption),
         );
     }
+    let replica = |b: &Bucket| b.replicate_to.as_ref().map(|r| r.replica.clone());
+    let (a, b) = (replica(old), replica(new));
+    if a != b {
+        let change = if a.is_some() {
+            Weakening::ReplicationRemoved
+        } else {
+            Weakening::ReplicationAdded
+        };
+        let shown = |r: Option<String>| r.unwrap_or_else(|| "not set".to_owned());
+        push(change, shown(a), shown(b));
+    }
+    if let Some(stronger) = lock_stronger(old.object_lock.as_ref(), new.object_lock.as_ref()) {
+        let change = if stronger {
+            Weakening::LockStrengthened
+        } else {
+            Weakening::LockWeakened
+        };
+        push(
+            change,
+            lock(old.object_lock.as_ref()),
+            lock(new.object_lock.as_ref()),
+        );
+    }
     // The soonest any rule expires objects (or noncurrent versions), whatever its prefix.
     let soonest = |lifecycle: &crate::check::model::Lifecycle, noncurrent: bool| {
         lifecycle
@@ -553,6 +600,53 @@ fn bucket_changes(old: &Bucket, new: &Bucket, side: &Side<'_>) -> Vec<BucketChan
         push(change, days(a), days(b));
     }
     changes
+}
+
+/// `object_lock { mode retain }` as written, or `not set`.
+fn lock(lock: Option<&ObjectLock>) -> String {
+    lock.map_or_else(
+        || "not set".to_owned(),
+        |l| {
+            format!(
+                "{} {}",
+                l.mode.aws().to_ascii_lowercase(),
+                retention_text(l.retain)
+            )
+        },
+    )
+}
+
+/// A default retention as written: `30d`, `1y`.
+fn retention_text(retention: Retention) -> String {
+    match retention {
+        Retention::Days(d) => format!("{d}d"),
+        Retention::Years(y) => format!("{y}y"),
+    }
+}
+
+/// Whether the new Object Lock is stronger (`Some(true)`), weaker (`Some(false)`) or the
+/// same. A lock that mixes a stricter mode with a shorter period (or the reverse) counts as
+/// weaker: some versions are less protected than before.
+fn lock_stronger(old: Option<&ObjectLock>, new: Option<&ObjectLock>) -> Option<bool> {
+    let days = |r: Retention| match r {
+        Retention::Days(d) => u64::from(d),
+        Retention::Years(y) => u64::from(y) * 365,
+    };
+    let strict = |m: LockMode| m == LockMode::Compliance;
+    match (old, new) {
+        (None, None) => None,
+        (None, Some(_)) => Some(true),
+        (Some(_), None) => Some(false),
+        (Some(a), Some(b)) => {
+            let (da, db) = (days(a.retain), days(b.retain));
+            let (sa, sb) = (strict(a.mode), strict(b.mode));
+            if da == db && sa == sb {
+                None
+            } else {
+                Some(db >= da && sb >= sa)
+            }
+        }
+    }
 }
 
 /// Where a bucket is declared.
@@ -811,5 +905,40 @@ mod tests {
         let same = changes("  read b\n  put b \"x/\"", "  put b \"x/\"\n  read b");
         assert_eq!(same.stacks[0].status, Status::Unchanged);
         assert!(!same.broadens());
+    }
+}
+
+#[cfg(test)]
+mod lock_tests {
+    use super::*;
+
+    fn lock(mode: LockMode, retain: Retention) -> ObjectLock {
+        ObjectLock { mode, retain }
+    }
+
+    #[test]
+    fn object_lock_changes_are_ordered_by_mode_and_period() {
+        let governance_30d = lock(LockMode::Governance, Retention::Days(30));
+        let compliance_30d = lock(LockMode::Compliance, Retention::Days(30));
+        let compliance_1y = lock(LockMode::Compliance, Retention::Years(1));
+        let governance_2y = lock(LockMode::Governance, Retention::Years(2));
+        let same = lock(LockMode::Compliance, Retention::Days(365));
+        assert_eq!(lock_stronger(None, Some(&governance_30d)), Some(true));
+        assert_eq!(lock_stronger(Some(&governance_30d), None), Some(false));
+        assert_eq!(
+            lock_stronger(Some(&governance_30d), Some(&compliance_30d)),
+            Some(true)
+        );
+        assert_eq!(
+            lock_stronger(Some(&compliance_1y), Some(&compliance_30d)),
+            Some(false)
+        );
+        // A year is 365 days: the same protection, written differently.
+        assert_eq!(lock_stronger(Some(&compliance_1y), Some(&same)), None);
+        // Longer but looser: some versions lose protection, so it counts as weaker.
+        assert_eq!(
+            lock_stronger(Some(&compliance_1y), Some(&governance_2y)),
+            Some(false)
+        );
     }
 }
