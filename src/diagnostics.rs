@@ -72,6 +72,7 @@ codes! {
     E0211, Error, "block takes no label";
     E0212, Error, "two lifecycle rules for one prefix";
     E0213, Error, "lifecycle rule does nothing";
+    E0214, Error, "quoted key outside `tags` and `payload`";
     E0301, Error, "wrong type of value";
     E0302, Error, "wrong unit";
     E0303, Error, "value out of range";

@@ -29,6 +29,16 @@ pub fn physical_prefix(stack: &str) -> String {
     stack.replace('_', "-")
 }
 
+/// Whether `text` is a `.dr` name (the grammar's `name`): a letter or `_`, then letters,
+/// digits and `_`.
+pub fn is_name(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

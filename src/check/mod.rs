@@ -594,7 +594,9 @@ impl<'a> Checker<'a> {
             match entry {
                 Entry::Attribute(attribute) => {
                     let key = attribute.key.text.as_str();
-                    if !attributes.contains(&key) {
+                    if attribute.quoted {
+                        self.quoted_key(attribute, context);
+                    } else if !attributes.contains(&key) {
                         let mut d = Diagnostic::new(
                             Code::E0202,
                             format!("unknown attribute `{key}` on {}", article(context)),
@@ -704,6 +706,24 @@ impl<'a> Checker<'a> {
             }
         }
         body
+    }
+
+    /// E0214: a quoted key where keys are names (every block but `tags` and `payload`).
+    fn quoted_key(&mut self, attribute: &Attribute, context: &str) {
+        let key = &attribute.key.text;
+        let d = Diagnostic::new(
+            Code::E0214,
+            format!("quoted key `\"{key}\"` in {}", article(context)),
+            attribute.key.span,
+            "keys here are names, written without quotes",
+        )
+        .with_note("only `tags` and `payload` take quoted keys, for keys that are not names, like `\"cost-center\"`");
+        let d = if names::is_name(key) {
+            d.with_help(format!("write `{key} = ...`"))
+        } else {
+            d.with_help("write the setting's name without quotes")
+        };
+        self.error(d);
     }
 
     fn stack(&mut self, name: Ident, body: &Body<'a>) -> Stack {
@@ -2060,6 +2080,10 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             };
+            if attribute.quoted {
+                self.quoted_key(attribute, "env");
+                continue;
+            }
             let key = attribute.key.text.as_str();
             if let Some(problem) = limits::env_var_problem(key) {
                 self.error(
@@ -2983,7 +3007,7 @@ impl<'a> Checker<'a> {
                         problem,
                     )
                     .with_note(format!("see {}", limits::TAGGING_SOURCE))
-                    .with_help("use a key of 1 to 128 letters, digits and `_`, like `cost_center`"),
+                    .with_help("use a key of 1 to 128 letters, digits, spaces and `_ . : / = + - @`, like `\"cost-center\"`"),
                 );
             }
             if let Some(first) = first_spans.insert(key, attribute.key.span) {

@@ -81,6 +81,8 @@ pub enum Entry {
 pub struct Attribute {
     /// The key.
     pub key: Ident,
+    /// Whether the key is written as a string (`"cost-center" = "ops"`).
+    pub quoted: bool,
     /// The value.
     pub value: Value,
     /// The whole attribute.

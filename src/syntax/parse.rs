@@ -138,9 +138,24 @@ impl Walker {
     fn attribute(&mut self, pair: Pair<'_, Rule>) -> Attribute {
         let span = self.span(&pair);
         let mut parts = self.children(pair);
-        let key = self.ident(&parts.next().expect("attribute: key"));
+        let key = parts.next().expect("attribute: key");
+        let quoted = key.as_rule() == Rule::string;
+        let key = if quoted {
+            let span = self.span(&key);
+            Ident {
+                text: self.plain_string(key),
+                span,
+            }
+        } else {
+            self.ident(&key)
+        };
         let value = self.value(parts.next().expect("attribute: value"));
-        Attribute { key, value, span }
+        Attribute {
+            key,
+            quoted,
+            value,
+            span,
+        }
     }
 
     fn nested(&mut self, pair: Pair<'_, Rule>) -> Nested {
@@ -428,6 +443,9 @@ fn expected_words(positives: &[Rule]) -> String {
                 `true`/`false` or a name)"
             .to_owned();
     }
+    // Where an entry may start, pest names the attribute rule for its quoted-key alternative:
+    // that alternative is a string.
+    let entry_start = positives.contains(&Rule::name) && positives.contains(&Rule::attribute);
     let mut words: Vec<&str> = positives
         .iter()
         .filter(|r| {
@@ -436,7 +454,13 @@ fn expected_words(positives: &[Rule]) -> String {
                 Rule::COMMENT | Rule::WHITESPACE | Rule::value | Rule::entry
             )
         })
-        .map(|&r| describe(r))
+        .map(|&r| {
+            if entry_start && r == Rule::attribute {
+                describe(Rule::string)
+            } else {
+                describe(r)
+            }
+        })
         .collect();
     words.sort_unstable();
     words.dedup();
