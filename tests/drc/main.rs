@@ -8,6 +8,8 @@
 //! - `oracle`: the action table and every emitted action checked against AWS's IAM data;
 //! - `cli`: the real binary: arguments, exit statuses, files written or not;
 //! - `diffs`: `drc diff` on every `tests/fixtures/diff/<case>/{old,new}.dr` pair.
+//! - `docs`: every code has its page in `docs/errors/`, and every page's erroneous example
+//!   prints exactly what the page shows while its corrected example compiles cleanly.
 
 // Tests read and write files; the no-IO rule in clippy.toml is for the library.
 #![allow(clippy::disallowed_methods)]

@@ -55,7 +55,8 @@ pub struct NextTo {
 }
 
 impl NextTo {
-    fn new(path: &Path, display: &str) -> Self {
+    /// Reads next to `path`, shown as `display`.
+    pub fn new(path: &Path, display: &str) -> Self {
         NextTo {
             dir: path.parent().expect("files have a parent").to_path_buf(),
             shown_dir: Path::new(display)
