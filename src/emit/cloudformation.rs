@@ -194,16 +194,29 @@ fn render(stack: &Stack<'_>, template: Mapping) -> String {
     format!("# {}\n{yaml}", super::header(stack))
 }
 
-/// The stack's `param`s (IDs ending in `Param`), then the bucket the code archives were
-/// uploaded to. Its ID ends in `Archives`, which no resource or output ID does. Each function's S3 key is written into the template itself (it
-/// carries the archive's hash), so new code changes the template and CloudFormation updates
-/// the function; a key parameter would keep its previous value on `aws cloudformation deploy`.
+/// The stack's `param`s (IDs ending in `Param`); for each bucket in another region, its name
+/// (unless it has a `name`) and its key's ARN, which the regional template's outputs of the
+/// same IDs give; then the bucket the code archives were uploaded to. That ID ends in
+/// `Archives`, which no resource or output ID does. Each function's S3 key is written into
+/// the template itself (it carries the archive's hash), so new code changes the template and
+/// CloudFormation updates the function; a key parameter would keep its previous value on
+/// `aws cloudformation deploy`.
 fn parameters(stack: &Stack<'_>) -> Mapping {
     let program = stack.program;
     let mut parameters = Mapping::new();
     for param in &program.params {
         parameters.insert(s(&Id::param(&param.name)), param_declaration(param));
     }
+    let mut string_parameter = |id: String, description: String, pattern: &str| {
+        parameters.insert(
+            s(&id),
+            map([
+                ("Type", s("String")),
+                ("Description", s(&description)),
+                ("AllowedPattern", s(pattern)),
+            ]),
+        );
+    };
     for bucket in program.created_buckets() {
         let Some(region) = bucket.region else {
             continue;
@@ -216,44 +229,22 @@ fn parameters(stack: &Stack<'_>) -> Mapping {
             )
         };
         if bucket.bucket_name.is_none() {
-            parameters.insert(
-                s(&remote_name_param(&bucket.name)),
-                map([
-                    ("Type", s("String")),
-                    (
-                        "Description",
-                        s(&format!(
-                            "Name of bucket {}: {}",
-                            bucket.name,
-                            source(&remote_name_param(&bucket.name))
-                        )),
-                    ),
-                    ("AllowedPattern", s(BUCKET_NAME_PATTERN)),
-                ]),
-            );
+            let id = remote_name_param(&bucket.name);
+            let description = format!("Name of bucket {}: {}", bucket.name, source(&id));
+            string_parameter(id, description, BUCKET_NAME_PATTERN);
         }
         if bucket.encryption == Encryption::Kms {
-            parameters.insert(
-                s(&remote_key_param(&bucket.name)),
-                map([
-                    ("Type", s("String")),
-                    (
-                        "Description",
-                        s(&format!(
-                            "ARN of the KMS key of bucket {}: {}",
-                            bucket.name,
-                            source(&remote_key_param(&bucket.name))
-                        )),
-                    ),
-                    (
-                        "AllowedPattern",
-                        s(&format!(
-                            "^arn:aws[a-z-]*:kms:{}:[0-9]{{12}}:key/[0-9a-f-]{{36}}$",
-                            region.code
-                        )),
-                    ),
-                ]),
+            let id = remote_key_param(&bucket.name);
+            let description = format!(
+                "ARN of the KMS key of bucket {}: {}",
+                bucket.name,
+                source(&id)
             );
+            let pattern = format!(
+                "^arn:aws[a-z-]*:kms:{}:[0-9]{{12}}:key/[0-9a-f-]{{36}}$",
+                region.code
+            );
+            string_parameter(id, description, &pattern);
         }
     }
     if program.functions.is_empty() {
