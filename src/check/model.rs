@@ -54,6 +54,13 @@ impl Program {
         self.created_buckets().filter(|b| b.region.is_none())
     }
 
+    /// The buckets that deliver their server access logs to `bucket`.
+    pub fn log_sources<'p>(&'p self, bucket: &'p str) -> impl Iterator<Item = &'p Bucket> {
+        self.buckets
+            .iter()
+            .filter(move |b| b.access_logs.as_ref().is_some_and(|l| l.bucket == bucket))
+    }
+
     /// The other regions buckets are created in (`region = "..."`), sorted, each once.
     pub fn other_regions(&self) -> Vec<&'static str> {
         let mut regions: Vec<&'static str> = self

@@ -26,11 +26,7 @@ pub fn check(program: &Program) -> Vec<Diagnostic> {
         warnings.extend(unversioned_backups(bucket));
         // A log bucket cannot use SSE-KMS (E0329), and an existing bucket is not drc's to
         // configure: neither is asked for a key.
-        let log_bucket = program.buckets.iter().any(|b| {
-            b.access_logs
-                .as_ref()
-                .is_some_and(|l| l.bucket == bucket.name)
-        });
+        let log_bucket = program.log_sources(&bucket.name).next().is_some();
         if !log_bucket && bucket.existing.is_none() {
             warnings.extend(backups_without_key(bucket));
         }

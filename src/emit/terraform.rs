@@ -41,15 +41,7 @@ pub fn emit(stack: &Stack<'_>) -> String {
         out.data("aws_region", "current", json!({}));
     }
     for bucket in program.created_buckets() {
-        let log_sources: Vec<&Bucket> = program
-            .buckets
-            .iter()
-            .filter(|b| {
-                b.access_logs
-                    .as_ref()
-                    .is_some_and(|l| l.bucket == bucket.name)
-            })
-            .collect();
+        let log_sources: Vec<&Bucket> = program.log_sources(&bucket.name).collect();
         add_bucket(
             &mut out,
             bucket,
