@@ -1,0 +1,157 @@
+//! `output name { value = ..., export = ... }`: the stack's outputs, their references and
+//! export names, and the count against CloudFormation's output limit.
+
+use super::Checker;
+use super::body::Body;
+use super::limits;
+use super::model::{Bucket, Function, Kind, Output, Reference};
+use super::resolve::REFERENCE_ATTRIBUTES;
+use super::values::describe;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::Span;
+use crate::syntax::ast::{Ident, ValueKind};
+use std::collections::BTreeMap;
+
+impl<'a> Checker<'a> {
+    pub(super) fn output(&mut self, name: &Ident, body: &Body<'a>) -> Option<Output> {
+        let export = self.string(body, "export").and_then(|(text, span)| {
+            if let Some(problem) = limits::export_name_problem(&text) {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0366,
+                        format!("`{text}` is not a valid export name"),
+                        span,
+                        problem,
+                    )
+                    .with_note(format!("see {}", limits::EXPORT_NAME.source))
+                    .with_help("write it like `prod-backups:bucket-name`"),
+                );
+                return None;
+            }
+            Some((text, span))
+        });
+        let description = self.string(body, "description").map(|(text, span)| {
+            self.check_length(
+                &text,
+                span,
+                limits::OUTPUT_DESCRIPTION,
+                "an output description",
+            );
+            text
+        });
+        let value = &body.attributes.get("value")?.value;
+        let reference = match &value.kind {
+            ValueKind::Word(w) if w.contains('.') => {
+                let (item, attribute) = w.split_once('.').expect("contains a dot");
+                let attribute = match attribute {
+                    "name" => super::model::Attribute::Name,
+                    "arn" => super::model::Attribute::Arn,
+                    other => {
+                        let start =
+                            value.span.start + u32::try_from(item.len() + 1).expect("short");
+                        self.error(
+                            Diagnostic::new(
+                                Code::E0403,
+                                format!("unknown attribute `{other}` in a reference"),
+                                Span {
+                                    start,
+                                    ..value.span
+                                },
+                                "not an attribute of a resource",
+                            )
+                            .with_note("buckets and functions have `name` and `arn`")
+                            .with_suggestion(other, REFERENCE_ATTRIBUTES.iter().copied()),
+                        );
+                        return None;
+                    }
+                };
+                Reference {
+                    item: item.to_owned(),
+                    kind: Kind::Bucket,
+                    attribute,
+                    span: value.span,
+                }
+            }
+            other => {
+                let mut d = Diagnostic::new(
+                    Code::E0301,
+                    format!(
+                        "expected a reference like `backups.name`, found {}",
+                        describe(other)
+                    ),
+                    value.span,
+                    "an output reports an attribute of a resource",
+                );
+                if let ValueKind::Word(w) = other {
+                    d = d.with_help(format!("did you mean `{w}.name` or `{w}.arn`?"));
+                }
+                self.error(d);
+                return None;
+            }
+        };
+        Some(Output {
+            name: name.text.clone(),
+            span: name.span,
+            value: reference,
+            export: export.map(|(text, _)| text),
+            description,
+        })
+    }
+
+    /// User outputs must not take the names of the outputs drc adds for every bucket
+    /// (`<bucket>_bucket_name`, `BucketName`) and function (`<function>_function_arn`), and
+    /// export names are unique.
+    pub(super) fn check_outputs(
+        &mut self,
+        outputs: &[Output],
+        buckets: &[Bucket],
+        functions: &[Function],
+    ) {
+        let built_in = buckets
+            .iter()
+            .map(|b| (format!("{}_bucket_name", b.name), "bucket", &b.name, b.span))
+            .chain(functions.iter().map(|f| {
+                (
+                    format!("{}_function_arn", f.name),
+                    "function",
+                    &f.name,
+                    f.span,
+                )
+            }));
+        for (name, kind, item, span) in built_in {
+            if let Some(output) = outputs.iter().find(|o| o.name == name) {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0219,
+                        format!("output `{name}` has the name of an output drc adds"),
+                        output.span,
+                        "already an output",
+                    )
+                    .with_label(span, format!("drc outputs {kind} `{item}` as `{name}`"))
+                    .with_help("rename this output, or remove it: drc already reports this value"),
+                );
+            }
+        }
+        let mut exports: BTreeMap<&str, &Output> = BTreeMap::new();
+        for output in outputs {
+            let Some(export) = &output.export else {
+                continue;
+            };
+            if let Some(first) = exports.insert(export, output) {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0220,
+                        format!("export name `{export}` is used twice"),
+                        output.span,
+                        "exported again here",
+                    )
+                    .with_label(first.span, "first exported here")
+                    .with_note("export names are unique in an account and region")
+                    .with_help("give each output its own export name"),
+                );
+            }
+        }
+    }
+
+    // ---- pass 3 -------------------------------------------------------------------------
+}

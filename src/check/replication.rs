@@ -1,0 +1,143 @@
+//! A bucket's `replicate_to = other`: the replica named, versioning on both sides, encryption
+//! that both sides must share (E0326), and regions.
+
+use super::Checker;
+use super::body::Body;
+use super::bucket::TargetBucket;
+use super::model::{Bucket, Encryption, Replication};
+use super::values::list;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::syntax::ast::ValueKind;
+
+impl<'a> Checker<'a> {
+    /// `replicate_to = replica`: the name only; [`Checker::check_replication`] resolves it.
+    pub(super) fn replicate_to(&mut self, body: &Body<'a>) -> Option<Replication> {
+        let attribute = body.attributes.get("replicate_to")?;
+        match &attribute.value.kind {
+            ValueKind::Word(w) if !w.contains('.') => Some(Replication {
+                replica: w.clone(),
+                span: attribute.span,
+                replica_span: attribute.value.span,
+            }),
+            other => {
+                self.wrong_type(
+                    &attribute.value,
+                    other,
+                    "the name of a bucket, like `replica`",
+                );
+                None
+            }
+        }
+    }
+
+    /// Each `replicate_to`: the replica is another bucket, both sides are versioned, a locked
+    /// source has a locked replica, and the features drc does not combine with replication yet
+    /// are absent.
+    pub(super) fn check_replication(&mut self, buckets: &[Bucket]) {
+        for source in buckets {
+            let Some(replication) = &source.replicate_to else {
+                continue;
+            };
+            if source.existing.is_some() {
+                continue; // E0333 already said this setting cannot be used
+            }
+            let target = TargetBucket {
+                name: &replication.replica,
+                span: replication.replica_span,
+                why: "a bucket replicates to another bucket",
+                what: "a replica",
+                existing_help: "make sure it is versioned",
+            };
+            let Some(replica) = self.target_bucket(buckets, source, &target, || {
+                Diagnostic::new(
+                    Code::E0324,
+                    format!("bucket `{}` replicates to itself", source.name),
+                    replication.replica_span,
+                    "the replica must be another bucket",
+                )
+                .with_help("declare a replica, `bucket replica { versioned = true }`, and write `replicate_to = replica`")
+            }) else {
+                continue;
+            };
+            let unversioned: Vec<&Bucket> = [source, replica]
+                .into_iter()
+                .filter(|b| !b.versioned)
+                .collect();
+            if !unversioned.is_empty() {
+                let mut d = Diagnostic::new(
+                    Code::E0325,
+                    "replication needs versioning on both buckets",
+                    replication.span,
+                    "replication turned on here",
+                )
+                .with_note("S3 replicates object versions, so both the source and the replica must be versioned");
+                for bucket in &unversioned {
+                    d = d.with_label(bucket.span, format!("`{}` is not versioned", bucket.name));
+                }
+                let names = list(unversioned.iter().map(|b| b.name.as_str()));
+                self.error(d.with_help(format!("add `versioned = true` to {names}")));
+            }
+            if source.object_lock.is_some() && replica.object_lock.is_none() {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0327,
+                        "replica of a bucket with Object Lock has no Object Lock",
+                        replica.span,
+                        format!("`{}` has no `object_lock`", replica.name),
+                    )
+                    .with_label(source.span, format!("`{}` has `object_lock`", source.name))
+                    .with_label(replication.span, "replication turned on here")
+                    .with_note("S3 replicates locked object versions only to a bucket with Object Lock, where they keep their retention")
+                    .with_help(format!(
+                        "add an `object_lock` block to `{}`, like the one of `{}`",
+                        replica.name, source.name
+                    )),
+                );
+            }
+            if source.encryption != replica.encryption {
+                self.encryption_mismatch(source, replica, replication);
+            }
+        }
+    }
+
+    /// E0326: a replica whose encryption is not its source's. A KMS-encrypted source needs a
+    /// key on the replica (S3 replicates SSE-KMS objects only with a replica key); an
+    /// SSE-S3 source keeps SSE-S3 on its replicas, so a replica key would protect nothing
+    /// replication writes.
+    pub(super) fn encryption_mismatch(
+        &mut self,
+        source: &Bucket,
+        replica: &Bucket,
+        replication: &Replication,
+    ) {
+        let (keyed, plain) = if source.encryption == Encryption::Kms {
+            (source, replica)
+        } else {
+            (replica, source)
+        };
+        let d = Diagnostic::new(
+            Code::E0326,
+            format!(
+                "`{}` is encrypted with a KMS key but its {} `{}` is not",
+                keyed.name,
+                if keyed.name == source.name {
+                    "replica"
+                } else {
+                    "source"
+                },
+                plain.name
+            ),
+            keyed.encryption_span.unwrap_or(keyed.span),
+            "encrypted with a KMS key here",
+        )
+        .with_label(replication.span, "replication turned on here");
+        let d = if keyed.name == source.name {
+            d.with_note("S3 replicates SSE-KMS objects only when the replication names a key in the replica's region to encrypt the replicas with (see https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html)")
+                .with_help(format!("add `encryption = kms` to `{}`: drc creates its key and lets replication use both keys", replica.name))
+        } else {
+            d.with_note("S3 keeps the encryption of the source object on its replica, so replicas of SSE-S3 objects would not use the replica's key (see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html#bucket-key-replication)")
+                .with_help(format!("add `encryption = kms` to `{}` as well, or remove it from `{}`", source.name, replica.name))
+        };
+        self.error(d);
+    }
+}

@@ -1,0 +1,468 @@
+//! Names and references: declaring every name in one namespace (E0203), resolving a
+//! reference or a target to an item of the expected kind with "did you mean" (E0401, E0402),
+//! cycles of invocations, and collisions of logical IDs and function names.
+
+use super::Checker;
+use super::kinds::KINDS;
+use super::limits;
+use super::model::{Bucket, EnvValue, Failure, Function, Kind, Reference, Stack, Text};
+use super::values::article;
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
+use crate::iam::Verb;
+use crate::names;
+use crate::source::Span;
+use crate::syntax::ast::{Ast, Ident};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub(super) const REFERENCE_ATTRIBUTES: &[&str] = &["name", "arn"];
+/// Depth-first search for a path back to `start`; returns its edges (from, to, span).
+pub(super) fn find_cycle(
+    start: usize,
+    at: usize,
+    edges: &[Vec<(usize, Span)>],
+    path: &mut Vec<(usize, usize, Span)>,
+    visited: &mut Vec<bool>,
+) -> Option<Vec<(usize, usize, Span)>> {
+    for &(next, span) in &edges[at] {
+        path.push((at, next, span));
+        if next == start {
+            return Some(path.clone());
+        }
+        if !visited[next] {
+            visited[next] = true;
+            if let Some(cycle) = find_cycle(start, next, edges, path, visited) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+    }
+    None
+}
+
+/// How to fix a refused key prefix.
+/// `.name` and `.arn` of a bucket outside the stack are known now: they become literals.
+pub(super) fn existing_references_to_literals(buckets: &[Bucket], functions: &mut [Function]) {
+    for function in functions {
+        for (_, value) in &mut function.env {
+            let EnvValue::Ref(reference) = value else {
+                continue;
+            };
+            let existing = buckets
+                .iter()
+                .find(|b| reference.kind == Kind::Bucket && b.name == reference.item)
+                .and_then(|b| b.existing.as_ref());
+            if let Some(existing) = existing {
+                *value = EnvValue::Literal(match reference.attribute {
+                    super::model::Attribute::Name => Text::literal(existing.name.clone()),
+                    super::model::Attribute::Arn => Text::literal(existing.arn.clone()),
+                });
+            }
+        }
+    }
+}
+
+impl<'a> Checker<'a> {
+    pub(super) fn declare(&mut self, name: &'a Ident, kind: Kind) {
+        if let Some((first_kind, first)) = self.names.get(name.text.as_str()).copied() {
+            self.error(
+                Diagnostic::new(
+                    Code::E0203,
+                    format!("the name `{}` is defined twice", name.text),
+                    name.span,
+                    format!("{} `{}` defined again here", kind.keyword(), name.text),
+                )
+                .with_label(
+                    first,
+                    format!("first defined here as a {}", first_kind.keyword()),
+                )
+                .with_help("names are shared by all items of a stack: rename one of them"),
+            );
+        } else {
+            self.names.insert(&name.text, (kind, name.span));
+        }
+    }
+
+    /// Reports an undefined name or a name of the wrong kind; true when it is fine.
+    pub(super) fn expect_kind(
+        &mut self,
+        name: &str,
+        span: Span,
+        expected: Kind,
+        why: &str,
+    ) -> bool {
+        match self.names.get(name).copied() {
+            None => {
+                let candidates: Vec<&str> = self
+                    .names
+                    .iter()
+                    .filter(|(_, (k, _))| *k == expected)
+                    .map(|(n, _)| *n)
+                    .collect();
+                let mut d = Diagnostic::new(
+                    Code::E0401,
+                    format!("no {} named `{name}`", expected.keyword()),
+                    span,
+                    "not defined in this stack",
+                );
+                d = if did_you_mean(name, candidates.iter().copied()).is_some() {
+                    d.with_suggestion(name, candidates.iter().copied())
+                } else {
+                    d.with_help(format!(
+                        "declare it with `{} {name} {{ ... }}`",
+                        expected.keyword()
+                    ))
+                };
+                self.error(d);
+                false
+            }
+            Some((kind, declared)) if kind != expected => {
+                // Queues and topics each take their own verb.
+                let help = match (expected, kind) {
+                    (Kind::Topic, Kind::Queue) => {
+                        Some(format!("queues take `send`: `send {name}`"))
+                    }
+                    (Kind::Queue, Kind::Topic) => {
+                        Some(format!("topics take `publish`: `publish {name}`"))
+                    }
+                    _ => None,
+                };
+                let mut d = Diagnostic::new(
+                    Code::E0402,
+                    format!(
+                        "`{name}` is a {}, not a {}",
+                        kind.keyword(),
+                        expected.keyword()
+                    ),
+                    span,
+                    why.to_owned(),
+                )
+                .with_label(
+                    declared,
+                    format!("`{name}` is declared as a {} here", kind.keyword()),
+                );
+                if let Some(help) = help {
+                    d = d.with_help(help);
+                }
+                self.error(d);
+                false
+            }
+            Some(_) => true,
+        }
+    }
+
+    pub(super) fn resolve_reference(&mut self, reference: &mut Reference) {
+        let item_span = Span {
+            end: reference.span.start + u32::try_from(reference.item.len()).expect("short"),
+            ..reference.span
+        };
+        let Some((kind, declared)) = self.names.get(reference.item.as_str()).copied() else {
+            let candidates: Vec<&str> = self.names.keys().copied().collect();
+            self.error(
+                Diagnostic::new(
+                    Code::E0401,
+                    format!("`{}` is not defined", reference.item),
+                    item_span,
+                    "no bucket or function has this name",
+                )
+                .with_suggestion(&reference.item, candidates),
+            );
+            return;
+        };
+        if !matches!(kind, Kind::Bucket | Kind::Function) {
+            let mut d = Diagnostic::new(
+                Code::E0402,
+                format!("{} cannot be referenced", article(kind.keyword())),
+                item_span,
+                "only buckets and functions have a name and an ARN to pass",
+            )
+            .with_label(
+                declared,
+                format!("declared as {} here", article(kind.keyword())),
+            );
+            if kind == Kind::Param {
+                d = d.with_help(format!(
+                    "insert a parameter's value into a string: `\"${{{}}}\"`",
+                    reference.item
+                ));
+            }
+            self.error(d);
+            return;
+        }
+        if self.existing.contains(reference.item.as_str()) {
+            self.error(
+                Diagnostic::new(
+                    Code::E0422,
+                    format!("`{}` is a function outside the stack", reference.item),
+                    reference.span,
+                    "drc does not know this function's attributes",
+                )
+                .with_label(declared, "declared with `existing` here")
+                .with_help(
+                    "write its name or ARN as a string instead, like `LEGACY = \"legacy-report\"`",
+                ),
+            );
+            return;
+        }
+        reference.kind = kind;
+    }
+
+    /// Resolves `on_failure` and `dead_letter` (a queue or a topic) and `alarm` (a topic).
+    pub(super) fn resolve_failure(&mut self, failure: &mut Failure) {
+        let slots = [
+            (
+                &mut failure.on_failure,
+                "on_failure",
+                &[Kind::Queue, Kind::Topic][..],
+            ),
+            (
+                &mut failure.dead_letter,
+                "dead_letter",
+                &[Kind::Queue, Kind::Topic][..],
+            ),
+            (&mut failure.alarm, "alarm", &[Kind::Topic][..]),
+        ];
+        for (slot, key, allowed) in slots {
+            let Some(destination) = slot.as_mut() else {
+                continue;
+            };
+            let wanted = allowed
+                .iter()
+                .map(|k| k.keyword())
+                .collect::<Vec<_>>()
+                .join(" or ");
+            match self.names.get(destination.target.as_str()).copied() {
+                Some((kind, _)) if allowed.contains(&kind) => destination.kind = kind,
+                Some((kind, declared)) => {
+                    let help = if key == "alarm" {
+                        "declare a `topic` and write `alarm = <topic>`: the alarm notifies the topic"
+                    } else {
+                        "failed events go to a `queue` or a `topic`: declare one and name it here"
+                    };
+                    self.error(
+                        Diagnostic::new(
+                            Code::E0420,
+                            format!(
+                                "`{key}` needs a {wanted}, but `{}` is a {}",
+                                destination.target,
+                                kind.keyword()
+                            ),
+                            destination.span,
+                            format!("not a {wanted}"),
+                        )
+                        .with_label(
+                            declared,
+                            format!(
+                                "`{}` is declared as a {} here",
+                                destination.target,
+                                kind.keyword()
+                            ),
+                        )
+                        .with_help(help),
+                    );
+                    *slot = None;
+                }
+                None => {
+                    let candidates: Vec<&str> = self
+                        .names
+                        .iter()
+                        .filter(|(_, (k, _))| allowed.contains(k))
+                        .map(|(n, _)| *n)
+                        .collect();
+                    let mut d = Diagnostic::new(
+                        Code::E0401,
+                        format!("no {wanted} named `{}`", destination.target),
+                        destination.span,
+                        "not defined in this stack",
+                    );
+                    d = if did_you_mean(&destination.target, candidates.iter().copied()).is_some() {
+                        d.with_suggestion(&destination.target, candidates.iter().copied())
+                    } else {
+                        d.with_help(format!(
+                            "declare it with `{} {} {{ ... }}`",
+                            allowed[0].keyword(),
+                            destination.target
+                        ))
+                    };
+                    self.error(d);
+                    *slot = None;
+                }
+            }
+        }
+    }
+
+    pub(super) fn check_cycles(&mut self, functions: &[Function]) {
+        // Function A depends on B when A's environment names B or A's role may invoke B
+        // (the role's policy holds B's ARN). A cycle cannot be deployed on either target.
+        let index: BTreeMap<&str, usize> = functions
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name.as_str(), i))
+            .collect();
+        let edges: Vec<Vec<(usize, Span)>> = functions
+            .iter()
+            .map(|f| {
+                let env = f.env.iter().filter_map(|(_, v)| match v {
+                    EnvValue::Ref(r) if r.kind == Kind::Function => Some((r.item.as_str(), r.span)),
+                    _ => None,
+                });
+                let invokes = f
+                    .accesses
+                    .iter()
+                    .filter(|a| a.verb == Verb::Invoke)
+                    .map(|a| (a.target.as_str(), a.span));
+                env.chain(invokes)
+                    .filter_map(|(name, span)| index.get(name).map(|&i| (i, span)))
+                    .collect()
+            })
+            .collect();
+        let mut reported: BTreeSet<Vec<usize>> = BTreeSet::new();
+        for start in 0..functions.len() {
+            let mut path = Vec::new();
+            if let Some(cycle) = find_cycle(
+                start,
+                start,
+                &edges,
+                &mut path,
+                &mut vec![false; functions.len()],
+            ) {
+                let mut members: Vec<usize> = cycle.iter().map(|&(from, _, _)| from).collect();
+                members.sort_unstable();
+                if !reported.insert(members) {
+                    continue;
+                }
+                if let [(only, _, span)] = cycle.as_slice() {
+                    let function = &functions[*only];
+                    let invokes = function.accesses.iter().any(|a| a.span == *span);
+                    let (label, help) = if invokes {
+                        (
+                            "a function cannot be granted to invoke itself",
+                            "invoke a second function, or loop inside the handler",
+                        )
+                    } else {
+                        (
+                            "a function's environment cannot hold its own name or ARN",
+                            "read the name from `AWS_LAMBDA_FUNCTION_NAME`, which Lambda sets for every function",
+                        )
+                    };
+                    self.error(
+                        Diagnostic::new(Code::E0404, format!("function `{}` refers to itself", function.name), *span, label)
+                            .with_note("its role or environment would need its own ARN or name, which exist only after the role")
+                            .with_help(help),
+                    );
+                    continue;
+                }
+                let names: Vec<&str> = cycle
+                    .iter()
+                    .map(|&(from, _, _)| functions[from].name.as_str())
+                    .collect();
+                let (first_from, first_to, first_span) = cycle[0];
+                let mut d = Diagnostic::new(
+                    Code::E0404,
+                    format!(
+                        "functions depend on each other in a cycle: {} -> {}",
+                        names.join(" -> "),
+                        names[0]
+                    ),
+                    first_span,
+                    format!(
+                        "`{}` needs `{}` to exist first",
+                        functions[first_from].name, functions[first_to].name
+                    ),
+                );
+                for &(from, to, span) in &cycle[1..] {
+                    d = d.with_label(
+                        span,
+                        format!(
+                            "`{}` needs `{}` to exist first",
+                            functions[from].name, functions[to].name
+                        ),
+                    );
+                }
+                self.error(
+                    d.with_note("each function's name, ARN or permissions refer to the next, so no order of creation works")
+                        .with_help("break the cycle, for example by passing a name as a fixed string instead of a reference"),
+                );
+            }
+        }
+    }
+
+    pub(super) fn check_logical_ids(&mut self, asts: &[&Ast]) {
+        // Logical IDs are the name's stem plus a suffix per kind (`AppDataBucket`), so only
+        // two items of the same kind can collide.
+        let mut seen: BTreeMap<(Kind, String), &Ident> = BTreeMap::new();
+        for item in asts.iter().flat_map(|ast| &ast.items) {
+            let Some(spec) = KINDS
+                .iter()
+                .find(|k| k.kind.keyword() == item.kind.text && k.kind != Kind::Stack)
+            else {
+                continue;
+            };
+            let stem = names::logical_stem(&item.name.text);
+            if stem.is_empty() || !stem.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0209,
+                        format!(
+                            "`{}` cannot be turned into a CloudFormation logical ID",
+                            item.name.text
+                        ),
+                        item.name.span,
+                        "needs a letter after any leading underscores",
+                    )
+                    .with_help("start names with a letter, like `backups`"),
+                );
+                continue;
+            }
+            let id = format!("{stem}{}", names::logical_stem(spec.kind.keyword()));
+            match seen.get(&(spec.kind, stem.clone())) {
+                Some(first) if first.text != item.name.text => {
+                    self.error(
+                        Diagnostic::new(
+                            Code::E0208,
+                            format!(
+                                "`{}` and `{}` both become the logical ID `{id}`",
+                                first.text, item.name.text
+                            ),
+                            item.name.span,
+                            format!("becomes `{id}`"),
+                        )
+                        .with_label(first.span, format!("also becomes `{id}`"))
+                        .with_note("logical IDs drop underscores and capitalise each word")
+                        .with_help(
+                            "rename one of them so they differ in more than case and underscores",
+                        ),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert((spec.kind, stem), &item.name);
+                }
+            }
+        }
+    }
+
+    pub(super) fn check_function_names(&mut self, stack: &Stack, functions: &[Function]) {
+        let prefix = names::physical_prefix(&stack.name);
+        for f in functions {
+            let length = prefix.len() + 1 + f.name.len();
+            if length > usize::try_from(limits::LAMBDA_FUNCTION_NAME.max).expect("small") {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0209,
+                        format!("function name `{prefix}-{}` is too long for Lambda", f.name),
+                        f.span,
+                        format!("{length} characters with the stack prefix"),
+                    )
+                    .with_note(format!(
+                        "Lambda function names are at most {} characters ({})",
+                        limits::LAMBDA_FUNCTION_NAME.max,
+                        limits::LAMBDA_FUNCTION_NAME.source
+                    ))
+                    .with_help("shorten the function's or the stack's name"),
+                );
+            }
+        }
+    }
+
+    // ---- typed values -------------------------------------------------------------------
+}

@@ -1,0 +1,185 @@
+//! `stack name { ... }`: the stack's description, `deny_warnings` and tags (tag rules and
+//! counts for every item that has `tags`), and the default name of a stack without one.
+
+use super::Checker;
+use super::body::Body;
+use super::limits;
+use super::model::{Stack, Tags};
+use super::values::{describe, value_text};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::Span;
+use crate::syntax::ast::{Entry, Ident, ValueKind};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The stack name when a file has no `stack` item: the file name, made a valid name.
+pub(super) fn default_stack_name(stem: &str) -> String {
+    let mut name: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name.insert_str(0, "stack_");
+    }
+    name
+}
+
+impl<'a> Checker<'a> {
+    pub(super) fn stack(&mut self, name: Ident, body: &Body<'a>) -> Stack {
+        let description = self
+            .fixed_text(
+                body,
+                "description",
+                "the stack's description",
+                "CloudFormation's template `Description` is plain text",
+            )
+            .map(|(text, span)| {
+                self.check_length(
+                    &text,
+                    span,
+                    limits::STACK_DESCRIPTION,
+                    "a stack description",
+                );
+                text
+            });
+        let deny_warnings = self.boolean(body, "deny_warnings").unwrap_or(false);
+        let tags = self.tags(body);
+        Stack {
+            name: name.text,
+            description,
+            deny_warnings,
+            span: name.span,
+            tags,
+        }
+    }
+
+    /// `tags { key = "value" ... }` of an item, checked against AWS's tagging rules.
+    pub(super) fn tags(&mut self, body: &Body<'a>) -> Tags {
+        let mut tags = Tags::new();
+        let Some(nested) = body.blocks.get("tags") else {
+            return tags;
+        };
+        let mut first_spans: BTreeMap<&str, Span> = BTreeMap::new();
+        for entry in &nested.body.entries {
+            let Entry::Attribute(attribute) = entry else {
+                let span = match entry {
+                    Entry::Nested(n) => n.span,
+                    Entry::Verb(v) => v.span,
+                    Entry::Attribute(_) => unreachable!("handled above"),
+                };
+                self.error(
+                    Diagnostic::new(
+                        Code::E0301,
+                        "`tags` holds only `key = \"value\"` lines",
+                        span,
+                        "not a tag",
+                    )
+                    .with_help("write each tag as `team = \"platform\"`"),
+                );
+                continue;
+            };
+            let key = attribute.key.text.as_str();
+            if let Some(problem) = limits::tag_key_problem(key) {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0363,
+                        format!("invalid tag key `{key}`"),
+                        attribute.key.span,
+                        problem,
+                    )
+                    .with_note(format!("see {}", limits::TAGGING_SOURCE))
+                    .with_help("use a key of 1 to 128 letters, digits, spaces and `_ . : / = + - @`, like `\"cost-center\"`"),
+                );
+            }
+            if let Some(first) = first_spans.insert(key, attribute.key.span) {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0204,
+                        format!("tag `{key}` is set twice"),
+                        attribute.key.span,
+                        "set again here",
+                    )
+                    .with_label(first, "first set here")
+                    .with_help("keep one of them"),
+                );
+                continue;
+            }
+            let value = &attribute.value;
+            let text = match &value.kind {
+                ValueKind::Str(s) => s.clone(),
+                // Only a parameter fixed with `--set` is known when the tags are written.
+                ValueKind::Interpolated(parts) => {
+                    match self.fixed_parts(
+                        parts,
+                        value.span,
+                        &format!("tag `{key}`"),
+                        Some("tag values are written as plain text on both targets"),
+                    ) {
+                        Some((text, _)) => text,
+                        None => continue,
+                    }
+                }
+                other => {
+                    self.error(
+                        Diagnostic::new(
+                            Code::E0301,
+                            format!("expected a string, found {}", describe(other)),
+                            value.span,
+                            "tag values are strings",
+                        )
+                        .with_help(format!("quote it: `\"{}\"`", value_text(other))),
+                    );
+                    continue;
+                }
+            };
+            if let Some(problem) = limits::tag_value_problem(&text) {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0364,
+                        format!("invalid value for tag `{key}`"),
+                        value.span,
+                        problem,
+                    )
+                    .with_note(format!(
+                        "tag values are up to 256 letters, digits, spaces and `_ . : / = + - @` ({})",
+                        limits::TAGGING_SOURCE
+                    ))
+                    .with_help("remove or replace the character"),
+                );
+            }
+            tags.insert(key.to_owned(), text);
+        }
+        tags
+    }
+
+    /// The stack's tags and an item's, merged, must fit on one resource.
+    pub(super) fn check_tag_count(&mut self, stack: &Stack, tags: &Tags, span: Span) {
+        let merged = stack
+            .tags
+            .keys()
+            .chain(tags.keys())
+            .collect::<BTreeSet<_>>()
+            .len();
+        if merged as u64 > limits::TAGS_PER_RESOURCE.max {
+            self.error(
+                Diagnostic::new(
+                    Code::E0365,
+                    format!("{merged} tags on one resource"),
+                    span,
+                    format!("the stack's and this item's tags make {merged}"),
+                )
+                .with_note(format!(
+                    "a resource has at most {} tags ({})",
+                    limits::TAGS_PER_RESOURCE.max,
+                    limits::TAGGING_SOURCE
+                ))
+                .with_help("remove tags, or move rarely used ones into one value"),
+            );
+        }
+    }
+}
