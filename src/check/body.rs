@@ -2,10 +2,10 @@
 //! after unknown, repeated, misplaced and quoted entries were reported (E0202, E0204, E0207,
 //! E0211, E0214). Every item kind's checker starts from a `Body`.
 
-use super::Checker;
-use super::values::{article, list};
+use super::checker::Checker;
+use super::model::Verb;
+use super::words::{article, list};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::iam;
 use crate::names;
 use crate::syntax::ast::{self, Attribute, Block, Entry, Nested};
 use std::collections::BTreeMap;
@@ -136,7 +136,7 @@ impl<'a> Checker<'a> {
                             verb.span,
                             format!("{} takes `key = value` lines, not verbs", article(context)),
                         );
-                        d = if iam::actions::by_keyword(&verb.verb.text).is_some() {
+                        d = if Verb::from_keyword(&verb.verb.text).is_some() {
                             d.with_help("verbs say what a function does: move this line into a `function` block")
                         } else {
                             d.with_help(format!(

@@ -3,8 +3,8 @@
 //! access logs have rooms of their own; [`TargetBucket`] is what replication and access logs
 //! share when they name another bucket.
 
-use super::Checker;
 use super::body::Body;
+use super::checker::Checker;
 use super::limits;
 use super::model::{Bucket, Encryption, Existing, Kind, OtherRegion};
 use super::regions;
@@ -58,7 +58,7 @@ impl<'a> Checker<'a> {
         let bucket_name = self.text(body, "name").and_then(|(text, span)| {
             let problem = match text.as_literal() {
                 Some(whole) => limits::bucket_name_problem(whole).map(|p| (p, None)),
-                None => limits::bucket_name_parts_problem(&text)
+                None => limits::bucket_name_parts_problem(&text.pieces())
                     .map(|p| (p, None))
                     .or_else(|| self.bucket_name_value_problem(&text)),
             };

@@ -2,7 +2,7 @@
 //! (`bucket.name`, `function.arn`), checked against Lambda's rules for variable names and the
 //! reserved variables.
 
-use super::Checker;
+use super::checker::Checker;
 use super::limits;
 use super::model::{EnvValue, Kind, Reference, Text};
 use super::resolve::REFERENCE_ATTRIBUTES;

@@ -2,15 +2,16 @@
 //! retention, alarms and what happens on failure; and the `existing = "..."` form of a function
 //! outside the stack. Its env and verbs have rooms of their own (`env.rs`, `verbs.rs`).
 
-use super::Checker;
 use super::body::Body;
+use super::checker::Checker;
 use super::limits;
-use super::model::{Destination, ExistingFunction, Failure, Function, Kind};
+use super::model::{
+    ACCOUNT, Destination, ExistingFunction, Failure, Function, Kind, PARTITION, REGION, Verb,
+};
 use super::runtimes;
-use super::values::list;
 use super::verbs::CheckedVerb;
+use super::words::list;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::iam;
 use crate::source::Span;
 use crate::syntax::ast::{Ident, ValueKind};
 
@@ -117,8 +118,8 @@ impl<'a> Checker<'a> {
 
         let mut verbs = Vec::new();
         for verb in &body.verbs {
-            let Some(rule) = iam::actions::by_keyword(&verb.verb.text) else {
-                let keywords = iam::VERBS.iter().map(|r| r.keyword);
+            let Some(declared) = Verb::from_keyword(&verb.verb.text) else {
+                let keywords = Verb::all().map(Verb::keyword);
                 self.error(
                     Diagnostic::new(
                         Code::E0207,
@@ -134,8 +135,8 @@ impl<'a> Checker<'a> {
             let prefix = verb
                 .prefix
                 .as_ref()
-                .and_then(|(text, span)| self.prefix(rule, text, *span));
-            verbs.push((*verb, rule, prefix));
+                .and_then(|(text, span)| self.prefix(declared, text, *span));
+            verbs.push((*verb, declared, prefix));
         }
 
         let function = Function {
@@ -295,12 +296,7 @@ impl<'a> Checker<'a> {
         let arn = if text.starts_with("arn:") {
             text
         } else {
-            format!(
-                "arn:{}:lambda:{}:{}:function:{text}",
-                iam::PARTITION,
-                iam::REGION,
-                iam::ACCOUNT
-            )
+            format!("arn:{PARTITION}:lambda:{REGION}:{ACCOUNT}:function:{text}")
         };
         Some(ExistingFunction {
             name: name.text.clone(),

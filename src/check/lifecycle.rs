@@ -2,11 +2,11 @@
 //! storage classes, expiry, noncurrent versions and aborted uploads, checked against S3's rules
 //! for transitions ([`super::limits::STORAGE_CLASSES`]).
 
-use super::Checker;
 use super::body::Body;
+use super::checker::Checker;
 use super::limits;
 use super::model::{Lifecycle, LifecycleRule, Transition};
-use super::values::list;
+use super::words::list;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast::Ident;

@@ -340,23 +340,19 @@ pub fn bucket_name_problem(name: &str) -> Option<String> {
 }
 
 /// What is wrong with the literal parts of a bucket name that inserts parameters, if anything:
-/// the rules that hold whatever the parameters' values are.
-pub fn bucket_name_parts_problem(text: &super::model::Text) -> Option<String> {
-    use super::model::TextPart;
-    let literal_length: usize = text.literals().map(str::len).sum();
+/// the rules that hold whatever the parameters' values are. `parts` are the name's pieces in
+/// order: `Some(literal)`, or `None` where a parameter is inserted.
+pub fn bucket_name_parts_problem(parts: &[Option<&str>]) -> Option<String> {
+    let literal_length: usize = parts.iter().flatten().map(|l| l.len()).sum();
     if literal_length > 63 {
         return Some(format!(
             "bucket names are at most 63 characters long; the fixed text alone has {literal_length}"
         ));
     }
-    let last = text.parts.len().saturating_sub(1);
-    text.parts
-        .iter()
-        .enumerate()
-        .find_map(|(i, part)| match part {
-            TextPart::Literal(literal) => bucket_name_problem_of(literal, i == 0, i == last),
-            TextPart::Param(_) => None,
-        })
+    let last = parts.len().saturating_sub(1);
+    parts.iter().enumerate().find_map(|(i, part)| {
+        part.and_then(|literal| bucket_name_problem_of(literal, i == 0, i == last))
+    })
 }
 
 /// The rules on one piece of a bucket name; `start` and `end` say whether the piece begins or

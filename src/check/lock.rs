@@ -1,7 +1,7 @@
 //! A bucket's `object_lock { mode = ..., retain = ... }`: the lock mode and default retention.
 
-use super::Checker;
 use super::body::Body;
+use super::checker::Checker;
 use super::limits;
 use super::model::{LockMode, ObjectLock, Retention};
 use crate::diagnostics::{Code, Diagnostic};

@@ -1,8 +1,8 @@
 //! A bucket's `access_logs { bucket = ..., prefix = ... }`: server access logs, and the rules
 //! for the bucket that receives them (same region, not itself, no KMS key).
 
-use super::Checker;
 use super::bucket::TargetBucket;
+use super::checker::Checker;
 use super::model::{AccessLogs, Bucket, Encryption};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::ast::{Ident, Nested, ValueKind};

@@ -16,6 +16,7 @@ pub mod units;
 
 mod body;
 mod bucket;
+mod checker;
 mod env;
 mod function;
 mod kinds;
@@ -33,20 +34,21 @@ mod text;
 mod topic;
 mod values;
 mod verbs;
+mod words;
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, SourceFile, Span};
 use crate::syntax::ast::{Ast, Entry};
+use checker::Checker;
 use jiff::civil::Date;
 use kinds::KINDS;
 use model::{EnvValue, Kind, Param, Program, Stack, Tags};
-use params::ParamState;
 pub use params::{param_names, unknown_set};
 use resolve::existing_references_to_literals;
 use stack::default_stack_name;
 use std::collections::{BTreeMap, BTreeSet};
-use values::list;
 use verbs::Pending;
+use words::list;
 
 /// Checks one stack: the parsed root file `file` and the files it imports (all of `asts`,
 /// root first), whose names share one namespace. `today` decides which runtimes are
@@ -81,25 +83,7 @@ pub fn check(
     (if failed { None } else { Some(program) }, diagnostics)
 }
 
-struct Checker<'a> {
-    file: FileId,
-    today: Date,
-    diagnostics: Vec<Diagnostic>,
-    /// Every declared name: its kind and the span of the name.
-    names: BTreeMap<&'a str, (Kind, Span)>,
-    /// Values fixed with `--set NAME=VALUE`.
-    set: &'a BTreeMap<String, String>,
-    /// Every checked parameter, by name.
-    params: BTreeMap<String, ParamState>,
-    /// Functions declared with `existing = "..."`: outside the stack.
-    existing: BTreeSet<&'a str>,
-}
-
 impl<'a> Checker<'a> {
-    fn error(&mut self, diagnostic: Diagnostic) {
-        self.diagnostics.push(diagnostic);
-    }
-
     fn program(&mut self, source: &SourceFile, asts: &[&'a Ast]) -> Program {
         let mut stack: Option<(Stack, Span)> = None;
         let mut buckets = Vec::new();
@@ -197,10 +181,10 @@ impl<'a> Checker<'a> {
                 Kind::Function => {
                     let index = functions.len();
                     let (function, verbs) = self.function(&item.name, &body);
-                    pending.extend(verbs.into_iter().map(|(verb, rule, prefix)| Pending {
+                    pending.extend(verbs.into_iter().map(|(verb, declared, prefix)| Pending {
                         function: index,
                         verb,
-                        rule,
+                        declared,
                         prefix,
                     }));
                     functions.push(function);

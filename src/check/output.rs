@@ -1,12 +1,12 @@
 //! `output name { value = ..., export = ... }`: the stack's outputs, their references and
 //! export names, and the count against CloudFormation's output limit.
 
-use super::Checker;
 use super::body::Body;
+use super::checker::Checker;
 use super::limits;
 use super::model::{Bucket, Function, Kind, Output, Reference};
 use super::resolve::REFERENCE_ATTRIBUTES;
-use super::values::describe;
+use super::words::describe;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast::{Ident, ValueKind};

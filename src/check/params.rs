@@ -2,11 +2,11 @@
 //! time, `--set NAME=VALUE` on the command line, and what the checker knows of a parameter's
 //! values while it checks the text that inserts it.
 
-use super::Checker;
 use super::body::Body;
+use super::checker::{Checker, ParamState};
 use super::limits;
 use super::model::{Kind, Param, ParamType, ParamValue, Text, TextPart};
-use super::values::{describe, list, value_text};
+use super::words::{describe, list, value_text};
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::source::Span;
 use crate::syntax::ast::{Ast, Ident, Value, ValueKind};
@@ -81,17 +81,6 @@ pub fn unknown_set(name: &str, declared: &BTreeSet<String>, at: Span) -> Diagnos
 
 /// A parameter, one value it can take, and where the parameter is declared.
 pub(super) type KnownValue = (String, String, Span);
-
-/// What the checker knows about a parameter while it checks the text that uses it.
-pub(super) struct ParamState {
-    pub(super) span: Span,
-    /// The value given with `--set`, once validated.
-    pub(super) fixed: Option<ParamValue>,
-    /// Whether any text inserts it.
-    pub(super) used: bool,
-    /// The values it can be known to take: its allowed values, or else its default.
-    pub(super) known: Vec<ParamValue>,
-}
 
 /// Parameter values written as in `.dr`: "`\"dev\"` and `\"prod\"`".
 pub(super) fn list_values(values: &[ParamValue]) -> String {
@@ -288,7 +277,7 @@ impl<'a> Checker<'a> {
                 }
                 let problem = match with_value.as_literal() {
                     Some(whole) => limits::bucket_name_problem(whole),
-                    None => limits::bucket_name_parts_problem(&with_value),
+                    None => limits::bucket_name_parts_problem(&with_value.pieces()),
                 };
                 if let Some(problem) = problem {
                     return Some((problem, Some((name.clone(), value.text(), state.span))));

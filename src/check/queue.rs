@@ -1,7 +1,7 @@
 //! `queue name { ... }`: an SQS queue, its retention and encryption.
 
-use super::Checker;
 use super::body::Body;
+use super::checker::Checker;
 use super::limits;
 use super::model::{Queue, QueueEncryption};
 use crate::syntax::ast::Ident;

@@ -1,11 +1,11 @@
 //! A bucket's `replicate_to = other`: the replica named, versioning on both sides, encryption
 //! that both sides must share (E0326), and regions.
 
-use super::Checker;
 use super::body::Body;
 use super::bucket::TargetBucket;
+use super::checker::Checker;
 use super::model::{Bucket, Encryption, Replication};
-use super::values::list;
+use super::words::list;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::ast::ValueKind;
 

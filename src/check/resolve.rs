@@ -2,13 +2,12 @@
 //! reference or a target to an item of the expected kind with "did you mean" (E0401, E0402),
 //! cycles of invocations, and collisions of logical IDs and function names.
 
-use super::Checker;
+use super::checker::Checker;
 use super::kinds::KINDS;
 use super::limits;
-use super::model::{Bucket, EnvValue, Failure, Function, Kind, Reference, Stack, Text};
-use super::values::article;
+use super::model::{Bucket, EnvValue, Failure, Function, Kind, Reference, Stack, Text, Verb};
+use super::words::article;
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
-use crate::iam::Verb;
 use crate::names;
 use crate::source::Span;
 use crate::syntax::ast::{Ast, Ident};

@@ -14,9 +14,8 @@
 //! }
 //! ```
 
-use super::model::{Bucket, EnvValue, Function, Kind, Program};
+use super::model::{Bucket, EnvValue, Function, Kind, Program, Verb};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::iam::{Verb, actions};
 
 /// Every DR-safety warning of a checked program, in no particular order (the pipeline
 /// sorts them).
@@ -51,7 +50,7 @@ fn overlap(a: Option<&str>, b: Option<&str>) -> bool {
 
 /// `put backups "daily/"` as written, for help text.
 fn statement(verb: Verb, bucket: &str, prefix: Option<&str>) -> String {
-    let keyword = actions::rule(verb).keyword;
+    let keyword = verb.keyword();
     match prefix {
         Some(p) => format!("{keyword} {bucket} \"{p}\""),
         None => format!("{keyword} {bucket}"),
@@ -173,7 +172,7 @@ fn unnamed_targets(program: &Program, function: &Function, warnings: &mut Vec<Di
     let mut reported: Vec<&str> = Vec::new();
     for access in &function.accesses {
         let target = access.target.as_str();
-        if actions::rule(access.verb).target != Kind::Bucket || reported.contains(&target) {
+        if access.verb.target() != Kind::Bucket || reported.contains(&target) {
             continue;
         }
         reported.push(target);
@@ -287,7 +286,7 @@ fn versions_without_versioning(
                 Code::W0107,
                 format!(
                     "`{}` on bucket `{}`, which keeps no versions",
-                    actions::rule(access.verb).keyword,
+                    access.verb.keyword(),
                     bucket.name
                 ),
                 access.span,

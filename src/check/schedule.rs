@@ -1,12 +1,12 @@
 //! `schedule name { ... }`: `every` or `cron`, time zone, flexible window, retries, payload and
 //! the function it invokes.
 
-use super::Checker;
 use super::body::Body;
+use super::checker::Checker;
 use super::cron;
 use super::limits;
 use super::model::{Function, Schedule, ScheduleExpression};
-use super::values::{describe, value_text};
+use super::words::{describe, value_text};
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::source::Span;
 use crate::syntax::ast::{Block, Entry, Ident, Nested, ValueKind};

@@ -1,11 +1,11 @@
 //! `stack name { ... }`: the stack's description, `deny_warnings` and tags (tag rules and
 //! counts for every item that has `tags`), and the default name of a stack without one.
 
-use super::Checker;
 use super::body::Body;
+use super::checker::Checker;
 use super::limits;
 use super::model::{Stack, Tags};
-use super::values::{describe, value_text};
+use super::words::{describe, value_text};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast::{Entry, Ident, ValueKind};

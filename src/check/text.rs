@@ -1,8 +1,8 @@
 //! Text with `${param}`: reading a string that may insert parameters into a [`Text`], or a
 //! string that must be fixed at compile time where AWS needs a literal.
 
-use super::Checker;
 use super::body::Body;
+use super::checker::Checker;
 use super::model::{Text, TextPart};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;

@@ -1,7 +1,7 @@
 //! `topic name { ... }`: an SNS topic and its email subscriptions.
 
-use super::Checker;
 use super::body::Body;
+use super::checker::Checker;
 use super::limits;
 use super::model::Topic;
 use crate::diagnostics::{Code, Diagnostic};

@@ -1,73 +1,14 @@
 //! Typed value readers: strings, numbers, booleans, words from a list, durations and sizes
 //! with their units, ranges and lengths, and the words diagnostics use to describe a value.
 
-use super::Checker;
 use super::body::Body;
+use super::checker::Checker;
 use super::limits::{self, Limit};
 use super::units;
+use super::words::{describe, list, value_text};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
-use crate::syntax::ast::{StrPart, Value, ValueKind};
-
-/// How a value reads in "found ...".
-pub(super) fn describe(kind: &ValueKind) -> &'static str {
-    match kind {
-        ValueKind::Str(_) => "a string",
-        ValueKind::Int(_) => "a number",
-        ValueKind::Bool(_) => "a boolean",
-        ValueKind::Quantity(_, unit) if units::is_duration_unit(unit) => "a duration",
-        ValueKind::Quantity(_, unit) if units::is_size_unit(unit) => "a size",
-        ValueKind::Quantity(..) => "a number with a unit",
-        ValueKind::Word(w) if w.contains('.') => "a reference",
-        ValueKind::Word(_) => "a name",
-        ValueKind::Interpolated(_) => "a string with parameters",
-        ValueKind::List(_) => "a list",
-    }
-}
-
-/// A value written back as source text (for "quote it" help).
-pub(super) fn value_text(kind: &ValueKind) -> String {
-    match kind {
-        ValueKind::Str(s) | ValueKind::Word(s) => s.clone(),
-        ValueKind::Int(n) => n.to_string(),
-        ValueKind::Bool(b) => b.to_string(),
-        ValueKind::Quantity(n, u) => format!("{n}{u}"),
-        ValueKind::Interpolated(parts) => parts
-            .iter()
-            .map(|part| match part {
-                StrPart::Literal(text) => text.replace("${", "$${"),
-                StrPart::Param(name) => format!("${{{}}}", name.text),
-            })
-            .collect(),
-        ValueKind::List(values) => format!(
-            "[{}]",
-            values
-                .iter()
-                .map(|v| value_text(&v.kind))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
-
-/// "`a`, `b` and `c`"
-pub(super) fn list<'s>(words: impl IntoIterator<Item = &'s str>) -> String {
-    let words: Vec<String> = words.into_iter().map(|w| format!("`{w}`")).collect();
-    match words.as_slice() {
-        [] => "none".to_owned(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
-/// "a bucket", "an item"
-pub(super) fn article(word: &str) -> String {
-    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        format!("an `{word}`")
-    } else {
-        format!("a `{word}`")
-    }
-}
+use crate::syntax::ast::{Value, ValueKind};
 
 impl<'a> Checker<'a> {
     /// A lifecycle period: a duration in whole days.

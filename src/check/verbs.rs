@@ -1,31 +1,30 @@
-//! Verb statements in a function (`read backups "daily/"`): the verb's rule, its prefix, and,
+//! Verb statements in a function (`read backups "daily/"`): the verb, its prefix, and,
 //! once every name is declared, its target ([`Pending`] to [`super::model::Access`]).
 
-use super::Checker;
+use super::checker::Checker;
 use super::limits;
-use super::model::{Access, Kind};
+use super::model::{Access, Kind, Verb};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::iam;
 use crate::source::Span;
 use crate::syntax::ast::{self};
 
 /// A verb statement with its rule and checked prefix, before its target is resolved.
-pub(super) type CheckedVerb<'a> = (&'a ast::Verb, &'static iam::VerbRule, Option<String>);
+pub(super) type CheckedVerb<'a> = (&'a ast::Verb, Verb, Option<String>);
 
 /// A verb or reference waiting for all names to be declared.
 pub(super) struct Pending<'a> {
     pub(super) function: usize,
     pub(super) verb: &'a ast::Verb,
-    pub(super) rule: &'static iam::VerbRule,
+    pub(super) declared: Verb,
     pub(super) prefix: Option<String>,
 }
 
-pub(super) fn prefix_help(rule: &iam::VerbRule, text: &str) -> String {
-    if rule.target != Kind::Bucket {
+pub(super) fn prefix_help(verb: Verb, text: &str) -> String {
+    if verb.target() != Kind::Bucket {
         format!(
             "remove the prefix: `{} <{}>`",
-            rule.keyword,
-            rule.target.keyword()
+            verb.keyword(),
+            verb.target().keyword()
         )
     } else if text.contains(['*', '?']) {
         format!(
@@ -40,17 +39,12 @@ pub(super) fn prefix_help(rule: &iam::VerbRule, text: &str) -> String {
 }
 
 impl<'a> Checker<'a> {
-    pub(super) fn prefix(
-        &mut self,
-        rule: &iam::VerbRule,
-        text: &str,
-        span: Span,
-    ) -> Option<String> {
-        let problem = if rule.target != Kind::Bucket {
+    pub(super) fn prefix(&mut self, verb: Verb, text: &str, span: Span) -> Option<String> {
+        let problem = if verb.target() != Kind::Bucket {
             Some(format!(
                 "`{}` acts on a whole {} and takes no key prefix",
-                rule.keyword,
-                rule.target.keyword()
+                verb.keyword(),
+                verb.target().keyword()
             ))
         } else if text.is_empty() {
             Some("an empty prefix: leave it out to act on the whole bucket".to_owned())
@@ -76,7 +70,7 @@ impl<'a> Checker<'a> {
                     span,
                     problem,
                 )
-                .with_help(prefix_help(rule, text)),
+                .with_help(prefix_help(verb, text)),
             );
             return None;
         }
@@ -85,12 +79,13 @@ impl<'a> Checker<'a> {
 
     pub(super) fn access(&mut self, p: &Pending<'a>) -> Option<Access> {
         let target = &p.verb.target;
-        let why = format!("`{}` acts on {}s", p.rule.keyword, p.rule.target.keyword());
-        if !self.expect_kind(&target.text, target.span, p.rule.target, &why) {
+        let verb = p.declared;
+        let why = format!("`{}` acts on {}s", verb.keyword(), verb.target().keyword());
+        if !self.expect_kind(&target.text, target.span, verb.target(), &why) {
             return None;
         }
         Some(Access {
-            verb: p.rule.verb,
+            verb,
             target: target.text.clone(),
             prefix: p.prefix.clone(),
             span: p.verb.span,

@@ -28,52 +28,7 @@
 //! - CloudWatch Logs actions a function needs to write its own logs:
 //!   <https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html>
 
-use crate::check::model::Kind;
-
-/// A verb a function can declare on a resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Verb {
-    /// `read bucket ["prefix"]`: get objects.
-    Read,
-    /// `list bucket ["prefix"]`: list keys.
-    List,
-    /// `put bucket ["prefix"]`: write objects (never delete or configure).
-    Put,
-    /// `delete bucket ["prefix"]`: delete objects.
-    Delete,
-    /// `invoke function`: call another function.
-    Invoke,
-    /// `read_versions bucket ["prefix"]`: get specific (also noncurrent) versions of objects.
-    ReadVersions,
-    /// `list_versions bucket ["prefix"]`: list object versions and delete markers.
-    ListVersions,
-    /// `delete_versions bucket ["prefix"]`: permanently delete specific object versions.
-    DeleteVersions,
-    /// `tag bucket ["prefix"]`: replace the tags of objects (current versions).
-    Tag,
-    /// `read_tags bucket ["prefix"]`: read the tags of objects (current versions).
-    ReadTags,
-    /// `publish topic`: publish messages to an SNS topic.
-    Publish,
-    /// `send queue`: send messages to an SQS queue.
-    Send,
-}
-
-impl Verb {
-    /// Whether the verb removes data: `delete` hides it behind a delete marker in a versioned
-    /// bucket, `delete_versions` destroys it for good.
-    pub fn deletes(self) -> bool {
-        matches!(self, Verb::Delete | Verb::DeleteVersions)
-    }
-
-    /// Whether the verb only makes sense on a versioned bucket.
-    pub fn needs_versioning(self) -> bool {
-        matches!(
-            self,
-            Verb::ReadVersions | Verb::ListVersions | Verb::DeleteVersions
-        )
-    }
-}
+use crate::check::model::{Kind, Verb};
 
 /// What ARN an action is granted on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -95,10 +50,6 @@ pub enum Scope {
 pub struct VerbRule {
     /// The verb.
     pub verb: Verb,
-    /// How it is written in `.dr`.
-    pub keyword: &'static str,
-    /// The kind of resource it acts on.
-    pub target: Kind,
     /// The IAM actions it grants.
     pub actions: &'static [&'static str],
     /// What they are granted on.
@@ -114,8 +65,6 @@ pub struct VerbRule {
 pub static VERBS: &[VerbRule] = &[
     VerbRule {
         verb: Verb::Read,
-        keyword: "read",
-        target: Kind::Bucket,
         actions: &["s3:GetObject"],
         scope: Scope::Objects,
         kms_actions: &["kms:Decrypt"],
@@ -123,8 +72,6 @@ pub static VERBS: &[VerbRule] = &[
     },
     VerbRule {
         verb: Verb::List,
-        keyword: "list",
-        target: Kind::Bucket,
         actions: &["s3:ListBucket"],
         scope: Scope::Bucket,
         kms_actions: &[],
@@ -132,8 +79,6 @@ pub static VERBS: &[VerbRule] = &[
     },
     VerbRule {
         verb: Verb::Put,
-        keyword: "put",
-        target: Kind::Bucket,
         actions: &["s3:PutObject"],
         scope: Scope::Objects,
         // GenerateDataKey encrypts new objects; Decrypt is needed to complete multipart
@@ -143,8 +88,6 @@ pub static VERBS: &[VerbRule] = &[
     },
     VerbRule {
         verb: Verb::Delete,
-        keyword: "delete",
-        target: Kind::Bucket,
         actions: &["s3:DeleteObject"],
         scope: Scope::Objects,
         kms_actions: &[],
@@ -152,8 +95,6 @@ pub static VERBS: &[VerbRule] = &[
     },
     VerbRule {
         verb: Verb::Invoke,
-        keyword: "invoke",
-        target: Kind::Function,
         actions: &["lambda:InvokeFunction"],
         scope: Scope::Function,
         kms_actions: &[],
@@ -161,8 +102,6 @@ pub static VERBS: &[VerbRule] = &[
     },
     VerbRule {
         verb: Verb::ReadVersions,
-        keyword: "read_versions",
-        target: Kind::Bucket,
         actions: &["s3:GetObjectVersion"],
         scope: Scope::Objects,
         kms_actions: &["kms:Decrypt"],
@@ -170,8 +109,6 @@ pub static VERBS: &[VerbRule] = &[
     },
     VerbRule {
         verb: Verb::ListVersions,
-        keyword: "list_versions",
-        target: Kind::Bucket,
         actions: &["s3:ListBucketVersions"],
         scope: Scope::Bucket,
         kms_actions: &[],
@@ -179,8 +116,6 @@ pub static VERBS: &[VerbRule] = &[
     },
     VerbRule {
         verb: Verb::DeleteVersions,
-        keyword: "delete_versions",
-        target: Kind::Bucket,
         actions: &["s3:DeleteObjectVersion"],
         scope: Scope::Objects,
         kms_actions: &[],
@@ -188,8 +123,6 @@ pub static VERBS: &[VerbRule] = &[
     },
     VerbRule {
         verb: Verb::Tag,
-        keyword: "tag",
-        target: Kind::Bucket,
         actions: &["s3:PutObjectTagging"],
         scope: Scope::Objects,
         kms_actions: &[],
@@ -197,8 +130,6 @@ pub static VERBS: &[VerbRule] = &[
     },
     VerbRule {
         verb: Verb::ReadTags,
-        keyword: "read_tags",
-        target: Kind::Bucket,
         actions: &["s3:GetObjectTagging"],
         scope: Scope::Objects,
         kms_actions: &[],
@@ -206,8 +137,6 @@ pub static VERBS: &[VerbRule] = &[
     },
     VerbRule {
         verb: Verb::Publish,
-        keyword: "publish",
-        target: Kind::Topic,
         actions: &["sns:Publish"],
         scope: Scope::Topic,
         // Every topic is encrypted with a key drc creates: SNS generates a data key for
@@ -217,8 +146,6 @@ pub static VERBS: &[VerbRule] = &[
     },
     VerbRule {
         verb: Verb::Send,
-        keyword: "send",
-        target: Kind::Queue,
         actions: &["sqs:SendMessage"],
         scope: Scope::Queue,
         kms_actions: &["kms:Decrypt", "kms:GenerateDataKey"],
@@ -275,7 +202,14 @@ pub fn rule(verb: Verb) -> &'static VerbRule {
         .expect("every verb has a row in the table")
 }
 
-/// Looks a verb up by its keyword.
-pub fn by_keyword(keyword: &str) -> Option<&'static VerbRule> {
-    VERBS.iter().find(|r| r.keyword == keyword)
+impl VerbRule {
+    /// How the verb is written in `.dr`.
+    pub fn keyword(&self) -> &'static str {
+        self.verb.keyword()
+    }
+
+    /// The kind of item the verb acts on.
+    pub fn target(&self) -> Kind {
+        self.verb.target()
+    }
 }

@@ -21,7 +21,6 @@ use super::explain::{
     ActionExplanation, CauseExplanation, Explanation, FORMAT_VERSION, FileNames, Location,
     condition_json, describe_condition, location_json, owner_json, resource_json,
 };
-use super::render::describe_resource;
 use super::{Condition, Owner, Policies, Resource};
 use crate::check::model::{Bucket, Encryption, LockMode, ObjectLock, Program, Retention};
 use crate::source::SourceMap;
@@ -807,12 +806,8 @@ fn cause_json(cause: &CauseExplanation) -> Value {
 
 fn describe_grant(grant: &Grant) -> String {
     match &grant.condition {
-        Some(c) => format!(
-            "{} if {}",
-            describe_resource(&grant.resource),
-            describe_condition(c)
-        ),
-        None => describe_resource(&grant.resource),
+        Some(c) => format!("{} if {}", grant.resource.describe(), describe_condition(c)),
+        None => grant.resource.describe(),
     }
 }
 

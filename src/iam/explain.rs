@@ -15,7 +15,6 @@
 //! on the command line, or the bare file name inside templates, so their bytes never depend
 //! on where drc ran.
 
-use super::render::describe_resource;
 use super::{Condition, Owner, Policies, Resource};
 use crate::source::{SourceMap, Span};
 use serde_json::{Value, json};
@@ -233,7 +232,7 @@ impl Explanation {
             for statement in &role.statements {
                 let names: Vec<&str> = statement.actions.iter().map(|a| a.name).collect();
                 let _ = writeln!(out, "  {}: {}", statement.sid, names.join(", "));
-                let _ = writeln!(out, "    on {}", describe_resource(&statement.resource));
+                let _ = writeln!(out, "    on {}", statement.resource.describe());
                 if let Some(c) = &statement.condition {
                     let _ = writeln!(out, "    if {}", describe_condition(c));
                 }
@@ -363,7 +362,7 @@ pub fn resource_json(resource: &Resource) -> Value {
         }
     };
     value["iam_type"] = json!(format!("{service}:{kind}"));
-    value["description"] = json!(describe_resource(resource));
+    value["description"] = json!(resource.describe());
     value
 }
 

@@ -9,7 +9,7 @@
 //! `replicate_to` gets a role for S3 to assume, with only the replication actions on the two
 //! buckets ([`actions::REPLICATION_SOURCE_BUCKET_ACTIONS`] and the lists after it, the
 //! Object Lock one only when the source is locked). Every action records what caused it
-//! ([`render`] prints them), so every permission can answer "why is this here?".
+//! ([`explain`] accounts for them), so every permission can answer "why is this here?".
 //!
 //! ```text
 //! function backup { put backups "daily/" }
@@ -19,9 +19,9 @@
 pub mod actions;
 pub mod diff;
 pub mod explain;
-pub mod render;
 
-pub use actions::{Scope, VERBS, Verb, VerbRule};
+pub use crate::check::model::Verb;
+pub use actions::{Scope, VERBS, VerbRule};
 
 use crate::check::model::{Encryption, Kind, Program, QueueEncryption};
 use crate::source::Span;
@@ -252,6 +252,47 @@ pub enum Resource {
 }
 
 impl Resource {
+    /// How the resource reads for people: `objects of bucket backups under "daily/"`.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Bucket(b) => format!("bucket {b}"),
+            Self::Objects { bucket, prefix } if prefix.is_empty() => {
+                format!("all objects of bucket {bucket}")
+            }
+            Self::Objects { bucket, prefix } => {
+                format!("objects of bucket {bucket} under \"{prefix}\"")
+            }
+            Self::BucketKey(b) => format!("the KMS key of bucket {b}"),
+            Self::LogStreams(f) => format!("the log streams of function {f}'s log group"),
+            Self::Function(f) => format!("function {f}"),
+            Self::ExistingFunction { name, .. } => format!("existing function {name}"),
+            Self::Queue(q) => format!("queue {q}"),
+            Self::QueueKey(q) => format!("the KMS key of queue {q}"),
+            Self::Topic(t) => format!("topic {t}"),
+            Self::TopicKey(t) => format!("the KMS key of topic {t}"),
+            Self::ExistingBucket { bucket, arn } => format!("existing bucket {bucket} ({arn})"),
+            Self::ExistingObjects {
+                bucket,
+                arn,
+                prefix,
+            } if prefix.is_empty() => {
+                format!("all objects of existing bucket {bucket} ({arn})")
+            }
+            Self::ExistingObjects {
+                bucket,
+                arn,
+                prefix,
+            } => {
+                format!("objects of existing bucket {bucket} ({arn}) under \"{prefix}\"")
+            }
+            Self::ExistingKey { bucket, arn } => {
+                format!("the KMS key of existing bucket {bucket} ({arn})")
+            }
+        }
+    }
+}
+
+impl Resource {
     /// The IAM resource type the ARN is of, as the Service Authorization Reference names it:
     /// `("s3", "object")`. The action-table test checks every emitted action against it.
     pub fn iam_type(&self) -> (&'static str, &'static str) {
@@ -290,12 +331,7 @@ pub struct Condition {
     pub values: Vec<String>,
 }
 
-/// The marker for the deployment region inside condition values and ARNs.
-pub const REGION: &str = "{region}";
-/// The marker for the deployment partition inside ARNs.
-pub const PARTITION: &str = "{partition}";
-/// The marker for the deployment account inside ARNs.
-pub const ACCOUNT: &str = "{account}";
+pub use crate::check::model::{ACCOUNT, PARTITION, REGION};
 
 /// Infers the policies of a checked program.
 pub fn infer(program: &Program) -> Policies {
@@ -451,7 +487,7 @@ fn grant(
 ) {
     let rule = actions::rule(verb);
     // A bucket outside the stack is granted on by its literal ARN.
-    let existing = (rule.target == Kind::Bucket)
+    let existing = (rule.target() == Kind::Bucket)
         .then(|| program.bucket(target).existing.as_ref())
         .flatten();
     let (resource, condition) = match (rule.scope, existing) {
@@ -506,7 +542,7 @@ fn grant(
         entry.prefixes.push(prefix.map(|p| format!("{p}*")));
     }
     // The key the target is encrypted with, and the rule that says so.
-    let key = match rule.target {
+    let key = match rule.target() {
         Kind::Bucket => {
             let bucket = program.bucket(target);
             let key_cause = Cause::BucketKey(bucket.encryption_span.unwrap_or(bucket.span));

@@ -94,7 +94,12 @@ fn fixtures() {
         }
         if compilation.succeeded() {
             let (_, analyses, _) = crate::support::analyze_file(path, "input.dr");
-            let policies = drc::iam::render::render(&analyses[0].policies, &sources);
+            let policies = drc::iam::explain::explain(
+                &analyses[0].policies,
+                &sources,
+                drc::iam::explain::FileNames::AsGiven,
+            )
+            .text();
             // The 500-resource check counts resources from the program; it must agree with
             // what the emitter actually writes.
             let cfn = artifact_text(&compilation, ".cfn.yaml");

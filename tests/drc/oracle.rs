@@ -151,7 +151,7 @@ fn every_action_in_the_table_exists_in_aws() {
         for action in rule.actions.iter().chain(rule.kms_actions) {
             checked += 1;
             if let Some(problem) = oracle.unknown(action) {
-                problems.push(format!("verb `{}`: {problem}", rule.keyword));
+                problems.push(format!("verb `{}`: {problem}", rule.keyword()));
             }
         }
     }
@@ -238,7 +238,7 @@ fn every_emitted_action_is_granted_on_a_resource_type_it_accepts() {
     );
     let unused: Vec<&str> = VERBS
         .iter()
-        .map(|rule| rule.keyword)
+        .map(drc::iam::VerbRule::keyword)
         .filter(|keyword| !verbs_used.contains(*keyword))
         .collect();
     assert!(

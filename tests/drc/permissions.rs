@@ -45,11 +45,11 @@ const OBJECT_ACTIONS: &[&str] = &[
 fn every_verb_grants_one_action_and_no_two_verbs_the_same() {
     let mut seen = BTreeSet::new();
     for rule in VERBS {
-        assert_eq!(rule.actions.len(), 1, "{}", rule.keyword);
+        assert_eq!(rule.actions.len(), 1, "{}", rule.keyword());
         assert!(
             seen.insert(rule.actions[0]),
             "{} repeats an action",
-            rule.keyword
+            rule.keyword()
         );
     }
 }
@@ -58,7 +58,7 @@ fn every_verb_grants_one_action_and_no_two_verbs_the_same() {
 fn the_table_has_no_wildcards_and_puts_each_action_on_its_resource_type() {
     for rule in VERBS {
         for action in rule.actions.iter().chain(rule.kms_actions) {
-            assert!(!action.contains('*'), "{}: {action}", rule.keyword);
+            assert!(!action.contains('*'), "{}: {action}", rule.keyword());
             assert!(
                 action
                     .split_once(':')
@@ -69,19 +69,19 @@ fn the_table_has_no_wildcards_and_puts_each_action_on_its_resource_type() {
             Scope::Bucket => assert!(
                 rule.actions.iter().all(|a| BUCKET_ACTIONS.contains(a)),
                 "{}: {:?}",
-                rule.keyword,
+                rule.keyword(),
                 rule.actions
             ),
             Scope::Objects => assert!(
                 rule.actions.iter().all(|a| OBJECT_ACTIONS.contains(a)),
                 "{}: {:?}",
-                rule.keyword,
+                rule.keyword(),
                 rule.actions
             ),
             Scope::Function => assert!(rule.actions.iter().all(|a| a.starts_with("lambda:"))),
             // Publishing and sending only add messages: never read, delete or configure.
-            Scope::Topic => assert_eq!(rule.actions, ["sns:Publish"], "{}", rule.keyword),
-            Scope::Queue => assert_eq!(rule.actions, ["sqs:SendMessage"], "{}", rule.keyword),
+            Scope::Topic => assert_eq!(rule.actions, ["sns:Publish"], "{}", rule.keyword()),
+            Scope::Queue => assert_eq!(rule.actions, ["sqs:SendMessage"], "{}", rule.keyword()),
         }
     }
 }
