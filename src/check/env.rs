@@ -4,8 +4,7 @@
 
 use super::checker::Checker;
 use super::limits;
-use super::model::{EnvValue, Kind, Reference, Text};
-use super::resolve::REFERENCE_ATTRIBUTES;
+use super::model::{EnvValue, Text};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast::{Attribute, Entry, Nested, Value, ValueKind};
@@ -147,34 +146,7 @@ impl<'a> Checker<'a> {
     /// `item.name` or `item.arn`: a reference, resolved once every name is declared (E0403
     /// for another attribute).
     fn env_reference(&mut self, value: &Value, word: &str) -> Option<EnvValue> {
-        let (item, attribute) = word.split_once('.').expect("contains a dot");
-        let attribute = match attribute {
-            "name" => super::model::Attribute::Name,
-            "arn" => super::model::Attribute::Arn,
-            other => {
-                let start = value.span.start + u32::try_from(item.len() + 1).expect("short");
-                self.error(
-                    Diagnostic::new(
-                        Code::E0403,
-                        format!("unknown attribute `{other}` in a reference"),
-                        Span {
-                            start,
-                            ..value.span
-                        },
-                        "not an attribute of a resource",
-                    )
-                    .with_note("buckets and functions have `name` and `arn`")
-                    .with_suggestion(other, REFERENCE_ATTRIBUTES.iter().copied()),
-                );
-                return None;
-            }
-        };
-        Some(EnvValue::Ref(Reference {
-            item: item.to_owned(),
-            kind: Kind::Bucket,
-            attribute,
-            span: value.span,
-        }))
+        self.reference(value, word).map(EnvValue::Ref)
     }
 
     /// E0311: more bytes of names and values than Lambda allows.

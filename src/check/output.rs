@@ -4,8 +4,7 @@
 use super::body::Body;
 use super::checker::Checker;
 use super::limits;
-use super::model::{Bucket, Function, Kind, Output, Reference};
-use super::resolve::REFERENCE_ATTRIBUTES;
+use super::model::{Bucket, Function, Output, Reference};
 use super::words::describe;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
@@ -60,37 +59,7 @@ impl<'a> Checker<'a> {
     /// (E0403 for another attribute, E0301 for a value that is not a reference).
     fn output_reference(&mut self, value: &Value) -> Option<Reference> {
         match &value.kind {
-            ValueKind::Word(w) if w.contains('.') => {
-                let (item, attribute) = w.split_once('.').expect("contains a dot");
-                let attribute = match attribute {
-                    "name" => super::model::Attribute::Name,
-                    "arn" => super::model::Attribute::Arn,
-                    other => {
-                        let start =
-                            value.span.start + u32::try_from(item.len() + 1).expect("short");
-                        self.error(
-                            Diagnostic::new(
-                                Code::E0403,
-                                format!("unknown attribute `{other}` in a reference"),
-                                Span {
-                                    start,
-                                    ..value.span
-                                },
-                                "not an attribute of a resource",
-                            )
-                            .with_note("buckets and functions have `name` and `arn`")
-                            .with_suggestion(other, REFERENCE_ATTRIBUTES.iter().copied()),
-                        );
-                        return None;
-                    }
-                };
-                Some(Reference {
-                    item: item.to_owned(),
-                    kind: Kind::Bucket,
-                    attribute,
-                    span: value.span,
-                })
-            }
+            ValueKind::Word(w) if w.contains('.') => self.reference(value, w),
             other => {
                 let mut d = Diagnostic::new(
                     Code::E0301,
@@ -164,6 +133,4 @@ impl<'a> Checker<'a> {
             }
         }
     }
-
-    // ---- pass 3 -------------------------------------------------------------------------
 }

@@ -12,10 +12,10 @@ use super::words::article;
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::names;
 use crate::source::Span;
-use crate::syntax::ast::{Ast, Ident};
+use crate::syntax::ast::{Ast, Ident, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub(super) const REFERENCE_ATTRIBUTES: &[&str] = &["name", "arn"];
+const REFERENCE_ATTRIBUTES: &[&str] = &["name", "arn"];
 /// Depth-first search for a path back to `start`; returns its edges (from, to, span).
 pub(super) fn find_cycle(
     start: usize,
@@ -486,5 +486,36 @@ impl<'a> Checker<'a> {
         }
     }
 
-    // ---- typed values -------------------------------------------------------------------
+    /// `item.attribute` (`backups.name`, `copy.arn`): the reference, its attribute checked
+    /// (E0403); the item is resolved in pass 3.
+    pub(super) fn reference(&mut self, value: &Value, word: &str) -> Option<Reference> {
+        let (item, attribute) = word.split_once('.').expect("contains a dot");
+        let attribute = match attribute {
+            "name" => super::model::Attribute::Name,
+            "arn" => super::model::Attribute::Arn,
+            other => {
+                let start = value.span.start + u32::try_from(item.len() + 1).expect("short");
+                self.error(
+                    Diagnostic::new(
+                        Code::E0403,
+                        format!("unknown attribute `{other}` in a reference"),
+                        Span {
+                            start,
+                            ..value.span
+                        },
+                        "not an attribute of a resource",
+                    )
+                    .with_note("buckets and functions have `name` and `arn`")
+                    .with_suggestion(other, REFERENCE_ATTRIBUTES.iter().copied()),
+                );
+                return None;
+            }
+        };
+        Some(Reference {
+            item: item.to_owned(),
+            kind: Kind::Bucket,
+            attribute,
+            span: value.span,
+        })
+    }
 }
