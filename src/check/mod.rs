@@ -539,25 +539,27 @@ impl<'a> Checker<'a> {
         for (tags, span) in tagged {
             self.check_tag_count(&stack, tags, span);
         }
+        let program = Program::new(
+            self.file,
+            stack,
+            model::Items {
+                buckets,
+                functions,
+                schedules,
+                params,
+                queues,
+                topics,
+                existing_functions,
+                outputs,
+            },
+        );
         // Only a file that compiles is worth a warning about how it runs.
         if !self.diagnostics.iter().any(Diagnostic::is_error) {
-            for schedule in &schedules {
-                self.warn_unreported_failure(schedule, &functions);
+            for schedule in program.schedules() {
+                self.warn_unreported_failure(schedule, &program);
             }
         }
-
-        Program {
-            file: self.file,
-            stack,
-            buckets,
-            functions,
-            schedules,
-            params,
-            queues,
-            topics,
-            existing_functions,
-            outputs,
-        }
+        program
     }
 
     fn declare(&mut self, name: &'a Ident, kind: Kind) {
@@ -3470,10 +3472,9 @@ impl<'a> Checker<'a> {
     }
 
     /// W0301: a scheduled function with no `alarm`, `on_failure` or `dead_letter`.
-    fn warn_unreported_failure(&mut self, schedule: &Schedule, functions: &[Function]) {
-        let Some(function) = functions.iter().find(|f| f.name == schedule.target) else {
-            return;
-        };
+    fn warn_unreported_failure(&mut self, schedule: &Schedule, program: &Program) {
+        // Without errors, a schedule invokes a function of the stack (E0421).
+        let function = program.function(&schedule.target);
         if function.failure.reports() {
             return;
         }

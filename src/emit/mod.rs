@@ -229,7 +229,7 @@ pub fn resource_count(program: &Program, policies: &Policies) -> usize {
         .map(|role| policy::layout(program, role).map_or(0, |l| l.managed_policies()))
         .sum();
     let functions: usize = program
-        .functions
+        .functions()
         .iter()
         .map(|f| {
             3 + usize::from(f.failure.needs_invoke_config())
@@ -237,22 +237,22 @@ pub fn resource_count(program: &Program, policies: &Policies) -> usize {
         })
         .sum();
     let queues: usize = program
-        .queues
+        .queues()
         .iter()
         .map(|q| 1 + usize::from(q.encryption == crate::check::model::QueueEncryption::Kms))
         .sum();
     let topics: usize = program
-        .topics
+        .topics()
         .iter()
         .map(|t| 2 + usize::from(t.email.is_some()))
         .sum();
-    buckets + functions + 2 * program.schedules.len() + queues + topics + managed_policies
+    buckets + functions + 2 * program.schedules().len() + queues + topics + managed_policies
 }
 
 /// The number of CloudFormation outputs a program becomes: one per bucket of the stack's
 /// region (its name), one per function (its ARN), and the user's `output` items.
 pub fn output_count(program: &Program) -> usize {
-    program.local_buckets().count() + program.functions.len() + program.outputs.len()
+    program.local_buckets().count() + program.functions().len() + program.outputs().len()
 }
 
 /// Lowers a checked program and its policies, packaging each function's code (its `code`
@@ -292,7 +292,7 @@ pub fn lower<'p>(
     let outputs = output_count(program);
     if outputs > usize::try_from(limits::CFN_OUTPUTS.max).expect("small") {
         let span = program
-            .outputs
+            .outputs()
             .first()
             .map_or(program.stack.span, |o| o.span);
         diagnostics.push(
@@ -313,7 +313,7 @@ pub fn lower<'p>(
         );
     }
     let mut archives = Vec::new();
-    for function in &program.functions {
+    for function in program.functions() {
         let dr_path = &sources.get(function.span.file).name;
         match package::archive(&program.stack.name, function, dr_path, code) {
             Ok(archive) => archives.push(archive),
@@ -346,15 +346,7 @@ fn policy_overflow(
 ) -> Diagnostic {
     let (span, owner) = match &role.owner {
         Owner::Function(f) => (program.function(f).span, format!("function `{f}`")),
-        Owner::Scheduler(s) => (
-            program
-                .schedules
-                .iter()
-                .find(|x| &x.name == s)
-                .expect("a schedule role has its schedule")
-                .span,
-            format!("schedule `{s}`"),
-        ),
+        Owner::Scheduler(s) => (program.schedule(s).span, format!("schedule `{s}`")),
         Owner::Replication(b) => (
             program.bucket(b).span,
             format!("the replication role of bucket `{b}`"),

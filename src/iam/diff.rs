@@ -354,8 +354,8 @@ fn stack_diff(name: &str, old: Option<&Side<'_>>, new: Option<&Side<'_>>) -> Sta
 
     let mut buckets = Vec::new();
     if let (Some(old), Some(new)) = (old, new) {
-        for after in &new.program.buckets {
-            if let Some(before) = old.program.buckets.iter().find(|b| b.name == after.name) {
+        for after in new.program.buckets() {
+            if let Some(before) = old.program.find_bucket(&after.name) {
                 buckets.extend(bucket_changes(before, after, new));
             }
         }

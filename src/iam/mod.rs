@@ -300,7 +300,7 @@ pub const ACCOUNT: &str = "{account}";
 /// Infers the policies of a checked program.
 pub fn infer(program: &Program) -> Policies {
     let mut roles: Vec<Role> = program
-        .functions
+        .functions()
         .iter()
         .map(|function| {
             // (resource, condition key) -> actions with causes, and condition values.
@@ -343,7 +343,7 @@ pub fn infer(program: &Program) -> Policies {
             }
         })
         .collect();
-    roles.extend(program.schedules.iter().map(|schedule| {
+    roles.extend(program.schedules().iter().map(|schedule| {
         let mut grants: Grants = BTreeMap::new();
         let grant = grants
             .entry((Resource::Function(schedule.target.clone()), None, None))
@@ -358,7 +358,7 @@ pub fn infer(program: &Program) -> Policies {
     }));
     roles.extend(
         program
-            .buckets
+            .buckets()
             .iter()
             .filter_map(|bucket| replication_role(program, bucket)),
     );
@@ -534,11 +534,7 @@ fn grant(
             })
         }
         Kind::Topic => {
-            let topic = program
-                .topics
-                .iter()
-                .find(|t| t.name == target)
-                .expect("references are resolved by the checker");
+            let topic = program.topic(target);
             Some((
                 Resource::TopicKey(topic.name.clone()),
                 Cause::TopicKey(topic.span),
