@@ -52,7 +52,9 @@ pub struct Artifact {
 }
 
 /// The lowered, target-neutral stack. Invariant: it fits CloudFormation's resource limit,
-/// and every function has exactly one archive (same order as the program's functions).
+/// every function has exactly one archive (same order as the program's functions), and every
+/// role of the policies has its explanation and its layout, found through the policies'
+/// index of owners.
 #[derive(Debug)]
 pub struct Stack<'p> {
     /// The checked program.
@@ -60,26 +62,38 @@ pub struct Stack<'p> {
     /// Its inferred policies.
     pub policies: &'p Policies,
     /// The same policies with the cause of every action, for the provenance the templates
-    /// record beside each role.
-    pub explanation: Explanation,
+    /// record beside each role: one role per role of the policies, in their order.
+    explanation: Explanation,
     /// One code archive per function, in function order.
     pub archives: Vec<Archive>,
     /// How each role's statements are written, in the order of the policies' roles.
-    pub layouts: Vec<Layout>,
+    layouts: Vec<Layout>,
     /// The source file's name (without directories), for the "generated from" header.
     pub source_name: String,
 }
 
 impl Stack<'_> {
+    /// The position of an owner's role among the policies' roles, its explanations and
+    /// layouts.
+    fn position(&self, owner: &Owner) -> usize {
+        self.policies
+            .position(owner)
+            .expect("infer gives every function, schedule and replicated bucket its role")
+    }
+
     /// How the role a function assumes writes its statements.
     pub fn function_layout(&self, function: &str) -> &Layout {
-        let index = self
-            .policies
-            .roles
-            .iter()
-            .position(|r| matches!(&r.owner, Owner::Function(f) if f == function))
-            .expect("infer gives every function a role");
-        &self.layouts[index]
+        &self.layouts[self.position(&Owner::Function(function.to_owned()))]
+    }
+
+    /// The explained role of any owner, for its provenance.
+    pub fn explanation_of(&self, owner: &Owner) -> &RoleExplanation {
+        &self.explanation.roles[self.position(owner)]
+    }
+
+    /// The explained role of a function, for its provenance.
+    pub fn function_explanation(&self, function: &str) -> &RoleExplanation {
+        self.explanation_of(&Owner::Function(function.to_owned()))
     }
 }
 
@@ -224,7 +238,7 @@ pub fn resource_count(program: &Program, policies: &Policies) -> usize {
         })
         .sum();
     let managed_policies: usize = policies
-        .roles
+        .roles()
         .iter()
         .map(|role| policy::layout(program, role).map_or(0, |l| l.managed_policies()))
         .sum();
@@ -257,6 +271,8 @@ pub fn output_count(program: &Program) -> usize {
 
 /// Lowers a checked program and its policies, packaging each function's code (its `code`
 /// directory is relative to the file that declares the function, found in `sources`).
+/// `explanation` is [`crate::iam::explain::explain`]'s account of `policies`: one role per
+/// role, in their order (lowering panics otherwise).
 pub fn lower<'p>(
     program: &'p Program,
     policies: &'p Policies,
@@ -265,9 +281,18 @@ pub fn lower<'p>(
     sources: &SourceMap,
     code: &dyn CodeSource,
 ) -> Result<Stack<'p>, Vec<Diagnostic>> {
+    assert!(
+        explanation.roles.len() == policies.roles().len()
+            && explanation
+                .roles
+                .iter()
+                .zip(policies.roles())
+                .all(|(explained, role)| explained.owner == role.owner),
+        "the explanation has the policies' roles, in their order"
+    );
     let mut diagnostics = Vec::new();
     let mut layouts = Vec::new();
-    for role in &policies.roles {
+    for role in policies.roles() {
         match policy::layout(program, role) {
             Ok(layout) => layouts.push(layout),
             Err(overflow) => diagnostics.push(policy_overflow(program, role, &overflow)),
@@ -444,22 +469,6 @@ impl From<Archive> for Artifact {
             file_name: archive.file_name,
             bytes: archive.bytes,
         }
-    }
-}
-
-impl Stack<'_> {
-    /// The explained role of a function, for its provenance.
-    pub fn function_explanation(&self, function: &str) -> &RoleExplanation {
-        self.explanation_of(&Owner::Function(function.to_owned()))
-    }
-
-    /// The explained role of any owner, for its provenance.
-    pub fn explanation_of(&self, owner: &Owner) -> &RoleExplanation {
-        self.explanation
-            .roles
-            .iter()
-            .find(|r| &r.owner == owner)
-            .expect("the explanation has a role for every role of the policies")
     }
 }
 
