@@ -228,8 +228,9 @@ pub(crate) fn lifecycle_rule_id(index: usize, rule: &LifecycleRule) -> String {
     }
 }
 
-/// The number of CloudFormation resources a program and its policies become.
-pub fn resource_count(program: &Program, policies: &Policies) -> usize {
+/// The number of CloudFormation resources a program becomes, its roles' statements written
+/// as `layouts` say (the layouts [`lower`] chose, one per role that has one).
+pub fn resource_count(program: &Program, layouts: &[Layout]) -> usize {
     let buckets: usize = program
         .local_buckets()
         .map(|b| {
@@ -237,11 +238,7 @@ pub fn resource_count(program: &Program, policies: &Policies) -> usize {
                 + 2 * usize::from(b.replicate_to.is_some())
         })
         .sum();
-    let managed_policies: usize = policies
-        .roles()
-        .iter()
-        .map(|role| policy::layout(program, role).map_or(0, |l| l.managed_policies()))
-        .sum();
+    let managed_policies: usize = layouts.iter().map(Layout::managed_policies).sum();
     let functions: usize = program
         .functions()
         .iter()
@@ -298,7 +295,7 @@ pub fn lower<'p>(
             Err(overflow) => diagnostics.push(policy_overflow(program, role, &overflow)),
         }
     }
-    let count = resource_count(program, policies);
+    let count = resource_count(program, &layouts);
     if count > usize::try_from(limits::CFN_RESOURCES.max).expect("small") {
         diagnostics.push(
             Diagnostic::new(
