@@ -4072,14 +4072,19 @@ fn default_stack_name(stem: &str) -> String {
 /// How to fix a refused key prefix.
 /// `.name` and `.arn` of a bucket outside the stack are known now: they become literals.
 fn existing_references_to_literals(buckets: &[Bucket], functions: &mut [Function]) {
+    // Each name's first bucket, as a scan finds it: one lookup per reference.
+    let mut by_name: BTreeMap<&str, &Bucket> = BTreeMap::new();
+    for bucket in buckets {
+        by_name.entry(&bucket.name).or_insert(bucket);
+    }
     for function in functions {
         for (_, value) in &mut function.env {
             let EnvValue::Ref(reference) = value else {
                 continue;
             };
-            let existing = buckets
-                .iter()
-                .find(|b| reference.kind == Kind::Bucket && b.name == reference.item)
+            let existing = by_name
+                .get(reference.item.as_str())
+                .filter(|_| reference.kind == Kind::Bucket)
                 .and_then(|b| b.existing.as_ref());
             if let Some(existing) = existing {
                 *value = EnvValue::Literal(match reference.attribute {
