@@ -3523,15 +3523,11 @@ impl<'a> Checker<'a> {
             })
             .collect();
         let mut reported: BTreeSet<Vec<usize>> = BTreeSet::new();
+        // `visited[f] == start`: the search from `start` reached `f` (one vector for all).
+        let mut visited = vec![usize::MAX; functions.len()];
         for start in 0..functions.len() {
             let mut path = Vec::new();
-            if let Some(cycle) = find_cycle(
-                start,
-                start,
-                &edges,
-                &mut path,
-                &mut vec![false; functions.len()],
-            ) {
+            if let Some(cycle) = find_cycle(start, start, &edges, &mut path, &mut visited) {
                 let mut members: Vec<usize> = cycle.iter().map(|&(from, _, _)| from).collect();
                 members.sort_unstable();
                 if !reported.insert(members) {
@@ -3950,15 +3946,15 @@ fn find_cycle(
     at: usize,
     edges: &[Vec<(usize, Span)>],
     path: &mut Vec<(usize, usize, Span)>,
-    visited: &mut Vec<bool>,
+    visited: &mut [usize],
 ) -> Option<Vec<(usize, usize, Span)>> {
     for &(next, span) in &edges[at] {
         path.push((at, next, span));
         if next == start {
             return Some(path.clone());
         }
-        if !visited[next] {
-            visited[next] = true;
+        if visited[next] != start {
+            visited[next] = start;
             if let Some(cycle) = find_cycle(start, next, edges, path, visited) {
                 return Some(cycle);
             }
