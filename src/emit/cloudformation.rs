@@ -44,7 +44,7 @@ pub fn emit(stack: &Stack<'_>) -> String {
             &program.tags(&bucket.tags),
         );
     }
-    for bucket in &program.buckets {
+    for bucket in program.buckets() {
         if let Some(role) = stack.policies.replication_role(&bucket.name) {
             add_replication_role(
                 &mut resources,
@@ -55,10 +55,10 @@ pub fn emit(stack: &Stack<'_>) -> String {
             );
         }
     }
-    for (function, archive) in program.functions.iter().zip(&stack.archives) {
+    for (function, archive) in program.functions().iter().zip(&stack.archives) {
         add_function(&mut resources, stack, function, &archive.file_name);
     }
-    for schedule in &program.schedules {
+    for schedule in program.schedules() {
         let owner = Owner::Scheduler(schedule.name.clone());
         add_schedule(
             &mut resources,
@@ -71,7 +71,7 @@ pub fn emit(stack: &Stack<'_>) -> String {
             &program.tags(&schedule.tags),
         );
     }
-    for queue in &program.queues {
+    for queue in program.queues() {
         add_queue(
             &mut resources,
             queue,
@@ -79,7 +79,7 @@ pub fn emit(stack: &Stack<'_>) -> String {
             &program.stack.tags,
         );
     }
-    for topic in &program.topics {
+    for topic in program.topics() {
         add_topic(
             &mut resources,
             topic,
@@ -125,7 +125,7 @@ pub fn emit_regional(stack: &Stack<'_>, region: &str) -> String {
         .collect();
     let mut parameters = Mapping::new();
     for param in program
-        .params
+        .params()
         .iter()
         .filter(|p| used.contains(&p.name.as_str()))
     {
@@ -196,7 +196,7 @@ fn render(stack: &Stack<'_>, template: Mapping) -> String {
 fn parameters(stack: &Stack<'_>) -> Mapping {
     let program = stack.program;
     let mut parameters = Mapping::new();
-    for param in &program.params {
+    for param in program.params() {
         parameters.insert(s(&Id::param(&param.name)), param_declaration(param));
     }
     let mut string_parameter = |id: String, description: String, pattern: &str| {
@@ -239,7 +239,7 @@ fn parameters(stack: &Stack<'_>) -> Mapping {
             string_parameter(id, description, &pattern);
         }
     }
-    if program.functions.is_empty() {
+    if program.functions().is_empty() {
         return parameters;
     }
     parameters.insert(
@@ -1153,7 +1153,7 @@ fn outputs(stack: &Stack<'_>) -> Mapping {
             ]),
         );
     }
-    for function in &stack.program.functions {
+    for function in stack.program.functions() {
         let id = Id::function(&function.name);
         outputs.insert(
             s(&format!("{id}Arn")),
@@ -1166,7 +1166,7 @@ fn outputs(stack: &Stack<'_>) -> Mapping {
             ]),
         );
     }
-    for output in &stack.program.outputs {
+    for output in stack.program.outputs() {
         let mut body = Mapping::new();
         if let Some(description) = &output.description {
             body.insert(s("Description"), s(description));

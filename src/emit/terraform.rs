@@ -23,15 +23,15 @@ pub fn emit(stack: &Stack<'_>) -> String {
     let program = stack.program;
     let mut out = Tf::default();
     // Key policies and ARNs built from a bare function name need the partition and region.
-    let uses_kms = program.buckets.iter().any(|b| {
+    let uses_kms = program.buckets().iter().any(|b| {
         b.encryption == Encryption::Kms || b.existing.as_ref().is_some_and(|e| e.key.is_some())
     }) || program
-        .queues
+        .queues()
         .iter()
         .any(|q| q.encryption == QueueEncryption::Kms)
-        || !program.topics.is_empty()
+        || !program.topics().is_empty()
         || program
-            .existing_functions
+            .existing_functions()
             .iter()
             .any(|f| f.arn.contains(iam::REGION));
 
@@ -50,10 +50,10 @@ pub fn emit(stack: &Stack<'_>) -> String {
             &program.tags(&bucket.tags),
         );
     }
-    if program.buckets.iter().any(|b| b.replicate_to.is_some()) {
+    if program.buckets().iter().any(|b| b.replicate_to.is_some()) {
         add_trust(&mut out, "assume_s3", "s3.amazonaws.com", false);
     }
-    for bucket in &program.buckets {
+    for bucket in program.buckets() {
         if let Some(role) = stack.policies.replication_role(&bucket.name) {
             add_replication(
                 &mut out,
@@ -65,10 +65,10 @@ pub fn emit(stack: &Stack<'_>) -> String {
             );
         }
     }
-    if !program.functions.is_empty() {
+    if !program.functions().is_empty() {
         add_trust(&mut out, "assume_lambda", "lambda.amazonaws.com", false);
     }
-    for (function, archive) in program.functions.iter().zip(&stack.archives) {
+    for (function, archive) in program.functions().iter().zip(&stack.archives) {
         let role = stack.policies.function_role(&function.name);
         let provenance = provenance(stack.function_explanation(&function.name));
         add_function(
@@ -81,7 +81,7 @@ pub fn emit(stack: &Stack<'_>) -> String {
             &program.tags(&function.tags),
         );
     }
-    if !program.schedules.is_empty() {
+    if !program.schedules().is_empty() {
         add_trust(
             &mut out,
             "assume_scheduler",
@@ -89,7 +89,7 @@ pub fn emit(stack: &Stack<'_>) -> String {
             true,
         );
     }
-    for schedule in &program.schedules {
+    for schedule in program.schedules() {
         let owner = Owner::Scheduler(schedule.name.clone());
         add_schedule(
             &mut out,
@@ -99,10 +99,10 @@ pub fn emit(stack: &Stack<'_>) -> String {
             &program.tags(&schedule.tags),
         );
     }
-    for queue in &program.queues {
+    for queue in program.queues() {
         add_queue(&mut out, queue, &program.stack.name, &program.stack.tags);
     }
-    for topic in &program.topics {
+    for topic in program.topics() {
         add_topic(&mut out, topic, &program.stack.name, &program.stack.tags);
     }
 
@@ -124,7 +124,7 @@ pub fn emit(stack: &Stack<'_>) -> String {
             "default": literal(&physical_prefix(&program.stack.name)),
         }),
     );
-    for param in &program.params {
+    for param in program.params() {
         variables.insert(param.name.clone(), variable(param));
     }
     root.insert("variable".into(), Value::Object(variables));
@@ -958,7 +958,7 @@ fn outputs(stack: &Stack<'_>) -> Map<String, Value> {
             json!({ "description": literal(&format!("Name of bucket {name}")), "value": format!("${{aws_s3_bucket.{name}.id}}") }),
         );
     }
-    for function in &stack.program.functions {
+    for function in stack.program.functions() {
         let name = &function.name;
         outputs.insert(
             format!("{name}_function_arn"),
@@ -967,7 +967,7 @@ fn outputs(stack: &Stack<'_>) -> Map<String, Value> {
     }
     // User outputs keep their `.dr` name; the checker refuses names the ones above take.
     // Terraform has no exports: `export` only applies to CloudFormation.
-    for output in &stack.program.outputs {
+    for output in stack.program.outputs() {
         let mut body = Map::new();
         if let Some(description) = &output.description {
             body.insert("description".into(), json!(literal(description)));

@@ -19,7 +19,7 @@
 
 use super::explain::{
     ActionExplanation, CauseExplanation, Explanation, FORMAT_VERSION, FileNames, Location,
-    condition_json, describe_condition, location_json, owner_json, resource_json,
+    RoleExplanation, condition_json, describe_condition, location_json, owner_json, resource_json,
 };
 use super::{Condition, Owner, Policies, Resource};
 use crate::check::model::{Bucket, Encryption, LockMode, ObjectLock, Program, Retention};
@@ -322,17 +322,13 @@ fn stack_diff(name: &str, old: Option<&Side<'_>>, new: Option<&Side<'_>>) -> Sta
     let old_expl = old.map_or(&empty, |s| &s.explanation);
     let new_expl = new.map_or(&empty, |s| &s.explanation);
 
-    let owners: BTreeSet<&Owner> = old_expl
-        .roles
-        .iter()
-        .chain(&new_expl.roles)
-        .map(|r| &r.owner)
-        .collect();
+    let (old_roles, new_roles) = (roles_by_owner(old_expl), roles_by_owner(new_expl));
+    let owners: BTreeSet<&Owner> = old_roles.keys().chain(new_roles.keys()).copied().collect();
     let roles = owners
         .into_iter()
         .filter_map(|owner| {
-            let before = old_expl.roles.iter().find(|r| &r.owner == owner);
-            let after = new_expl.roles.iter().find(|r| &r.owner == owner);
+            let before = old_roles.get(owner).copied();
+            let after = new_roles.get(owner).copied();
             let changes = grant_changes(
                 &grants(before.map(|r| &r.statements[..]).unwrap_or_default()),
                 &grants(after.map(|r| &r.statements[..]).unwrap_or_default()),
@@ -353,8 +349,8 @@ fn stack_diff(name: &str, old: Option<&Side<'_>>, new: Option<&Side<'_>>) -> Sta
 
     let mut buckets = Vec::new();
     if let (Some(old), Some(new)) = (old, new) {
-        for after in &new.program.buckets {
-            if let Some(before) = old.program.buckets.iter().find(|b| b.name == after.name) {
+        for after in new.program.buckets() {
+            if let Some(before) = old.program.find_bucket(&after.name) {
                 buckets.extend(bucket_changes(before, after, new));
             }
         }
@@ -374,6 +370,15 @@ fn stack_diff(name: &str, old: Option<&Side<'_>>, new: Option<&Side<'_>>) -> Sta
         diff.status = Status::Changed;
     }
     diff
+}
+
+/// An explanation's roles by owner (an owner's first role, should it have several).
+fn roles_by_owner(explanation: &Explanation) -> BTreeMap<&Owner, &RoleExplanation> {
+    let mut roles = BTreeMap::new();
+    for role in &explanation.roles {
+        roles.entry(&role.owner).or_insert(role);
+    }
+    roles
 }
 
 /// Each action's grants, with the action's causes on each.
