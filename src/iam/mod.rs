@@ -19,6 +19,7 @@
 pub mod actions;
 pub mod diff;
 pub mod explain;
+pub mod weakening;
 
 pub use crate::check::model::Verb;
 pub use actions::{Scope, VERBS, VerbRule};
