@@ -335,9 +335,10 @@ pub fn lower<'p>(
         );
     }
     let mut archives = Vec::new();
+    let mut packaged = package::Archives::default();
     for function in program.functions() {
         let dr_path = &sources.get(function.span.file).name;
-        match package::archive(&program.stack.name, function, dr_path, code) {
+        match packaged.archive(&program.stack.name, function, dr_path, code) {
             Ok(archive) => archives.push(archive),
             Err(diagnostic) => diagnostics.push(diagnostic),
         }

@@ -7,6 +7,8 @@
 //!   templates;
 //! - `oracle`: the action table and every emitted action checked against AWS's IAM data;
 //! - `cli`: the real binary: arguments, exit statuses, files written or not;
+//! - `outputs`: a build's files are written all or nothing, one archive per distinct code,
+//!   with a bounded number of open files and whatever becomes of stderr;
 //! - `diffs`: `drc diff` on every `tests/fixtures/diff/<case>/{old,new}.dr` pair.
 //! - `layout`: imports run one way through the stages, with no circle, and no file outgrows
 //!   a room;
@@ -25,6 +27,7 @@ mod examples;
 mod fixtures;
 mod layout;
 mod oracle;
+mod outputs;
 mod permissions;
 mod schedules;
 mod support;
