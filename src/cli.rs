@@ -5,6 +5,7 @@
 //! `--deny-warnings` or `deny_warnings = true`), 2 usage or IO error, 3 `drc diff` found a
 //! change that broadens permissions or weakens a bucket.
 
+mod reading;
 mod staging;
 
 use crate::{CodeFile, CodeSource, Compilation, Options, SourceLoader, SourceMap, Target};
@@ -427,8 +428,7 @@ fn today() -> Result<crate::Date, String> {
 fn read_sources(files: &[PathBuf]) -> Result<SourceMap, String> {
     let mut sources = SourceMap::new();
     for path in files {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        let text = reading::read_source(path)?;
         sources.add(path.to_string_lossy(), text);
     }
     Ok(sources)
@@ -455,10 +455,7 @@ pub struct FsSources;
 
 impl SourceLoader for FsSources {
     fn read(&self, name: &str) -> Result<String, String> {
-        std::fs::read_to_string(name).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => format!("there is no file `{name}`"),
-            _ => format!("cannot read `{name}`: {e}"),
-        })
+        reading::read_source(Path::new(name))
     }
 }
 
@@ -489,6 +486,12 @@ fn collect(dir: &Path, prefix: &str, files: &mut Vec<CodeFile>) -> std::io::Resu
         }
         let path = format!("{prefix}{name}");
         let metadata = std::fs::metadata(entry.path())?;
+        if let Some(what) = reading::not_regular(&metadata).filter(|_| !metadata.is_dir()) {
+            // Reading a FIFO would wait forever, and a device may never end.
+            return Err(std::io::Error::other(format!(
+                "`{path}` is {what}, not a regular file"
+            )));
+        }
         if metadata.is_dir() {
             collect(&entry.path(), &format!("{path}/"), files)?;
         } else {

@@ -247,7 +247,7 @@ fn check_reports_a_missing_code_directory() {
 fn usage_and_io_errors_exit_2() {
     let output = Drc::new(&["build", "no/such/file.dr"]).run();
     assert_eq!(output.status, 2);
-    assert_contains(&output.stderr, "cannot read `no/such/file.dr`");
+    assert_contains(&output.stderr, "there is no file `no/such/file.dr`");
 
     assert_eq!(Drc::new(&["build"]).run().status, 2);
     assert_eq!(Drc::new(&["frobnicate"]).run().status, 2);

@@ -7,6 +7,8 @@
 //!   templates;
 //! - `oracle`: the action table and every emitted action checked against AWS's IAM data;
 //! - `cli`: the real binary: arguments, exit statuses, files written or not;
+//! - `inputs`: files refused before reading (FIFOs, devices, too large) and text refused
+//!   or accepted once read (invalid UTF-8, a byte-order mark);
 //! - `outputs`: a build's files are written all or nothing, one archive per distinct code,
 //!   with a bounded number of open files and whatever becomes of stderr;
 //! - `diffs`: `drc diff` on every `tests/fixtures/diff/<case>/{old,new}.dr` pair.
@@ -25,6 +27,7 @@ mod diffs;
 mod docs;
 mod examples;
 mod fixtures;
+mod inputs;
 mod layout;
 mod oracle;
 mod outputs;
