@@ -6,7 +6,9 @@
 //! name collisions. Every problem is collected; a [`Program`] is returned only when none of
 //! them is an error.
 
+pub mod clock;
 pub mod cron;
+pub mod lifetimes;
 pub mod limits;
 pub mod model;
 pub mod regions;
@@ -78,6 +80,8 @@ pub fn check(
     let mut diagnostics = checker.diagnostics;
     if !diagnostics.iter().any(Diagnostic::is_error) {
         diagnostics.extend(safety::check(&program));
+        diagnostics.extend(clock::warnings(&program, today));
+        diagnostics.extend(lifetimes::check(&program));
     }
     if program.stack.deny_warnings {
         let why = format!("`deny_warnings = true` in stack `{}`", program.stack.name);
