@@ -295,45 +295,8 @@ pub fn lower<'p>(
             Err(overflow) => diagnostics.push(policy_overflow(program, role, &overflow)),
         }
     }
-    let count = resource_count(program, &layouts);
-    if count > usize::try_from(limits::CFN_RESOURCES.max).expect("small") {
-        diagnostics.push(
-            Diagnostic::new(
-                Code::E0501,
-                format!("this stack needs {count} CloudFormation resources"),
-                program.stack.span,
-                format!(
-                    "more than the {} resources one template can hold",
-                    limits::CFN_RESOURCES.max
-                ),
-            )
-            .with_note(format!("see {}", limits::CFN_RESOURCES.source))
-            .with_help("split the file into several stacks"),
-        );
-    }
-    let outputs = output_count(program);
-    if outputs > usize::try_from(limits::CFN_OUTPUTS.max).expect("small") {
-        let span = program
-            .outputs()
-            .first()
-            .map_or(program.stack.span, |o| o.span);
-        diagnostics.push(
-            Diagnostic::new(
-                Code::E0367,
-                format!("this stack needs {outputs} CloudFormation outputs"),
-                span,
-                format!(
-                    "more than the {} outputs one template can hold",
-                    limits::CFN_OUTPUTS.max
-                ),
-            )
-            .with_note(format!(
-                "drc adds one output per bucket and per function; see {}",
-                limits::CFN_OUTPUTS.source
-            ))
-            .with_help("remove `output` items, or split the file into several stacks"),
-        );
-    }
+    diagnostics.extend(too_many_resources(program, &layouts));
+    diagnostics.extend(too_many_outputs(program));
     let mut archives = Vec::new();
     for function in program.functions() {
         let dr_path = &sources.get(function.span.file).name;
@@ -354,6 +317,49 @@ pub fn lower<'p>(
     } else {
         Err(diagnostics)
     }
+}
+
+/// The error for a stack needing more resources than one template can hold.
+fn too_many_resources(program: &Program, layouts: &[Layout]) -> Option<Diagnostic> {
+    let count = resource_count(program, layouts);
+    (count > usize::try_from(limits::CFN_RESOURCES.max).expect("small")).then(|| {
+        Diagnostic::new(
+            Code::E0501,
+            format!("this stack needs {count} CloudFormation resources"),
+            program.stack.span,
+            format!(
+                "more than the {} resources one template can hold",
+                limits::CFN_RESOURCES.max
+            ),
+        )
+        .with_note(format!("see {}", limits::CFN_RESOURCES.source))
+        .with_help("split the file into several stacks")
+    })
+}
+
+/// The error for a stack needing more outputs than one template can hold.
+fn too_many_outputs(program: &Program) -> Option<Diagnostic> {
+    let outputs = output_count(program);
+    (outputs > usize::try_from(limits::CFN_OUTPUTS.max).expect("small")).then(|| {
+        let span = program
+            .outputs()
+            .first()
+            .map_or(program.stack.span, |o| o.span);
+        Diagnostic::new(
+            Code::E0367,
+            format!("this stack needs {outputs} CloudFormation outputs"),
+            span,
+            format!(
+                "more than the {} outputs one template can hold",
+                limits::CFN_OUTPUTS.max
+            ),
+        )
+        .with_note(format!(
+            "drc adds one output per bucket and per function; see {}",
+            limits::CFN_OUTPUTS.source
+        ))
+        .with_help("remove `output` items, or split the file into several stacks")
+    })
 }
 
 /// How many of the verbs behind a too-large statement [`policy_overflow`] labels; the rest
