@@ -119,9 +119,11 @@ pub fn runs(cron: &Cron, tz: &TimeZone, today: Date) -> Vec<Timestamp> {
 }
 
 /// The longest time between two consecutive runs from `today` on, with the run that ends
-/// it; `None` when the schedule runs fewer than twice.
+/// it (the first such, when several are as long); `None` when the schedule runs fewer than
+/// twice.
 pub fn longest_gap(runs: &[Timestamp]) -> Option<(SignedDuration, Timestamp)> {
     runs.windows(2)
+        .rev()
         .map(|pair| (pair[1].duration_since(pair[0]), pair[1]))
         .max_by_key(|(gap, _)| *gap)
 }

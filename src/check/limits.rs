@@ -275,6 +275,13 @@ pub const STORAGE_CLASSES: &[StorageClass] = &[
 /// The source of [`STORAGE_CLASSES`], for notes in diagnostics.
 pub const STORAGE_CLASSES_SOURCE: &str = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html";
 
+/// `copies` and `regions` objectives: at least one (drc's own rule: a count of places).
+pub const OBJECTIVE_COUNT: Limit = Limit {
+    min: 1,
+    max: 100,
+    source: "docs/language.md#objectives",
+};
+
 /// S3 Object Lock default retention, in days (`retain = 30d`).
 pub const OBJECT_LOCK_DAYS: Limit = Limit {
     min: 1,

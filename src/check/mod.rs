@@ -11,6 +11,7 @@ pub mod cron;
 pub mod lifetimes;
 pub mod limits;
 pub mod model;
+pub mod objectives;
 pub mod regions;
 pub mod runtimes;
 pub mod safety;
@@ -82,6 +83,7 @@ pub fn check(
         diagnostics.extend(safety::check(&program));
         diagnostics.extend(clock::warnings(&program, today));
         diagnostics.extend(lifetimes::check(&program));
+        diagnostics.extend(objectives::unmet(&program, today));
     }
     if program.stack.deny_warnings {
         let why = format!("`deny_warnings = true` in stack `{}`", program.stack.name);
@@ -122,6 +124,7 @@ impl<'a> Checker<'a> {
                 deny_warnings: false,
                 span: Span::new(self.file, 0, 0),
                 tags: Tags::new(),
+                objectives: model::Objectives::default(),
             },
             |(s, _)| s,
         );
