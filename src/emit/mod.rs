@@ -163,6 +163,10 @@ impl LogicalIds {
     pub fn error_alarm(name: &str) -> String {
         format!("{}FunctionErrorAlarm", logical_stem(name))
     }
+    /// `AWS::CloudWatch::Alarm` on the messages in a function's failure queue
+    pub fn failure_alarm(name: &str) -> String {
+        format!("{}FunctionFailureAlarm", logical_stem(name))
+    }
     /// `AWS::SQS::Queue`
     pub fn queue(name: &str) -> String {
         format!("{}Queue", logical_stem(name))
@@ -218,6 +222,32 @@ pub const ERROR_ALARM: ErrorAlarm = ErrorAlarm {
     missing_data: "notBreaching",
 };
 
+/// A failure queue with a message in it alarms: a run failed after its retries. SQS
+/// publishes `ApproximateNumberOfMessagesVisible` every minute; five minutes of the maximum
+/// see every message that stays. Source:
+/// <https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html>
+pub const FAILURE_QUEUE_ALARM: ErrorAlarm = ErrorAlarm {
+    namespace: "AWS/SQS",
+    metric: "ApproximateNumberOfMessagesVisible",
+    statistic: "Maximum",
+    period_s: 300,
+    threshold: 1,
+    comparison: "GreaterThanOrEqualToThreshold",
+    missing_data: "notBreaching",
+};
+
+/// The queue a function's failed runs land in, when its failures alarm a topic: the queue
+/// gets an alarm of its own ([`FAILURE_QUEUE_ALARM`]) to that topic.
+pub fn alarmed_failure_queue(function: &crate::check::model::Function) -> Option<(&str, &str)> {
+    let alarm = function.failure.alarm.as_ref()?;
+    let queue = function
+        .failure
+        .on_failure
+        .as_ref()
+        .filter(|d| d.kind == crate::check::model::Kind::Queue)?;
+    Some((queue.target.as_str(), alarm.target.as_str()))
+}
+
 /// The `Id` of a bucket's lifecycle rule on both targets: `Objects` for the whole-bucket rule,
 /// `Prefix<n>` (its position among the bucket's rules) for a prefix's rule. The bucket-wide
 /// abort rule is `AbortIncompleteUploads`, which neither form can be.
@@ -245,6 +275,7 @@ pub fn resource_count(program: &Program, layouts: &[Layout]) -> usize {
         .map(|f| {
             3 + usize::from(f.failure.needs_invoke_config())
                 + usize::from(f.failure.alarm.is_some())
+                + usize::from(alarmed_failure_queue(f).is_some())
         })
         .sum();
     let queues: usize = program

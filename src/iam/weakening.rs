@@ -315,7 +315,11 @@ mod lock_tests {
     use super::*;
 
     fn lock(mode: LockMode, retain: Retention) -> ObjectLock {
-        ObjectLock { mode, retain }
+        ObjectLock {
+            span: crate::source::Span::new(crate::source::FileId(0), 0, 0),
+            mode,
+            retain,
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::check::model::{
     Tags, Transition,
 };
 use crate::emit::LogicalIds as Id;
+use crate::emit::policy::OTHER_ENCRYPTION;
 use serde_norway::{Mapping, Value};
 
 /// One `lifecycle` block as an S3 lifecycle rule.
@@ -88,7 +89,7 @@ pub(super) fn add_bucket(
                     ("Bucket", reference(&id)),
                     (
                         "PolicyDocument",
-                        policy_document(bucket_statements(&id, log_sources)),
+                        policy_document(bucket_statements(bucket, &id, log_sources)),
                     ),
                 ]),
             ),
@@ -265,9 +266,10 @@ fn replication_configuration(
     ])
 }
 
-/// The bucket policy's statements: deny anything without TLS, then let S3 server access
-/// logging deliver from each of `log_sources`.
-fn bucket_statements(id: &str, log_sources: &[&Bucket]) -> Vec<Value> {
+/// The bucket policy's statements: deny anything without TLS; on a KMS bucket, deny writes
+/// that ask for another encryption or another key (see [`OTHER_ENCRYPTION`]); then let S3
+/// server access logging deliver from each of `log_sources`.
+fn bucket_statements(bucket: &Bucket, id: &str, log_sources: &[&Bucket]) -> Vec<Value> {
     let mut statements = vec![map([
         ("Sid", s("DenyInsecureTransport")),
         ("Effect", s("Deny")),
@@ -282,6 +284,27 @@ fn bucket_statements(id: &str, log_sources: &[&Bucket]) -> Vec<Value> {
             map([("Bool", map([("aws:SecureTransport", s("false"))]))]),
         ),
     ])];
+    if bucket.encryption == Encryption::Kms {
+        let key = get_att(&Id::bucket_key(&bucket.name), "Arn");
+        for (sid, variable) in OTHER_ENCRYPTION {
+            let value = if variable.ends_with("key-id") {
+                key.clone()
+            } else {
+                s("aws:kms")
+            };
+            statements.push(map([
+                ("Sid", s(sid)),
+                ("Effect", s("Deny")),
+                ("Principal", s("*")),
+                ("Action", s("s3:PutObject")),
+                ("Resource", sub(&format!("${{{id}.Arn}}/*"))),
+                (
+                    "Condition",
+                    map([("StringNotEqualsIfExists", map([(variable, value)]))]),
+                ),
+            ]));
+        }
+    }
     statements.extend(log_sources.iter().map(|source| log_delivery(id, source)));
     statements
 }

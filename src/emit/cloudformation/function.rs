@@ -277,6 +277,48 @@ pub(super) fn add_failure_handling(resources: &mut Mapping, function: &Function,
             ]),
         );
     }
+    if let Some((queue, topic)) = crate::emit::alarmed_failure_queue(function) {
+        let a = &crate::emit::FAILURE_QUEUE_ALARM;
+        resources.insert(
+            s(&Id::failure_alarm(name)),
+            map([
+                ("Type", s("AWS::CloudWatch::Alarm")),
+                (
+                    "Properties",
+                    with_tags(
+                        map([
+                            (
+                                "AlarmDescription",
+                                s(&format!(
+                                    "Runs of function {name} failed into queue {queue}"
+                                )),
+                            ),
+                            ("Namespace", s(a.namespace)),
+                            ("MetricName", s(a.metric)),
+                            (
+                                "Dimensions",
+                                Value::Sequence(vec![map([
+                                    ("Name", s("QueueName")),
+                                    ("Value", get_att(&Id::queue(queue), "QueueName")),
+                                ])]),
+                            ),
+                            ("Statistic", s(a.statistic)),
+                            ("Period", n(a.period_s)),
+                            ("EvaluationPeriods", n(1)),
+                            ("Threshold", n(a.threshold)),
+                            ("ComparisonOperator", s(a.comparison)),
+                            ("TreatMissingData", s(a.missing_data)),
+                            (
+                                "AlarmActions",
+                                Value::Sequence(vec![reference(&Id::topic(topic))]),
+                            ),
+                        ]),
+                        tags,
+                    ),
+                ),
+            ]),
+        );
+    }
 }
 
 /// An `AWS::IAM::Role` with one trust statement and one inline policy.

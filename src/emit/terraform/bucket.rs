@@ -214,8 +214,9 @@ fn add_lifecycle(out: &mut Tf, bucket: &Bucket) {
     );
 }
 
-/// The bucket policy: deny anything without TLS, then let S3 server access logging deliver
-/// from each of `log_sources`.
+/// The bucket policy: deny anything without TLS; on a KMS bucket, deny writes under another
+/// encryption or key ([`crate::emit::policy::OTHER_ENCRYPTION`]); then let S3 server access
+/// logging deliver from each of `log_sources`.
 fn add_bucket_policy(out: &mut Tf, bucket: &Bucket, log_sources: &[&Bucket]) {
     let name = bucket.name.as_str();
     let arn = format!("${{aws_s3_bucket.{name}.arn}}");
@@ -228,6 +229,23 @@ fn add_bucket_policy(out: &mut Tf, bucket: &Bucket, log_sources: &[&Bucket]) {
         "principals": [{ "type": "*", "identifiers": ["*"] }],
         "condition": [{ "test": "Bool", "variable": "aws:SecureTransport", "values": ["false"] }],
     })];
+    if bucket.encryption == Encryption::Kms {
+        for (sid, variable) in crate::emit::policy::OTHER_ENCRYPTION {
+            let value = if variable.ends_with("key-id") {
+                format!("${{aws_kms_key.{name}.arn}}")
+            } else {
+                "aws:kms".to_owned()
+            };
+            statements.push(json!({
+                "sid": sid,
+                "effect": "Deny",
+                "actions": ["s3:PutObject"],
+                "resources": [format!("{arn}/*")],
+                "principals": [{ "type": "*", "identifiers": ["*"] }],
+                "condition": [{ "test": "StringNotEqualsIfExists", "variable": variable, "values": [value] }],
+            }));
+        }
+    }
     for source in log_sources {
         let logs = source
             .access_logs

@@ -71,6 +71,30 @@ pub(super) fn add_failure_handling(out: &mut Tf, function: &Function, tags: &Tag
             ),
         );
     }
+    if let Some((queue, topic)) = crate::emit::alarmed_failure_queue(function) {
+        let a = &crate::emit::FAILURE_QUEUE_ALARM;
+        out.resource(
+            "aws_cloudwatch_metric_alarm",
+            &format!("{name}_failures"),
+            with_tags(
+                json!({
+                    "alarm_name": format!("${{var.stack_name}}-{}-failures", literal(name)),
+                    "alarm_description": literal(&format!("Runs of function {name} failed into queue {queue}")),
+                    "namespace": a.namespace,
+                    "metric_name": a.metric,
+                    "dimensions": { "QueueName": format!("${{aws_sqs_queue.{queue}.name}}") },
+                    "statistic": a.statistic,
+                    "period": a.period_s,
+                    "evaluation_periods": 1,
+                    "threshold": a.threshold,
+                    "comparison_operator": a.comparison,
+                    "treat_missing_data": a.missing_data,
+                    "alarm_actions": [format!("${{aws_sns_topic.{topic}.arn}}")],
+                }),
+                tags,
+            ),
+        );
+    }
 }
 
 /// A function's resources: its log group, role, permissions, the function itself, and its
