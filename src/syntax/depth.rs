@@ -63,7 +63,11 @@ mod tests {
 
     #[test]
     fn ten_thousand_levels_are_refused_without_overflow() {
-        let text = format!("bucket b {}{}", "x { ".repeat(10_000), "}".repeat(10_001));
+        let text = format!(
+            "bucket b {{ {}{}",
+            "x { ".repeat(10_000),
+            "}".repeat(10_001)
+        );
         let (ast, diagnostics) = crate::syntax::parse(FileId(0), &text);
         assert!(ast.is_none());
         assert_eq!(diagnostics.len(), 1);
