@@ -5,6 +5,9 @@
 //! `--deny-warnings` or `deny_warnings = true`), 2 usage or IO error, 3 `drc diff` found a
 //! change that broadens permissions or weakens a bucket.
 
+mod reading;
+mod staging;
+
 use crate::{CodeFile, CodeSource, Compilation, Options, SourceLoader, SourceMap, Target};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::collections::BTreeMap;
@@ -60,8 +63,8 @@ enum Command {
     /// Compile files into CloudFormation and/or Terraform, plus function code archives.
     ///
     /// Each file is one stack; it becomes <stack>.cfn.yaml and <stack>.tf.json, and each
-    /// function's code a zip archive beside them. Files are written only when every input
-    /// compiles, each one atomically.
+    /// distinct code directory a zip archive beside them. Files are written only when every
+    /// input compiles, and then all or nothing.
     Build {
         /// The .dr files to compile.
         #[arg(required = true, value_name = "FILE")]
@@ -162,7 +165,7 @@ pub fn main() -> ExitCode {
     match run(cli.command, color) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("error: {message}");
+            say(&format!("error: {message}\n"));
             ExitCode::from(2)
         }
     }
@@ -270,7 +273,7 @@ fn explain(
     let (analyses, diagnostics) =
         crate::analyze_with(&mut sources, today, &BTreeMap::new(), &FsSources);
     if !diagnostics.is_empty() {
-        eprint!("{}", crate::render(&diagnostics, &sources, color));
+        say(&crate::render(&diagnostics, &sources, color));
     }
     let Some(stack) = analyses.first() else {
         return Ok(ExitCode::from(1));
@@ -332,7 +335,7 @@ fn diff(
         (&new_diagnostics, &new_sources),
     ] {
         if !diagnostics.is_empty() {
-            eprint!("{}", crate::render(diagnostics, sources, color));
+            say(&crate::render(diagnostics, sources, color));
         }
     }
     if crate::diagnostics::has_errors(&old_diagnostics)
@@ -402,10 +405,7 @@ fn print_stdout(text: &str) -> Result<(), String> {
 /// Prints diagnostics to stderr; the exit status follows from them.
 fn report(compilation: &Compilation, sources: &SourceMap, color: bool) -> ExitCode {
     if !compilation.diagnostics.is_empty() {
-        eprint!(
-            "{}",
-            crate::render(&compilation.diagnostics, sources, color)
-        );
+        say(&crate::render(&compilation.diagnostics, sources, color));
     }
     if compilation.succeeded() {
         ExitCode::SUCCESS
@@ -454,50 +454,25 @@ fn today() -> Result<crate::Date, String> {
 fn read_sources(files: &[PathBuf]) -> Result<SourceMap, String> {
     let mut sources = SourceMap::new();
     for path in files {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        let text = reading::read_source(path)?;
         sources.add(path.to_string_lossy(), text);
     }
     Ok(sources)
 }
 
-/// Writes every artifact atomically: each goes to a temporary file in the output directory
-/// first, and only when all are written are they renamed into place.
+/// Writes every artifact of the build all or nothing ([`staging`]), then says what it wrote.
 fn write_outputs(compilation: &Compilation, out_dir: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(out_dir)
-        .map_err(|e| format!("cannot create `{}`: {e}", out_dir.display()))?;
-    let mut staged = Vec::new();
-    for stack in &compilation.stacks {
-        for artifact in &stack.artifacts {
-            let mut temp = tempfile::Builder::new()
-                .prefix(".drc-")
-                .tempfile_in(out_dir)
-                .map_err(|e| format!("cannot write in `{}`: {e}", out_dir.display()))?;
-            temp.write_all(&artifact.bytes)
-                .and_then(|()| temp.as_file().sync_all())
-                .map_err(|e| format!("cannot write `{}`: {e}", artifact.file_name))?;
-            staged.push((temp, out_dir.join(&artifact.file_name)));
-        }
-    }
-    for (temp, path) in staged {
-        let file = temp
-            .persist(&path)
-            .map_err(|e| format!("cannot write `{}`: {}", path.display(), e.error))?;
-        set_readable(&file);
-        eprintln!("wrote {}", path.display());
+    let artifacts = compilation.stacks.iter().flat_map(|s| &s.artifacts);
+    for path in staging::write_all(artifacts, out_dir)? {
+        say(&format!("wrote {}\n", path.display()));
     }
     Ok(())
 }
 
-/// Temporary files are created private (0600); outputs get the usual 0644.
-fn set_readable(file: &std::fs::File) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        let _ = file.set_permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    #[cfg(not(unix))]
-    let _ = file;
+/// Writes to stderr, ignoring failure: a closed or full stderr must not stop a build
+/// (`eprint!` would panic) between renames or change its exit status.
+fn say(text: &str) {
+    let _ = std::io::stderr().write_all(text.as_bytes());
 }
 
 /// Reads imported `.dr` files from the file system (names are paths relative to the current
@@ -506,10 +481,7 @@ pub struct FsSources;
 
 impl SourceLoader for FsSources {
     fn read(&self, name: &str) -> Result<String, String> {
-        std::fs::read_to_string(name).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => format!("there is no file `{name}`"),
-            _ => format!("cannot read `{name}`: {e}"),
-        })
+        reading::read_source(Path::new(name))
     }
 }
 
@@ -540,6 +512,12 @@ fn collect(dir: &Path, prefix: &str, files: &mut Vec<CodeFile>) -> std::io::Resu
         }
         let path = format!("{prefix}{name}");
         let metadata = std::fs::metadata(entry.path())?;
+        if let Some(what) = reading::not_regular(&metadata).filter(|_| !metadata.is_dir()) {
+            // Reading a FIFO would wait forever, and a device may never end.
+            return Err(std::io::Error::other(format!(
+                "`{path}` is {what}, not a regular file"
+            )));
+        }
         if metadata.is_dir() {
             collect(&entry.path(), &format!("{path}/"), files)?;
         } else {

@@ -55,6 +55,7 @@ codes! {
     E0101, Error, "syntax error";
     E0102, Error, "invalid escape in a string";
     E0103, Error, "number too large";
+    E0104, Error, "blocks nested too deep";
     E0201, Error, "unknown item kind";
     E0202, Error, "unknown attribute";
     E0203, Error, "duplicate name";
