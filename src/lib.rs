@@ -56,6 +56,7 @@ pub mod load;
 pub mod names;
 pub mod source;
 pub mod syntax;
+pub mod verify;
 
 pub use check::model::Program;
 pub use diagnostics::{Code, Diagnostic, Severity, render};

@@ -1,5 +1,5 @@
 //! The shape of the source tree, as `docs/architecture.md` draws it: imports run one way
-//! through the stages (syntax -> check -> iam -> emit -> cli), and no two files import each other
+//! through the stages (syntax -> check -> iam -> emit -> verify -> cli), and no two files import each other
 //! through any chain.
 //!
 //! The import graph is read from the text of `src/`: every `crate::...` and `super::...` path
@@ -21,9 +21,10 @@ const STAGES: &[(&str, u8)] = &[
     ("check", 3),
     ("iam", 4),
     ("emit", 5),
-    ("lib", 6),
-    ("cli", 7),
-    ("main", 8),
+    ("verify", 6),
+    ("lib", 7),
+    ("cli", 8),
+    ("main", 9),
 ];
 
 /// Every `.rs` file under `src/`, by module path (`["check", "bucket"]`).
