@@ -2,29 +2,39 @@
 //! tool would, and proves that each role allows exactly the requests its declarations
 //! entitle, on both targets, and that the targets allow the same requests.
 //!
-//! It sits after emit and shares no code with it: what a declaration entitles comes from the
-//! checked model and the verb table, what the templates grant from their bytes.
+//! ```text
+//! templates (bytes) --read_cfn / read_tf--> Reading (symbolic IAM documents, per target)
+//! declarations      --expect-------------> Expected (one statement per declaration or rule)
+//! Reading vs Expected, CloudFormation vs Terraform --eval over the universe--> findings
+//! ```
 //!
-//! - [`symbol`]: symbolic text, where the partition, region, account and physical names are
-//!   symbols;
-//! - [`policy`]: IAM documents in that form;
-//! - `read_cfn`, `read_tf` (with [`yaml`]): the templates of each target read back into it;
-//! - [`universe`]: the finite universe of requests;
-//! - [`eval`]: IAM's decision for a request, and the comparison of two sets of statements over
-//!   the universe.
+//! The stage shares no code with the emitters: it knows CloudFormation and Terraform from
+//! their documentation, and drc's conventions (logical IDs, addresses, the provenance beside
+//! each role) from the outside. What a declaration entitles comes from the verb table and the
+//! built-in rules, statement by statement, never from the merged policies of `infer`.
+//!
+//! - `drc verify` proves built outputs against the provenance they carry ([`verify`]).
+//!
+//! The universe of requests, what the evaluator models and what it does not:
+//! `docs/permissions.md#proof`.
 
 pub mod actions;
 pub mod eval;
+pub mod expect;
 pub mod policy;
 mod read_cfn;
 mod read_tf;
+pub mod report;
 pub mod symbol;
 pub mod universe;
 pub mod yaml;
 
-use policy::Reading;
-use std::collections::BTreeMap;
-use symbol::Symbols;
+use eval::{Decision, Evaluator, Question, Resources};
+use expect::Expected;
+use policy::{Owner, Reading, ResourcePolicy, Statement};
+use report::{Finding, FindingKey, Kind, Policy, StackReport};
+use std::collections::{BTreeMap, BTreeSet};
+use symbol::{Item, ItemKind, Symbols};
 
 /// The templates of one stack: file names and bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -72,6 +82,43 @@ pub fn group(files: Vec<(String, Vec<u8>)>) -> Result<Vec<Outputs>, String> {
     Ok(stacks.into_values().collect())
 }
 
+/// Proves built outputs against the declarations their provenance records (`drc verify`).
+/// An error is a file that cannot be parsed at all.
+pub fn verify(outputs: &Outputs) -> Result<StackReport, String> {
+    let mut symbols = Symbols::new();
+    run(outputs, None, &mut symbols, true)
+}
+
+/// Both sides of a comparison: roles by owner, resource policies by resource.
+struct Side<'a> {
+    roles: BTreeMap<&'a Owner, (&'a [Statement], &'a [Statement])>,
+    resources: BTreeMap<&'a Item, &'a ResourcePolicy>,
+}
+
+impl<'a> Side<'a> {
+    fn of_reading(reading: &'a Reading) -> Self {
+        Side {
+            roles: reading
+                .roles
+                .iter()
+                .map(|(o, r)| (o, (r.trust.as_slice(), r.identity.as_slice())))
+                .collect(),
+            resources: reading.resource_policies.iter().collect(),
+        }
+    }
+
+    fn of_expected(expected: &'a Expected) -> Self {
+        Side {
+            roles: expected
+                .roles
+                .iter()
+                .map(|(o, r)| (o, (r.trust.as_slice(), r.identity.as_slice())))
+                .collect(),
+            resources: expected.resource_policies.iter().collect(),
+        }
+    }
+}
+
 /// What each target's templates grant: CloudFormation's, then Terraform's. An error is a
 /// file that cannot be parsed at all.
 pub fn readings(
@@ -91,4 +138,316 @@ pub fn readings(
         readings.push(("terraform", read_tf::read(name, bytes, symbols)?));
     }
     Ok(readings)
+}
+
+/// Proves one stack's outputs; `expected` from the program, or from each target's provenance.
+fn run(
+    outputs: &Outputs,
+    expected: Option<&Expected>,
+    symbols: &mut Symbols,
+    exhaustive: bool,
+) -> Result<StackReport, String> {
+    let mut evaluator = Evaluator::new(exhaustive);
+    let mut report = StackReport {
+        stack: outputs.stack.clone(),
+        ..StackReport::default()
+    };
+    let readings = readings(outputs, symbols)?;
+    let mut owners: BTreeSet<Owner> = BTreeSet::new();
+    let mut items: BTreeSet<Item> = BTreeSet::new();
+    for (target, reading) in &readings {
+        report.targets.push(target);
+        report.files.extend(reading.files.iter().cloned());
+        report.problems.extend(reading.problems.iter().cloned());
+        let own;
+        let expected = if let Some(expected) = expected {
+            expected
+        } else {
+            own = expect::from_reading(reading, symbols);
+            report.problems.extend(own.problems.iter().cloned());
+            &own
+        };
+        owners.extend(reading.roles.keys().cloned());
+        owners.extend(expected.roles.keys().cloned());
+        items.extend(reading.resource_policies.keys().cloned());
+        items.extend(expected.resource_policies.keys().cloned());
+        let findings = compare(
+            target,
+            &Side::of_reading(reading),
+            &Side::of_expected(expected),
+            false,
+            &mut evaluator,
+            symbols,
+            &mut report.problems,
+        );
+        report.findings.extend(findings);
+    }
+    // When both targets match one expectation they match each other: the comparison between
+    // them is only needed to report a drift, or when each target brings its own expectation.
+    if let [(left_target, left), (right_target, right)] = readings.as_slice()
+        && (expected.is_none() || !report.findings.is_empty())
+    {
+        let findings = compare(
+            &format!("{left_target} and {right_target}"),
+            &Side::of_reading(left),
+            &Side::of_reading(right),
+            true,
+            &mut evaluator,
+            symbols,
+            &mut report.problems,
+        );
+        report.findings.extend(findings);
+    }
+    // Over-grants first: they are what a reviewer must see.
+    report.findings.sort_by_key(|f| f.kind);
+    report.roles = owners.len();
+    report.resource_policies = items.len();
+    report.problems.sort();
+    report.problems.dedup();
+    Ok(report)
+}
+
+/// Every service's actions the identity policies are asked about.
+const ALL: &[&str] = actions::SERVICES;
+
+/// Compares two sides role by role and resource by resource.
+fn compare(
+    target: &str,
+    left: &Side,
+    right: &Side,
+    between_targets: bool,
+    evaluator: &mut Evaluator,
+    symbols: &mut Symbols,
+    problems: &mut Vec<policy::Problem>,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let empty: (&[Statement], &[Statement]) = (&[], &[]);
+    let owners: BTreeSet<&Owner> = left
+        .roles
+        .keys()
+        .chain(right.roles.keys())
+        .copied()
+        .collect();
+    for owner in owners {
+        let (left_trust, left_identity) = left.roles.get(owner).copied().unwrap_or(empty);
+        let (right_trust, right_identity) = right.roles.get(owner).copied().unwrap_or(empty);
+        let role_arn = {
+            let partition = symbols.text(symbol::Symbol::Partition);
+            let account = symbols.text(symbol::Symbol::Account);
+            let name = symbols.item(ItemKind::Role, &format!("{owner:?}"));
+            format!("arn:{partition}:iam::{account}:role/{name}")
+        };
+        let described = expect::describe_owner(owner, symbols);
+        let subject = match owner {
+            Owner::Function(stem) => format!(
+                "`{}`",
+                symbols.display_name(&Item {
+                    kind: ItemKind::Function,
+                    stem: stem.clone()
+                })
+            ),
+            _ => format!("the role of {described}"),
+        };
+        let questions = [
+            (
+                Policy::Identity,
+                subject.clone(),
+                Question {
+                    left: left_identity,
+                    right: right_identity,
+                    services: ALL,
+                    resources: Resources::Open,
+                    callers: false,
+                    tri_state: false,
+                },
+            ),
+            (
+                Policy::Trust,
+                format!("the role of {described}"),
+                Question {
+                    left: left_trust,
+                    right: right_trust,
+                    services: &["sts"],
+                    resources: Resources::Within(&role_arn),
+                    callers: true,
+                    tri_state: false,
+                },
+            ),
+        ];
+        for (policy, subject, question) in questions {
+            findings.extend(ask(
+                target,
+                policy,
+                &subject,
+                &FindingKey::Role(owner.clone()),
+                &question,
+                between_targets,
+                evaluator,
+                symbols,
+                problems,
+            ));
+        }
+    }
+    let items: BTreeSet<&Item> = left
+        .resources
+        .keys()
+        .chain(right.resources.keys())
+        .copied()
+        .collect();
+    let none = ResourcePolicy::default();
+    for item in items {
+        let l = left.resources.get(item).copied().unwrap_or(&none);
+        let r = right.resources.get(item).copied().unwrap_or(&none);
+        let arn = if r.arn.is_empty() { &l.arn } else { &r.arn };
+        let services: &[&str] = match item.kind {
+            ItemKind::Bucket => &["s3"],
+            ItemKind::BucketKey | ItemKind::QueueKey | ItemKind::TopicKey => &["kms"],
+            ItemKind::Queue => &["sqs"],
+            ItemKind::Topic => &["sns"],
+            ItemKind::Function => &["lambda"],
+            _ => &[],
+        };
+        let subject = describe_item(item, symbols);
+        let question = Question {
+            left: &l.statements,
+            right: &r.statements,
+            services,
+            resources: Resources::Within(arn),
+            callers: true,
+            tri_state: true,
+        };
+        findings.extend(ask(
+            target,
+            Policy::Resource,
+            &subject,
+            &FindingKey::Resource(item.clone()),
+            &question,
+            between_targets,
+            evaluator,
+            symbols,
+            problems,
+        ));
+    }
+    findings
+}
+
+/// A resource for people: `bucket backups`, `the key of topic alerts`.
+fn describe_item(item: &Item, symbols: &Symbols) -> String {
+    let name = symbols.display_name(item);
+    match item.kind {
+        ItemKind::Bucket => format!("bucket `{name}`"),
+        ItemKind::BucketKey => format!("the key of bucket `{name}`"),
+        ItemKind::QueueKey => format!("the key of queue `{name}`"),
+        ItemKind::TopicKey => format!("the key of topic `{name}`"),
+        ItemKind::Queue => format!("queue `{name}`"),
+        ItemKind::Topic => format!("topic `{name}`"),
+        ItemKind::Function => format!("function `{name}`"),
+        _ => format!("`{name}`"),
+    }
+}
+
+/// One comparison, its differences turned into findings.
+#[allow(clippy::too_many_arguments)]
+fn ask(
+    target: &str,
+    policy: Policy,
+    subject: &str,
+    key: &FindingKey,
+    question: &Question,
+    between_targets: bool,
+    evaluator: &mut Evaluator,
+    symbols: &mut Symbols,
+    problems: &mut Vec<policy::Problem>,
+) -> Vec<Finding> {
+    let differences = match evaluator.compare(question, symbols) {
+        Ok(differences) => differences,
+        Err(why) => {
+            problems.push(policy::Problem {
+                file: target.to_owned(),
+                path: subject.to_owned(),
+                message: format!("too many requests to enumerate: {why}"),
+            });
+            return Vec::new();
+        }
+    };
+    let rank = |d: Decision| match d {
+        Decision::Deny => 0,
+        Decision::Neither => 1,
+        Decision::Allow => 2,
+    };
+    let catalog = universe::catalog();
+    let mut findings: Vec<Finding> = Vec::new();
+    for d in differences {
+        let kind = if between_targets {
+            Kind::TargetsDiffer
+        } else if rank(d.left) > rank(d.right) {
+            Kind::OverGrant
+        } else {
+            Kind::UnderGrant
+        };
+        // Only the keys the deciding statements test, spelled as written.
+        let deciding = d
+            .left_by
+            .iter()
+            .map(|&i| &question.left[i])
+            .chain(d.right_by.iter().map(|&i| &question.right[i]));
+        let mut written: BTreeMap<&str, &str> = BTreeMap::new();
+        for condition in deciding.flat_map(|s| s.conditions.iter()) {
+            written.entry(&condition.key).or_insert(&condition.name);
+        }
+        let request = report::Request {
+            action: catalog.actions[d.actions[0]].name.to_owned(),
+            also: d.actions[1..]
+                .iter()
+                .map(|&a| catalog.actions[a].name.to_owned())
+                .collect(),
+            resource: symbols.show(&d.resource),
+            caller: d
+                .caller
+                .as_ref()
+                .map(|c| report::caller(c, |t| symbols.show(t))),
+            context: d
+                .context
+                .iter()
+                .filter_map(|(k, v)| {
+                    let name = written.get(k.as_str())?;
+                    Some(((*name).to_owned(), v.as_ref().map(|v| symbols.show(v))))
+                })
+                .collect(),
+        };
+        let decided_by: Vec<String> = d
+            .left_by
+            .iter()
+            .map(|&i| question.left[i].origin.describe())
+            .collect();
+        let entitled_by: Vec<String> = d
+            .right_by
+            .iter()
+            .map(|&i| question.right[i].origin.describe())
+            .collect();
+        // The same disagreement for the same statements is one finding.
+        if let Some(same) = findings.iter_mut().find(|f| {
+            f.kind == kind
+                && (f.actual, f.expected) == (d.left, d.right)
+                && f.decided_by == decided_by
+                && f.entitled_by == entitled_by
+        }) {
+            same.similar.push(request);
+            continue;
+        }
+        findings.push(Finding {
+            kind,
+            target: target.to_owned(),
+            policy,
+            subject: subject.to_owned(),
+            key: key.clone(),
+            request,
+            similar: Vec::new(),
+            actual: d.left,
+            expected: d.right,
+            decided_by,
+            entitled_by,
+        });
+    }
+    findings
 }

@@ -9,6 +9,8 @@
 //! - `cli`: the real binary: arguments, exit statuses, files written or not;
 //! - `diffs`: `drc diff` on every `tests/fixtures/diff/<case>/{old,new}.dr` pair.
 //! - `layout`: imports run one way through the stages, with no circle;
+//! - `verify`: the proof of every example, valid fixture and generated program, and every
+//!   class of mutation of the templates caught with a concrete request;
 //! - `docs`: every code has its page in `docs/errors/`, and every page's erroneous example
 //!   prints exactly what the page shows while its corrected example compiles cleanly.
 
@@ -27,3 +29,4 @@ mod oracle;
 mod permissions;
 mod schedules;
 mod support;
+mod verify;
