@@ -13,6 +13,8 @@
 //! each role) from the outside. What a declaration entitles comes from the verb table and the
 //! built-in rules, statement by statement, never from the merged policies of `infer`.
 //!
+//! - `drc build` proves what it is about to write, against the checked program ([`prove`]):
+//!   nothing is written when the proof fails (`E0901`).
 //! - `drc verify` proves built outputs against the provenance they carry ([`verify`]).
 //!
 //! The universe of requests, what the evaluator models and what it does not:
@@ -29,6 +31,10 @@ pub mod symbol;
 pub mod universe;
 pub mod yaml;
 
+use crate::check::model::Program;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::names::logical_stem;
+use crate::source::{SourceMap, Span};
 use eval::{Decision, Evaluator, Question, Resources};
 use expect::Expected;
 use policy::{Owner, Reading, ResourcePolicy, Statement};
@@ -87,6 +93,134 @@ pub fn group(files: Vec<(String, Vec<u8>)>) -> Result<Vec<Outputs>, String> {
 pub fn verify(outputs: &Outputs) -> Result<StackReport, String> {
     let mut symbols = Symbols::new();
     run(outputs, None, &mut symbols, true)
+}
+
+/// Proves the files of a build (names and bytes; code archives are passed over) against the
+/// checked program (`drc build`): one `E0901` diagnostic per disagreement (the first few),
+/// none when the proof holds.
+pub fn prove(program: &Program, sources: &SourceMap, files: &[(&str, &[u8])]) -> Vec<Diagnostic> {
+    let templates: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .filter(|(name, _)| name.ends_with(".cfn.yaml") || name.ends_with(".tf.json"))
+        .map(|(name, bytes)| ((*name).to_owned(), bytes.to_vec()))
+        .collect();
+    if templates.is_empty() {
+        return Vec::new();
+    }
+    let mut symbols = Symbols::new();
+    let expected = expect::from_program(program, sources, &mut symbols);
+    let span = program.stack.span;
+    let report = match group(templates) {
+        Ok(stacks) if stacks.len() == 1 => run(&stacks[0], Some(&expected), &mut symbols, false),
+        Ok(_) => Err("the artifacts name more than one stack".to_owned()),
+        Err(e) => Err(e),
+    };
+    let report = match report {
+        Ok(report) => report,
+        Err(why) => {
+            return vec![internal(
+                span,
+                format!("drc cannot read back its own output: {why}"),
+                "the output",
+            )];
+        }
+    };
+    diagnostics(program, &report)
+}
+
+/// The first findings of a report as `E0901` diagnostics.
+fn diagnostics(program: &Program, report: &StackReport) -> Vec<Diagnostic> {
+    const SHOWN: usize = 10;
+    let span_of = |key: &FindingKey| -> Span {
+        let (kind, stem) = match key {
+            FindingKey::Role(Owner::Function(stem)) => (ItemKind::Function, stem),
+            FindingKey::Role(Owner::Schedule(stem)) => (ItemKind::Schedule, stem),
+            FindingKey::Role(Owner::Replication(stem)) => (ItemKind::Bucket, stem),
+            FindingKey::Role(Owner::Unused(_)) => return program.stack.span,
+            FindingKey::Resource(item) => (item.kind, &item.stem),
+        };
+        let named = |name: &str| logical_stem(name) == *stem;
+        let found = match kind {
+            ItemKind::Function | ItemKind::LogGroup => program
+                .functions
+                .iter()
+                .find(|f| named(&f.name))
+                .map(|f| f.span),
+            ItemKind::Schedule => program
+                .schedules
+                .iter()
+                .find(|s| named(&s.name))
+                .map(|s| s.span),
+            ItemKind::Bucket | ItemKind::BucketKey => program
+                .buckets
+                .iter()
+                .find(|b| named(&b.name))
+                .map(|b| b.span),
+            ItemKind::Queue | ItemKind::QueueKey => program
+                .queues
+                .iter()
+                .find(|q| named(&q.name))
+                .map(|q| q.span),
+            ItemKind::Topic | ItemKind::TopicKey => program
+                .topics
+                .iter()
+                .find(|t| named(&t.name))
+                .map(|t| t.span),
+            ItemKind::Role | ItemKind::ManagedPolicy => None,
+        };
+        found.unwrap_or(program.stack.span)
+    };
+    let mut out = Vec::new();
+    for problem in report.problems.iter().take(SHOWN) {
+        out.push(
+            internal(
+                program.stack.span,
+                format!("drc cannot prove its own output: {}", problem.message),
+                "the stack whose output is in question",
+            )
+            .with_note(format!("at {} in {}", problem.path, problem.file)),
+        );
+    }
+    for finding in report.findings.iter().take(SHOWN.saturating_sub(out.len())) {
+        let message = match finding.kind {
+            Kind::OverGrant => format!("the {} output allows more than declared", finding.target),
+            Kind::UnderGrant => format!("the {} output allows less than declared", finding.target),
+            Kind::TargetsDiffer => {
+                format!("the outputs of {} allow different requests", finding.target)
+            }
+        };
+        let mut diagnostic = internal(
+            span_of(&finding.key),
+            message,
+            match finding.policy {
+                Policy::Identity => "the role of this item",
+                Policy::Trust => "who may assume the role of this item",
+                Policy::Resource => "the resource policy of this item",
+            },
+        )
+        .with_note(finding.headline());
+        for by in &finding.decided_by {
+            diagnostic =
+                diagnostic.with_note(format!("{} by {by}", report::decision(finding.actual)));
+        }
+        out.push(diagnostic);
+    }
+    let total = report.findings.len() + report.problems.len();
+    if total > out.len()
+        && let Some(last) = out.pop()
+    {
+        out.push(last.with_note(format!(
+            "{} more findings are not shown",
+            total - out.len() - 1
+        )));
+    }
+    out
+}
+
+fn internal(span: Span, message: String, label: &str) -> Diagnostic {
+    Diagnostic::new(Code::E0901, message, span, label)
+        .with_note("drc proves the templates it is about to write against the declarations, and writes nothing when the proof fails")
+        .with_help("this is a bug in drc: please report it with this file")
 }
 
 /// Both sides of a comparison: roles by owner, resource policies by resource.

@@ -9,7 +9,7 @@ use drc::verify::policy::{Origin, Statement};
 use drc::verify::report::{Kind, Policy, StackReport};
 use drc::verify::symbol::Symbols;
 use drc::verify::{Outputs, group};
-use drc::{CodeFile, CodeSource, Compilation, Options, SourceMap, Target};
+use drc::{Code, CodeFile, CodeSource, Compilation, Options, SourceMap, Target};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -576,6 +576,93 @@ fn what_cannot_be_modelled_withholds_the_proof() {
             .iter()
             .any(|p| p.message.contains("AWS::IAM::User is not modelled"))
     );
+}
+
+#[test]
+fn the_build_refuses_output_that_fails_its_proof() {
+    // The in-process proof, on bytes that an emitter slip would have produced.
+    let path = root().join("examples/disaster_recovery.dr");
+    let (sources, compilation) = build(&path);
+    let (_, analyses, _) = crate::support::analyze_file(&path, &path.to_string_lossy());
+    let mutated = mutate(&outputs(&compilation), ".tf.json", |t| {
+        once(
+            t,
+            "\"${aws_s3_bucket.backups.arn}/daily/*\"",
+            "\"${aws_s3_bucket.backups.arn}/*\"",
+        )
+    });
+    let mut files: Vec<(&str, &[u8])> = mutated
+        .cloudformation
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let (tf_name, tf_bytes) = mutated.terraform.as_ref().expect("terraform");
+    files.push((tf_name, tf_bytes));
+    let diagnostics = drc::verify::prove(&analyses[0].program, &sources, &files);
+    assert!(!diagnostics.is_empty());
+    assert!(diagnostics.iter().all(|d| d.code == Code::E0901));
+    let text = drc::render(&diagnostics, &sources, false);
+    assert!(
+        text.contains("error[E0901]: the terraform output allows more than declared"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`backup` may `s3:PutObject` on `arn:{partition}:s3:::<bucket backups>/x`"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_e0901_page_shows_what_drc_reports() {
+    // The page's example: its file, the change to the output, and what drc prints.
+    let page = std::fs::read_to_string(root().join("docs/errors/E0901.md")).expect("the page");
+    let block = |fence: &str| -> String {
+        let start = page.find(fence).expect("a block") + fence.len();
+        let end = start + page[start..].find("\n```").expect("closed");
+        page[start..end].to_owned()
+    };
+    let dr = block("```dr\n");
+    let shown = block("```text\n");
+    let (from, to) = (
+        "- s3:PutObject\n",
+        "- s3:DeleteObject\n            - s3:PutObject\n",
+    );
+    assert!(
+        page.contains("`s3:DeleteObject`"),
+        "the page says which action is added"
+    );
+    let mut sources = SourceMap::new();
+    sources.add("example.dr", dr);
+    let options = Options {
+        targets: Target::ALL.to_vec(),
+        today: today(),
+        deny_warnings: false,
+        set: BTreeMap::new(),
+    };
+    let compilation = drc::compile(&sources, &options, &Handler);
+    assert!(
+        compilation.diagnostics.is_empty(),
+        "{}",
+        drc::render(&compilation.diagnostics, &sources, false)
+    );
+    let (analyses, _) = drc::analyze(&sources, today());
+    let mutated = mutate(&outputs(&compilation), ".cfn.yaml", |t| once(t, from, to));
+    let files: Vec<(&str, &[u8])> = mutated
+        .cloudformation
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .chain(
+            mutated
+                .terraform
+                .iter()
+                .map(|(n, b)| (n.as_str(), b.as_slice())),
+        )
+        .collect();
+    let mut diagnostics = drc::verify::prove(&analyses[0].program, &sources, &files);
+    drc::diagnostics::sort(&mut diagnostics);
+    let mut printed = drc::render(&diagnostics, &sources, false);
+    assert_eq!(printed.pop(), Some('\n'));
+    assert_eq!(printed, shown);
 }
 
 /// One handler for every function.
