@@ -430,11 +430,29 @@ fn diff(
     }
     let old_sides = sides(&old_analyses, &old_sources);
     let new_sides = sides(&new_analyses, &new_sources);
-    let report = if directories {
+    let mut report = if directories {
         crate::iam::diff::diff(&old_sides, &new_sides)
     } else {
         crate::iam::diff::diff_pair(&old_sides[0], &new_sides[0])
     };
+    // The concrete requests each stack newly allows, from the verify stage's universe.
+    let named = |analyses: &'_ [crate::Analysis], name: &str| {
+        analyses.iter().position(|a| a.program.stack.name == name)
+    };
+    for stack in &mut report.stacks {
+        let (old, new) = if directories {
+            (
+                named(&old_analyses, &stack.stack),
+                named(&new_analyses, &stack.stack),
+            )
+        } else {
+            (Some(0), Some(0))
+        };
+        stack.set_requests(crate::verify::broaden::requests(
+            old.map(|i| (&old_analyses[i].program, &old_sources)),
+            new.map(|i| (&new_analyses[i].program, &new_sources)),
+        ));
+    }
     let text = match format {
         Format::Text => report.text(),
         Format::Json => json_text(&report.json()),

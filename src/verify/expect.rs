@@ -417,8 +417,7 @@ pub fn from_program(program: &Program, sources: &SourceMap, symbols: &mut Symbol
     let locate = |span: Span| -> String {
         let file = sources.get(span.file);
         let (line, column) = file.line_col(span.start as usize);
-        let name = file.name.rsplit(['/', '\\']).next().unwrap_or(&file.name);
-        format!("{name}:{line}:{column}")
+        format!("{}:{line}:{column}", file.name)
     };
     for (kind, names) in [
         (

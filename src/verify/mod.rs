@@ -21,6 +21,7 @@
 //! `docs/permissions.md#proof`.
 
 pub mod actions;
+pub mod broaden;
 pub mod eval;
 pub mod expect;
 pub mod policy;
@@ -368,7 +369,7 @@ fn compare(
         let role_arn = {
             let partition = symbols.text(symbol::Symbol::Partition);
             let account = symbols.text(symbol::Symbol::Account);
-            let name = symbols.item(ItemKind::Role, &format!("{owner:?}"));
+            let name = symbols.item(ItemKind::Role, &expect::describe_owner(owner, symbols));
             format!("arn:{partition}:iam::{account}:role/{name}")
         };
         let described = expect::describe_owner(owner, symbols);
