@@ -24,6 +24,7 @@ pub mod actions;
 pub mod broaden;
 pub mod eval;
 pub mod expect;
+mod matching;
 pub mod policy;
 mod read_cfn;
 mod read_tf;
