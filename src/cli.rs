@@ -97,6 +97,9 @@ enum Command {
         /// Only this function's role and the permissions to invoke it.
         #[arg(long, value_name = "NAME")]
         function: Option<String>,
+        /// The proof of each recovery objective the stack declares, instead of permissions.
+        #[arg(long, conflicts_with = "function")]
+        objectives: bool,
         /// Text for people, or JSON for tools (see docs/permissions.md).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -244,8 +247,15 @@ fn run(command: Command, color: bool) -> Result<ExitCode, String> {
         Command::Explain {
             file,
             function,
+            objectives,
             format,
-        } => explain(&file, function.as_deref(), format, today, color),
+        } => {
+            if objectives {
+                explain_objectives(&file, today, color)
+            } else {
+                explain(&file, function.as_deref(), format, today, color)
+            }
+        }
         Command::Diff { old, new, format } => diff(&old, &new, format, today, color),
         Command::Verify { paths, format } => verify(&paths, format),
     }
@@ -344,6 +354,22 @@ fn verify(paths: &[PathBuf], format: Format) -> Result<ExitCode, String> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `drc explain --objectives`: the proof of each objective; exit status 1 when the file
+/// has errors (an unmet objective is one).
+fn explain_objectives(file: &Path, today: crate::Date, color: bool) -> Result<ExitCode, String> {
+    let mut sources = read_sources(&[file.to_path_buf()])?;
+    let (analyses, diagnostics) =
+        crate::analyze_with(&mut sources, today, &BTreeMap::new(), &FsSources);
+    if !diagnostics.is_empty() {
+        eprint!("{}", crate::render(&diagnostics, &sources, color));
+    }
+    let Some(stack) = analyses.first() else {
+        return Ok(ExitCode::from(1));
+    };
+    print_stdout(&crate::check::objectives::text(&stack.program, today))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `drc explain`.

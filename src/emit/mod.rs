@@ -52,7 +52,9 @@ pub struct Artifact {
 }
 
 /// The lowered, target-neutral stack. Invariant: it fits CloudFormation's resource limit,
-/// and every function has exactly one archive (same order as the program's functions).
+/// every function has exactly one archive (same order as the program's functions), and every
+/// role of the policies has its explanation and its layout, found through the policies'
+/// index of owners.
 #[derive(Debug)]
 pub struct Stack<'p> {
     /// The checked program.
@@ -60,26 +62,38 @@ pub struct Stack<'p> {
     /// Its inferred policies.
     pub policies: &'p Policies,
     /// The same policies with the cause of every action, for the provenance the templates
-    /// record beside each role.
-    pub explanation: Explanation,
+    /// record beside each role: one role per role of the policies, in their order.
+    explanation: Explanation,
     /// One code archive per function, in function order.
     pub archives: Vec<Archive>,
     /// How each role's statements are written, in the order of the policies' roles.
-    pub layouts: Vec<Layout>,
+    layouts: Vec<Layout>,
     /// The source file's name (without directories), for the "generated from" header.
     pub source_name: String,
 }
 
 impl Stack<'_> {
+    /// The position of an owner's role among the policies' roles, its explanations and
+    /// layouts.
+    fn position(&self, owner: &Owner) -> usize {
+        self.policies
+            .position(owner)
+            .expect("infer gives every function, schedule and replicated bucket its role")
+    }
+
     /// How the role a function assumes writes its statements.
     pub fn function_layout(&self, function: &str) -> &Layout {
-        let index = self
-            .policies
-            .roles
-            .iter()
-            .position(|r| matches!(&r.owner, Owner::Function(f) if f == function))
-            .expect("infer gives every function a role");
-        &self.layouts[index]
+        &self.layouts[self.position(&Owner::Function(function.to_owned()))]
+    }
+
+    /// The explained role of any owner, for its provenance.
+    pub fn explanation_of(&self, owner: &Owner) -> &RoleExplanation {
+        &self.explanation.roles[self.position(owner)]
+    }
+
+    /// The explained role of a function, for its provenance.
+    pub fn function_explanation(&self, function: &str) -> &RoleExplanation {
+        self.explanation_of(&Owner::Function(function.to_owned()))
     }
 }
 
@@ -149,6 +163,10 @@ impl LogicalIds {
     pub fn error_alarm(name: &str) -> String {
         format!("{}FunctionErrorAlarm", logical_stem(name))
     }
+    /// `AWS::CloudWatch::Alarm` on the messages in a function's failure queue
+    pub fn failure_alarm(name: &str) -> String {
+        format!("{}FunctionFailureAlarm", logical_stem(name))
+    }
     /// `AWS::SQS::Queue`
     pub fn queue(name: &str) -> String {
         format!("{}Queue", logical_stem(name))
@@ -204,6 +222,32 @@ pub const ERROR_ALARM: ErrorAlarm = ErrorAlarm {
     missing_data: "notBreaching",
 };
 
+/// A failure queue with a message in it alarms: a run failed after its retries. SQS
+/// publishes `ApproximateNumberOfMessagesVisible` every minute; five minutes of the maximum
+/// see every message that stays. Source:
+/// <https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html>
+pub const FAILURE_QUEUE_ALARM: ErrorAlarm = ErrorAlarm {
+    namespace: "AWS/SQS",
+    metric: "ApproximateNumberOfMessagesVisible",
+    statistic: "Maximum",
+    period_s: 300,
+    threshold: 1,
+    comparison: "GreaterThanOrEqualToThreshold",
+    missing_data: "notBreaching",
+};
+
+/// The queue a function's failed runs land in, when its failures alarm a topic: the queue
+/// gets an alarm of its own ([`FAILURE_QUEUE_ALARM`]) to that topic.
+pub fn alarmed_failure_queue(function: &crate::check::model::Function) -> Option<(&str, &str)> {
+    let alarm = function.failure.alarm.as_ref()?;
+    let queue = function
+        .failure
+        .on_failure
+        .as_ref()
+        .filter(|d| d.kind == crate::check::model::Kind::Queue)?;
+    Some((queue.target.as_str(), alarm.target.as_str()))
+}
+
 /// The `Id` of a bucket's lifecycle rule on both targets: `Objects` for the whole-bucket rule,
 /// `Prefix<n>` (its position among the bucket's rules) for a prefix's rule. The bucket-wide
 /// abort rule is `AbortIncompleteUploads`, which neither form can be.
@@ -214,8 +258,9 @@ pub(crate) fn lifecycle_rule_id(index: usize, rule: &LifecycleRule) -> String {
     }
 }
 
-/// The number of CloudFormation resources a program and its policies become.
-pub fn resource_count(program: &Program, policies: &Policies) -> usize {
+/// The number of CloudFormation resources a program becomes, its roles' statements written
+/// as `layouts` say (the layouts [`lower`] chose, one per role that has one).
+pub fn resource_count(program: &Program, layouts: &[Layout]) -> usize {
     let buckets: usize = program
         .local_buckets()
         .map(|b| {
@@ -223,40 +268,39 @@ pub fn resource_count(program: &Program, policies: &Policies) -> usize {
                 + 2 * usize::from(b.replicate_to.is_some())
         })
         .sum();
-    let managed_policies: usize = policies
-        .roles
-        .iter()
-        .map(|role| policy::layout(program, role).map_or(0, |l| l.managed_policies()))
-        .sum();
+    let managed_policies: usize = layouts.iter().map(Layout::managed_policies).sum();
     let functions: usize = program
-        .functions
+        .functions()
         .iter()
         .map(|f| {
             3 + usize::from(f.failure.needs_invoke_config())
                 + usize::from(f.failure.alarm.is_some())
+                + usize::from(alarmed_failure_queue(f).is_some())
         })
         .sum();
     let queues: usize = program
-        .queues
+        .queues()
         .iter()
         .map(|q| 1 + usize::from(q.encryption == crate::check::model::QueueEncryption::Kms))
         .sum();
     let topics: usize = program
-        .topics
+        .topics()
         .iter()
         .map(|t| 2 + usize::from(t.email.is_some()))
         .sum();
-    buckets + functions + 2 * program.schedules.len() + queues + topics + managed_policies
+    buckets + functions + 2 * program.schedules().len() + queues + topics + managed_policies
 }
 
 /// The number of CloudFormation outputs a program becomes: one per bucket of the stack's
 /// region (its name), one per function (its ARN), and the user's `output` items.
 pub fn output_count(program: &Program) -> usize {
-    program.local_buckets().count() + program.functions.len() + program.outputs.len()
+    program.local_buckets().count() + program.functions().len() + program.outputs().len()
 }
 
 /// Lowers a checked program and its policies, packaging each function's code (its `code`
 /// directory is relative to the file that declares the function, found in `sources`).
+/// `explanation` is [`crate::iam::explain::explain`]'s account of `policies`: one role per
+/// role, in their order (lowering panics otherwise).
 pub fn lower<'p>(
     program: &'p Program,
     policies: &'p Policies,
@@ -265,55 +309,27 @@ pub fn lower<'p>(
     sources: &SourceMap,
     code: &dyn CodeSource,
 ) -> Result<Stack<'p>, Vec<Diagnostic>> {
+    assert!(
+        explanation.roles.len() == policies.roles().len()
+            && explanation
+                .roles
+                .iter()
+                .zip(policies.roles())
+                .all(|(explained, role)| explained.owner == role.owner),
+        "the explanation has the policies' roles, in their order"
+    );
     let mut diagnostics = Vec::new();
     let mut layouts = Vec::new();
-    for role in &policies.roles {
+    for role in policies.roles() {
         match policy::layout(program, role) {
             Ok(layout) => layouts.push(layout),
             Err(overflow) => diagnostics.push(policy_overflow(program, role, &overflow)),
         }
     }
-    let count = resource_count(program, policies);
-    if count > usize::try_from(limits::CFN_RESOURCES.max).expect("small") {
-        diagnostics.push(
-            Diagnostic::new(
-                Code::E0501,
-                format!("this stack needs {count} CloudFormation resources"),
-                program.stack.span,
-                format!(
-                    "more than the {} resources one template can hold",
-                    limits::CFN_RESOURCES.max
-                ),
-            )
-            .with_note(format!("see {}", limits::CFN_RESOURCES.source))
-            .with_help("split the file into several stacks"),
-        );
-    }
-    let outputs = output_count(program);
-    if outputs > usize::try_from(limits::CFN_OUTPUTS.max).expect("small") {
-        let span = program
-            .outputs
-            .first()
-            .map_or(program.stack.span, |o| o.span);
-        diagnostics.push(
-            Diagnostic::new(
-                Code::E0367,
-                format!("this stack needs {outputs} CloudFormation outputs"),
-                span,
-                format!(
-                    "more than the {} outputs one template can hold",
-                    limits::CFN_OUTPUTS.max
-                ),
-            )
-            .with_note(format!(
-                "drc adds one output per bucket and per function; see {}",
-                limits::CFN_OUTPUTS.source
-            ))
-            .with_help("remove `output` items, or split the file into several stacks"),
-        );
-    }
+    diagnostics.extend(too_many_resources(program, &layouts));
+    diagnostics.extend(too_many_outputs(program));
     let mut archives = Vec::new();
-    for function in &program.functions {
+    for function in program.functions() {
         let dr_path = &sources.get(function.span.file).name;
         match package::archive(&program.stack.name, function, dr_path, code) {
             Ok(archive) => archives.push(archive),
@@ -334,6 +350,49 @@ pub fn lower<'p>(
     }
 }
 
+/// The error for a stack needing more resources than one template can hold.
+fn too_many_resources(program: &Program, layouts: &[Layout]) -> Option<Diagnostic> {
+    let count = resource_count(program, layouts);
+    (count > usize::try_from(limits::CFN_RESOURCES.max).expect("small")).then(|| {
+        Diagnostic::new(
+            Code::E0501,
+            format!("this stack needs {count} CloudFormation resources"),
+            program.stack.span,
+            format!(
+                "more than the {} resources one template can hold",
+                limits::CFN_RESOURCES.max
+            ),
+        )
+        .with_note(format!("see {}", limits::CFN_RESOURCES.source))
+        .with_help("split the file into several stacks")
+    })
+}
+
+/// The error for a stack needing more outputs than one template can hold.
+fn too_many_outputs(program: &Program) -> Option<Diagnostic> {
+    let outputs = output_count(program);
+    (outputs > usize::try_from(limits::CFN_OUTPUTS.max).expect("small")).then(|| {
+        let span = program
+            .outputs()
+            .first()
+            .map_or(program.stack.span, |o| o.span);
+        Diagnostic::new(
+            Code::E0367,
+            format!("this stack needs {outputs} CloudFormation outputs"),
+            span,
+            format!(
+                "more than the {} outputs one template can hold",
+                limits::CFN_OUTPUTS.max
+            ),
+        )
+        .with_note(format!(
+            "drc adds one output per bucket and per function; see {}",
+            limits::CFN_OUTPUTS.source
+        ))
+        .with_help("remove `output` items, or split the file into several stacks")
+    })
+}
+
 /// How many of the verbs behind a too-large statement [`policy_overflow`] labels; the rest
 /// are counted in a note.
 const SHOWN_VERBS: usize = 3;
@@ -346,15 +405,7 @@ fn policy_overflow(
 ) -> Diagnostic {
     let (span, owner) = match &role.owner {
         Owner::Function(f) => (program.function(f).span, format!("function `{f}`")),
-        Owner::Scheduler(s) => (
-            program
-                .schedules
-                .iter()
-                .find(|x| &x.name == s)
-                .expect("a schedule role has its schedule")
-                .span,
-            format!("schedule `{s}`"),
-        ),
+        Owner::Scheduler(s) => (program.schedule(s).span, format!("schedule `{s}`")),
         Owner::Replication(b) => (
             program.bucket(b).span,
             format!("the replication role of bucket `{b}`"),
@@ -452,22 +503,6 @@ impl From<Archive> for Artifact {
             file_name: archive.file_name,
             bytes: archive.bytes,
         }
-    }
-}
-
-impl Stack<'_> {
-    /// The explained role of a function, for its provenance.
-    pub fn function_explanation(&self, function: &str) -> &RoleExplanation {
-        self.explanation_of(&Owner::Function(function.to_owned()))
-    }
-
-    /// The explained role of any owner, for its provenance.
-    pub fn explanation_of(&self, owner: &Owner) -> &RoleExplanation {
-        self.explanation
-            .roles
-            .iter()
-            .find(|r| &r.owner == owner)
-            .expect("the explanation has a role for every role of the policies")
     }
 }
 

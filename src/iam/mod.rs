@@ -19,6 +19,7 @@
 pub mod actions;
 pub mod diff;
 pub mod explain;
+pub mod weakening;
 
 pub use crate::check::model::Verb;
 pub use actions::{Scope, VERBS, VerbRule};
@@ -29,13 +30,12 @@ use std::collections::BTreeMap;
 
 /// Every permission drc infers for a program. Invariant: no action or resource is a
 /// wildcard; object actions are only on object ARNs and bucket actions only on bucket ARNs.
+/// A role is found by its owner through an index built with the roles.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policies {
-    /// One role per function, in the program's function order, then the roles of other
-    /// services drc configures.
-    /// Who may invoke a function is read from them too: drc writes no resource-based
-    /// permission (a schedule invokes with its own role).
-    pub roles: Vec<Role>,
+    roles: Vec<Role>,
+    /// Each owner's position in `roles`.
+    index: BTreeMap<Owner, usize>,
 }
 
 /// One IAM role drc creates.
@@ -72,27 +72,48 @@ impl Owner {
 }
 
 impl Policies {
+    /// Policies made of these roles, indexed by owner (an owner's first role, should it
+    /// have several).
+    pub fn new(roles: Vec<Role>) -> Self {
+        let mut index = BTreeMap::new();
+        for (i, role) in roles.iter().enumerate() {
+            index.entry(role.owner.clone()).or_insert(i);
+        }
+        Self { roles, index }
+    }
+
+    /// One role per function, in the program's function order, then the roles of other
+    /// services drc configures. Who may invoke a function is read from them too: drc
+    /// writes no resource-based permission (a schedule invokes with its own role).
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
+    }
+
+    /// The position of an owner's role in [`Policies::roles`], if it has one.
+    pub fn position(&self, owner: &Owner) -> Option<usize> {
+        self.index.get(owner).copied()
+    }
+
+    /// The role of an owner, if it has one.
+    pub fn role(&self, owner: &Owner) -> Option<&Role> {
+        self.position(owner).map(|i| &self.roles[i])
+    }
+
     /// The execution role of a function. Every function has one.
     pub fn function_role(&self, function: &str) -> &Role {
-        self.roles
-            .iter()
-            .find(|r| matches!(&r.owner, Owner::Function(f) if f == function))
+        self.role(&Owner::Function(function.to_owned()))
             .expect("infer gives every function a role")
     }
 
     /// The role EventBridge Scheduler assumes for a schedule. Every schedule has one.
     pub fn schedule_role(&self, schedule: &str) -> &Role {
-        self.roles
-            .iter()
-            .find(|r| matches!(&r.owner, Owner::Scheduler(s) if s == schedule))
+        self.role(&Owner::Scheduler(schedule.to_owned()))
             .expect("infer gives every schedule a role")
     }
 
     /// The replication role of a bucket with `replicate_to`, if it has one.
     pub fn replication_role(&self, bucket: &str) -> Option<&Role> {
-        self.roles
-            .iter()
-            .find(|r| matches!(&r.owner, Owner::Replication(b) if b == bucket))
+        self.role(&Owner::Replication(bucket.to_owned()))
     }
 }
 
@@ -336,7 +357,7 @@ pub use crate::check::model::{ACCOUNT, PARTITION, REGION};
 /// Infers the policies of a checked program.
 pub fn infer(program: &Program) -> Policies {
     let mut roles: Vec<Role> = program
-        .functions
+        .functions()
         .iter()
         .map(|function| {
             // (resource, condition key) -> actions with causes, and condition values.
@@ -379,7 +400,7 @@ pub fn infer(program: &Program) -> Policies {
             }
         })
         .collect();
-    roles.extend(program.schedules.iter().map(|schedule| {
+    roles.extend(program.schedules().iter().map(|schedule| {
         let mut grants: Grants = BTreeMap::new();
         let grant = grants
             .entry((Resource::Function(schedule.target.clone()), None, None))
@@ -394,11 +415,11 @@ pub fn infer(program: &Program) -> Policies {
     }));
     roles.extend(
         program
-            .buckets
+            .buckets()
             .iter()
             .filter_map(|bucket| replication_role(program, bucket)),
     );
-    Policies { roles }
+    Policies::new(roles)
 }
 
 /// The role S3 assumes to replicate a bucket: read the source's versions (with their retention
@@ -486,15 +507,48 @@ fn grant(
     cause: Cause,
 ) {
     let rule = actions::rule(verb);
+    let (resource, condition) = granted_resource(program, rule, target, prefix.as_deref());
+    // Each listing verb keeps its own statement, so that its prefixes condition only its own
+    // action: `list a "x/"` and `list_versions a "y/"` stay apart.
+    let lister = (rule.scope == Scope::Bucket).then_some(verb);
+    let entry = grants.entry((resource, lister, condition)).or_default();
+    for action in rule.actions {
+        entry.add(action, cause);
+    }
+    if rule.scope == Scope::Bucket {
+        // Listing without a prefix lifts the condition for the whole bucket.
+        entry.prefixes.push(prefix.map(|p| format!("{p}*")));
+    }
+    if let Some((key, key_cause)) = target_key(program, rule.target(), target)
+        && !rule.kms_actions.is_empty()
+    {
+        let key_grant = grants
+            .entry((key, None, Some(("StringEquals", "kms:ViaService"))))
+            .or_default();
+        for action in rule.kms_actions {
+            key_grant.add(action, cause);
+            key_grant.add(action, key_cause);
+        }
+    }
+}
+
+/// The resource `rule` grants on for `target` (under `prefix` for objects), and the condition
+/// a bucket-level grant carries.
+fn granted_resource(
+    program: &Program,
+    rule: &VerbRule,
+    target: &str,
+    prefix: Option<&str>,
+) -> (Resource, Option<(&'static str, &'static str)>) {
     // A bucket outside the stack is granted on by its literal ARN.
     let existing = (rule.target() == Kind::Bucket)
         .then(|| program.bucket(target).existing.as_ref())
         .flatten();
-    let (resource, condition) = match (rule.scope, existing) {
+    match (rule.scope, existing) {
         (Scope::Objects, None) => (
             Resource::Objects {
                 bucket: target.to_owned(),
-                prefix: prefix.clone().unwrap_or_default(),
+                prefix: prefix.unwrap_or_default().to_owned(),
             },
             None,
         ),
@@ -502,7 +556,7 @@ fn grant(
             Resource::ExistingObjects {
                 bucket: target.to_owned(),
                 arn: existing.arn.clone(),
-                prefix: prefix.clone().unwrap_or_default(),
+                prefix: prefix.unwrap_or_default().to_owned(),
             },
             None,
         ),
@@ -529,20 +583,12 @@ fn grant(
         },
         (Scope::Topic, _) => (Resource::Topic(target.to_owned()), None),
         (Scope::Queue, _) => (Resource::Queue(target.to_owned()), None),
-    };
-    // Each listing verb keeps its own statement, so that its prefixes condition only its own
-    // action: `list a "x/"` and `list_versions a "y/"` stay apart.
-    let lister = (rule.scope == Scope::Bucket).then_some(verb);
-    let entry = grants.entry((resource, lister, condition)).or_default();
-    for action in rule.actions {
-        entry.add(action, cause);
     }
-    if rule.scope == Scope::Bucket {
-        // Listing without a prefix lifts the condition for the whole bucket.
-        entry.prefixes.push(prefix.map(|p| format!("{p}*")));
-    }
-    // The key the target is encrypted with, and the rule that says so.
-    let key = match rule.target() {
+}
+
+/// The key `target` (of `kind`) is encrypted with, and the rule that says so.
+fn target_key(program: &Program, kind: Kind, target: &str) -> Option<(Resource, Cause)> {
+    match kind {
         Kind::Bucket => {
             let bucket = program.bucket(target);
             let key_cause = Cause::BucketKey(bucket.encryption_span.unwrap_or(bucket.span));
@@ -570,28 +616,13 @@ fn grant(
             })
         }
         Kind::Topic => {
-            let topic = program
-                .topics
-                .iter()
-                .find(|t| t.name == target)
-                .expect("references are resolved by the checker");
+            let topic = program.topic(target);
             Some((
                 Resource::TopicKey(topic.name.clone()),
                 Cause::TopicKey(topic.span),
             ))
         }
         Kind::Stack | Kind::Function | Kind::Schedule | Kind::Param | Kind::Output => None,
-    };
-    if let Some((key, key_cause)) = key
-        && !rule.kms_actions.is_empty()
-    {
-        let key_grant = grants
-            .entry((key, None, Some(("StringEquals", "kms:ViaService"))))
-            .or_default();
-        for action in rule.kms_actions {
-            key_grant.add(action, cause);
-            key_grant.add(action, key_cause);
-        }
     }
 }
 

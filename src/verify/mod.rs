@@ -144,27 +144,27 @@ fn diagnostics(program: &Program, report: &StackReport) -> Vec<Diagnostic> {
         let named = |name: &str| logical_stem(name) == *stem;
         let found = match kind {
             ItemKind::Function | ItemKind::LogGroup => program
-                .functions
+                .functions()
                 .iter()
                 .find(|f| named(&f.name))
                 .map(|f| f.span),
             ItemKind::Schedule => program
-                .schedules
+                .schedules()
                 .iter()
                 .find(|s| named(&s.name))
                 .map(|s| s.span),
             ItemKind::Bucket | ItemKind::BucketKey => program
-                .buckets
+                .buckets()
                 .iter()
                 .find(|b| named(&b.name))
                 .map(|b| b.span),
             ItemKind::Queue | ItemKind::QueueKey => program
-                .queues
+                .queues()
                 .iter()
                 .find(|q| named(&q.name))
                 .map(|q| q.span),
             ItemKind::Topic | ItemKind::TopicKey => program
-                .topics
+                .topics()
                 .iter()
                 .find(|t| named(&t.name))
                 .map(|t| t.span),

@@ -365,6 +365,44 @@ fn explain_traces_every_action_of_the_example_to_its_cause() {
 }
 
 #[test]
+fn explain_objectives_proves_every_objective_of_the_example() {
+    let output = Drc::new(&["explain", "--objectives", "examples/disaster_recovery.dr"]).run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    assert_eq!(output.stderr, "");
+    let verdicts: Vec<&str> = output
+        .stdout
+        .lines()
+        .filter(|l| !l.starts_with(' '))
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            "proven rpo = 24h",
+            "proven retention = 35d",
+            "proven copies = 2",
+            "proven regions = 2",
+            "proven immutable = true",
+        ]
+    );
+    assert_contains(&output.stdout, "longest gap 13h over 5 years");
+}
+
+#[test]
+fn explain_objectives_shows_an_unmet_objective_as_an_error() {
+    let output = Drc::new(&[
+        "explain",
+        "--objectives",
+        "tests/fixtures/errors/e0390_copies_without_a_replica/input.dr",
+    ])
+    .run();
+    assert_eq!(output.status, 1);
+    assert_contains(
+        &output.stderr,
+        "error[E0390]: objective `copies = 2` is not met",
+    );
+}
+
+#[test]
 fn explain_json_is_versioned_with_locations_as_objects() {
     let output = Drc::new(&[
         "explain",

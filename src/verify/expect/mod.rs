@@ -52,6 +52,9 @@ pub mod rules {
     pub const TRUST: &str = "only the service the role is for may assume it";
     /// Every bucket's policy.
     pub const TLS_ONLY: &str = "every bucket refuses requests without TLS";
+    /// A KMS bucket's writes (`docs/security.md`).
+    pub const OWN_KEY_ONLY: &str =
+        "a KMS bucket refuses writes that ask for another encryption or another key";
     /// Access log delivery.
     pub const ACCESS_LOGS: &str = "S3 delivers a bucket's server access logs under its prefix";
     /// Every key's policy.
@@ -311,6 +314,7 @@ fn replication(
 /// A bucket's policy: TLS only, and log delivery from each bucket that logs there.
 fn bucket_policy(
     arn: &str,
+    key: Option<&str>,
     subject: &str,
     sources: &[(String, String)],
     symbols: &mut Symbols,
@@ -333,6 +337,31 @@ fn bucket_policy(
             subject: subject.to_owned(),
         }),
     }];
+    // A KMS bucket refuses writes that ask for another encryption or another key.
+    if let Some(key) = key {
+        for (header, value) in [
+            ("s3:x-amz-server-side-encryption", "aws:kms"),
+            ("s3:x-amz-server-side-encryption-aws-kms-key-id", key),
+        ] {
+            out.push(Statement {
+                effect: Effect::Deny,
+                principals: Some(Principals {
+                    negated: false,
+                    items: vec![Principal::Anyone],
+                }),
+                actions: Patterns::of(["s3:PutObject"]),
+                resources: Some(Patterns::of([format!("{arn}/*")])),
+                conditions: vec![Condition {
+                    if_exists: true,
+                    ..condition(Test::StringNotEquals, header, vec![value.to_owned()])
+                }],
+                origin: Origin::Entitled(Reason::Rule {
+                    rule: rules::OWN_KEY_ONLY,
+                    subject: subject.to_owned(),
+                }),
+            });
+        }
+    }
     let account = symbols.text(Symbol::Account);
     for (source, prefix) in sources {
         out.push(Statement {

@@ -28,42 +28,54 @@ pub fn from_program(program: &Program, sources: &SourceMap, symbols: &mut Symbol
         (
             ItemKind::Bucket,
             program
-                .buckets
+                .buckets()
                 .iter()
                 .map(|b| b.name.as_str())
                 .collect::<Vec<_>>(),
         ),
         (
             ItemKind::BucketKey,
-            program.buckets.iter().map(|b| b.name.as_str()).collect(),
+            program.buckets().iter().map(|b| b.name.as_str()).collect(),
         ),
         (
             ItemKind::Function,
-            program.functions.iter().map(|f| f.name.as_str()).collect(),
+            program
+                .functions()
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect(),
         ),
         (
             ItemKind::LogGroup,
-            program.functions.iter().map(|f| f.name.as_str()).collect(),
+            program
+                .functions()
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect(),
         ),
         (
             ItemKind::Schedule,
-            program.schedules.iter().map(|s| s.name.as_str()).collect(),
+            program
+                .schedules()
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect(),
         ),
         (
             ItemKind::Queue,
-            program.queues.iter().map(|q| q.name.as_str()).collect(),
+            program.queues().iter().map(|q| q.name.as_str()).collect(),
         ),
         (
             ItemKind::QueueKey,
-            program.queues.iter().map(|q| q.name.as_str()).collect(),
+            program.queues().iter().map(|q| q.name.as_str()).collect(),
         ),
         (
             ItemKind::Topic,
-            program.topics.iter().map(|t| t.name.as_str()).collect(),
+            program.topics().iter().map(|t| t.name.as_str()).collect(),
         ),
         (
             ItemKind::TopicKey,
-            program.topics.iter().map(|t| t.name.as_str()).collect(),
+            program.topics().iter().map(|t| t.name.as_str()).collect(),
         ),
     ] {
         for name in names {
@@ -71,7 +83,7 @@ pub fn from_program(program: &Program, sources: &SourceMap, symbols: &mut Symbol
         }
     }
     let mut targets: BTreeMap<String, Target> = BTreeMap::new();
-    for bucket in &program.buckets {
+    for bucket in program.buckets() {
         let target = if let Some(existing) = &bucket.existing {
             Target::Bucket {
                 arn: markers(&existing.arn, symbols),
@@ -110,7 +122,7 @@ pub fn from_program(program: &Program, sources: &SourceMap, symbols: &mut Symbol
         };
         targets.insert(bucket.name.clone(), target);
     }
-    for function in &program.functions {
+    for function in program.functions() {
         let name = symbols.item(ItemKind::Function, &logical_stem(&function.name));
         targets.insert(
             function.name.clone(),
@@ -119,13 +131,13 @@ pub fn from_program(program: &Program, sources: &SourceMap, symbols: &mut Symbol
             )),
         );
     }
-    for function in &program.existing_functions {
+    for function in program.existing_functions() {
         targets.insert(
             function.name.clone(),
             Target::Function(markers(&function.arn, symbols)),
         );
     }
-    for queue in &program.queues {
+    for queue in program.queues() {
         let stem = logical_stem(&queue.name);
         let key = (queue.encryption == QueueEncryption::Kms).then(|| Key {
             arn: format!(
@@ -143,7 +155,7 @@ pub fn from_program(program: &Program, sources: &SourceMap, symbols: &mut Symbol
             },
         );
     }
-    for topic in &program.topics {
+    for topic in program.topics() {
         let stem = logical_stem(&topic.name);
         let key = Some(Key {
             arn: format!(
@@ -163,7 +175,7 @@ pub fn from_program(program: &Program, sources: &SourceMap, symbols: &mut Symbol
     }
 
     let mut expected = Expected::default();
-    for function in &program.functions {
+    for function in program.functions() {
         let stem = logical_stem(&function.name);
         let owner = Owner::Function(stem.clone());
         let subject = format!("function {}", function.name);
@@ -222,7 +234,7 @@ pub fn from_program(program: &Program, sources: &SourceMap, symbols: &mut Symbol
             .roles
             .insert(owner, ExpectedRole { trust, identity });
     }
-    for schedule in &program.schedules {
+    for schedule in program.schedules() {
         let owner = Owner::Schedule(logical_stem(&schedule.name));
         let mut identity = Vec::new();
         let reason = Reason::Rule {
@@ -242,7 +254,7 @@ pub fn from_program(program: &Program, sources: &SourceMap, symbols: &mut Symbol
             .roles
             .insert(owner, ExpectedRole { trust, identity });
     }
-    for bucket in &program.buckets {
+    for bucket in program.buckets() {
         let Some(replica) = &bucket.replicate_to else {
             continue;
         };
@@ -281,7 +293,8 @@ pub fn from_program(program: &Program, sources: &SourceMap, symbols: &mut Symbol
             })
             .collect();
         let subject = format!("bucket {}", bucket.name);
-        let statements = bucket_policy(arn, &subject, &sources, symbols);
+        let key_arn = key.as_ref().map(|k| k.arn.as_str());
+        let statements = bucket_policy(arn, key_arn, &subject, &sources, symbols);
         expected.resource_policies.insert(
             Item {
                 kind: ItemKind::Bucket,
@@ -315,7 +328,7 @@ pub fn from_program(program: &Program, sources: &SourceMap, symbols: &mut Symbol
             ItemKind::Queue,
             ItemKind::QueueKey,
             program
-                .queues
+                .queues()
                 .iter()
                 .map(|q| q.name.as_str())
                 .collect::<Vec<_>>(),
@@ -323,7 +336,7 @@ pub fn from_program(program: &Program, sources: &SourceMap, symbols: &mut Symbol
         (
             ItemKind::Topic,
             ItemKind::TopicKey,
-            program.topics.iter().map(|t| t.name.as_str()).collect(),
+            program.topics().iter().map(|t| t.name.as_str()).collect(),
         ),
     ] {
         for name in names {
@@ -358,7 +371,7 @@ pub fn from_program(program: &Program, sources: &SourceMap, symbols: &mut Symbol
             }
         }
     }
-    for function in &program.functions {
+    for function in program.functions() {
         let Target::Function(arn) = &targets[&function.name] else {
             continue;
         };

@@ -423,7 +423,18 @@ pub fn from_reading(reading: &Reading, symbols: &mut Symbols) -> Expected {
                             .then(|| (b.arn.clone(), prefix.clone()))
                     })
                     .collect();
-                bucket_policy(&policy.arn, &format!("bucket {name}"), &sources, symbols)
+                let key = facts
+                    .buckets
+                    .values()
+                    .find(|b| b.arn == policy.arn)
+                    .and_then(|b| b.key.as_deref());
+                bucket_policy(
+                    &policy.arn,
+                    key,
+                    &format!("bucket {name}"),
+                    &sources,
+                    symbols,
+                )
             }
             ItemKind::BucketKey => key_policy(false, &format!("the key of bucket {name}"), symbols),
             ItemKind::QueueKey => key_policy(false, &format!("the key of queue {name}"), symbols),
