@@ -23,6 +23,7 @@ Examples:
   drc build stack.dr --target cloudformation --stdout | less
   drc explain examples/disaster_recovery.dr --function backup
   drc diff old/ new/ --format json                         # exit 3 when something broadens
+  drc verify out/                                          # prove the built templates
   drc check --deny-warnings stack.dr                       # warnings fail the check (CI)
   drc build stack.dr --set stage=prod                      # fix a parameter's value
 
@@ -120,6 +121,23 @@ enum Command {
         /// The new version, of the same sort as OLD.
         #[arg(value_name = "NEW")]
         new: PathBuf,
+        /// Text for people, or JSON for tools (see docs/permissions.md).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Prove built outputs: each role allows exactly what its declarations entitle.
+    ///
+    /// Reads CloudFormation templates and Terraform configurations back (an output
+    /// directory, or template files; a stack's regional templates are read with its main
+    /// template), and checks every request of a finite universe against the declarations the
+    /// templates record beside each role. Both targets must allow the same requests, trust
+    /// policies admit only the intended service, and bucket policies deny requests without
+    /// TLS. Exit status 0 when proven, 1 when a request is allowed or denied against the
+    /// declarations (each is printed), 2 for usage or IO errors.
+    Verify {
+        /// Output directories (their *.cfn.yaml and *.tf.json files) or template files.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
         /// Text for people, or JSON for tools (see docs/permissions.md).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -242,7 +260,103 @@ fn run(command: Command, color: bool) -> Result<ExitCode, String> {
             }
         }
         Command::Diff { old, new, format } => diff(&old, &new, format, today, color),
+        Command::Verify { paths, format } => verify(&paths, format),
     }
+}
+
+/// `drc verify`.
+fn verify(paths: &[PathBuf], format: Format) -> Result<ExitCode, String> {
+    let mut files: Vec<PathBuf> = Vec::new();
+    let is_template = |name: &str| name.ends_with(".cfn.yaml") || name.ends_with(".tf.json");
+    let templates_in = |dir: &Path, stack: Option<&str>| -> Result<Vec<PathBuf>, String> {
+        let entries =
+            std::fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
+        let mut found = Vec::new();
+        for entry in entries {
+            let path = entry
+                .map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?
+                .path();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let of_stack = stack
+                .is_none_or(|s| name.starts_with(&format!("{s}.")) && name.ends_with(".cfn.yaml"));
+            if is_template(&name) && of_stack && path.is_file() {
+                found.push(path);
+            }
+        }
+        Ok(found)
+    };
+    for path in paths {
+        if path.is_dir() {
+            let found = templates_in(path, None)?;
+            if found.is_empty() {
+                return Err(format!(
+                    "`{}` holds no .cfn.yaml or .tf.json file",
+                    path.display()
+                ));
+            }
+            files.extend(found);
+        } else if !path.exists() {
+            return Err(format!(
+                "there is no file or directory `{}`",
+                path.display()
+            ));
+        } else {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !is_template(&name) {
+                return Err(format!(
+                    "`{}` is neither a CloudFormation template (.cfn.yaml) nor a Terraform configuration (.tf.json)",
+                    path.display()
+                ));
+            }
+            // A stack's templates for its other regions are read with its main template.
+            if name.ends_with(".cfn.yaml") {
+                let stack = name.split('.').next().unwrap_or_default();
+                let dir = path
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                files.extend(templates_in(dir, Some(stack))?);
+            }
+            files.push(path.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    let mut named = Vec::new();
+    for path in &files {
+        let bytes =
+            std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if named.iter().any(|(n, _): &(String, Vec<u8>)| *n == name) {
+            return Err(format!(
+                "two files named `{name}`: verify one output directory at a time"
+            ));
+        }
+        named.push((name, bytes));
+    }
+    let mut report = crate::verify::report::Report::default();
+    for stack in crate::verify::group(named)? {
+        report.stacks.push(crate::verify::verify(&stack)?);
+    }
+    let text = match format {
+        Format::Text => report.text(),
+        Format::Json => json_text(&report.json()),
+    };
+    print_stdout(&text)?;
+    Ok(if report.proven() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// `drc explain --objectives`: the proof of each objective; exit status 1 when the file
@@ -345,11 +459,29 @@ fn diff(
     }
     let old_sides = sides(&old_analyses, &old_sources);
     let new_sides = sides(&new_analyses, &new_sources);
-    let report = if directories {
+    let mut report = if directories {
         crate::iam::diff::diff(&old_sides, &new_sides)
     } else {
         crate::iam::diff::diff_pair(&old_sides[0], &new_sides[0])
     };
+    // The concrete requests each stack newly allows, from the verify stage's universe.
+    let named = |analyses: &'_ [crate::Analysis], name: &str| {
+        analyses.iter().position(|a| a.program.stack.name == name)
+    };
+    for stack in &mut report.stacks {
+        let (old, new) = if directories {
+            (
+                named(&old_analyses, &stack.stack),
+                named(&new_analyses, &stack.stack),
+            )
+        } else {
+            (Some(0), Some(0))
+        };
+        stack.set_requests(crate::verify::broaden::requests(
+            old.map(|i| (&old_analyses[i].program, &old_sources)),
+            new.map(|i| (&new_analyses[i].program, &new_sources)),
+        ));
+    }
     let text = match format {
         Format::Text => report.text(),
         Format::Json => json_text(&report.json()),

@@ -3,7 +3,8 @@
 //!
 //! Every diagnostic has a stable code. Codes are grouped by stage: `E01xx` syntax, `E02xx`
 //! items, names and attributes, `E03xx` values, `E04xx` references and permissions, `E05xx`
-//! target limits; `W0xxx` are warnings. Each code has a page in `docs/errors/`.
+//! target limits, `E06xx` imports, `E09xx` internal errors (drc's own output failed a check: no
+//! `.dr` file should cause one); `W0xxx` are warnings. Each code has a page in `docs/errors/`.
 //!
 //! Stages never print: they return diagnostics, the pipeline collects them, [`sort`]s them by
 //! (file, span, code) and the CLI renders them.
@@ -137,6 +138,7 @@ codes! {
     E0601, Error, "cannot read an imported file";
     E0602, Error, "import cycle";
     E0603, Error, "import of a file that is not a `.dr` file";
+    E0901, Error, "internal error: the output does not grant exactly what is declared";
     W0001, Warning, "deprecated runtime";
     W0002, Warning, "setting has no effect";
     W0101, Warning, "a function can both write and delete backups";

@@ -845,3 +845,73 @@ fn imports_are_read_relative_to_the_importing_file_and_so_is_function_code() {
     assert_contains(&missing.stderr, "lib/functions.dr:1:8");
     assert_contains(&missing.stderr, "there is no file `lib/gone.dr`");
 }
+
+#[test]
+fn verify_proves_built_outputs_and_exits_1_on_a_violation() {
+    let dir = temp_dir();
+    let out = dir.path().join("out");
+    let built = Drc::new(&[
+        "build",
+        "examples/disaster_recovery.dr",
+        "--out-dir",
+        &out.to_string_lossy(),
+    ])
+    .run();
+    assert_eq!(built.status, 0, "{}", built.stderr);
+    let proven = Drc::new(&["verify", &out.to_string_lossy()]).run();
+    assert_eq!(proven.status, 0, "{}{}", proven.stdout, proven.stderr);
+    assert_eq!(
+        proven.stdout,
+        "stack disaster_recovery: proven on cloudformation and terraform: 3 roles and 9 resource policies allow exactly what is declared\nproven: 1 stacks\n"
+    );
+    // The main template alone brings its regional template along.
+    let cfn = out.join("disaster_recovery.cfn.yaml");
+    let alone = Drc::new(&["verify", &cfn.to_string_lossy()]).run();
+    assert_eq!(alone.status, 0, "{}", alone.stdout);
+    assert_contains(&alone.stdout, "proven on cloudformation:");
+
+    let text = std::fs::read_to_string(&cfn).expect("built");
+    let widened = text.replacen(
+        "Resource: !Sub ${BackupsBucket.Arn}/daily/*",
+        "Resource: !Sub ${BackupsBucket.Arn}/*",
+        1,
+    );
+    assert_ne!(text, widened);
+    std::fs::write(&cfn, widened).expect("writable");
+    let caught = Drc::new(&["verify", &out.to_string_lossy()]).run();
+    assert_eq!(caught.status, 1, "{}", caught.stdout);
+    assert_contains(
+        &caught.stdout,
+        "cloudformation: `backup` may `s3:PutObject` on `arn:{partition}:s3:::<bucket backups>/x`, which no declaration entitles",
+    );
+    let json = Drc::new(&["verify", &out.to_string_lossy(), "--format", "json"]).run();
+    assert_eq!(json.status, 1);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(value["format_version"], 1);
+    assert_eq!(value["proven"], false);
+    let finding = &value["stacks"][0]["findings"][0];
+    assert_eq!(finding["kind"], "over_grant");
+    assert_eq!(finding["request"]["action"], "s3:PutObject");
+    assert_eq!(
+        finding["request"]["resource"],
+        "arn:{partition}:s3:::<bucket backups>/x"
+    );
+}
+
+#[test]
+fn verify_refuses_what_is_not_an_output() {
+    let dir = temp_dir();
+    let missing = Drc::new(&["verify", &dir.path().join("nope").to_string_lossy()]).run();
+    assert_eq!(missing.status, 2);
+    assert_contains(&missing.stderr, "there is no file or directory");
+    let empty = Drc::new(&["verify", &dir.path().to_string_lossy()]).run();
+    assert_eq!(empty.status, 2);
+    assert_contains(&empty.stderr, "holds no .cfn.yaml or .tf.json file");
+    let source = Drc::new(&["verify", "examples/disaster_recovery.dr"]).run();
+    assert_eq!(source.status, 2);
+    assert_contains(&source.stderr, "is neither a CloudFormation template");
+    write(dir.path(), "broken.tf.json", "{ not json");
+    let broken = Drc::new(&["verify", &dir.path().to_string_lossy()]).run();
+    assert_eq!(broken.status, 2);
+    assert_contains(&broken.stderr, "is not a Terraform JSON configuration");
+}

@@ -14,6 +14,8 @@
 //! - `diffs`: `drc diff` on every `tests/fixtures/diff/<case>/{old,new}.dr` pair.
 //! - `layout`: imports run one way through the stages, with no circle, and no file outgrows
 //!   a room;
+//! - `verify`: the proof of every example, valid fixture and generated program, and every
+//!   class of mutation of the templates caught with a concrete request;
 //! - `docs`: every code has its page in `docs/errors/`, and every page's erroneous example
 //!   prints exactly what the page shows while its corrected example compiles cleanly.
 
@@ -34,3 +36,4 @@ mod outputs;
 mod permissions;
 mod schedules;
 mod support;
+mod verify;
