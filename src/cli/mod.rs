@@ -1,0 +1,120 @@
+//! The command line: the only module that reads files, writes files, looks at the
+//! environment or decides exit statuses.
+//!
+//! Exit status: 0 success (warnings allowed), 1 the input has errors (or warnings, with
+//! `--deny-warnings` or `deny_warnings = true`), 2 usage or IO error, 3 `drc diff` found a
+//! change that broadens permissions or weakens a bucket.
+//!
+//! One file per subcommand (`check.rs`, `build.rs`, ...), each with its arguments and its
+//! `run`; `files.rs` owns the file system, `output.rs` stdout and stderr, `options.rs` the
+//! option values subcommands share.
+
+mod build;
+mod check;
+mod diff;
+mod explain;
+mod files;
+mod options;
+mod output;
+
+pub use files::{FsCode, FsSources};
+
+use clap::{Parser, Subcommand};
+use options::Color;
+use std::io::IsTerminal as _;
+use std::process::ExitCode;
+
+const EXAMPLES: &str = "\
+Examples:
+  drc check examples/disaster_recovery.dr
+  drc build examples/disaster_recovery.dr                  # out/<stack>.cfn.yaml and .tf.json
+  drc build stack.dr --target terraform --out-dir infra/
+  drc build stack.dr --target cloudformation --stdout | less
+  drc explain examples/disaster_recovery.dr --function backup
+  drc diff old/ new/ --format json                         # exit 3 when something broadens
+  drc check --deny-warnings stack.dr                       # warnings fail the check (CI)
+  drc build stack.dr --set stage=prod                      # fix a parameter's value
+
+Environment:
+  DRC_TODAY=YYYY-MM-DD   the date runtime deprecations are judged against (default: today)
+  NO_COLOR               disables colour in diagnostics";
+
+/// drc compiles .dr files (buckets, functions, permissions, schedules) into CloudFormation
+/// YAML and Terraform JSON, with least-privilege IAM inferred from what each function does.
+#[derive(Debug, Parser)]
+#[command(name = "drc", version, after_help = EXAMPLES, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    color: Color,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check files and report problems, without writing anything.
+    ///
+    /// Exit status 0 when there are no errors (warnings are allowed unless denied), 1 when
+    /// there are.
+    Check(check::Args),
+    /// Compile files into CloudFormation and/or Terraform, plus function code archives.
+    ///
+    /// Each file is one stack; it becomes <stack>.cfn.yaml and <stack>.tf.json, and each
+    /// function's code a zip archive beside them. Files are written only when every input
+    /// compiles, each one atomically.
+    Build(build::Args),
+    /// Show every permission drc infers for a file, and why each action is there.
+    ///
+    /// Each role's statements with their actions, resource and condition, each action with
+    /// the declarations (`file:line:column` and source) or built-in rules that caused it, and
+    /// who may invoke which function. Exit status 0, or 1 when the file has errors.
+    Explain(explain::Args),
+    /// Compare the permissions of two versions: two .dr files, or two directories of them.
+    ///
+    /// Reports actions added or removed per role and resource, resources widened or
+    /// narrowed, new invokers of functions, and buckets that lose retain, versioning, their
+    /// KMS key, or expire data sooner. Two files are compared as one stack; the files of two
+    /// directories are matched by stack name. Exit status 0 when nothing
+    /// broadens, 3 when something does, 1 when either side has errors.
+    Diff(diff::Args),
+}
+
+/// Runs the command line and returns the exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    match run(cli.command, color) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: Command, color: bool) -> Result<ExitCode, String> {
+    let today = today()?;
+    match command {
+        Command::Check(args) => check::run(args, today, color),
+        Command::Build(args) => build::run(args, today, color),
+        Command::Explain(args) => explain::run(args, today, color),
+        Command::Diff(args) => diff::run(args, today, color),
+    }
+}
+
+fn today() -> Result<crate::Date, String> {
+    match std::env::var("DRC_TODAY") {
+        Ok(text) => text
+            .parse()
+            .map_err(|e| format!("DRC_TODAY must be a date like 2026-11-24, not `{text}`: {e}")),
+        Err(_) => Ok(jiff::tz::Offset::UTC
+            .to_datetime(jiff::Timestamp::now())
+            .date()),
+    }
+}

@@ -1,0 +1,41 @@
+//! What goes to stdout and stderr: diagnostics, JSON and text, and the exit status that
+//! follows from the diagnostics.
+
+use crate::{Compilation, SourceMap};
+use std::io::Write as _;
+use std::process::ExitCode;
+
+pub(super) fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(super) fn json_text(value: &serde_json::Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("JSON values always serialize");
+    text.push('\n');
+    text
+}
+
+pub(super) fn print_stdout(text: &str) -> Result<(), String> {
+    std::io::stdout()
+        .write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write to stdout: {e}"))
+}
+
+/// Prints diagnostics to stderr; the exit status follows from them.
+pub(super) fn report(compilation: &Compilation, sources: &SourceMap, color: bool) -> ExitCode {
+    if !compilation.diagnostics.is_empty() {
+        eprint!(
+            "{}",
+            crate::render(&compilation.diagnostics, sources, color)
+        );
+    }
+    if compilation.succeeded() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
