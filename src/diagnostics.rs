@@ -47,6 +47,16 @@ macro_rules! codes {
             pub fn title(self) -> &'static str {
                 match self { $(Code::$code => $title,)* }
             }
+
+            /// The code's page, `docs/errors/<code>.md`, as Markdown (`drc explain --code`).
+            /// Embedded when drc is built, so a code without a page does not compile.
+            pub fn page(self) -> &'static str {
+                match self {
+                    $(Code::$code => include_str!(concat!(
+                        env!("CARGO_MANIFEST_DIR"), "/docs/errors/", stringify!($code), ".md"
+                    )),)*
+                }
+            }
         }
     };
 }
@@ -148,6 +158,16 @@ codes! {
     W0301, Warning, "scheduled function cannot report failure";
     W0401, Warning, "time zone of a rate schedule";
     W0402, Warning, "event age without retries";
+}
+
+impl Code {
+    /// The code written as `text` (`E0302`, in any case), if drc has it.
+    pub fn named(text: &str) -> Option<Code> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|code| code.as_str().eq_ignore_ascii_case(text))
+    }
 }
 
 /// A message attached to a span.
@@ -302,6 +322,10 @@ impl Diagnostic {
         if let Some(help) = &self.help {
             notes.push(format!("help: {help}"));
         }
+        notes.push(format!(
+            "note: `drc explain --code {}` explains this code",
+            self.code.as_str()
+        ));
         cs::Diagnostic::new(severity)
             .with_code(self.code.as_str())
             .with_message(&self.message)

@@ -1,20 +1,27 @@
-//! `drc explain`: every permission of a file, each traced to its cause.
+//! `drc explain`: every permission of a file, each traced to its cause; or, with `--code`,
+//! the page of a diagnostic code.
 
 use super::files::{FsSources, read_sources};
 use super::options::Format;
 use super::output::{json_text, print_stdout, quoted};
+use crate::Code;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["file", "code"])))]
 pub(super) struct Args {
     /// The .dr file.
     #[arg(value_name = "FILE")]
-    file: PathBuf,
+    file: Option<PathBuf>,
     /// Only this function's role and the permissions to invoke it.
     #[arg(long, value_name = "NAME")]
     function: Option<String>,
+    /// Print the page of a diagnostic code (like `E0302`) instead: what it means, an
+    /// example and its correction.
+    #[arg(long, value_name = "CODE", conflicts_with = "function")]
+    code: Option<String>,
     /// Text for people, or JSON for tools (see docs/permissions.md).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -24,8 +31,13 @@ pub(super) fn run(args: Args, today: crate::Date, color: bool) -> Result<ExitCod
     let Args {
         file,
         function,
+        code,
         format,
     } = args;
+    if let Some(code) = code {
+        return page(&code);
+    }
+    let file = file.expect("clap requires FILE without --code");
     let mut sources = read_sources(&[file])?;
     let (analyses, diagnostics) =
         crate::analyze_with(&mut sources, today, &BTreeMap::new(), &FsSources);
@@ -57,5 +69,20 @@ pub(super) fn run(args: Args, today: crate::Date, color: bool) -> Result<ExitCod
         Format::Json => json_text(&explanation.json(&stack.program.stack.name)),
     };
     print_stdout(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `drc explain --code CODE`: the code's page, as Markdown.
+fn page(text: &str) -> Result<ExitCode, String> {
+    let code = Code::named(text).ok_or_else(|| {
+        let names = Code::ALL.iter().map(|c| c.as_str());
+        match crate::diagnostics::did_you_mean(&text.to_ascii_uppercase(), names) {
+            Some(near) => format!("drc has no code `{text}`\n  help: did you mean `{near}`?"),
+            None => format!(
+                "drc has no code `{text}`\n  note: codes look like `E0302` or `W0105`; docs/errors/README.md lists them"
+            ),
+        }
+    })?;
+    print_stdout(code.page())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -31,6 +31,7 @@ Examples:
   drc build stack.dr --target terraform --out-dir infra/
   drc build stack.dr --target cloudformation --stdout | less
   drc explain examples/disaster_recovery.dr --function backup
+  drc explain --code E0302                                 # what an error code means
   drc diff old/ new/ --format json                         # exit 3 when something broadens
   drc check --deny-warnings stack.dr                       # warnings fail the check (CI)
   drc build stack.dr --set stage=prod                      # fix a parameter's value
@@ -70,6 +71,9 @@ enum Command {
     /// Each role's statements with their actions, resource and condition, each action with
     /// the declarations (`file:line:column` and source) or built-in rules that caused it, and
     /// who may invoke which function. Exit status 0, or 1 when the file has errors.
+    ///
+    /// With --code, print the page of a diagnostic code instead (every diagnostic names
+    /// its code, like `error[E0302]`).
     Explain(explain::Args),
     /// Compare the permissions of two versions: two .dr files, or two directories of them.
     ///

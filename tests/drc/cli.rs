@@ -5,18 +5,18 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// A run of the binary, built up and then executed.
-struct Drc {
-    command: Command,
+pub(crate) struct Drc {
+    pub(crate) command: Command,
 }
 
-struct Output {
-    status: i32,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Output {
+    pub(crate) status: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl Drc {
-    fn new(args: &[&str]) -> Self {
+    pub(crate) fn new(args: &[&str]) -> Self {
         let mut command = Command::new(env!("CARGO_BIN_EXE_drc"));
         command
             .args(args)
@@ -26,12 +26,12 @@ impl Drc {
         Self { command }
     }
 
-    fn in_dir(mut self, dir: &Path) -> Self {
+    pub(crate) fn in_dir(mut self, dir: &Path) -> Self {
         self.command.current_dir(dir);
         self
     }
 
-    fn run(mut self) -> Output {
+    pub(crate) fn run(mut self) -> Output {
         let output = self.command.output().expect("drc runs");
         Output {
             status: output.status.code().expect("exited normally"),
@@ -42,12 +42,12 @@ impl Drc {
 }
 
 /// Fails with the whole text when `needle` is not in it.
-fn assert_contains(text: &str, needle: &str) {
+pub(crate) fn assert_contains(text: &str, needle: &str) {
     assert!(text.contains(needle), "expected {needle:?} in:\n{text}");
 }
 
 /// Gives `dir` a `lambda/` folder with one handler, for `code = "lambda"`.
-fn with_handler(dir: &Path) {
+pub(crate) fn with_handler(dir: &Path) {
     std::fs::create_dir(dir.join("lambda")).expect("mkdir");
     write(
         &dir.join("lambda"),
@@ -56,11 +56,11 @@ fn with_handler(dir: &Path) {
     );
 }
 
-fn temp_dir() -> tempfile::TempDir {
+pub(crate) fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temporary directory")
 }
 
-fn files_in(dir: &Path) -> Vec<String> {
+pub(crate) fn files_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map(|entries| {
             entries
@@ -72,13 +72,13 @@ fn files_in(dir: &Path) -> Vec<String> {
     names
 }
 
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+pub(crate) fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).expect("write input");
     path
 }
 
-const BROKEN: &str = "bucket data {\n  versioned = yes\n}\nfunction f {\n  runtime = nodejs24.x\n  handler = \"index.handler\"\n  code = \"lambda\"\n  memory = 5m\n  put dta\n}\n";
+pub(crate) const BROKEN: &str = "bucket data {\n  versioned = yes\n}\nfunction f {\n  runtime = nodejs24.x\n  handler = \"index.handler\"\n  code = \"lambda\"\n  memory = 5m\n  put dta\n}\n";
 
 #[test]
 fn build_writes_both_templates_and_the_code_archive() {
@@ -555,7 +555,7 @@ fn diff_of_directories_matches_stacks_by_name() {
 }
 
 /// A stack that compiles with one DR-safety warning: the writer may also delete.
-const WRITER_THAT_DELETES: &str = r#"bucket backups {
+pub(crate) const WRITER_THAT_DELETES: &str = r#"bucket backups {
   versioned  = true
   retain     = true
   encryption = kms

@@ -27,3 +27,4 @@ mod oracle;
 mod permissions;
 mod schedules;
 mod support;
+mod toolbelt;
