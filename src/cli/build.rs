@@ -10,7 +10,8 @@ use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
-    /// The .dr files to compile.
+    /// The .dr files to compile: `-` reads one from standard input, a directory stands for
+    /// the .dr files in it (sorted by name).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// Which output to produce.
@@ -47,13 +48,13 @@ pub(super) fn run(args: Args, today: crate::Date, color: bool) -> Result<ExitCod
         TargetArg::Terraform => vec![Target::Terraform],
         TargetArg::All => Target::ALL.to_vec(),
     };
-    if stdout && (targets.len() != 1 || files.len() != 1) {
+    let mut sources = read_sources(&files)?;
+    if stdout && (targets.len() != 1 || sources.iter().count() != 1) {
         return Err(
             "--stdout prints one template: give one FILE and --target cloudformation or terraform"
                 .into(),
         );
     }
-    let mut sources = read_sources(&files)?;
     let options = Options {
         targets: targets.clone(),
         today,

@@ -9,7 +9,8 @@ use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
-    /// The .dr files to check.
+    /// The .dr files to check: `-` reads one from standard input, a directory stands for
+    /// the .dr files in it (sorted by name).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// Treat every warning as an error (exit status 1).

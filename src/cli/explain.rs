@@ -12,7 +12,7 @@ use std::process::ExitCode;
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("what").required(true).args(["file", "code"])))]
 pub(super) struct Args {
-    /// The .dr file.
+    /// The .dr file (`-` reads it from standard input).
     #[arg(value_name = "FILE")]
     file: Option<PathBuf>,
     /// Only this function's role and the permissions to invoke it.
@@ -38,6 +38,12 @@ pub(super) fn run(args: Args, today: crate::Date, color: bool) -> Result<ExitCod
         return page(&code);
     }
     let file = file.expect("clap requires FILE without --code");
+    if file.is_dir() {
+        return Err(format!(
+            "`{}` is a directory: explain takes one .dr file",
+            file.display()
+        ));
+    }
     let mut sources = read_sources(&[file])?;
     let (analyses, diagnostics) =
         crate::analyze_with(&mut sources, today, &BTreeMap::new(), &FsSources);

@@ -1,8 +1,9 @@
 //! The file system: reading `.dr` files, imports and function code, and writing outputs
 //! atomically.
 
+use crate::source::STDIN;
 use crate::{CodeFile, CodeSource, Compilation, SourceLoader, SourceMap};
-use std::io::Write as _;
+use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
 /// The `*.dr` files directly in a directory, sorted by name.
@@ -25,14 +26,37 @@ pub(super) fn dr_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
-pub(super) fn read_sources(files: &[PathBuf]) -> Result<SourceMap, String> {
+/// Reads the files named on the command line, each a stack's root file: `-` is standard
+/// input (shown as `<stdin>`), and a directory stands for its `*.dr` files ([`dr_files`]).
+pub(super) fn read_sources(paths: &[PathBuf]) -> Result<SourceMap, String> {
     let mut sources = SourceMap::new();
-    for path in files {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-        sources.add(path.to_string_lossy(), text);
+    let mut stdin = false;
+    for path in paths {
+        if path.as_os_str() == "-" {
+            if std::mem::replace(&mut stdin, true) {
+                return Err("`-` (standard input) is given twice".to_owned());
+            }
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| format!("cannot read standard input: {e}"))?;
+            sources.add(STDIN, text);
+        } else if path.is_dir() {
+            for file in dr_files(path)? {
+                add_file(&mut sources, &file)?;
+            }
+        } else {
+            add_file(&mut sources, path)?;
+        }
     }
     Ok(sources)
+}
+
+fn add_file(sources: &mut SourceMap, path: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    sources.add(path.to_string_lossy(), text);
+    Ok(())
 }
 
 /// Writes every artifact atomically: each goes to a temporary file in the output directory

@@ -1,12 +1,14 @@
 //! The real `drc` binary: arguments, exit statuses, stdout/stderr, and files written or not.
 
 use crate::support::root;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// A run of the binary, built up and then executed.
 pub(crate) struct Drc {
     pub(crate) command: Command,
+    stdin: Option<String>,
 }
 
 pub(crate) struct Output {
@@ -23,7 +25,10 @@ impl Drc {
             .current_dir(root())
             .env("DRC_TODAY", "2026-11-24")
             .env_remove("NO_COLOR");
-        Self { command }
+        Self {
+            command,
+            stdin: None,
+        }
     }
 
     pub(crate) fn in_dir(mut self, dir: &Path) -> Self {
@@ -31,8 +36,26 @@ impl Drc {
         self
     }
 
+    /// Gives the run this text on stdin (otherwise stdin is empty).
+    pub(crate) fn stdin(mut self, text: &str) -> Self {
+        self.stdin = Some(text.to_owned());
+        self
+    }
+
     pub(crate) fn run(mut self) -> Output {
-        let output = self.command.output().expect("drc runs");
+        self.command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = self.command.spawn().expect("drc runs");
+        let input = self.stdin.unwrap_or_default();
+        child
+            .stdin
+            .take()
+            .expect("stdin is piped")
+            .write_all(input.as_bytes())
+            .expect("drc reads its stdin");
+        let output = child.wait_with_output().expect("drc runs");
         Output {
             status: output.status.code().expect("exited normally"),
             stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),

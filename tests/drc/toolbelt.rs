@@ -50,3 +50,77 @@ fn every_diagnostic_says_how_to_see_its_page() {
     }
     assert_eq!(output.stderr.matches("drc explain --code").count(), headers);
 }
+
+#[test]
+fn a_dash_reads_the_file_from_stdin() {
+    let stack = std::fs::read_to_string(root().join("examples/log_archive.dr")).expect("example");
+    let output = Drc::new(&["check", "-"])
+        .stdin(&stack)
+        .in_dir(&root().join("examples"))
+        .run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    // Diagnostics name it `<stdin>`; code directories are read from the current directory.
+    let dir = temp_dir();
+    write(dir.path(), "unused.txt", "");
+    let output = Drc::new(&["check", "-"])
+        .stdin(BROKEN)
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(output.status, 1);
+    assert_contains(&output.stderr, "┌─ <stdin>:2:15");
+    // Without a `stack` item, the stack is named `stdin`.
+    let output = Drc::new(&["build", "-", "--target", "terraform", "--stdout"])
+        .stdin("bucket data {\n  versioned = true\n}\n")
+        .run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let config: serde_json::Value = serde_json::from_str(&output.stdout).expect("JSON");
+    assert!(config["resource"]["aws_s3_bucket"]["data"].is_object());
+    assert_contains(&output.stdout, "stdin");
+    let explain = Drc::new(&["explain", "-"])
+        .stdin(
+            &std::fs::read_to_string(root().join("examples/disaster_recovery.dr"))
+                .expect("example"),
+        )
+        .in_dir(&root().join("examples"))
+        .run();
+    assert_eq!(explain.status, 0, "{}", explain.stderr);
+    assert_contains(&explain.stdout, "<stdin>:");
+    let twice = Drc::new(&["check", "-", "-"]).run();
+    assert_eq!(twice.status, 2);
+    assert_contains(&twice.stderr, "standard input) is given twice");
+}
+
+#[test]
+fn a_directory_stands_for_its_dr_files_in_name_order() {
+    let dir = temp_dir();
+    let stacks = dir.path().join("stacks");
+    std::fs::create_dir(&stacks).expect("mkdir");
+    write(&stacks, "b.dr", "bucket second {}\n");
+    write(&stacks, "a.dr", "bucket first {\n  versioned = yes\n}\n");
+    write(&stacks, "notes.txt", "not a stack");
+    let output = Drc::new(&["check", "stacks"]).in_dir(dir.path()).run();
+    assert_eq!(output.status, 1);
+    assert_contains(&output.stderr, "stacks/a.dr:2:");
+    write(&stacks, "a.dr", "bucket first {}\n");
+    let output = Drc::new(&["build", "stacks", "--target", "terraform"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let wrote: Vec<&str> = output.stderr.lines().collect();
+    assert_eq!(wrote, ["wrote out/a.tf.json", "wrote out/b.tf.json"]);
+    // The examples directory: every example, each a stack of its own.
+    let output = Drc::new(&["check", "--deny-warnings", "examples"]).run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    // --stdout needs the directory to hold one file; an empty one is a usage error.
+    let output = Drc::new(&["build", "stacks", "--stdout", "--target", "terraform"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(output.status, 2);
+    std::fs::create_dir(dir.path().join("empty")).expect("mkdir");
+    let output = Drc::new(&["check", "empty"]).in_dir(dir.path()).run();
+    assert_eq!(output.status, 2);
+    assert_contains(&output.stderr, "`empty` holds no .dr file");
+    let output = Drc::new(&["explain", "stacks"]).in_dir(dir.path()).run();
+    assert_eq!(output.status, 2);
+    assert_contains(&output.stderr, "is a directory");
+}
