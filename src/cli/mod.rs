@@ -11,15 +11,17 @@
 
 mod build;
 mod check;
+mod completions;
 mod diff;
 mod explain;
 mod files;
+mod man;
 mod options;
 mod output;
 
 pub use files::{FsCode, FsSources};
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, Parser, Subcommand};
 use options::Color;
 use std::io::IsTerminal as _;
 use std::process::ExitCode;
@@ -35,6 +37,8 @@ Examples:
   drc diff old/ new/ --format json                         # exit 3 when something broadens
   drc check --deny-warnings stack.dr                       # warnings fail the check (CI)
   drc build stack.dr --set stage=prod                      # fix a parameter's value
+  drc completions bash > ~/.local/share/bash-completion/completions/drc
+  drc man > drc.1 && man ./drc.1
 
 Environment:
   DRC_TODAY=YYYY-MM-DD   the date runtime deprecations are judged against (default: today)
@@ -83,6 +87,16 @@ enum Command {
     /// directories are matched by stack name. Exit status 0 when nothing
     /// broadens, 3 when something does, 1 when either side has errors.
     Diff(diff::Args),
+    /// Print a completion script for a shell.
+    ///
+    /// For example `drc completions bash > ~/.local/share/bash-completion/completions/drc`,
+    /// `drc completions zsh > ~/.zfunc/_drc` or
+    /// `drc completions fish > ~/.config/fish/completions/drc.fish`.
+    Completions(completions::Args),
+    /// Print the manual page (roff), or write one per subcommand with --out-dir.
+    ///
+    /// For example `drc man > drc.1 && man ./drc.1`.
+    Man(man::Args),
 }
 
 /// Runs the command line and returns the exit status.
@@ -103,12 +117,13 @@ pub fn main() -> ExitCode {
 }
 
 fn run(command: Command, color: bool) -> Result<ExitCode, String> {
-    let today = today()?;
     match command {
-        Command::Check(args) => check::run(args, today, color),
-        Command::Build(args) => build::run(args, today, color),
-        Command::Explain(args) => explain::run(args, today, color),
-        Command::Diff(args) => diff::run(args, today, color),
+        Command::Check(args) => check::run(args, today()?, color),
+        Command::Build(args) => build::run(args, today()?, color),
+        Command::Explain(args) => explain::run(args, today()?, color),
+        Command::Diff(args) => diff::run(args, today()?, color),
+        Command::Completions(args) => completions::run(&args, Cli::command()),
+        Command::Man(args) => man::run(&args, Cli::command()),
     }
 }
 

@@ -124,3 +124,119 @@ fn a_directory_stands_for_its_dr_files_in_name_order() {
     assert_eq!(output.status, 2);
     assert_contains(&output.stderr, "is a directory");
 }
+
+/// Whether a program can be run (`NAME --version` exits), for checks that need it.
+fn available(program: &str) -> bool {
+    std::process::Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// The subcommands, as `drc --help` lists them.
+fn subcommands() -> Vec<String> {
+    let help = Drc::new(&["--help"]).run().stdout;
+    help.split("Commands:\n")
+        .nth(1)
+        .expect("help lists the commands")
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn completions_for_every_shell_name_every_subcommand() {
+    let commands = subcommands();
+    assert!(commands.len() >= 6, "{commands:?}");
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let output = Drc::new(&["completions", shell]).run();
+        assert_eq!(output.status, 0, "{shell}: {}", output.stderr);
+        for command in &commands {
+            assert_contains(&output.stdout, command);
+        }
+    }
+    assert_eq!(Drc::new(&["completions", "tcsh"]).run().status, 2);
+    assert_eq!(Drc::new(&["completions"]).run().status, 2);
+}
+
+#[test]
+fn bash_completes_subcommands_and_option_values() {
+    if !available("bash") {
+        eprintln!("skipped: no bash");
+        return;
+    }
+    let script = Drc::new(&["completions", "bash"]).run().stdout;
+    let dir = temp_dir();
+    let path = write(dir.path(), "drc.bash", &script);
+    // What bash would offer after `drc ex<TAB>` and `drc build --target <TAB>`.
+    let complete = |words: &str, current: usize| {
+        let program = format!(
+            "source {}; COMP_WORDS=({words}); COMP_CWORD={current}; _drc drc \"${{COMP_WORDS[$COMP_CWORD]}}\" \"${{COMP_WORDS[$COMP_CWORD-1]}}\"; echo \"${{COMPREPLY[@]}}\"",
+            path.display()
+        );
+        let output = std::process::Command::new("bash")
+            .args(["-c", &program])
+            .output()
+            .expect("bash runs");
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).expect("UTF-8")
+    };
+    assert_eq!(complete("drc ex", 1).trim(), "explain");
+    assert_eq!(
+        complete("drc build --target ''", 3).trim(),
+        "cloudformation terraform all"
+    );
+    assert_contains(&complete("drc check --", 2), "--deny-warnings");
+}
+
+#[test]
+fn the_man_page_renders_with_every_subcommand_and_the_examples() {
+    let output = Drc::new(&["man"]).run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let page = output.stdout;
+    assert!(page.contains(".TH drc 1"), "{page}");
+    for command in subcommands() {
+        assert_contains(&page, &format!("drc\\-{command}(1)"));
+    }
+    // The examples keep their lines (no filling) and their hyphens are not hyphenation.
+    assert_contains(&page, ".SH EXAMPLES\n.nf\n");
+    assert_contains(&page, "drc explain \\-\\-code E0302");
+    assert_contains(&page, ".SH ENVIRONMENT\n.nf\n");
+    if available("groff") {
+        let dir = temp_dir();
+        let path = write(dir.path(), "drc.1", &page);
+        let rendered = std::process::Command::new("groff")
+            .args(["-man", "-Tutf8", "-ww"])
+            .arg(&path)
+            .output()
+            .expect("groff runs");
+        let warnings = String::from_utf8_lossy(&rendered.stderr);
+        assert!(
+            rendered.status.success() && warnings.is_empty(),
+            "{warnings}"
+        );
+        let text = String::from_utf8_lossy(&rendered.stdout);
+        assert_contains(
+            &text,
+            "drc build stack.dr --target terraform --out-dir infra/",
+        );
+    } else {
+        eprintln!("rendering not checked: no groff");
+    }
+    let dir = temp_dir();
+    let output = Drc::new(&["man", "--out-dir", "pages"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let pages = crate::cli::files_in(&dir.path().join("pages"));
+    assert!(pages.contains(&"drc.1".to_owned()), "{pages:?}");
+    assert!(pages.contains(&"drc-build.1".to_owned()), "{pages:?}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("pages/drc.1")).expect("drc.1"),
+        page,
+        "the directory's drc.1 is the page `drc man` prints"
+    );
+}
