@@ -76,6 +76,8 @@ codes! {
     E0209, Error, "invalid name";
     E0210, Error, "two files declare the same stack";
     E0223, Error, "reserved parameter name";
+    E0224, Error, "`allow` of a code that is not a warning";
+    E0225, Error, "`allow` without a reason";
     E0215, Error, "setting on a function outside the stack";
     E0219, Error, "output named like an output drc adds";
     E0220, Error, "export name used twice";
@@ -147,6 +149,7 @@ codes! {
     E0603, Error, "import of a file that is not a `.dr` file";
     W0001, Warning, "deprecated runtime";
     W0002, Warning, "setting has no effect";
+    W0003, Warning, "`allow` that silences nothing";
     W0101, Warning, "a function can both write and delete backups";
     W0102, Warning, "a function can permanently delete versions of backups";
     W0103, Warning, "environment refers to a bucket the function may not act on";

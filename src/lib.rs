@@ -54,6 +54,7 @@ pub mod emit;
 pub mod iam;
 pub mod load;
 pub mod names;
+pub mod report;
 pub mod source;
 pub mod syntax;
 
@@ -88,6 +89,8 @@ pub struct Compilation {
     pub diagnostics: Vec<Diagnostic>,
     /// One entry per file when there is no error; empty otherwise.
     pub stacks: Vec<StackOutput>,
+    /// The warnings `allow` lines silenced, in the stacks that checked without error.
+    pub silenced: Vec<check::Silenced>,
 }
 
 impl Compilation {
@@ -216,6 +219,10 @@ pub fn compile_with(
 ) -> Compilation {
     let (analyses, mut diagnostics) = analyze_with(sources, options.today, &options.set, loader);
     let sources = &*sources;
+    let silenced = analyses
+        .iter()
+        .flat_map(|a| a.program.silenced.iter().cloned())
+        .collect();
     let mut stacks = Vec::new();
     for analysis in &analyses {
         let source = sources.get(analysis.file);
@@ -272,5 +279,6 @@ pub fn compile_with(
     Compilation {
         diagnostics,
         stacks,
+        silenced,
     }
 }

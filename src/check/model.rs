@@ -40,6 +40,8 @@ pub struct Program {
     pub existing_functions: Vec<ExistingFunction>,
     /// `output` items in source order.
     pub outputs: Vec<Output>,
+    /// The warnings `allow` lines silenced, in reading order, each with its reason.
+    pub silenced: Vec<super::allow::Silenced>,
 }
 
 impl Program {

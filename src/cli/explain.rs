@@ -70,9 +70,23 @@ pub(super) fn run(args: Args, today: crate::Date, color: bool) -> Result<ExitCod
             format!("`{}` declares no function `{name}`{hint}", source.name)
         })?;
     }
+    let silenced = &stack.program.silenced;
     let text = match format {
-        Format::Text => explanation.text(),
-        Format::Json => json_text(&explanation.json(&stack.program.stack.name)),
+        Format::Text => {
+            let mut text = explanation.text();
+            if !silenced.is_empty() {
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(&crate::report::silenced_text(silenced, &sources));
+            }
+            text
+        }
+        Format::Json => {
+            let mut json = explanation.json(&stack.program.stack.name);
+            json["silenced"] = crate::report::silenced_json(silenced, &sources);
+            json_text(&json)
+        }
     };
     print_stdout(&text)?;
     Ok(ExitCode::SUCCESS)

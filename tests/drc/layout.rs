@@ -21,6 +21,7 @@ const STAGES: &[(&str, u8)] = &[
     ("check", 3),
     ("iam", 4),
     ("emit", 5),
+    ("report", 5),
     ("lib", 6),
     ("cli", 7),
     ("main", 8),

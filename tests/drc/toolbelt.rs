@@ -240,3 +240,55 @@ fn the_man_page_renders_with_every_subcommand_and_the_examples() {
         "the directory's drc.1 is the page `drc man` prints"
     );
 }
+
+/// A stack with one warning silenced (W0105, with its reason) and one left (W0106 on the
+/// other bucket).
+pub(crate) const SILENCING: &str = r#"bucket access_logs {
+  retain     = true
+  encryption = kms
+  allow W0105 "access logs are written once by S3 and never overwritten"
+}
+
+bucket backups {
+  versioned = true
+  retain    = true
+}
+"#;
+
+#[test]
+fn allow_silences_its_warning_and_explain_lists_it_with_the_reason() {
+    let dir = temp_dir();
+    write(dir.path(), "logs.dr", SILENCING);
+    let check = Drc::new(&["check", "logs.dr"]).in_dir(dir.path()).run();
+    assert_eq!(check.status, 0, "{}", check.stderr);
+    assert!(!check.stderr.contains("W0105"), "{}", check.stderr);
+    assert_contains(&check.stderr, "warning[W0106]");
+    assert_contains(&check.stderr, "warning: 1 warning emitted");
+    let text = Drc::new(&["explain", "logs.dr"]).in_dir(dir.path()).run();
+    assert_eq!(text.status, 0, "{}", text.stderr);
+    assert_contains(
+        &text.stdout,
+        "silenced warnings\n  W0105 at logs.dr:2:3: backup bucket `access_logs` is not versioned\n    allowed at logs.dr:4:3: \"access logs are written once by S3 and never overwritten\"\n",
+    );
+    let json = Drc::new(&["explain", "logs.dr", "--format", "json"])
+        .in_dir(dir.path())
+        .run();
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(json["silenced"][0]["code"], "W0105");
+    assert_eq!(json["silenced"][0]["allow"]["location"]["line"], 4);
+    // A stack that silences nothing has an empty list.
+    let none = Drc::new(&["explain", "examples/log_archive.dr", "--format", "json"]).run();
+    let none: serde_json::Value = serde_json::from_str(&none.stdout).expect("JSON");
+    assert_eq!(none["silenced"], serde_json::json!([]));
+    // With the allow removed, the warning is back; denied, it fails the check.
+    write(
+        dir.path(),
+        "logs.dr",
+        &SILENCING.replace("  allow W0105", "  # allow W0105"),
+    );
+    let check = Drc::new(&["check", "logs.dr", "--deny-warnings"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(check.status, 1);
+    assert_contains(&check.stderr, "error[W0105]");
+}
