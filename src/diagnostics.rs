@@ -199,6 +199,17 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// A warning turned into an error by `--deny-warnings` or `deny_warnings = true`.
     pub denied: bool,
+    /// The "did you mean" of the help, as data: tools can offer it as a replacement.
+    pub suggestion: Option<Suggestion>,
+}
+
+/// A near word to write instead of a wrong one ("did you mean `backups`?").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    /// The text as written, found inside the primary label's span (or a secondary one's).
+    pub wrong: String,
+    /// What to write instead.
+    pub replacement: String,
 }
 
 impl Diagnostic {
@@ -220,6 +231,7 @@ impl Diagnostic {
             notes: Vec::new(),
             help: None,
             denied: false,
+            suggestion: None,
         }
     }
 
@@ -240,10 +252,11 @@ impl Diagnostic {
         self
     }
 
-    /// Sets the `help:`.
+    /// Sets the `help:` (replacing a "did you mean", and its suggestion, if there was one).
     #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self.suggestion = None;
         self
     }
 
@@ -257,6 +270,10 @@ impl Diagnostic {
     ) -> Self {
         if let Some(near) = did_you_mean(wrong, candidates) {
             self.help = Some(format!("did you mean `{near}`?"));
+            self.suggestion = Some(Suggestion {
+                wrong: wrong.to_owned(),
+                replacement: near.to_owned(),
+            });
         }
         self
     }
@@ -271,6 +288,10 @@ impl Diagnostic {
     ) -> Self {
         if let Some(near) = did_you_mean(wrong, candidates).filter(|near| accept(near)) {
             self.help = Some(format!("did you mean `{near}`?"));
+            self.suggestion = Some(Suggestion {
+                wrong: wrong.to_owned(),
+                replacement: near.to_owned(),
+            });
         }
         self
     }

@@ -1,7 +1,7 @@
 //! `drc build`: templates and code archives, written atomically or printed.
 
 use super::files::{FsCode, FsSources, read_sources, write_outputs};
-use super::options::{TargetArg, collect_set, parse_set};
+use super::options::{MessageFormat, TargetArg, collect_set, parse_set};
 use super::output::report;
 use crate::{Options, Target};
 use std::io::Write as _;
@@ -31,6 +31,10 @@ pub(super) struct Args {
     /// against its type and allowed values, substituted, and left out of the outputs.
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
     set: Vec<(String, String)>,
+    /// How to report diagnostics: for people on stderr, or JSON lines or a SARIF log on
+    /// stdout for tools (not with --stdout, which prints the template there).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
 }
 
 pub(super) fn run(args: Args, today: crate::Date, color: bool) -> Result<ExitCode, String> {
@@ -41,8 +45,14 @@ pub(super) fn run(args: Args, today: crate::Date, color: bool) -> Result<ExitCod
         stdout,
         deny_warnings,
         set,
+        message_format,
     } = args;
     let set = collect_set(set)?;
+    if stdout && message_format != MessageFormat::Human {
+        return Err(
+            "--stdout prints the template on stdout: it takes no --message-format but human".into(),
+        );
+    }
     let targets = match target {
         TargetArg::Cloudformation => vec![Target::CloudFormation],
         TargetArg::Terraform => vec![Target::Terraform],
@@ -62,7 +72,7 @@ pub(super) fn run(args: Args, today: crate::Date, color: bool) -> Result<ExitCod
         set,
     };
     let compilation = crate::compile_with(&mut sources, &options, &FsCode, &FsSources);
-    let status = report(&compilation, &sources, color);
+    let status = report(&compilation, &sources, color, message_format)?;
     if !compilation.succeeded() {
         return Ok(status);
     }

@@ -1,7 +1,7 @@
 //! `drc check`: diagnostics only, nothing written.
 
 use super::files::{FsCode, FsSources, read_sources};
-use super::options::{collect_set, parse_set};
+use super::options::{MessageFormat, collect_set, parse_set};
 use super::output::report;
 use crate::Options;
 use std::path::PathBuf;
@@ -19,6 +19,10 @@ pub(super) struct Args {
     /// Fix a parameter's value at compile time (repeatable).
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
     set: Vec<(String, String)>,
+    /// How to report diagnostics: for people on stderr, or JSON lines or a SARIF log on
+    /// stdout for tools (see docs/recipes/).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
 }
 
 pub(super) fn run(args: Args, today: crate::Date, color: bool) -> Result<ExitCode, String> {
@@ -26,6 +30,7 @@ pub(super) fn run(args: Args, today: crate::Date, color: bool) -> Result<ExitCod
         files,
         deny_warnings,
         set,
+        message_format,
     } = args;
     let set = collect_set(set)?;
     let mut sources = read_sources(&files)?;
@@ -36,5 +41,5 @@ pub(super) fn run(args: Args, today: crate::Date, color: bool) -> Result<ExitCod
         set,
     };
     let compilation = crate::compile_with(&mut sources, &options, &FsCode, &FsSources);
-    Ok(report(&compilation, &sources, color))
+    report(&compilation, &sources, color, message_format)
 }

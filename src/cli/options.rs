@@ -12,6 +12,18 @@ pub(super) enum Format {
     Json,
 }
 
+/// How `check` and `build` report diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum MessageFormat {
+    /// For people, on stderr, as a compiler prints them.
+    Human,
+    /// One JSON object per line on stdout, shaped like rustc's JSON diagnostics, then the
+    /// silenced warnings and a summary.
+    Json,
+    /// One SARIF 2.1.0 log on stdout, for GitHub code scanning and other review tools.
+    Sarif,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub(super) enum TargetArg {
     /// CloudFormation YAML.

@@ -1,6 +1,7 @@
 //! What goes to stdout and stderr: diagnostics, JSON and text, and the exit status that
 //! follows from the diagnostics.
 
+use super::options::MessageFormat;
 use crate::{Compilation, SourceMap};
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -25,17 +26,32 @@ pub(super) fn print_stdout(text: &str) -> Result<(), String> {
         .map_err(|e| format!("cannot write to stdout: {e}"))
 }
 
-/// Prints diagnostics to stderr; the exit status follows from them.
-pub(super) fn report(compilation: &Compilation, sources: &SourceMap, color: bool) -> ExitCode {
-    if !compilation.diagnostics.is_empty() {
-        eprint!(
-            "{}",
-            crate::render(&compilation.diagnostics, sources, color)
-        );
+/// Prints diagnostics, to stderr for people or to stdout for tools; the exit status follows
+/// from them.
+pub(super) fn report(
+    compilation: &Compilation,
+    sources: &SourceMap,
+    color: bool,
+    format: MessageFormat,
+) -> Result<ExitCode, String> {
+    let (diagnostics, silenced) = (&compilation.diagnostics, &compilation.silenced);
+    match format {
+        MessageFormat::Human => {
+            if !diagnostics.is_empty() {
+                eprint!("{}", crate::render(diagnostics, sources, color));
+            }
+        }
+        MessageFormat::Json => {
+            print_stdout(&crate::report::json::lines(diagnostics, silenced, sources))?;
+        }
+        MessageFormat::Sarif => {
+            let log = crate::report::sarif::log(diagnostics, silenced, sources);
+            print_stdout(&json_text(&log))?;
+        }
     }
-    if compilation.succeeded() {
+    Ok(if compilation.succeeded() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    }
+    })
 }

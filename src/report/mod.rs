@@ -1,12 +1,17 @@
-//! Reports for readers other than the terminal: the warnings `allow` lines silenced, as
-//! text and JSON for `drc explain`.
+//! Diagnostics for tools rather than terminals: one JSON object per line in the shape of
+//! rustc's JSON diagnostics ([`mod@json`]), or a SARIF 2.1.0 log for code scanning ([`sarif`]);
+//! and the warnings `allow` lines silenced, as text and JSON for `drc explain`.
 //!
-//! Every report says where a diagnostic points in the units its readers count in: byte
+//! Every format says where a diagnostic points in the units its readers count in: byte
 //! offsets, and 1-based lines and columns (columns in characters, the end one past the last
 //! character), through [`Position`]. Like the rest of the library, these functions return
 //! text or values; the CLI prints them.
 
+pub mod json;
+pub mod sarif;
+
 use crate::check::Silenced;
+use crate::diagnostics::Diagnostic;
 use crate::source::{SourceMap, Span};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
@@ -46,6 +51,29 @@ impl<'a> Position<'a> {
             column_end,
         }
     }
+}
+
+/// Where a diagnostic's "did you mean" applies: the span of the wrong text, found once
+/// inside the primary label's span or else a secondary one's, and what to write there.
+pub fn replacement<'d>(diagnostic: &'d Diagnostic, sources: &SourceMap) -> Option<(Span, &'d str)> {
+    let suggestion = diagnostic.suggestion.as_ref()?;
+    let wrong = suggestion.wrong.as_str();
+    if wrong.is_empty() {
+        return None;
+    }
+    let labels = std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary);
+    labels.into_iter().find_map(|label| {
+        let text = sources.get(label.span.file).slice(label.span);
+        let at = text.find(wrong)?;
+        if text[at + wrong.len()..].contains(wrong) {
+            return None;
+        }
+        let start = label.span.start as usize + at;
+        Some((
+            Span::new(label.span.file, start, start + wrong.len()),
+            suggestion.replacement.as_str(),
+        ))
+    })
 }
 
 /// The silenced warnings, for `drc explain`: each with where it points, the `allow` line

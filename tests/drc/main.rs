@@ -9,6 +9,9 @@
 //! - `cli`: the real binary: arguments, exit statuses, files written or not;
 //! - `diffs`: `drc diff` on every `tests/fixtures/diff/<case>/{old,new}.dr` pair.
 //! - `layout`: imports run one way through the stages, with no circle;
+//! - `formats`: `--message-format json` and `sarif`, the SARIF log checked against the
+//!   SARIF 2.1.0 schema;
+//! - `toolbelt`: error pages, completions, the man page, stdin, directories and `allow`;
 //! - `docs`: every code has its page in `docs/errors/`, and every page's erroneous example
 //!   prints exactly what the page shows while its corrected example compiles cleanly.
 
@@ -22,6 +25,7 @@ mod diffs;
 mod docs;
 mod examples;
 mod fixtures;
+mod formats;
 mod layout;
 mod oracle;
 mod permissions;
