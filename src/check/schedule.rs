@@ -199,8 +199,6 @@ impl<'a> Checker<'a> {
         (retries, max_event_age_s)
     }
 
-    // ---- parameters ---------------------------------------------------------------------
-
     /// `timezone = "Europe/Paris"`: an exact IANA name from the bundled time zone database.
     pub(super) fn timezone(
         &mut self,
