@@ -15,6 +15,7 @@ mod completions;
 mod diff;
 mod explain;
 mod files;
+mod graph;
 mod man;
 mod options;
 mod output;
@@ -35,6 +36,7 @@ Examples:
   drc explain examples/disaster_recovery.dr --function backup
   drc explain --code E0302                                 # what an error code means
   drc diff old/ new/ --format json                         # exit 3 when something broadens
+  drc graph stack.dr --format dot | dot -Tsvg > stack.svg  # who may do what, as a picture
   drc check --deny-warnings stack.dr                       # warnings fail the check (CI)
   drc build stack.dr --set stage=prod                      # fix a parameter's value
   drc completions bash > ~/.local/share/bash-completion/completions/drc
@@ -87,6 +89,16 @@ enum Command {
     /// directories are matched by stack name. Exit status 0 when nothing
     /// broadens, 3 when something does, 1 when either side has errors.
     Diff(diff::Args),
+    /// Draw a stack: its resources and who may do what to which.
+    ///
+    /// The picture shows buckets, functions, schedules, queues and topics; who may do what
+    /// to which of them, from the inferred policies; and replication, access logs and
+    /// alarms.
+    ///
+    /// Mermaid (the default) renders in GitHub's Markdown; DOT renders with Graphviz:
+    /// `drc graph stack.dr --format dot | dot -Tsvg > stack.svg`. Exit status 0, or 1 when the
+    /// file has errors.
+    Graph(graph::Args),
     /// Print a completion script for a shell.
     ///
     /// For example `drc completions bash > ~/.local/share/bash-completion/completions/drc`,
@@ -122,6 +134,7 @@ fn run(command: Command, color: bool) -> Result<ExitCode, String> {
         Command::Build(args) => build::run(args, today()?, color),
         Command::Explain(args) => explain::run(args, today()?, color),
         Command::Diff(args) => diff::run(args, today()?, color),
+        Command::Graph(args) => graph::run(args, today()?, color),
         Command::Completions(args) => completions::run(&args, Cli::command()),
         Command::Man(args) => man::run(&args, Cli::command()),
     }

@@ -22,6 +22,7 @@ const STAGES: &[(&str, u8)] = &[
     ("iam", 4),
     ("emit", 5),
     ("report", 5),
+    ("graph", 5),
     ("lib", 6),
     ("cli", 7),
     ("main", 8),

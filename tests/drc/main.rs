@@ -11,6 +11,7 @@
 //! - `layout`: imports run one way through the stages, with no circle;
 //! - `formats`: `--message-format json` and `sarif`, the SARIF log checked against the
 //!   SARIF 2.1.0 schema;
+//! - `graphs`: `drc graph` against the inferred policies, and the pictures in the docs;
 //! - `toolbelt`: error pages, completions, the man page, stdin, directories and `allow`;
 //! - `docs`: every code has its page in `docs/errors/`, and every page's erroneous example
 //!   prints exactly what the page shows while its corrected example compiles cleanly.
@@ -26,6 +27,7 @@ mod docs;
 mod examples;
 mod fixtures;
 mod formats;
+mod graphs;
 mod layout;
 mod oracle;
 mod permissions;

@@ -141,6 +141,7 @@ fn subcommands() -> Vec<String> {
         .expect("help lists the commands")
         .lines()
         .take_while(|l| l.starts_with("  "))
+        .filter(|l| !l.starts_with("   "))
         .filter_map(|l| l.split_whitespace().next())
         .filter(|c| *c != "help")
         .map(str::to_owned)
