@@ -53,6 +53,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod graph;
 pub mod iam;
+pub mod init;
 pub mod load;
 pub mod names;
 pub mod report;

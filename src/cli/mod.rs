@@ -16,6 +16,7 @@ mod diff;
 mod explain;
 mod files;
 mod graph;
+mod init;
 mod man;
 mod options;
 mod output;
@@ -29,6 +30,7 @@ use std::process::ExitCode;
 
 const EXAMPLES: &str = "\
 Examples:
+  drc init backups && cd backups && drc build backups.dr     # a starter stack
   drc check examples/disaster_recovery.dr
   drc build examples/disaster_recovery.dr                  # out/<stack>.cfn.yaml and .tf.json
   drc build stack.dr --target terraform --out-dir infra/
@@ -99,6 +101,13 @@ enum Command {
     /// `drc graph stack.dr --format dot | dot -Tsvg > stack.svg`. Exit status 0, or 1 when the
     /// file has errors.
     Graph(graph::Args),
+    /// Start a disaster-recovery stack: a .dr file and its function's handler.
+    ///
+    /// Writes DIR/<name>.dr (a source bucket, a versioned, retained, KMS-encrypted backup
+    /// bucket, a backup function with an alarm and a failure queue, a nightly schedule),
+    /// DIR/lambda/index.mjs and DIR/.gitignore. It builds on both targets without a
+    /// warning. Nothing is written if one of the files exists.
+    Init(init::Args),
     /// Print a completion script for a shell.
     ///
     /// For example `drc completions bash > ~/.local/share/bash-completion/completions/drc`,
@@ -135,6 +144,7 @@ fn run(command: Command, color: bool) -> Result<ExitCode, String> {
         Command::Explain(args) => explain::run(args, today()?, color),
         Command::Diff(args) => diff::run(args, today()?, color),
         Command::Graph(args) => graph::run(args, today()?, color),
+        Command::Init(args) => init::run(&args),
         Command::Completions(args) => completions::run(&args, Cli::command()),
         Command::Man(args) => man::run(&args, Cli::command()),
     }

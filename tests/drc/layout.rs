@@ -24,6 +24,7 @@ const STAGES: &[(&str, u8)] = &[
     ("report", 5),
     ("graph", 5),
     ("lib", 6),
+    ("init", 6),
     ("cli", 7),
     ("main", 8),
 ];

@@ -12,6 +12,7 @@
 //! - `formats`: `--message-format json` and `sarif`, the SARIF log checked against the
 //!   SARIF 2.1.0 schema;
 //! - `graphs`: `drc graph` against the inferred policies, and the pictures in the docs;
+//! - `init`: `drc init`'s starter stack builds clean and passes the installed outside checks;
 //! - `toolbelt`: error pages, completions, the man page, stdin, directories and `allow`;
 //! - `docs`: every code has its page in `docs/errors/`, and every page's erroneous example
 //!   prints exactly what the page shows while its corrected example compiles cleanly.
@@ -28,6 +29,7 @@ mod examples;
 mod fixtures;
 mod formats;
 mod graphs;
+mod init;
 mod layout;
 mod oracle;
 mod permissions;
