@@ -13,6 +13,7 @@
 //!   SARIF 2.1.0 schema;
 //! - `graphs`: `drc graph` against the inferred policies, and the pictures in the docs;
 //! - `init`: `drc init`'s starter stack builds clean and passes the installed outside checks;
+//! - `package`: the package's name, licences and the files the README links to;
 //! - `toolbelt`: error pages, completions, the man page, stdin, directories and `allow`;
 //! - `docs`: every code has its page in `docs/errors/`, and every page's erroneous example
 //!   prints exactly what the page shows while its corrected example compiles cleanly.
@@ -32,6 +33,7 @@ mod graphs;
 mod init;
 mod layout;
 mod oracle;
+mod package;
 mod permissions;
 mod schedules;
 mod support;
