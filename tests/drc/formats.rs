@@ -117,7 +117,7 @@ fn json_lists_what_allow_lines_silenced() {
 }
 
 /// The SARIF 2.1.0 schema, as OASIS publishes it (see tests/schemas/README.md).
-fn sarif_errors(log: &Value) -> Vec<String> {
+pub(crate) fn sarif_errors(log: &Value) -> Vec<String> {
     let schema: Value = serde_json::from_str(
         &std::fs::read_to_string(root().join("tests/schemas/sarif-schema-2.1.0.json"))
             .expect("the schema is vendored"),

@@ -14,6 +14,8 @@
 //! - `graphs`: `drc graph` against the inferred policies, and the pictures in the docs;
 //! - `init`: `drc init`'s starter stack builds clean and passes the installed outside checks;
 //! - `package`: the package's name, licences and the files the README links to;
+//! - `recipes`: the pre-commit hook over the examples in a git repository, and the GitHub
+//!   Actions workflow's drc lines;
 //! - `toolbelt`: error pages, completions, the man page, stdin, directories and `allow`;
 //! - `docs`: every code has its page in `docs/errors/`, and every page's erroneous example
 //!   prints exactly what the page shows while its corrected example compiles cleanly.
@@ -35,6 +37,7 @@ mod layout;
 mod oracle;
 mod package;
 mod permissions;
+mod recipes;
 mod schedules;
 mod support;
 mod toolbelt;
