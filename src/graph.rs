@@ -71,7 +71,7 @@ pub fn graph(program: &Program, policies: &Policies, format: Format) -> String {
 
 fn build(program: &Program, policies: &Policies) -> (Vec<Node>, Vec<Edge>) {
     let mut nodes = Vec::new();
-    for bucket in &program.buckets {
+    for bucket in program.buckets() {
         let mut lines = vec![format!("bucket {}", bucket.name)];
         if let Some(existing) = &bucket.existing {
             lines.push(format!("existing: {}", existing.name));
@@ -103,7 +103,7 @@ fn build(program: &Program, policies: &Policies) -> (Vec<Node>, Vec<Edge>) {
             outside: bucket.existing.is_some(),
         });
     }
-    for function in &program.functions {
+    for function in program.functions() {
         nodes.push(Node {
             id: id("function", &function.name),
             shape: Shape::Function,
@@ -114,7 +114,7 @@ fn build(program: &Program, policies: &Policies) -> (Vec<Node>, Vec<Edge>) {
             outside: false,
         });
     }
-    for function in &program.existing_functions {
+    for function in program.existing_functions() {
         nodes.push(Node {
             id: id("function", &function.name),
             shape: Shape::Function,
@@ -122,7 +122,7 @@ fn build(program: &Program, policies: &Policies) -> (Vec<Node>, Vec<Edge>) {
             outside: true,
         });
     }
-    for schedule in &program.schedules {
+    for schedule in program.schedules() {
         let mut lines = vec![
             format!("schedule {}", schedule.name),
             schedule.expression.to_aws(),
@@ -137,7 +137,7 @@ fn build(program: &Program, policies: &Policies) -> (Vec<Node>, Vec<Edge>) {
             outside: false,
         });
     }
-    for queue in &program.queues {
+    for queue in program.queues() {
         nodes.push(Node {
             id: id("queue", &queue.name),
             shape: Shape::Queue,
@@ -145,7 +145,7 @@ fn build(program: &Program, policies: &Policies) -> (Vec<Node>, Vec<Edge>) {
             outside: false,
         });
     }
-    for topic in &program.topics {
+    for topic in program.topics() {
         let mut lines = vec![format!("topic {}", topic.name)];
         lines.extend(topic.email.iter().cloned());
         nodes.push(Node {
@@ -157,7 +157,7 @@ fn build(program: &Program, policies: &Policies) -> (Vec<Node>, Vec<Edge>) {
     }
 
     let mut edges = Vec::new();
-    for role in &policies.roles {
+    for role in policies.roles() {
         let from = match &role.owner {
             Owner::Function(name) => id("function", name),
             Owner::Scheduler(name) => id("schedule", name),
@@ -192,7 +192,7 @@ fn build(program: &Program, policies: &Policies) -> (Vec<Node>, Vec<Edge>) {
             });
         }
     }
-    for bucket in &program.buckets {
+    for bucket in program.buckets() {
         if let Some(replication) = &bucket.replicate_to {
             edges.push(Edge {
                 from: id("bucket", &bucket.name),
@@ -214,7 +214,7 @@ fn build(program: &Program, policies: &Policies) -> (Vec<Node>, Vec<Edge>) {
             });
         }
     }
-    for function in &program.functions {
+    for function in program.functions() {
         if let Some(alarm) = &function.failure.alarm {
             edges.push(Edge {
                 from: id("function", &function.name),

@@ -43,7 +43,7 @@ fn every_permission_of_every_example_is_on_an_edge() {
         assert_eq!(output.status, 0, "{}", output.stderr);
         let edges = mermaid_edges(&output.stdout);
         let (_, analyses, _) = analyze_file(&path, example);
-        for role in &analyses[0].policies.roles {
+        for role in analyses[0].policies.roles() {
             let from = match &role.owner {
                 drc::iam::Owner::Function(f) => format!("function_{f}"),
                 drc::iam::Owner::Scheduler(s) => format!("schedule_{s}"),

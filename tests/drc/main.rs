@@ -8,7 +8,8 @@
 //! - `oracle`: the action table and every emitted action checked against AWS's IAM data;
 //! - `cli`: the real binary: arguments, exit statuses, files written or not;
 //! - `diffs`: `drc diff` on every `tests/fixtures/diff/<case>/{old,new}.dr` pair.
-//! - `layout`: imports run one way through the stages, with no circle;
+//! - `layout`: imports run one way through the stages, with no circle, and no file outgrows
+//!   a room;
 //! - `formats`: `--message-format json` and `sarif`, the SARIF log checked against the
 //!   SARIF 2.1.0 schema;
 //! - `graphs`: `drc graph` against the inferred policies, and the pictures in the docs;
