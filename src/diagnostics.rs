@@ -65,6 +65,7 @@ codes! {
     E0101, Error, "syntax error";
     E0102, Error, "invalid escape in a string";
     E0103, Error, "number too large";
+    E0104, Error, "blocks nested too deep";
     E0201, Error, "unknown item kind";
     E0202, Error, "unknown attribute";
     E0203, Error, "duplicate name";
@@ -133,6 +134,7 @@ codes! {
     E0337, Error, "unknown region";
     E0338, Error, "bucket in another region replicates or logs its access";
     E0339, Error, "access logs to a bucket in another region";
+    E0390, Error, "recovery objective not met";
     E0401, Error, "undefined name";
     E0402, Error, "verb not allowed on this kind of resource";
     E0403, Error, "unknown attribute of a resource";
@@ -157,10 +159,16 @@ codes! {
     W0105, Warning, "backup bucket without versioning";
     W0106, Warning, "backup bucket not encrypted with a KMS key";
     W0107, Warning, "version verb on an unversioned bucket";
+    W0108, Warning, "an overwrite can expire a backup early";
+    W0109, Warning, "replica without an expiry of its own";
+    W0110, Warning, "lifecycle shorter than a storage class's minimum duration";
+    W0111, Warning, "compliance-mode lock on a bucket that is not retained";
+    W0112, Warning, "expiry shorter than the object lock";
     W0501, Warning, "unused parameter";
     W0301, Warning, "scheduled function cannot report failure";
     W0401, Warning, "time zone of a rate schedule";
     W0402, Warning, "event age without retries";
+    W0403, Warning, "cron time in a daylight saving change";
 }
 
 impl Code {

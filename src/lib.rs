@@ -257,7 +257,15 @@ pub fn compile_with(
                     .flat_map(|&target| emit::emit(&stack, target))
                     .collect();
                 if !targets.is_empty() {
-                    artifacts.extend(stack.archives.into_iter().map(Artifact::from));
+                    // Functions sharing code share an archive: each file once.
+                    let mut seen = std::collections::BTreeSet::new();
+                    artifacts.extend(
+                        stack
+                            .archives
+                            .into_iter()
+                            .filter(|archive| seen.insert(archive.file_name.clone()))
+                            .map(Artifact::from),
+                    );
                 }
                 stacks.push(StackOutput {
                     name: analysis.program.stack.name.clone(),

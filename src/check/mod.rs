@@ -7,9 +7,12 @@
 //! them is an error.
 
 mod allow;
+pub mod clock;
 pub mod cron;
+pub mod lifetimes;
 pub mod limits;
 pub mod model;
+pub mod objectives;
 pub mod regions;
 pub mod runtimes;
 pub mod safety;
@@ -80,6 +83,9 @@ pub fn check(
     let mut diagnostics = checker.diagnostics;
     if !diagnostics.iter().any(Diagnostic::is_error) {
         diagnostics.extend(safety::check(&program));
+        diagnostics.extend(clock::warnings(&program, today));
+        diagnostics.extend(lifetimes::check(&program));
+        diagnostics.extend(objectives::unmet(&program, today));
     }
     program.silenced = allow::apply(asts, &mut diagnostics);
     if program.stack.deny_warnings {
@@ -121,6 +127,7 @@ impl<'a> Checker<'a> {
                 deny_warnings: false,
                 span: Span::new(self.file, 0, 0),
                 tags: Tags::new(),
+                objectives: model::Objectives::default(),
             },
             |(s, _)| s,
         );

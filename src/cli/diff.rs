@@ -2,7 +2,7 @@
 
 use super::files::{FsSources, dr_files, read_sources};
 use super::options::Format;
-use super::output::{json_text, print_stdout};
+use super::output::{json_text, print_stdout, say};
 use crate::SourceMap;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -47,7 +47,7 @@ pub(super) fn run(args: Args, today: crate::Date, color: bool) -> Result<ExitCod
         (&new_diagnostics, &new_sources),
     ] {
         if !diagnostics.is_empty() {
-            eprint!("{}", crate::render(diagnostics, sources, color));
+            say(&crate::render(diagnostics, sources, color));
         }
     }
     if crate::diagnostics::has_errors(&old_diagnostics)

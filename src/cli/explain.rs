@@ -3,7 +3,7 @@
 
 use super::files::{FsSources, read_sources};
 use super::options::Format;
-use super::output::{json_text, print_stdout, quoted};
+use super::output::{json_text, print_stdout, quoted, say};
 use crate::Code;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -18,6 +18,9 @@ pub(super) struct Args {
     /// Only this function's role and the permissions to invoke it.
     #[arg(long, value_name = "NAME")]
     function: Option<String>,
+    /// The proof of each recovery objective the stack declares, instead of permissions.
+    #[arg(long, conflicts_with_all = ["function", "code"])]
+    objectives: bool,
     /// Print the page of a diagnostic code (like `E0302`) instead: what it means, an
     /// example and its correction.
     #[arg(long, value_name = "CODE", conflicts_with = "function")]
@@ -31,6 +34,7 @@ pub(super) fn run(args: Args, today: crate::Date, color: bool) -> Result<ExitCod
     let Args {
         file,
         function,
+        objectives,
         code,
         format,
     } = args;
@@ -44,11 +48,14 @@ pub(super) fn run(args: Args, today: crate::Date, color: bool) -> Result<ExitCod
             file.display()
         ));
     }
+    if objectives {
+        return explain_objectives(file, today, color);
+    }
     let mut sources = read_sources(&[file])?;
     let (analyses, diagnostics) =
         crate::analyze_with(&mut sources, today, &BTreeMap::new(), &FsSources);
     if !diagnostics.is_empty() {
-        eprint!("{}", crate::render(&diagnostics, &sources, color));
+        say(&crate::render(&diagnostics, &sources, color));
     }
     let Some(stack) = analyses.first() else {
         return Ok(ExitCode::from(1));
@@ -104,5 +111,21 @@ fn page(text: &str) -> Result<ExitCode, String> {
         }
     })?;
     print_stdout(code.page())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `drc explain --objectives`: the proof of each objective; exit status 1 when the file
+/// has errors (an unmet objective is one).
+fn explain_objectives(file: PathBuf, today: crate::Date, color: bool) -> Result<ExitCode, String> {
+    let mut sources = read_sources(&[file])?;
+    let (analyses, diagnostics) =
+        crate::analyze_with(&mut sources, today, &BTreeMap::new(), &FsSources);
+    if !diagnostics.is_empty() {
+        say(&crate::render(&diagnostics, &sources, color));
+    }
+    let Some(stack) = analyses.first() else {
+        return Ok(ExitCode::from(1));
+    };
+    print_stdout(&crate::check::objectives::text(&stack.program, today))?;
     Ok(ExitCode::SUCCESS)
 }

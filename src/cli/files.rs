@@ -1,9 +1,12 @@
 //! The file system: reading `.dr` files, imports and function code, and writing outputs
-//! atomically.
+//! all or nothing.
 
+use super::output::say;
+use super::reading::{MAX_SOURCE_BYTES, not_regular, read_source};
+use super::staging::write_all;
 use crate::source::STDIN;
 use crate::{CodeFile, CodeSource, Compilation, SourceLoader, SourceMap};
-use std::io::{Read as _, Write as _};
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 /// The `*.dr` files directly in a directory, sorted by name.
@@ -21,7 +24,10 @@ pub(super) fn dr_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     }
     files.sort();
     if files.is_empty() {
-        return Err(format!("`{}` holds no .dr file", dir.display()));
+        return Err(format!(
+            "`{}` is a directory with no .dr file in it",
+            dir.display()
+        ));
     }
     Ok(files)
 }
@@ -36,11 +42,7 @@ pub(super) fn read_sources(paths: &[PathBuf]) -> Result<SourceMap, String> {
             if std::mem::replace(&mut stdin, true) {
                 return Err("`-` (standard input) is given twice".to_owned());
             }
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| format!("cannot read standard input: {e}"))?;
-            sources.add(STDIN, text);
+            sources.add(STDIN, read_stdin()?);
         } else if path.is_dir() {
             for file in dr_files(path)? {
                 add_file(&mut sources, &file)?;
@@ -53,49 +55,44 @@ pub(super) fn read_sources(paths: &[PathBuf]) -> Result<SourceMap, String> {
 }
 
 fn add_file(sources: &mut SourceMap, path: &Path) -> Result<(), String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let text = read_source(path)?;
     sources.add(path.to_string_lossy(), text);
     Ok(())
 }
 
-/// Writes every artifact atomically: each goes to a temporary file in the output directory
-/// first, and only when all are written are they renamed into place.
+/// Writes every artifact of the build all or nothing ([`staging`](super::staging)), then
+/// says what it wrote.
 pub(super) fn write_outputs(compilation: &Compilation, out_dir: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(out_dir)
-        .map_err(|e| format!("cannot create `{}`: {e}", out_dir.display()))?;
-    let mut staged = Vec::new();
-    for stack in &compilation.stacks {
-        for artifact in &stack.artifacts {
-            let mut temp = tempfile::Builder::new()
-                .prefix(".drc-")
-                .tempfile_in(out_dir)
-                .map_err(|e| format!("cannot write in `{}`: {e}", out_dir.display()))?;
-            temp.write_all(&artifact.bytes)
-                .and_then(|()| temp.as_file().sync_all())
-                .map_err(|e| format!("cannot write `{}`: {e}", artifact.file_name))?;
-            staged.push((temp, out_dir.join(&artifact.file_name)));
-        }
-    }
-    for (temp, path) in staged {
-        let file = temp
-            .persist(&path)
-            .map_err(|e| format!("cannot write `{}`: {}", path.display(), e.error))?;
-        set_readable(&file);
-        eprintln!("wrote {}", path.display());
+    let artifacts = compilation.stacks.iter().flat_map(|s| &s.artifacts);
+    for path in write_all(artifacts, out_dir)? {
+        say(&format!("wrote {}\n", path.display()));
     }
     Ok(())
 }
 
-/// Temporary files are created private (0600); outputs get the usual 0644.
-fn set_readable(file: &std::fs::File) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        let _ = file.set_permissions(std::fs::Permissions::from_mode(0o644));
+/// Standard input as a `.dr` file, with the limits of [`read_source`]: at most
+/// [`MAX_SOURCE_BYTES`], UTF-8, a leading byte-order mark dropped.
+fn read_stdin() -> Result<String, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .take(MAX_SOURCE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        return Err(format!(
+            "standard input is larger than the {} MiB drc reads in one .dr file",
+            MAX_SOURCE_BYTES / 1024 / 1024
+        ));
     }
-    #[cfg(not(unix))]
-    let _ = file;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "standard input is not UTF-8 text: the byte at offset {} is invalid",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .map_or(text.clone(), str::to_owned))
 }
 
 /// Reads imported `.dr` files from the file system (names are paths relative to the current
@@ -104,10 +101,7 @@ pub struct FsSources;
 
 impl SourceLoader for FsSources {
     fn read(&self, name: &str) -> Result<String, String> {
-        std::fs::read_to_string(name).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => format!("there is no file `{name}`"),
-            _ => format!("cannot read `{name}`: {e}"),
-        })
+        read_source(Path::new(name))
     }
 }
 
@@ -138,6 +132,12 @@ fn collect(dir: &Path, prefix: &str, files: &mut Vec<CodeFile>) -> std::io::Resu
         }
         let path = format!("{prefix}{name}");
         let metadata = std::fs::metadata(entry.path())?;
+        if let Some(what) = not_regular(&metadata).filter(|_| !metadata.is_dir()) {
+            // Reading a FIFO would wait forever, and a device may never end.
+            return Err(std::io::Error::other(format!(
+                "`{path}` is {what}, not a regular file"
+            )));
+        }
         if metadata.is_dir() {
             collect(&entry.path(), &format!("{path}/"), files)?;
         } else {

@@ -1,7 +1,7 @@
 //! `drc graph`: a picture of a stack, as Mermaid or Graphviz DOT, on stdout.
 
 use super::files::{FsSources, read_sources};
-use super::output::print_stdout;
+use super::output::{print_stdout, say};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,7 +35,7 @@ pub(super) fn run(args: Args, today: crate::Date, color: bool) -> Result<ExitCod
     let (analyses, diagnostics) =
         crate::analyze_with(&mut sources, today, &BTreeMap::new(), &FsSources);
     if !diagnostics.is_empty() {
-        eprint!("{}", crate::render(&diagnostics, &sources, color));
+        say(&crate::render(&diagnostics, &sources, color));
     }
     let Some(stack) = analyses.first() else {
         return Ok(ExitCode::from(1));

@@ -20,6 +20,8 @@ mod init;
 mod man;
 mod options;
 mod output;
+mod reading;
+mod staging;
 
 pub use files::{FsCode, FsSources};
 
@@ -71,8 +73,8 @@ enum Command {
     /// Compile files into CloudFormation and/or Terraform, plus function code archives.
     ///
     /// Each file is one stack; it becomes <stack>.cfn.yaml and <stack>.tf.json, and each
-    /// function's code a zip archive beside them. Files are written only when every input
-    /// compiles, each one atomically.
+    /// distinct code directory a zip archive beside them. Files are written only when every
+    /// input compiles, and then all or nothing.
     Build(build::Args),
     /// Show every permission drc infers for a file, and why each action is there.
     ///
@@ -131,7 +133,7 @@ pub fn main() -> ExitCode {
     match run(cli.command, color) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("error: {message}");
+            output::say(&format!("error: {message}\n"));
             ExitCode::from(2)
         }
     }

@@ -38,7 +38,7 @@ pub(super) fn report(
     match format {
         MessageFormat::Human => {
             if !diagnostics.is_empty() {
-                eprint!("{}", crate::render(diagnostics, sources, color));
+                say(&crate::render(diagnostics, sources, color));
             }
         }
         MessageFormat::Json => {
@@ -54,4 +54,10 @@ pub(super) fn report(
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Writes to stderr, ignoring failure: a closed or full stderr must not stop a build
+/// (`eprint!` would panic) between renames or change its exit status.
+pub(super) fn say(text: &str) {
+    let _ = std::io::stderr().write_all(text.as_bytes());
 }

@@ -90,7 +90,7 @@ fn the_example_graph_shows_schedules_replication_logs_and_alarms() {
     assert!(graph.starts_with("%% drc graph of stack disaster_recovery\nflowchart LR\n"));
     assert_contains(
         graph,
-        "schedule_nightly{{\"schedule nightly<br/>cron(0 2 * * ? *)<br/>Europe/Paris\"}}",
+        "schedule_nightly{{\"schedule nightly<br/>cron(0 1,13 * * ? *)<br/>Europe/Paris\"}}",
     );
     assert_contains(
         graph,

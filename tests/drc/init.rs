@@ -58,7 +58,8 @@ fn the_starter_builds_clean_on_both_targets_and_passes_the_outside_checks() {
     );
     assert!(out.contains(&"photo_backups.tf.json".to_owned()), "{out:?}");
     assert!(
-        out.iter().any(|f| f.starts_with("photo_backups-backup-")),
+        out.iter()
+            .any(|f| f.starts_with("photo_backups-") && f.ends_with(".zip")),
         "{out:?}"
     );
     let explain = Drc::new(&["explain", "photo_backups.dr"])

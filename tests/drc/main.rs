@@ -7,6 +7,10 @@
 //!   templates;
 //! - `oracle`: the action table and every emitted action checked against AWS's IAM data;
 //! - `cli`: the real binary: arguments, exit statuses, files written or not;
+//! - `inputs`: files refused before reading (FIFOs, devices, too large) and text refused
+//!   or accepted once read (invalid UTF-8, a byte-order mark);
+//! - `outputs`: a build's files are written all or nothing, one archive per distinct code,
+//!   with a bounded number of open files and whatever becomes of stderr;
 //! - `diffs`: `drc diff` on every `tests/fixtures/diff/<case>/{old,new}.dr` pair.
 //! - `layout`: imports run one way through the stages, with no circle, and no file outgrows
 //!   a room;
@@ -34,8 +38,10 @@ mod fixtures;
 mod formats;
 mod graphs;
 mod init;
+mod inputs;
 mod layout;
 mod oracle;
+mod outputs;
 mod package;
 mod permissions;
 mod recipes;

@@ -119,7 +119,10 @@ fn a_directory_stands_for_its_dr_files_in_name_order() {
     std::fs::create_dir(dir.path().join("empty")).expect("mkdir");
     let output = Drc::new(&["check", "empty"]).in_dir(dir.path()).run();
     assert_eq!(output.status, 2);
-    assert_contains(&output.stderr, "`empty` holds no .dr file");
+    assert_contains(
+        &output.stderr,
+        "`empty` is a directory with no .dr file in it",
+    );
     let output = Drc::new(&["explain", "stacks"]).in_dir(dir.path()).run();
     assert_eq!(output.status, 2);
     assert_contains(&output.stderr, "is a directory");

@@ -20,7 +20,7 @@ pub use function::{
 };
 pub use messaging::{Queue, QueueEncryption, Topic};
 pub use schedule::{Schedule, ScheduleExpression};
-pub use stack::{Output, Stack};
+pub use stack::{Objectives, Output, Stack};
 use std::collections::BTreeMap;
 pub use text::{Param, ParamType, ParamValue, Text, TextPart};
 pub use vocabulary::{ACCOUNT, Kind, PARTITION, REGION, Tags, Verb};
