@@ -199,4 +199,22 @@ impl<'a> Checker<'a> {
         };
         self.error(d);
     }
+
+    /// An entry of a block that holds only `key = value` lines (`env`, `tags`): the
+    /// attribute, or E0301 at a nested block or verb line, with the block's own words.
+    pub(super) fn key_value_entry(
+        &mut self,
+        entry: &'a Entry,
+        message: &str,
+        label: &str,
+        help: &str,
+    ) -> Option<&'a Attribute> {
+        let span = match entry {
+            Entry::Attribute(attribute) => return Some(attribute),
+            Entry::Nested(n) => n.span,
+            Entry::Verb(v) => v.span,
+        };
+        self.error(Diagnostic::new(Code::E0301, message, span, label).with_help(help));
+        None
+    }
 }

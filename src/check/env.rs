@@ -44,23 +44,12 @@ impl<'a> Checker<'a> {
         entry: &'a Entry,
         first_spans: &mut BTreeMap<&'a str, Span>,
     ) -> Option<&'a Attribute> {
-        let Entry::Attribute(attribute) = entry else {
-            let span = match entry {
-                Entry::Nested(n) => n.span,
-                Entry::Verb(v) => v.span,
-                Entry::Attribute(_) => unreachable!("handled above"),
-            };
-            self.error(
-                Diagnostic::new(
-                    Code::E0301,
-                    "`env` holds only `NAME = value` lines",
-                    span,
-                    "not a variable",
-                )
-                .with_help("write each variable as `NAME = \"value\"` or `NAME = bucket.name`"),
-            );
-            return None;
-        };
+        let attribute = self.key_value_entry(
+            entry,
+            "`env` holds only `NAME = value` lines",
+            "not a variable",
+            "write each variable as `NAME = \"value\"` or `NAME = bucket.name`",
+        )?;
         if attribute.quoted {
             self.quoted_key(attribute, "env");
             return None;

@@ -117,23 +117,12 @@ impl<'a> Checker<'a> {
         entry: &'a Entry,
         first_spans: &mut BTreeMap<&'a str, Span>,
     ) -> Option<&'a Attribute> {
-        let Entry::Attribute(attribute) = entry else {
-            let span = match entry {
-                Entry::Nested(n) => n.span,
-                Entry::Verb(v) => v.span,
-                Entry::Attribute(_) => unreachable!("handled above"),
-            };
-            self.error(
-                Diagnostic::new(
-                    Code::E0301,
-                    "`tags` holds only `key = \"value\"` lines",
-                    span,
-                    "not a tag",
-                )
-                .with_help("write each tag as `team = \"platform\"`"),
-            );
-            return None;
-        };
+        let attribute = self.key_value_entry(
+            entry,
+            "`tags` holds only `key = \"value\"` lines",
+            "not a tag",
+            "write each tag as `team = \"platform\"`",
+        )?;
         let key = attribute.key.text.as_str();
         if let Some(problem) = limits::tag_key_problem(key) {
             self.error(
