@@ -30,8 +30,8 @@ mod read_cfn;
 mod read_tf;
 pub mod report;
 pub mod symbol;
+pub mod tree;
 pub mod universe;
-pub mod yaml;
 
 use crate::check::model::Program;
 use crate::diagnostics::{Code, Diagnostic};
@@ -255,11 +255,12 @@ impl<'a> Side<'a> {
     }
 }
 
-/// What each target's templates grant: CloudFormation's, then Terraform's. An error is a
-/// file that cannot be parsed at all.
+/// What each target's templates grant: CloudFormation's, then Terraform's, with the
+/// provenance beside each role when asked. An error is a file that cannot be parsed at all.
 pub fn readings(
     outputs: &Outputs,
     symbols: &mut Symbols,
+    provenance: bool,
 ) -> Result<Vec<(&'static str, Reading)>, String> {
     let mut readings = Vec::new();
     if !outputs.cloudformation.is_empty() {
@@ -268,10 +269,16 @@ pub fn readings(
             .iter()
             .map(|(n, b)| (n.as_str(), b.as_slice()))
             .collect();
-        readings.push(("cloudformation", read_cfn::read(&files, symbols)?));
+        readings.push((
+            "cloudformation",
+            read_cfn::read(&files, symbols, provenance)?,
+        ));
     }
     if let Some((name, bytes)) = &outputs.terraform {
-        readings.push(("terraform", read_tf::read(name, bytes, symbols)?));
+        readings.push((
+            "terraform",
+            read_tf::read(name, bytes, symbols, provenance)?,
+        ));
     }
     Ok(readings)
 }
@@ -288,7 +295,7 @@ fn run(
         stack: outputs.stack.clone(),
         ..StackReport::default()
     };
-    let readings = readings(outputs, symbols)?;
+    let readings = readings(outputs, symbols, expected.is_none())?;
     let mut owners: BTreeSet<Owner> = BTreeSet::new();
     let mut items: BTreeSet<Item> = BTreeSet::new();
     for (target, reading) in &readings {

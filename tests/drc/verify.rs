@@ -113,7 +113,7 @@ fn the_templates_record_what_the_program_declares() {
         let mut symbols = Symbols::new();
         let from_program = expect::from_program(&analyses[0].program, &sources, &mut symbols);
         let readings =
-            drc::verify::readings(&outputs(&compilation), &mut symbols).expect("readable");
+            drc::verify::readings(&outputs(&compilation), &mut symbols, true).expect("readable");
         for (target, reading) in &readings {
             assert!(
                 reading.problems.is_empty(),
@@ -146,12 +146,12 @@ fn the_yaml_reader_reads_every_template_as_serde_norway_does() {
                 continue;
             }
             let text = std::str::from_utf8(&artifact.bytes).expect("UTF-8");
-            let fast = drc::verify::yaml::parse_fast(text)
+            let fast = drc::verify::tree::parse_fast(text)
                 .unwrap_or_else(|| panic!("{}: outside the fast reader", artifact.file_name));
             let full: serde_norway::Value = serde_norway::from_str(text).expect("YAML");
             assert_eq!(
                 fast,
-                drc::verify::yaml::from_value(full),
+                drc::verify::tree::from_value(full),
                 "{}",
                 artifact.file_name
             );
