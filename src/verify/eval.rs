@@ -84,6 +84,9 @@ pub struct Difference {
     pub left_by: Vec<usize>,
     /// The right statements that decide it (by index).
     pub right_by: Vec<usize>,
+    /// The statements of either side whose action, resource and caller match it, whatever
+    /// their conditions: indices into the left statements, then the right ones.
+    pub considered: Vec<usize>,
 }
 
 /// The types of a resource sample: `None` for `*`.
@@ -519,6 +522,7 @@ impl Evaluator {
                                     .into_iter()
                                     .map(|i| i - split)
                                     .collect(),
+                                considered: with_caller.ones().collect(),
                             });
                         }
                     }

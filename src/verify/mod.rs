@@ -529,13 +529,13 @@ fn ask(
             Kind::UnderGrant
         };
         // Only the keys the deciding statements test, spelled as written.
-        let deciding = d
-            .left_by
-            .iter()
-            .map(|&i| &question.left[i])
-            .chain(d.right_by.iter().map(|&i| &question.right[i]));
+        // The keys the statements in play for this request test, spelled as written.
+        let considered = d.considered.iter().map(|&i| match question.left.get(i) {
+            Some(statement) => statement,
+            None => &question.right[i - question.left.len()],
+        });
         let mut written: BTreeMap<&str, &str> = BTreeMap::new();
-        for condition in deciding.flat_map(|s| s.conditions.iter()) {
+        for condition in considered.flat_map(|s| s.conditions.iter()) {
             written.entry(&condition.key).or_insert(&condition.name);
         }
         let request = report::Request {

@@ -387,6 +387,44 @@ fn an_added_principal_is_caught_in_the_trust_policy() {
 }
 
 #[test]
+fn a_trust_policy_without_its_condition_is_caught() {
+    // The schedule's role admits EventBridge Scheduler only on behalf of the stack's account.
+    let (_, compilation) = example();
+    let mutated = mutate(&outputs(&compilation), ".cfn.yaml", |t| {
+        once(
+            t,
+            "            Service: scheduler.amazonaws.com\n          Action: sts:AssumeRole\n          Condition:\n            StringEquals:\n              aws:SourceAccount: !Ref AWS::AccountId\n",
+            "            Service: scheduler.amazonaws.com\n          Action: sts:AssumeRole\n",
+        )
+    });
+    let report = caught(&mutated);
+    let finding = &report.findings[0];
+    assert_eq!(
+        (finding.kind, finding.policy),
+        (Kind::OverGrant, Policy::Trust)
+    );
+    assert_eq!(
+        finding.request.caller.as_deref(),
+        Some("service `scheduler.amazonaws.com`")
+    );
+    assert!(
+        finding.subject.contains("schedule nightly"),
+        "{}",
+        finding.subject
+    );
+    // On behalf of no account, or of another one.
+    assert_eq!(
+        finding.request.context,
+        [("aws:SourceAccount".to_owned(), None)]
+    );
+    assert!(finding.similar.iter().any(|r| r.context
+        == [(
+            "aws:SourceAccount".to_owned(),
+            Some("<another account>".to_owned())
+        )]));
+}
+
+#[test]
 fn a_bucket_policy_that_allows_plain_http_is_caught() {
     let (_, compilation) = example();
     let mutated = mutate(&outputs(&compilation), ".cfn.yaml", |t| {
