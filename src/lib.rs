@@ -52,9 +52,12 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod emit;
+pub mod graph;
 pub mod iam;
+pub mod init;
 pub mod load;
 pub mod names;
+pub mod report;
 pub mod source;
 pub mod syntax;
 pub mod verify;
@@ -90,6 +93,8 @@ pub struct Compilation {
     pub diagnostics: Vec<Diagnostic>,
     /// One entry per file when there is no error; empty otherwise.
     pub stacks: Vec<StackOutput>,
+    /// The warnings `allow` lines silenced, in the stacks that checked without error.
+    pub silenced: Vec<check::Silenced>,
 }
 
 impl Compilation {
@@ -218,6 +223,10 @@ pub fn compile_with(
 ) -> Compilation {
     let (analyses, mut diagnostics) = analyze_with(sources, options.today, &options.set, loader);
     let sources = &*sources;
+    let silenced = analyses
+        .iter()
+        .flat_map(|a| a.program.silenced.iter().cloned())
+        .collect();
     let mut stacks = Vec::new();
     for analysis in &analyses {
         let source = sources.get(analysis.file);
@@ -257,7 +266,15 @@ pub fn compile_with(
                     .collect();
                 diagnostics.extend(verify::prove(&analysis.program, sources, &files));
                 if !targets.is_empty() {
-                    artifacts.extend(stack.archives.into_iter().map(Artifact::from));
+                    // Functions sharing code share an archive: each file once.
+                    let mut seen = std::collections::BTreeSet::new();
+                    artifacts.extend(
+                        stack
+                            .archives
+                            .into_iter()
+                            .filter(|archive| seen.insert(archive.file_name.clone()))
+                            .map(Artifact::from),
+                    );
                 }
                 stacks.push(StackOutput {
                     name: analysis.program.stack.name.clone(),
@@ -281,5 +298,6 @@ pub fn compile_with(
     Compilation {
         diagnostics,
         stacks,
+        silenced,
     }
 }

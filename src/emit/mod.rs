@@ -329,9 +329,10 @@ pub fn lower<'p>(
     diagnostics.extend(too_many_resources(program, &layouts));
     diagnostics.extend(too_many_outputs(program));
     let mut archives = Vec::new();
+    let mut packaged = package::Archives::default();
     for function in program.functions() {
         let dr_path = &sources.get(function.span.file).name;
-        match package::archive(&program.stack.name, function, dr_path, code) {
+        match packaged.archive(&program.stack.name, function, dr_path, code) {
             Ok(archive) => archives.push(archive),
             Err(diagnostic) => diagnostics.push(diagnostic),
         }

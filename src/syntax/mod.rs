@@ -12,6 +12,7 @@
 //! ```
 
 pub mod ast;
+mod depth;
 mod parse;
 
 pub use ast::Ast;

@@ -16,6 +16,9 @@ struct DrParser;
 /// Parses one file. On a syntax error the AST is `None` and the diagnostics say why; string
 /// escape and number problems are reported alongside a usable AST.
 pub fn parse(file: FileId, text: &str) -> (Option<Ast>, Vec<Diagnostic>) {
+    if let Some(too_deep) = super::depth::too_deep(file, text) {
+        return (None, vec![too_deep]);
+    }
     match DrParser::parse(Rule::file, text) {
         Ok(mut pairs) => {
             let mut walker = Walker {

@@ -27,8 +27,11 @@ const STAGES: &[(&str, u8)] = &[
     ("check", 3),
     ("iam", 4),
     ("emit", 5),
+    ("report", 5),
+    ("graph", 5),
     ("verify", 6),
     ("lib", 7),
+    ("init", 7),
     ("cli", 8),
     ("main", 9),
 ];
