@@ -854,8 +854,26 @@ fn generated_programs_are_proven_on_both_targets() {
         set: BTreeMap::new(),
     };
     let mut roles = 0;
+    let mut features: BTreeMap<&str, usize> = BTreeMap::new();
     for seed in 0..64 {
         let text = generated(seed);
+        for feature in [
+            "replicate_to",
+            "existing",
+            "key =",
+            "encryption = kms",
+            "on_failure",
+            "dead_letter",
+            "invoke f",
+            "publish",
+            "send",
+            "schedule",
+            "list_versions",
+            "delete_versions",
+            "\"daily/\"",
+        ] {
+            *features.entry(feature).or_default() += usize::from(text.contains(feature));
+        }
         let mut sources = SourceMap::new();
         sources.add(format!("gen{seed}.dr"), text.clone());
         let compilation = drc::compile(&sources, &options, &Handler);
@@ -869,4 +887,6 @@ fn generated_programs_are_proven_on_both_targets() {
         roles += report.roles;
     }
     assert!(roles > 150, "{roles} roles: the generator makes too little");
+    // Every feature the generator knows appears in several programs.
+    assert!(features.values().all(|&n| n >= 3), "{features:?}");
 }
