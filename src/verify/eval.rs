@@ -113,6 +113,8 @@ pub struct Evaluator {
     in_play: HashMap<Vec<String>, Vec<bool>>,
     /// Enumerate the universe even when both sides are made of the same atoms.
     exhaustive: bool,
+    /// Comparisons that enumerated the universe.
+    enumerated: usize,
 }
 
 impl Evaluator {
@@ -126,6 +128,11 @@ impl Evaluator {
             exhaustive,
             ..Self::default()
         }
+    }
+
+    /// How many comparisons so far enumerated the universe.
+    pub fn enumerated(&self) -> usize {
+        self.enumerated
     }
 
     fn matching_actions(&mut self, pattern: &str) -> &[usize] {
@@ -217,6 +224,7 @@ impl Evaluator {
         {
             return Ok(Vec::new());
         }
+        self.enumerated += 1;
         let catalog = catalog();
         let all: Vec<&Statement> = question.left.iter().chain(question.right).collect();
         let n = all.len();

@@ -73,7 +73,8 @@ fn normal<'s>(c: &'s Condition, mut values: Vec<&'s str>) -> Clause<'s> {
 
 /// A set of statements as the atoms they are the union of: a statement with several
 /// actions, resources or principals allows (or denies) each combination, and a single
-/// condition with several values (a non-negated test) holds when one of them does. `None`
+/// condition with several values (a non-negated test) holds when one of them does; an atom
+/// under conditions beside the same atom without any is left out, as it adds nothing. `None`
 /// when a statement is not such a union (`NotAction`, `NotResource`, `NotPrincipal`).
 pub(super) fn atoms(statements: &[Statement]) -> Option<BTreeSet<Atom<'_>>> {
     let mut out = BTreeSet::new();
@@ -124,6 +125,18 @@ pub(super) fn atoms(statements: &[Statement]) -> Option<BTreeSet<Atom<'_>>> {
             }
         }
     }
+    // An atom under conditions adds nothing beside the same atom without any.
+    let unconditional: BTreeSet<_> = out
+        .iter()
+        .filter(|atom| atom.4.is_empty())
+        .map(|(effect, principal, action, resource, _)| {
+            (*effect, *principal, action.clone(), *resource)
+        })
+        .collect();
+    out.retain(|(effect, principal, action, resource, conditions)| {
+        conditions.is_empty()
+            || !unconditional.contains(&(*effect, *principal, action.clone(), *resource))
+    });
     Some(out)
 }
 

@@ -101,33 +101,38 @@ pub fn verify(outputs: &Outputs) -> Result<StackReport, String> {
 /// checked program (`drc build`): one `E0901` diagnostic per disagreement (the first few),
 /// none when the proof holds.
 pub fn prove(program: &Program, sources: &SourceMap, files: &[(&str, &[u8])]) -> Vec<Diagnostic> {
+    match proof(program, sources, files) {
+        Ok(Some(report)) => diagnostics(program, &report),
+        Ok(None) => Vec::new(),
+        Err(why) => vec![internal(
+            program.stack.span,
+            format!("drc cannot read back its own output: {why}"),
+            "the output",
+        )],
+    }
+}
+
+/// The report behind [`prove`]: `None` when the files hold no template.
+pub fn proof(
+    program: &Program,
+    sources: &SourceMap,
+    files: &[(&str, &[u8])],
+) -> Result<Option<StackReport>, String> {
     let templates: Vec<(String, Vec<u8>)> = files
         .iter()
         .filter(|(name, _)| name.ends_with(".cfn.yaml") || name.ends_with(".tf.json"))
         .map(|(name, bytes)| ((*name).to_owned(), bytes.to_vec()))
         .collect();
     if templates.is_empty() {
-        return Vec::new();
+        return Ok(None);
     }
     let mut symbols = Symbols::new();
     let expected = expect::from_program(program, sources, &mut symbols);
-    let span = program.stack.span;
-    let report = match group(templates) {
-        Ok(stacks) if stacks.len() == 1 => run(&stacks[0], Some(&expected), &mut symbols, false),
-        Ok(_) => Err("the artifacts name more than one stack".to_owned()),
-        Err(e) => Err(e),
+    let stacks = group(templates)?;
+    let [stack] = stacks.as_slice() else {
+        return Err("the artifacts name more than one stack".to_owned());
     };
-    let report = match report {
-        Ok(report) => report,
-        Err(why) => {
-            return vec![internal(
-                span,
-                format!("drc cannot read back its own output: {why}"),
-                "the output",
-            )];
-        }
-    };
-    diagnostics(program, &report)
+    run(stack, Some(&expected), &mut symbols, false).map(Some)
 }
 
 /// The first findings of a report as `E0901` diagnostics.
@@ -343,6 +348,7 @@ fn run(
     }
     // Over-grants first: they are what a reviewer must see.
     report.findings.sort_by_key(|f| f.kind);
+    report.enumerated = evaluator.enumerated();
     report.roles = owners.len();
     report.resource_policies = items.len();
     report.problems.sort();
