@@ -22,7 +22,7 @@ import sys
 # a principal of, or a resource of, and the two that hand out roles (iam, sts).
 SERVICES = ["iam", "kms", "lambda", "logs", "s3", "scheduler", "sns", "sqs", "sts"]
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "verify", "actions.rs")
+OUT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "verify", "actions.rs"))
 
 
 def default_definition():

@@ -1,7 +1,10 @@
 //! Benchmarks of the library, in process: the whole pipeline on the disaster-recovery example
 //! and on a generated stack near CloudFormation's 500-resource limit, and the check stage
 //! (`drc::analyze`: parse, check, infer) on generated stacks far past it, to see how it
-//! grows with the number of items.
+//! grows with the number of items; and the proof `drc build` runs on its outputs
+//! (`drc::verify::prove`) beside the whole pipeline that includes it, on the example, the
+//! largest generated stack that builds, and 1,000 copies (16 stacks of 62 and one of 8, the
+//! one-stack limit being CloudFormation's 500 resources).
 //!
 //! `cargo bench --bench compile` runs them; `benches/scale.sh` times the binary.
 
@@ -83,5 +86,79 @@ fn check(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, compile, check);
+/// Copies per stack for the proof's largest case: the most that fit CloudFormation's 500
+/// resources (8 a copy).
+const STACK_COPIES: usize = 62;
+
+/// Template files by name.
+type Files<'a> = Vec<(&'a str, &'a [u8])>;
+
+/// `copies` copies of the generated stack, as stacks of at most [`STACK_COPIES`].
+fn stacks(copies: usize) -> SourceMap {
+    let mut sources = SourceMap::new();
+    let mut left = copies;
+    let mut i = 0;
+    while left > 0 {
+        let n = left.min(STACK_COPIES);
+        let text =
+            generate::stack(n).replacen("stack generated ", &format!("stack generated_{i} "), 1);
+        sources.add(format!("generated_{i}.dr"), text);
+        left -= n;
+        i += 1;
+    }
+    sources
+}
+
+fn proof(c: &mut Criterion) {
+    let today = drc::date(2026, 11, 24);
+    let options = Options {
+        targets: Target::ALL.to_vec(),
+        today,
+        deny_warnings: false,
+        set: std::collections::BTreeMap::new(),
+    };
+    let mut example = SourceMap::new();
+    example.add(
+        "disaster_recovery.dr",
+        include_str!("../examples/disaster_recovery.dr"),
+    );
+    let mut group = c.benchmark_group("proof");
+    group.sample_size(20);
+    for (name, sources) in [
+        ("disaster_recovery", example),
+        ("generated_62", stacks(62)),
+        ("generated_1000", stacks(1_000)),
+    ] {
+        let compilation = drc::compile(&sources, &options, &Inline);
+        assert!(compilation.succeeded(), "{name} compiles and is proven");
+        let (analyses, _) = drc::analyze(&sources, today);
+        let outputs: Vec<(&drc::Program, Files)> = analyses
+            .iter()
+            .zip(&compilation.stacks)
+            .map(|(analysis, stack)| {
+                let files = stack
+                    .artifacts
+                    .iter()
+                    .map(|a| (a.file_name.as_str(), a.bytes.as_slice()))
+                    .collect();
+                (&analysis.program, files)
+            })
+            .collect();
+        // The whole pipeline, proof included, and the proof alone: the build without its
+        // proof takes the difference.
+        group.bench_function(format!("compile {name}"), |b| {
+            b.iter(|| drc::compile(black_box(&sources), &options, &Inline));
+        });
+        group.bench_function(format!("prove {name}"), |b| {
+            b.iter(|| {
+                for (program, files) in &outputs {
+                    assert!(drc::verify::prove(program, &sources, black_box(files)).is_empty());
+                }
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, compile, check, proof);
 criterion_main!(benches);

@@ -248,13 +248,12 @@ fn collect(
         }
         for (rank, why, actions) in groups {
             let who = d.caller.as_ref().map(|c| caller(c, |t| symbols.show(t)));
-            // The keys the deciding statements test, spelled as written.
-            let deciding = d
-                .left_by
-                .iter()
-                .map(|&i| &question.left[i])
-                .chain(d.right_by.iter().map(|&i| &question.right[i]));
-            let written: Vec<(&str, &str)> = deciding
+            // The keys the statements in play for this request test, spelled as written.
+            let considered = d.considered.iter().map(|&i| match question.left.get(i) {
+                Some(statement) => statement,
+                None => &question.right[i - question.left.len()],
+            });
+            let written: Vec<(&str, &str)> = considered
                 .flat_map(|s| s.conditions.iter())
                 .map(|c| (c.key.as_str(), c.name.as_str()))
                 .collect();

@@ -84,6 +84,9 @@ pub struct Difference {
     pub left_by: Vec<usize>,
     /// The right statements that decide it (by index).
     pub right_by: Vec<usize>,
+    /// The statements of either side whose action, resource and caller match it, whatever
+    /// their conditions: indices into the left statements, then the right ones.
+    pub considered: Vec<usize>,
 }
 
 /// The types of a resource sample: `None` for `*`.
@@ -110,6 +113,8 @@ pub struct Evaluator {
     in_play: HashMap<Vec<String>, Vec<bool>>,
     /// Enumerate the universe even when both sides are made of the same atoms.
     exhaustive: bool,
+    /// Comparisons that enumerated the universe.
+    enumerated: usize,
 }
 
 impl Evaluator {
@@ -123,6 +128,11 @@ impl Evaluator {
             exhaustive,
             ..Self::default()
         }
+    }
+
+    /// How many comparisons so far enumerated the universe.
+    pub fn enumerated(&self) -> usize {
+        self.enumerated
     }
 
     fn matching_actions(&mut self, pattern: &str) -> &[usize] {
@@ -214,6 +224,7 @@ impl Evaluator {
         {
             return Ok(Vec::new());
         }
+        self.enumerated += 1;
         let catalog = catalog();
         let all: Vec<&Statement> = question.left.iter().chain(question.right).collect();
         let n = all.len();
@@ -519,6 +530,7 @@ impl Evaluator {
                                     .into_iter()
                                     .map(|i| i - split)
                                     .collect(),
+                                considered: with_caller.ones().collect(),
                             });
                         }
                     }

@@ -52,23 +52,31 @@ impl Bits {
 }
 
 /// A condition, normalised: test, `...IfExists`, set operator, key, sorted values.
-pub(super) type Clause = (Test, bool, Option<SetOperator>, String, Vec<String>);
+pub(super) type Clause<'s> = (Test, bool, Option<SetOperator>, &'s str, Vec<&'s str>);
 
-/// One allow or deny of one action pattern on one resource pattern for one principal, under
-/// conditions: the smallest statement.
-pub(super) type Atom = (
+/// One allow or deny of one action pattern (lowercase) on one resource pattern for one
+/// principal, under conditions: the smallest statement.
+pub(super) type Atom<'s> = (
     Effect,
-    Option<Principal>,
+    Option<&'s Principal>,
     String,
-    Option<String>,
-    Vec<Clause>,
+    Option<&'s str>,
+    Vec<Clause<'s>>,
 );
+
+/// A condition as a clause, its values sorted.
+fn normal<'s>(c: &'s Condition, mut values: Vec<&'s str>) -> Clause<'s> {
+    values.sort_unstable();
+    values.dedup();
+    (c.test, c.if_exists, c.set, c.key.as_str(), values)
+}
 
 /// A set of statements as the atoms they are the union of: a statement with several
 /// actions, resources or principals allows (or denies) each combination, and a single
-/// condition with several values (a non-negated test) holds when one of them does. `None`
+/// condition with several values (a non-negated test) holds when one of them does; an atom
+/// under conditions beside the same atom without any is left out, as it adds nothing. `None`
 /// when a statement is not such a union (`NotAction`, `NotResource`, `NotPrincipal`).
-pub(super) fn atoms(statements: &[Statement]) -> Option<BTreeSet<Atom>> {
+pub(super) fn atoms(statements: &[Statement]) -> Option<BTreeSet<Atom<'_>>> {
     let mut out = BTreeSet::new();
     for statement in statements {
         if statement.actions.negated
@@ -77,46 +85,58 @@ pub(super) fn atoms(statements: &[Statement]) -> Option<BTreeSet<Atom>> {
         {
             return None;
         }
-        let principals: Vec<Option<Principal>> = match &statement.principals {
-            Some(p) => p.items.iter().cloned().map(Some).collect(),
+        let principals: Vec<Option<&Principal>> = match &statement.principals {
+            Some(p) => p.items.iter().map(Some).collect(),
             None => vec![None],
         };
-        let resources: Vec<Option<String>> = match &statement.resources {
-            Some(r) => r.items.iter().cloned().map(Some).collect(),
+        let resources: Vec<Option<&str>> = match &statement.resources {
+            Some(r) => r.items.iter().map(|r| Some(r.as_str())).collect(),
             None => vec![None],
         };
-        let normal = |c: &Condition, values: Vec<String>| {
-            let mut values = values;
-            values.sort_unstable();
-            values.dedup();
-            (c.test, c.if_exists, c.set, c.key.clone(), values)
-        };
-        let conditions: Vec<Vec<Clause>> = match statement.conditions.as_slice() {
+        let conditions: Vec<Vec<Clause<'_>>> = match statement.conditions.as_slice() {
             [one] if !one.test.negated() && one.set.is_none() => one
                 .values
                 .iter()
-                .map(|v| vec![normal(one, vec![v.clone()])])
+                .map(|v| vec![normal(one, vec![v.as_str()])])
                 .collect(),
-            all => vec![all.iter().map(|c| normal(c, c.values.clone())).collect()],
+            all => {
+                let mut clauses: Vec<Clause<'_>> = all
+                    .iter()
+                    .map(|c| normal(c, c.values.iter().map(String::as_str).collect()))
+                    .collect();
+                clauses.sort();
+                vec![clauses]
+            }
         };
-        for principal in &principals {
-            for action in &statement.actions.items {
+        for action in &statement.actions.items {
+            let action = action.to_ascii_lowercase();
+            for principal in &principals {
                 for resource in &resources {
                     for condition in &conditions {
-                        let mut condition = condition.clone();
-                        condition.sort();
                         out.insert((
                             statement.effect,
-                            principal.clone(),
-                            action.to_ascii_lowercase(),
-                            resource.clone(),
-                            condition,
+                            *principal,
+                            action.clone(),
+                            *resource,
+                            condition.clone(),
                         ));
                     }
                 }
             }
         }
     }
+    // An atom under conditions adds nothing beside the same atom without any.
+    let unconditional: BTreeSet<_> = out
+        .iter()
+        .filter(|atom| atom.4.is_empty())
+        .map(|(effect, principal, action, resource, _)| {
+            (*effect, *principal, action.clone(), *resource)
+        })
+        .collect();
+    out.retain(|(effect, principal, action, resource, conditions)| {
+        conditions.is_empty()
+            || !unconditional.contains(&(*effect, *principal, action.clone(), *resource))
+    });
     Some(out)
 }
 

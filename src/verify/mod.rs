@@ -30,8 +30,8 @@ mod read_cfn;
 mod read_tf;
 pub mod report;
 pub mod symbol;
+pub mod tree;
 pub mod universe;
-pub mod yaml;
 
 use crate::check::model::Program;
 use crate::diagnostics::{Code, Diagnostic};
@@ -101,33 +101,38 @@ pub fn verify(outputs: &Outputs) -> Result<StackReport, String> {
 /// checked program (`drc build`): one `E0901` diagnostic per disagreement (the first few),
 /// none when the proof holds.
 pub fn prove(program: &Program, sources: &SourceMap, files: &[(&str, &[u8])]) -> Vec<Diagnostic> {
+    match proof(program, sources, files) {
+        Ok(Some(report)) => diagnostics(program, &report),
+        Ok(None) => Vec::new(),
+        Err(why) => vec![internal(
+            program.stack.span,
+            format!("drc cannot read back its own output: {why}"),
+            "the output",
+        )],
+    }
+}
+
+/// The report behind [`prove`]: `None` when the files hold no template.
+pub fn proof(
+    program: &Program,
+    sources: &SourceMap,
+    files: &[(&str, &[u8])],
+) -> Result<Option<StackReport>, String> {
     let templates: Vec<(String, Vec<u8>)> = files
         .iter()
         .filter(|(name, _)| name.ends_with(".cfn.yaml") || name.ends_with(".tf.json"))
         .map(|(name, bytes)| ((*name).to_owned(), bytes.to_vec()))
         .collect();
     if templates.is_empty() {
-        return Vec::new();
+        return Ok(None);
     }
     let mut symbols = Symbols::new();
     let expected = expect::from_program(program, sources, &mut symbols);
-    let span = program.stack.span;
-    let report = match group(templates) {
-        Ok(stacks) if stacks.len() == 1 => run(&stacks[0], Some(&expected), &mut symbols, false),
-        Ok(_) => Err("the artifacts name more than one stack".to_owned()),
-        Err(e) => Err(e),
+    let stacks = group(templates)?;
+    let [stack] = stacks.as_slice() else {
+        return Err("the artifacts name more than one stack".to_owned());
     };
-    let report = match report {
-        Ok(report) => report,
-        Err(why) => {
-            return vec![internal(
-                span,
-                format!("drc cannot read back its own output: {why}"),
-                "the output",
-            )];
-        }
-    };
-    diagnostics(program, &report)
+    run(stack, Some(&expected), &mut symbols, false).map(Some)
 }
 
 /// The first findings of a report as `E0901` diagnostics.
@@ -255,11 +260,12 @@ impl<'a> Side<'a> {
     }
 }
 
-/// What each target's templates grant: CloudFormation's, then Terraform's. An error is a
-/// file that cannot be parsed at all.
+/// What each target's templates grant: CloudFormation's, then Terraform's, with the
+/// provenance beside each role when asked. An error is a file that cannot be parsed at all.
 pub fn readings(
     outputs: &Outputs,
     symbols: &mut Symbols,
+    provenance: bool,
 ) -> Result<Vec<(&'static str, Reading)>, String> {
     let mut readings = Vec::new();
     if !outputs.cloudformation.is_empty() {
@@ -268,10 +274,16 @@ pub fn readings(
             .iter()
             .map(|(n, b)| (n.as_str(), b.as_slice()))
             .collect();
-        readings.push(("cloudformation", read_cfn::read(&files, symbols)?));
+        readings.push((
+            "cloudformation",
+            read_cfn::read(&files, symbols, provenance)?,
+        ));
     }
     if let Some((name, bytes)) = &outputs.terraform {
-        readings.push(("terraform", read_tf::read(name, bytes, symbols)?));
+        readings.push((
+            "terraform",
+            read_tf::read(name, bytes, symbols, provenance)?,
+        ));
     }
     Ok(readings)
 }
@@ -288,7 +300,7 @@ fn run(
         stack: outputs.stack.clone(),
         ..StackReport::default()
     };
-    let readings = readings(outputs, symbols)?;
+    let readings = readings(outputs, symbols, expected.is_none())?;
     let mut owners: BTreeSet<Owner> = BTreeSet::new();
     let mut items: BTreeSet<Item> = BTreeSet::new();
     for (target, reading) in &readings {
@@ -336,6 +348,7 @@ fn run(
     }
     // Over-grants first: they are what a reviewer must see.
     report.findings.sort_by_key(|f| f.kind);
+    report.enumerated = evaluator.enumerated();
     report.roles = owners.len();
     report.resource_policies = items.len();
     report.problems.sort();
@@ -522,13 +535,13 @@ fn ask(
             Kind::UnderGrant
         };
         // Only the keys the deciding statements test, spelled as written.
-        let deciding = d
-            .left_by
-            .iter()
-            .map(|&i| &question.left[i])
-            .chain(d.right_by.iter().map(|&i| &question.right[i]));
+        // The keys the statements in play for this request test, spelled as written.
+        let considered = d.considered.iter().map(|&i| match question.left.get(i) {
+            Some(statement) => statement,
+            None => &question.right[i - question.left.len()],
+        });
         let mut written: BTreeMap<&str, &str> = BTreeMap::new();
-        for condition in deciding.flat_map(|s| s.conditions.iter()) {
+        for condition in considered.flat_map(|s| s.conditions.iter()) {
             written.entry(&condition.key).or_insert(&condition.name);
         }
         let request = report::Request {

@@ -425,10 +425,27 @@ pub fn fill(
     name: &str,
     url_suffix: &str,
 ) -> String {
-    shape
-        .replace("{partition}", partition)
-        .replace("{region}", region)
-        .replace("{account}", account)
-        .replace("{url_suffix}", url_suffix)
-        .replace("{name}", name)
+    let mut out = String::with_capacity(shape.len() + name.len());
+    let mut rest = shape;
+    while let Some(at) = rest.find('{') {
+        out.push_str(&rest[..at]);
+        let Some((field, after)) = rest[at + 1..].split_once('}') else {
+            break;
+        };
+        match field {
+            "partition" => out.push_str(partition),
+            "region" => out.push_str(region),
+            "account" => out.push_str(account),
+            "name" => out.push_str(name),
+            "url_suffix" => out.push_str(url_suffix),
+            other => {
+                out.push('{');
+                out.push_str(other);
+                out.push('}');
+            }
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }

@@ -278,6 +278,8 @@ pub struct StackReport {
     pub roles: usize,
     /// Resource policies compared.
     pub resource_policies: usize,
+    /// Comparisons whose sides were not the same atoms, so the universe was enumerated.
+    pub enumerated: usize,
     /// Disagreements, each a concrete request.
     pub findings: Vec<Finding>,
     /// What could not be modelled: the proof is withheld.

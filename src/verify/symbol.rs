@@ -117,21 +117,56 @@ pub enum Symbol {
 }
 
 /// The symbols of one stack: each gets a character, and items their `.dr` names for display.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Symbols {
     list: Vec<Symbol>,
     index: HashMap<Symbol, char>,
     names: HashMap<Item, String>,
 }
 
+impl Default for Symbols {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Symbols {
-    /// No symbols yet.
+    /// The symbols every stack has, interned first: the deployment's partition, region,
+    /// account, stack name and endpoint domain are the first five characters.
     pub fn new() -> Self {
-        Self::default()
+        let mut symbols = Symbols {
+            list: Vec::new(),
+            index: HashMap::new(),
+            names: HashMap::new(),
+        };
+        for symbol in [
+            Symbol::Partition,
+            Symbol::Region,
+            Symbol::Account,
+            Symbol::StackName,
+            Symbol::UrlSuffix,
+        ] {
+            symbols.intern(symbol);
+        }
+        symbols
     }
 
     /// The character of a symbol, interning it on first use.
     pub fn intern(&mut self, symbol: Symbol) -> char {
+        // The deployment's own symbols without a lookup (see `new`).
+        let fixed = match symbol {
+            Symbol::Partition => Some(0),
+            Symbol::Region => Some(1),
+            Symbol::Account => Some(2),
+            Symbol::StackName => Some(3),
+            Symbol::UrlSuffix => Some(4),
+            _ => None,
+        };
+        if let Some(n) = fixed
+            && self.list.len() > n
+        {
+            return char::from_u32(FIRST + u32::try_from(n).expect("small")).expect("a char");
+        }
         if let Some(&c) = self.index.get(&symbol) {
             return c;
         }

@@ -337,11 +337,20 @@ fn bucket_policy(
             subject: subject.to_owned(),
         }),
     }];
-    // A KMS bucket refuses writes that ask for another encryption or another key.
+    // A KMS bucket refuses writes that ask for another encryption or another key (the key
+    // id is compared as an ARN, its condition key's type).
     if let Some(key) = key {
-        for (header, value) in [
-            ("s3:x-amz-server-side-encryption", "aws:kms"),
-            ("s3:x-amz-server-side-encryption-aws-kms-key-id", key),
+        for (test, header, value) in [
+            (
+                Test::StringNotEquals,
+                "s3:x-amz-server-side-encryption",
+                "aws:kms",
+            ),
+            (
+                Test::ArnNotLike,
+                "s3:x-amz-server-side-encryption-aws-kms-key-id",
+                key,
+            ),
         ] {
             out.push(Statement {
                 effect: Effect::Deny,
@@ -353,7 +362,7 @@ fn bucket_policy(
                 resources: Some(Patterns::of([format!("{arn}/*")])),
                 conditions: vec![Condition {
                     if_exists: true,
-                    ..condition(Test::StringNotEquals, header, vec![value.to_owned()])
+                    ..condition(test, header, vec![value.to_owned()])
                 }],
                 origin: Origin::Entitled(Reason::Rule {
                     rule: rules::OWN_KEY_ONLY,

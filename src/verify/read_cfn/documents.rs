@@ -6,7 +6,7 @@ use crate::verify::policy::{
     Condition, Effect, Origin, Patterns, Principal, Principals, Statement, cause, operator,
     principal,
 };
-use crate::verify::yaml::Node;
+use crate::verify::tree::Node;
 
 impl Reader<'_, '_> {
     /// A policy document's statements.
@@ -175,11 +175,7 @@ impl Reader<'_, '_> {
     }
 
     /// `Metadata: {drc: {provenance: {Sid: {action: [cause, ...]}}}}` of a role.
-    pub(super) fn provenance(
-        &mut self,
-        t: usize,
-        id: &str,
-    ) -> Option<Vec<(String, String, String)>> {
+    pub(super) fn causes(&mut self, t: usize, id: &str) -> Option<Vec<(String, String, String)>> {
         let metadata = self.templates[t]
             .root
             .get("Resources")?

@@ -7,7 +7,7 @@ use crate::verify::policy::{
     BucketFacts, Condition, Effect, FunctionFacts, Origin, Patterns, Principal, Principals,
     Reading, RoleReading, Statement, operator, principal,
 };
-use crate::verify::yaml::Node;
+use crate::verify::tree::Node;
 
 impl<'t> Reader<'t, '_> {
     pub(super) fn bucket(&mut self, t: usize, resource: Resource<'t>) -> BucketFacts {

@@ -25,7 +25,7 @@ use super::policy::{
     MessagingFacts, Owner, Problem, Reading, RoleReading, ScheduleFacts, Statement,
 };
 use super::symbol::{Item, ItemKind, Symbol, Symbols};
-use super::yaml::{self, NULL, Node};
+use super::tree::{self, NULL, Node};
 use std::collections::BTreeMap;
 use std::collections::HashMap;
 
@@ -67,12 +67,16 @@ struct Template<'a> {
 
 /// Reads the CloudFormation templates of one stack (`files`: name and bytes). An error is a
 /// file that is not YAML; what the reader cannot model is a problem in the reading.
-pub fn read(files: &[(&str, &[u8])], symbols: &mut Symbols) -> Result<Reading, String> {
+pub fn read(
+    files: &[(&str, &[u8])],
+    symbols: &mut Symbols,
+    provenance: bool,
+) -> Result<Reading, String> {
     let mut templates = Vec::new();
     for (name, bytes) in files {
         let text = std::str::from_utf8(bytes)
             .map_err(|e| format!("`{name}` is not a CloudFormation template: {e}"))?;
-        let root = yaml::parse(text)
+        let root = tree::parse(text)
             .map_err(|e| format!("`{name}` is not a CloudFormation template: {e}"))?;
         let stem = name.strip_suffix(".cfn.yaml").unwrap_or(name);
         let region = stem.split_once('.').map(|(_, region)| region.to_owned());
@@ -95,6 +99,7 @@ pub fn read(files: &[(&str, &[u8])], symbols: &mut Symbols) -> Result<Reading, S
         templates: &templates,
         symbols,
         problems: Vec::new(),
+        provenance,
     };
     let mut reading = reader.read();
     reading.files = files.iter().map(|(name, _)| (*name).to_owned()).collect();
@@ -107,6 +112,8 @@ struct Reader<'t, 's> {
     templates: &'t [Template<'t>],
     symbols: &'s mut Symbols,
     problems: Vec<Problem>,
+    /// Whether to read the provenance beside each role (only `drc verify` needs it).
+    provenance: bool,
 }
 
 /// A resource's logical ID, type and properties.
@@ -308,7 +315,9 @@ impl<'t> Reader<'t, '_> {
                     }
                     "AWS::IAM::Role" => {
                         let role = self.role(t, resource, &mut managed_links);
-                        if let Some(causes) = self.provenance(t, id) {
+                        if self.provenance
+                            && let Some(causes) = self.causes(t, id)
+                        {
                             provenance.insert(id.to_owned(), causes);
                         }
                         roles.insert(id.to_owned(), role);

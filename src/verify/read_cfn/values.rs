@@ -5,7 +5,7 @@
 use super::Reader;
 use crate::verify::policy::fill;
 use crate::verify::symbol::{Symbol, is_symbol};
-use crate::verify::yaml::Node;
+use crate::verify::tree::Node;
 use std::collections::BTreeMap;
 
 /// The return values of `Fn::GetAtt` drc uses, per resource type: the physical name

@@ -9,7 +9,7 @@ use crate::verify::policy::{
     operator, principal,
 };
 use crate::verify::symbol::{Item, ItemKind};
-use serde_json::Value;
+use crate::verify::tree::{NULL, Node as Value};
 
 /// Whether text starts a provenance entry: `<Sid> <service:Action> <- `.
 fn entry_starts(text: &str) -> bool {
@@ -45,18 +45,18 @@ impl Reader<'_, '_> {
             return Vec::new();
         };
         let at = format!("data.aws_iam_policy_document.{name}");
-        let Value::Object(fields) = document else {
+        let Value::Mapping(fields) = document else {
             self.problem(&at, "a policy document that is not an object");
             return Vec::new();
         };
-        for key in fields.keys() {
-            if !["statement", "//", "version"].contains(&key.as_str()) {
+        for key in fields.iter().filter_map(|(k, _)| k.as_str()) {
+            if !["statement", "//", "version"].contains(&key) {
                 self.problem(&at, format!("`{key}` of a policy document is not modelled"));
             }
         }
         let statements: Vec<&Value> = match document.get("statement") {
-            Some(Value::Array(list)) => list.iter().collect(),
-            Some(single @ Value::Object(_)) => vec![single],
+            Some(Value::Sequence(list)) => list.iter().collect(),
+            Some(single @ Value::Mapping(_)) => vec![single],
             _ => Vec::new(),
         };
         let mut out = Vec::new();
@@ -75,7 +75,7 @@ impl Reader<'_, '_> {
         policy: &str,
         index: usize,
     ) -> Option<Statement> {
-        let Value::Object(fields) = value else {
+        let Value::Mapping(fields) = value else {
             self.problem(path, "a statement that is not an object");
             return None;
         };
@@ -86,8 +86,9 @@ impl Reader<'_, '_> {
         let mut resources = None;
         let mut conditions = Vec::new();
         for (key, field) in fields {
+            let key = key.as_str().unwrap_or_default();
             let at = format!("{path}.{key}");
-            match key.as_str() {
+            match key {
                 "sid" => sid = self.text(field, &at)?,
                 "effect" => match field.as_str() {
                     Some("Allow") => effect = Effect::Allow,
@@ -111,13 +112,13 @@ impl Reader<'_, '_> {
                 }
                 "principals" | "not_principals" => {
                     let mut items = Vec::new();
-                    for (i, block) in field.as_array().into_iter().flatten().enumerate() {
+                    for (i, block) in field.as_sequence().into_iter().flatten().enumerate() {
                         let kind = block
                             .get("type")
                             .and_then(Value::as_str)
                             .unwrap_or_default()
                             .to_owned();
-                        let identifiers = block.get("identifiers").unwrap_or(&Value::Null);
+                        let identifiers = block.get("identifiers").unwrap_or(&NULL);
                         for value in self.texts(identifiers, &format!("{at}[{i}].identifiers"))? {
                             items.push(principal(&kind, &value));
                         }
@@ -128,7 +129,7 @@ impl Reader<'_, '_> {
                     });
                 }
                 "condition" => {
-                    for (i, block) in field.as_array().into_iter().flatten().enumerate() {
+                    for (i, block) in field.as_sequence().into_iter().flatten().enumerate() {
                         let at = format!("{at}[{i}]");
                         let test = block
                             .get("test")
@@ -145,8 +146,7 @@ impl Reader<'_, '_> {
                             .get("variable")
                             .and_then(Value::as_str)
                             .unwrap_or_default();
-                        let values =
-                            self.texts(block.get("values").unwrap_or(&Value::Null), &at)?;
+                        let values = self.texts(block.get("values").unwrap_or(&NULL), &at)?;
                         conditions.push(Condition {
                             test: test_value,
                             if_exists,
@@ -187,7 +187,7 @@ impl Reader<'_, '_> {
     /// The provenance comment of a policy document: `Why each action is granted: <Sid>
     /// <action> <- <cause>; ...`. A cause may contain `; `, so entries are split only where
     /// the next one starts.
-    pub(super) fn provenance(&mut self, document: &str) -> Vec<(String, String, String)> {
+    pub(super) fn causes(&mut self, document: &str) -> Vec<(String, String, String)> {
         let Some(comment) = self
             .root
             .get("data")

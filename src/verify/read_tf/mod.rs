@@ -25,8 +25,8 @@ use super::policy::{
 };
 use super::symbol::{Item, ItemKind, Symbol, Symbols};
 use crate::names::logical_stem;
-use serde_json::Value;
-use std::collections::BTreeMap;
+use crate::verify::tree::{NULL, Node as Value};
+use std::collections::{BTreeMap, HashMap};
 
 /// Resource types that grant nothing and carry no fact the proof needs.
 const INERT: &[&str] = &[
@@ -46,14 +46,34 @@ type Replication = (Option<String>, String, Option<String>);
 const WHY: &str = "Why each action is granted: ";
 
 /// Reads the Terraform configuration of one stack (`file`: name and bytes).
-pub fn read(file: &str, bytes: &[u8], symbols: &mut Symbols) -> Result<Reading, String> {
-    let root: Value = serde_json::from_slice(bytes)
+pub fn read(
+    file: &str,
+    bytes: &[u8],
+    symbols: &mut Symbols,
+    provenance: bool,
+) -> Result<Reading, String> {
+    let root = crate::verify::tree::parse_json(bytes)
         .map_err(|e| format!("`{file}` is not a Terraform JSON configuration: {e}"))?;
+    let mut index = HashMap::new();
+    if let Some(Value::Mapping(types)) = root.get("resource") {
+        for (kind, named) in types {
+            let (Some(kind), Some(named)) = (kind.as_str(), named.as_mapping()) else {
+                continue;
+            };
+            for (name, body) in named {
+                if let Some(name) = name.as_str() {
+                    index.insert((kind, name), body);
+                }
+            }
+        }
+    }
     let mut reader = Reader {
         file,
         root: &root,
+        index,
         symbols,
         problems: Vec::new(),
+        provenance,
     };
     let mut reading = reader.read();
     reading.files = vec![file.to_owned()];
@@ -64,13 +84,17 @@ pub fn read(file: &str, bytes: &[u8], symbols: &mut Symbols) -> Result<Reading, 
 
 struct Reader<'r, 's> {
     file: &'r str,
-    root: &'r Value,
+    root: &'r Value<'r>,
+    /// `(type, name)` -> the resource's body.
+    index: HashMap<(&'r str, &'r str), &'r Value<'r>>,
     symbols: &'s mut Symbols,
     problems: Vec<Problem>,
+    /// Whether to read the provenance of each role (only `drc verify` needs it).
+    provenance: bool,
 }
 
 /// A resource's address parts and body.
-type Resource<'r> = (&'r str, &'r str, &'r Value);
+type Resource<'r> = (&'r str, &'r str, &'r Value<'r>);
 
 impl<'r> Reader<'r, '_> {
     fn problem(&mut self, path: &str, message: impl Into<String>) {
@@ -82,22 +106,25 @@ impl<'r> Reader<'r, '_> {
     }
 
     fn resources(&self) -> Vec<Resource<'r>> {
-        let Some(Value::Object(types)) = self.root.get("resource") else {
+        let Some(Value::Mapping(types)) = self.root.get("resource") else {
             return Vec::new();
         };
-        types
-            .iter()
-            .filter_map(|(kind, named)| Some((kind, named.as_object()?)))
-            .flat_map(|(kind, named)| {
-                named
-                    .iter()
-                    .map(move |(name, body)| (kind.as_str(), name.as_str(), body))
-            })
-            .collect()
+        let mut out = Vec::new();
+        for (kind, named) in types {
+            let (Some(kind), Some(named)) = (kind.as_str(), named.as_mapping()) else {
+                continue;
+            };
+            for (name, body) in named {
+                if let Some(name) = name.as_str() {
+                    out.push((kind, name, body));
+                }
+            }
+        }
+        out
     }
 
-    fn resource(&self, kind: &str, name: &str) -> Option<&'r Value> {
-        self.root.get("resource")?.get(kind)?.get(name)
+    fn resource(&self, kind: &str, name: &str) -> Option<&'r Value<'r>> {
+        self.index.get(&(kind, name)).copied()
     }
 
     /// The item a resource is, by its type and name.
@@ -200,7 +227,7 @@ impl<'r> Reader<'r, '_> {
                     let item = item.expect("buckets are items");
                     let arn = self.reference(&format!("aws_s3_bucket.{name}.arn"), &at).unwrap_or_default();
                     let region = self.region(body);
-                    if body.get("object_lock_enabled").and_then(Value::as_bool) == Some(true) {
+                    if body.get("object_lock_enabled").is_some_and(Value::is_true) {
                         locked.push(item.stem.clone());
                     }
                     reading.resource_policies.entry(item.clone()).or_default().arn.clone_from(&arn);
@@ -215,7 +242,7 @@ impl<'r> Reader<'r, '_> {
                 }
                 "aws_s3_bucket_server_side_encryption_configuration" => {
                     let Some(bucket) = bucket_of("bucket") else { continue };
-                    for rule in body.get("rule").and_then(Value::as_array).into_iter().flatten() {
+                    for rule in body.get("rule").and_then(Value::as_sequence).into_iter().flatten() {
                         let default = rule.get("apply_server_side_encryption_by_default");
                         let algorithm = default.and_then(|d| d.get("sse_algorithm")).and_then(Value::as_str);
                         if let (Some("aws:kms" | "aws:kms:dsse"), Some(key)) =
@@ -237,8 +264,8 @@ impl<'r> Reader<'r, '_> {
                         .get("role")
                         .and_then(Self::referenced)
                         .map(|(k, n)| format!("{k}.{n}"));
-                    let replication_rules = body.get("rule").and_then(Value::as_array);
-                    if replication_rules.map_or(0, Vec::len) != 1 {
+                    let replication_rules = body.get("rule").and_then(Value::as_sequence);
+                    if replication_rules.map_or(0, <[Value]>::len) != 1 {
                         self.problem(&at, "replication with other than one rule is not modelled");
                     }
                     let Some(destination) = replication_rules.and_then(|r| r.first()).and_then(|r| r.get("destination")) else {
@@ -332,7 +359,7 @@ impl<'r> Reader<'r, '_> {
                 }
                 "aws_scheduler_schedule" => {
                     let item = item.expect("schedules are items");
-                    let target = body.get("target").unwrap_or(&Value::Null);
+                    let target = body.get("target").unwrap_or(&NULL);
                     let arn = target.get("arn").and_then(|a| self.text(a, &at)).unwrap_or_default();
                     let role = target
                         .get("role_arn")
@@ -459,14 +486,19 @@ impl<'r> Reader<'r, '_> {
             .root
             .get("data")
             .and_then(|d| d.get("aws_iam_policy_document"))
-            .and_then(Value::as_object)
-            .map(|d| d.keys().cloned().collect())
+            .and_then(Value::as_mapping)
+            .map(|d| {
+                d.iter()
+                    .filter_map(|(k, _)| k.as_str().map(str::to_owned))
+                    .collect()
+            })
             .unwrap_or_default();
-        for document in documents {
+        let wanted = self.provenance;
+        for document in documents.into_iter().filter(|_| wanted) {
             let Some(owner) = self.document_owner(&document) else {
                 continue;
             };
-            for entry in self.provenance(&document) {
+            for entry in self.causes(&document) {
                 let causes = by_owner.entry(owner.clone()).or_default();
                 if !causes.contains(&entry) {
                     causes.push(entry);

@@ -6,7 +6,7 @@ use super::Reader;
 use crate::names::logical_stem;
 use crate::verify::policy::fill;
 use crate::verify::symbol::{Symbol, is_symbol};
-use serde_json::Value;
+use crate::verify::tree::Node as Value;
 
 /// What an attribute of a resource is: its physical name (`{name}`) or text around it, with
 /// the provider's partition, region (the resource's `region` argument, or the provider's) and
@@ -111,14 +111,9 @@ impl Reader<'_, '_> {
 
     /// A string with interpolations.
     pub(super) fn text(&mut self, value: &Value, path: &str) -> Option<String> {
-        let text = match value {
-            Value::String(text) => text,
-            Value::Number(n) => return Some(n.to_string()),
-            Value::Bool(b) => return Some(b.to_string()),
-            _ => {
-                self.problem(path, "expected text");
-                return None;
-            }
+        let Value::Scalar(text) = value else {
+            self.problem(path, "expected text");
+            return None;
         };
         if text.chars().any(is_symbol) {
             self.problem(
@@ -128,7 +123,7 @@ impl Reader<'_, '_> {
             return None;
         }
         let mut out = String::new();
-        let mut rest = text.as_str();
+        let mut rest: &str = text;
         loop {
             let next = [rest.find("${"), rest.find("%{")]
                 .into_iter()
@@ -165,7 +160,7 @@ impl Reader<'_, '_> {
 
     pub(super) fn texts(&mut self, value: &Value, path: &str) -> Option<Vec<String>> {
         match value {
-            Value::Array(items) => items
+            Value::Sequence(items) => items
                 .iter()
                 .enumerate()
                 .map(|(i, item)| self.text(item, &format!("{path}[{i}]")))
@@ -175,7 +170,7 @@ impl Reader<'_, '_> {
     }
 
     /// The address `type.name` a `${type.name.attribute}` names, when the whole string is one.
-    pub(super) fn referenced(value: &Value) -> Option<(&str, &str)> {
+    pub(super) fn referenced<'a>(value: &'a Value<'a>) -> Option<(&'a str, &'a str)> {
         let inner = value.as_str()?.strip_prefix("${")?.strip_suffix('}')?;
         let mut parts = inner.split('.');
         let first = parts.next()?;
@@ -186,7 +181,7 @@ impl Reader<'_, '_> {
     }
 
     /// The policy document a `${data.aws_iam_policy_document.name.json}` names.
-    pub(super) fn document_name(value: &Value) -> Option<&str> {
+    pub(super) fn document_name<'a>(value: &'a Value<'a>) -> Option<&'a str> {
         let inner = value.as_str()?.strip_prefix("${")?.strip_suffix('}')?;
         inner
             .strip_prefix("data.aws_iam_policy_document.")?

@@ -1,4 +1,5 @@
-//! YAML for the CloudFormation reader: a fast reader of the block style YAML emitters write
+//! The document tree both readers read ([`Node`]), and how it is read: JSON for Terraform
+//! ([`parse_json`], borrowing its strings); YAML for CloudFormation: a fast reader of the block style YAML emitters write
 //! (libyaml's, which drc's serialiser uses, among them), and `serde_norway` for anything
 //! else. Both give the same [`Node`] tree, with tags (`!Ref`, `!GetAtt`, `!Sub`) kept.
 //!
@@ -463,6 +464,90 @@ fn unescape(text: &str) -> Option<Cow<'_, str>> {
     Some(Cow::Owned(out))
 }
 
+/// Reads JSON into the same tree, borrowing every string that has no escapes.
+pub fn parse_json(bytes: &[u8]) -> Result<Node<'_>, String> {
+    use serde::Deserialize as _;
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let node = Json::deserialize(&mut deserializer).map_err(|e| e.to_string())?;
+    deserializer.end().map_err(|e| e.to_string())?;
+    Ok(node.0)
+}
+
+/// A node read by serde's JSON deserializer.
+struct Json<'de>(Node<'de>);
+
+impl<'de> serde::Deserialize<'de> for Json<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(JsonVisitor).map(Json)
+    }
+}
+
+struct JsonVisitor;
+
+impl<'de> serde::de::Visitor<'de> for JsonVisitor {
+    type Value = Node<'de>;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("JSON")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Node<'de>, E> {
+        Ok(Node::Scalar(Cow::Borrowed(if v {
+            "true"
+        } else {
+            "false"
+        })))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Node<'de>, E> {
+        Ok(Node::Scalar(Cow::Owned(v.to_string())))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Node<'de>, E> {
+        Ok(Node::Scalar(Cow::Owned(v.to_string())))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Node<'de>, E> {
+        Ok(Node::Scalar(Cow::Owned(v.to_string())))
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Node<'de>, E> {
+        Ok(Node::Scalar(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Node<'de>, E> {
+        Ok(Node::Scalar(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Node<'de>, E> {
+        Ok(Node::Scalar(Cow::Owned(v)))
+    }
+
+    fn visit_unit<E>(self) -> Result<Node<'de>, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Node<'de>, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Node<'de>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(Json(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Node::Sequence(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Node<'de>, A::Error> {
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
+        while let Some((Json(key), Json(value))) = map.next_entry()? {
+            entries.push((key, value));
+        }
+        Ok(Node::Mapping(entries))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -478,6 +563,21 @@ mod tests {
         let slow = from_value(serde_norway::from_str(text).expect("YAML"));
         assert_eq!(node, slow);
         assert_eq!(node.get("H").and_then(Node::as_str), Some("one\n two"));
+    }
+
+    #[test]
+    fn reads_json_borrowing_its_strings() {
+        let node = parse_json(br#"{"a": [1, true, "x\"y", null], "b": "plain"}"#).expect("JSON");
+        let a = node.get("a").and_then(Node::as_sequence).expect("a list");
+        assert_eq!(a[0].as_str(), Some("1"));
+        assert!(a[1].is_true());
+        assert_eq!(a[2].as_str(), Some("x\"y"));
+        assert_eq!(a[3], Node::Null);
+        assert!(matches!(
+            node.get("b"),
+            Some(Node::Scalar(Cow::Borrowed("plain")))
+        ));
+        assert!(parse_json(b"{} trailing").is_err());
     }
 
     #[test]
