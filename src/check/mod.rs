@@ -72,14 +72,16 @@ pub fn check(
     };
     let program = checker.program(source, asts);
     let mut diagnostics = checker.diagnostics;
-    if !diagnostics.iter().any(Diagnostic::is_error) {
+    // A file with syntax errors is checked item by item, but never as a whole.
+    let recovered = asts.iter().any(|ast| ast.recovered);
+    if !diagnostics.iter().any(Diagnostic::is_error) && !recovered {
         diagnostics.extend(safety::check(&program));
     }
     if program.stack.deny_warnings {
         let why = format!("`deny_warnings = true` in stack `{}`", program.stack.name);
         diagnostics = diagnostics.into_iter().map(|d| d.deny(&why)).collect();
     }
-    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    let failed = recovered || diagnostics.iter().any(Diagnostic::is_error);
     (if failed { None } else { Some(program) }, diagnostics)
 }
 
@@ -117,6 +119,11 @@ impl<'a> Checker<'a> {
             };
             if spec.kind != Kind::Stack {
                 self.declare(&item.name, spec.kind);
+            }
+            // An item with a syntax error is known by name only: checking what could be read
+            // of it would report what the error hides (a missing attribute, say).
+            if item.recovered {
+                continue;
             }
             let is_existing =
                 |e: &Entry| matches!(e, Entry::Attribute(a) if a.key.text == "existing");
@@ -264,7 +271,8 @@ impl<'a> Checker<'a> {
             self.check_tag_count(&stack, tags, span);
         }
         // Only a file that compiles is worth a warning about how it runs.
-        if !self.diagnostics.iter().any(Diagnostic::is_error) {
+        let recovered = asts.iter().any(|ast| ast.recovered);
+        if !self.diagnostics.iter().any(Diagnostic::is_error) && !recovered {
             for schedule in &schedules {
                 self.warn_unreported_failure(schedule, &functions);
             }
