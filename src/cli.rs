@@ -12,6 +12,8 @@ use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod formatting;
+
 const EXAMPLES: &str = "\
 Examples:
   drc check examples/disaster_recovery.dr
@@ -21,6 +23,7 @@ Examples:
   drc explain examples/disaster_recovery.dr --function backup
   drc diff old/ new/ --format json                         # exit 3 when something broadens
   drc check --deny-warnings stack.dr                       # warnings fail the check (CI)
+  drc fmt --check                                          # .dr files under . formatted?
   drc build stack.dr --set stage=prod                      # fix a parameter's value
 
 Environment:
@@ -117,6 +120,19 @@ enum Command {
         /// Text for people, or JSON for tools (see docs/permissions.md).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Format .dr files in the one layout drc uses (as the examples are written).
+    ///
+    /// Rewrites each file that changes, atomically, and prints its name. A file with syntax
+    /// errors is left untouched (exit status 1).
+    Fmt {
+        /// Only name the files that would change, and exit with status 1 if any would.
+        #[arg(long)]
+        check: bool,
+        /// Files, or directories whose .dr files are formatted; `-` reads standard input and
+        /// writes standard output. Default: the current directory.
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
     },
 }
 
@@ -229,6 +245,7 @@ fn run(command: Command, color: bool) -> Result<ExitCode, String> {
             format,
         } => explain(&file, function.as_deref(), format, today, color),
         Command::Diff { old, new, format } => diff(&old, &new, format, today, color),
+        Command::Fmt { check, paths } => formatting::run(&paths, check, color),
     }
 }
 

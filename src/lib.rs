@@ -51,6 +51,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod emit;
+pub mod fmt;
 pub mod iam;
 pub mod load;
 pub mod names;

@@ -17,12 +17,14 @@ const STAGES: &[(&str, u8)] = &[
     ("diagnostics", 0),
     ("names", 0),
     ("syntax", 1),
+    ("fmt", 2),
     ("load", 2),
     ("check", 3),
     ("iam", 4),
     ("emit", 5),
     ("lib", 6),
     ("cli", 7),
+    ("lsp", 7),
     ("main", 8),
 ];
 

@@ -22,6 +22,7 @@ mod diffs;
 mod docs;
 mod examples;
 mod fixtures;
+mod formatting;
 mod layout;
 mod oracle;
 mod permissions;
