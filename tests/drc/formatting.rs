@@ -165,6 +165,16 @@ fn drc_fmt(dir: &Path, args: &[&str], stdin: &str) -> (i32, String, String) {
 }
 
 #[test]
+fn the_examples_and_valid_fixtures_are_formatted() {
+    let (status, stdout, stderr) = drc_fmt(
+        &root(),
+        &["--check", "examples", "tests/fixtures/valid"],
+        "",
+    );
+    assert_eq!((status, stdout.as_str(), stderr.as_str()), (0, "", ""));
+}
+
+#[test]
 fn fmt_rewrites_names_and_refuses() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let messy = "bucket a {\n    versioned=true\n  retain = true # kept\n}\nbucket b {}\n";
