@@ -154,22 +154,7 @@ impl<'a> Checker<'a> {
     /// `existing = "my-data"` (or an S3 ARN) and its `key`: a bucket drc must not change, so
     /// every other setting is an error.
     pub(super) fn existing(&mut self, bucket: &Ident, body: &Body<'a>) -> Option<Existing> {
-        let key = self.string(body, "key").and_then(|(text, span)| {
-            if kms_key_arn_problem(&text).is_none() {
-                return Some(text);
-            }
-            self.error(
-                Diagnostic::new(
-                    Code::E0335,
-                    format!("`{text}` is not a KMS key ARN"),
-                    span,
-                    kms_key_arn_problem(&text).unwrap_or_default(),
-                )
-                .with_note("IAM policies name keys by key ARN; an alias or a key ID would not match")
-                .with_help("write the key's ARN, like \"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\""),
-            );
-            None
-        });
+        let key = self.existing_key(body);
         let Some(attribute) = body.attributes.get("existing") else {
             if let Some(attribute) = body.attributes.get("key") {
                 self.error(
@@ -185,6 +170,34 @@ impl<'a> Checker<'a> {
             return None;
         };
         let (text, span) = self.string(body, "existing")?;
+        let (name, arn) = self.existing_name(&text, span)?;
+        self.refuse_changes(bucket, body, attribute.span, &name);
+        Some(Existing { name, arn, key })
+    }
+
+    /// `key = "arn:aws:kms:..."`: the KMS key ARN of an existing bucket (E0335 otherwise).
+    fn existing_key(&mut self, body: &Body<'a>) -> Option<String> {
+        self.string(body, "key").and_then(|(text, span)| {
+            if kms_key_arn_problem(&text).is_none() {
+                return Some(text);
+            }
+            self.error(
+                Diagnostic::new(
+                    Code::E0335,
+                    format!("`{text}` is not a KMS key ARN"),
+                    span,
+                    kms_key_arn_problem(&text).unwrap_or_default(),
+                )
+                .with_note("IAM policies name keys by key ARN; an alias or a key ID would not match")
+                .with_help("write the key's ARN, like \"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\""),
+            );
+            None
+        })
+    }
+
+    /// An existing bucket's name and ARN, from its name or its S3 ARN (E0332 when either is
+    /// malformed).
+    fn existing_name(&mut self, text: &str, span: Span) -> Option<(String, String)> {
         let (name, arn) = match text.strip_prefix("arn:") {
             Some(rest) => {
                 let name = rest
@@ -203,9 +216,9 @@ impl<'a> Checker<'a> {
                     );
                     return None;
                 };
-                (name.to_owned(), text.clone())
+                (name.to_owned(), text.to_owned())
             }
-            None => (text.clone(), format!("arn:aws:s3:::{text}")),
+            None => (text.to_owned(), format!("arn:aws:s3:::{text}")),
         };
         if let Some(problem) = limits::bucket_name_problem(&name) {
             self.error(
@@ -215,6 +228,12 @@ impl<'a> Checker<'a> {
             );
             return None;
         }
+        Some((name, arn))
+    }
+
+    /// E0333 for every setting of an existing bucket other than `existing` and `key`:
+    /// drc does not change buckets outside the stack.
+    fn refuse_changes(&mut self, bucket: &Ident, body: &Body<'a>, existing: Span, name: &str) {
         let changes = body
             .attributes
             .iter()
@@ -235,14 +254,14 @@ impl<'a> Checker<'a> {
                     key_span,
                     "drc does not change buckets outside the stack",
                 )
-                .with_label(attribute.span, "the bucket lives outside the stack")
+                .with_label(existing, "the bucket lives outside the stack")
                 .with_help(format!(
                     "remove `{key}`: configure `{name}` where it is managed, or leave `existing` out to create a new bucket"
                 )),
             );
         }
-        Some(Existing { name, arn, key })
     }
+
     /// A bucket outside the stack named where drc would have to change it.
     pub(super) fn existing_as_target(
         &mut self,

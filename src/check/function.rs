@@ -30,50 +30,18 @@ pub(super) const DEFAULT_MEMORY_MB: u32 = 128;
 pub(super) const DEFAULT_TIMEOUT_S: u32 = 3;
 pub(super) const DEFAULT_LOG_RETENTION_DAYS: u32 = 365;
 impl<'a> Checker<'a> {
+    /// Checks a `function` item: the function, and its verbs, to be turned into accesses
+    /// once every name is declared.
     pub(super) fn function(
         &mut self,
         name: &'a Ident,
         body: &Body<'a>,
     ) -> (Function, Vec<CheckedVerb<'a>>) {
         let runtime = self.runtime(body);
-        let handler = self.string(body, "handler").map_or_else(String::new, |(text, span)| {
-            self.check_length(&text, span, limits::LAMBDA_HANDLER, "a handler");
-            if text.chars().any(char::is_whitespace) {
-                self.error(
-                    Diagnostic::new(Code::E0304, "a handler cannot contain spaces", span, "contains white space")
-                        .with_help("handlers look like `index.handler` (file name, then exported function)"),
-                );
-            }
-            text
-        });
-        let (code, code_span) = self.string(body, "code").map_or_else(
-            || (String::new(), name.span),
-            |(text, span)| {
-                if text.trim().is_empty() {
-                    self.error(
-                        Diagnostic::new(Code::E0405, "`code` is empty", span, "no directory given")
-                            .with_help("name the directory holding the function's code, relative to this file"),
-                    );
-                }
-                (text, span)
-            },
-        );
-        let memory_mb = self
-            .size(body, "memory")
-            .map_or(DEFAULT_MEMORY_MB, |(mb, span)| {
-                self.in_range(mb, span, limits::LAMBDA_MEMORY_MB, "MB", "memory")
-                    .map_or(DEFAULT_MEMORY_MB, |v| {
-                        u32::try_from(v).expect("limit fits in u32")
-                    })
-            });
-        let timeout_s = self
-            .duration(body, "timeout")
-            .map_or(DEFAULT_TIMEOUT_S, |(s, span)| {
-                self.in_range(s, span, limits::LAMBDA_TIMEOUT_S, "seconds", "timeout")
-                    .map_or(DEFAULT_TIMEOUT_S, |v| {
-                        u32::try_from(v).expect("limit fits in u32")
-                    })
-            });
+        let handler = self.handler(body);
+        let (code, code_span) = self.code_directory(name, body);
+        let memory_mb = self.memory(body);
+        let timeout_s = self.timeout(body);
         let log_retention_days = self.log_retention(body);
         let description = self.text(body, "description").map(|(text, span)| {
             self.check_length(
@@ -90,8 +58,89 @@ impl<'a> Checker<'a> {
             .map(|nested| self.env(nested))
             .unwrap_or_default();
         let architecture = self.architecture(body);
-        let reserved_concurrency = self
-            .integer(body, "reserved_concurrency")
+        let reserved_concurrency = self.reserved_concurrency(body);
+        let ephemeral_storage_mb = self.ephemeral_storage(body);
+        let failure = self.failure(body);
+        let verbs = self.function_verbs(body);
+
+        let function = Function {
+            name: name.text.clone(),
+            span: name.span,
+            runtime: runtime.unwrap_or(&runtimes::RUNTIMES[0]),
+            handler,
+            code,
+            code_span,
+            memory_mb,
+            timeout_s,
+            log_retention_days,
+            description,
+            env,
+            accesses: Vec::new(),
+            architecture,
+            reserved_concurrency,
+            ephemeral_storage_mb,
+            failure,
+            tags: self.tags(body),
+        };
+        (function, verbs)
+    }
+
+    /// `handler = "index.handler"`: within Lambda's length, without white space (E0304).
+    fn handler(&mut self, body: &Body<'a>) -> String {
+        self.string(body, "handler").map_or_else(String::new, |(text, span)| {
+            self.check_length(&text, span, limits::LAMBDA_HANDLER, "a handler");
+            if text.chars().any(char::is_whitespace) {
+                self.error(
+                    Diagnostic::new(Code::E0304, "a handler cannot contain spaces", span, "contains white space")
+                        .with_help("handlers look like `index.handler` (file name, then exported function)"),
+                );
+            }
+            text
+        })
+    }
+
+    /// `code = "dir"`: the directory and its span (the function's name when there is none;
+    /// E0405 when it is empty).
+    fn code_directory(&mut self, name: &Ident, body: &Body<'a>) -> (String, Span) {
+        self.string(body, "code").map_or_else(
+            || (String::new(), name.span),
+            |(text, span)| {
+                if text.trim().is_empty() {
+                    self.error(
+                        Diagnostic::new(Code::E0405, "`code` is empty", span, "no directory given")
+                            .with_help("name the directory holding the function's code, relative to this file"),
+                    );
+                }
+                (text, span)
+            },
+        )
+    }
+
+    /// `memory = 256MB`, within Lambda's limits; the default when absent or out of range.
+    fn memory(&mut self, body: &Body<'a>) -> u32 {
+        self.size(body, "memory")
+            .map_or(DEFAULT_MEMORY_MB, |(mb, span)| {
+                self.in_range(mb, span, limits::LAMBDA_MEMORY_MB, "MB", "memory")
+                    .map_or(DEFAULT_MEMORY_MB, |v| {
+                        u32::try_from(v).expect("limit fits in u32")
+                    })
+            })
+    }
+
+    /// `timeout = 30s`, within Lambda's limits; the default when absent or out of range.
+    fn timeout(&mut self, body: &Body<'a>) -> u32 {
+        self.duration(body, "timeout")
+            .map_or(DEFAULT_TIMEOUT_S, |(s, span)| {
+                self.in_range(s, span, limits::LAMBDA_TIMEOUT_S, "seconds", "timeout")
+                    .map_or(DEFAULT_TIMEOUT_S, |v| {
+                        u32::try_from(v).expect("limit fits in u32")
+                    })
+            })
+    }
+
+    /// `reserved_concurrency = 10`, within Lambda's limits.
+    fn reserved_concurrency(&mut self, body: &Body<'a>) -> Option<u32> {
+        self.integer(body, "reserved_concurrency")
             .and_then(|(n, span)| {
                 self.in_range(
                     n,
@@ -101,9 +150,12 @@ impl<'a> Checker<'a> {
                     "reserved_concurrency",
                 )
             })
-            .map(|n| u32::try_from(n).expect("limit fits in u32"));
-        let ephemeral_storage_mb = self
-            .size(body, "ephemeral_storage")
+            .map(|n| u32::try_from(n).expect("limit fits in u32"))
+    }
+
+    /// `ephemeral_storage = 1GB`, within Lambda's limits.
+    fn ephemeral_storage(&mut self, body: &Body<'a>) -> Option<u32> {
+        self.size(body, "ephemeral_storage")
             .and_then(|(mb, span)| {
                 self.in_range(
                     mb,
@@ -113,9 +165,12 @@ impl<'a> Checker<'a> {
                     "ephemeral_storage",
                 )
             })
-            .map(|n| u32::try_from(n).expect("limit fits in u32"));
-        let failure = self.failure(body);
+            .map(|n| u32::try_from(n).expect("limit fits in u32"))
+    }
 
+    /// The function's verbs that drc knows (E0207 for the others), each with its checked
+    /// prefix.
+    fn function_verbs(&mut self, body: &Body<'a>) -> Vec<CheckedVerb<'a>> {
         let mut verbs = Vec::new();
         for verb in &body.verbs {
             let Some(declared) = Verb::from_keyword(&verb.verb.text) else {
@@ -138,27 +193,7 @@ impl<'a> Checker<'a> {
                 .and_then(|(text, span)| self.prefix(declared, text, *span));
             verbs.push((*verb, declared, prefix));
         }
-
-        let function = Function {
-            name: name.text.clone(),
-            span: name.span,
-            runtime: runtime.unwrap_or(&runtimes::RUNTIMES[0]),
-            handler,
-            code,
-            code_span,
-            memory_mb,
-            timeout_s,
-            log_retention_days,
-            description,
-            env,
-            accesses: Vec::new(),
-            architecture,
-            reserved_concurrency,
-            ephemeral_storage_mb,
-            failure,
-            tags: self.tags(body),
-        };
-        (function, verbs)
+        verbs
     }
 
     /// `architecture = arm64 | x86_64`; other common names of the two get their Lambda name.

@@ -38,11 +38,15 @@ mod words;
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, SourceFile, Span};
-use crate::syntax::ast::{Ast, Entry};
+use crate::syntax::ast::{Ast, Entry, Item};
+use body::Body;
 use checker::Checker;
 use jiff::civil::Date;
-use kinds::KINDS;
-use model::{EnvValue, Kind, Param, Program, Stack, Tags};
+use kinds::{KINDS, KindSpec};
+use model::{
+    Bucket, EnvValue, ExistingFunction, Function, Kind, Output, Param, Program, Queue, Schedule,
+    Stack, Tags, Topic,
+};
 pub use params::{param_names, unknown_set};
 use resolve::existing_references_to_literals;
 use stack::default_stack_name;
@@ -85,20 +89,79 @@ pub fn check(
     (if failed { None } else { Some(program) }, diagnostics)
 }
 
-impl<'a> Checker<'a> {
-    fn program(&mut self, source: &SourceFile, asts: &[&'a Ast]) -> Program {
-        let mut stack: Option<(Stack, Span)> = None;
-        let mut buckets = Vec::new();
-        let mut functions = Vec::new();
-        let mut schedules = Vec::new();
-        let mut params = Vec::new();
-        let mut queues = Vec::new();
-        let mut topics = Vec::new();
-        let mut existing_functions = Vec::new();
-        let mut outputs = Vec::new();
-        let mut pending = Vec::new();
+/// Every item's checked body, by kind, before references are resolved (pass 2's result).
+#[derive(Default)]
+struct Bodies<'a> {
+    /// The stack declaration and the span of its name, if there is one.
+    stack: Option<(Stack, Span)>,
+    buckets: Vec<Bucket>,
+    functions: Vec<Function>,
+    schedules: Vec<Schedule>,
+    params: Vec<Param>,
+    queues: Vec<Queue>,
+    topics: Vec<Topic>,
+    existing_functions: Vec<ExistingFunction>,
+    outputs: Vec<Output>,
+    /// The functions' verbs, waiting for every name to be declared.
+    pending: Vec<Pending<'a>>,
+}
 
+impl<'a> Checker<'a> {
+    /// Runs the three passes over every item of `asts` and builds the [`Program`].
+    fn program(&mut self, source: &SourceFile, asts: &[&'a Ast]) -> Program {
         // Pass 1: kinds and names.
+        let items = self.declare_items(asts);
+        // Pass 2: bodies.
+        let mut bodies = self.check_bodies(items);
+        let stack = bodies.stack.take().map_or_else(
+            || Stack {
+                name: default_stack_name(source.stem()),
+                description: None,
+                deny_warnings: false,
+                span: Span::new(self.file, 0, 0),
+                tags: Tags::new(),
+            },
+            |(s, _)| s,
+        );
+        // Pass 3: references, verbs, cycles, collisions.
+        self.resolve_verbs_and_references(&mut bodies);
+        self.check_across_items(asts, &stack, &mut bodies);
+        let Bodies {
+            buckets,
+            functions,
+            schedules,
+            params,
+            queues,
+            topics,
+            existing_functions,
+            outputs,
+            ..
+        } = bodies;
+        // Only a file that compiles is worth a warning about how it runs.
+        let recovered = asts.iter().any(|ast| ast.recovered);
+        if !self.diagnostics.iter().any(Diagnostic::is_error) && !recovered {
+            for schedule in &schedules {
+                self.warn_unreported_failure(schedule, &functions);
+            }
+        }
+
+        Program {
+            file: self.file,
+            stack,
+            buckets,
+            functions,
+            schedules,
+            params,
+            queues,
+            topics,
+            existing_functions,
+            outputs,
+        }
+    }
+
+    /// Pass 1: finds each item's kind (E0201 for an unknown one) and declares its name, so
+    /// that order of declaration never matters.
+    fn declare_items(&mut self, asts: &[&'a Ast]) -> Vec<(&'a Item, &'static KindSpec)> {
         let mut items = Vec::new();
         for item in asts.iter().flat_map(|ast| &ast.items) {
             let Some(spec) = KINDS.iter().find(|k| k.kind.keyword() == item.kind.text) else {
@@ -132,116 +195,128 @@ impl<'a> Checker<'a> {
             }
             items.push((item, spec));
         }
+        items
+    }
 
-        // Pass 2: bodies. Parameters first, so that text anywhere can insert them.
+    /// Pass 2: checks each item's body against its kind, parameters first so that text
+    /// anywhere can insert them, then reports unused parameters and drops those fixed by
+    /// `--set`.
+    fn check_bodies(&mut self, mut items: Vec<(&'a Item, &'static KindSpec)>) -> Bodies<'a> {
+        let mut bodies = Bodies::default();
         items.sort_by_key(|(_, spec)| spec.kind != Kind::Param);
         for (item, spec) in items {
-            let body = self.body(
-                &item.body,
-                spec.attributes,
-                spec.blocks,
-                spec.verbs,
-                spec.kind.keyword(),
-            );
-            let existing = self.existing.contains(item.name.text.as_str());
-            for (key, example) in spec.required {
-                if !body.attributes.contains_key(key) && !existing {
-                    self.error(
-                        Diagnostic::new(
-                            Code::E0205,
-                            format!(
-                                "{} `{}` has no `{key}`",
-                                spec.kind.keyword(),
-                                item.name.text
-                            ),
-                            item.name.span,
-                            format!("missing `{key}`"),
-                        )
-                        .with_help(format!("add `{example}` to the block")),
-                    );
+            self.check_item(item, spec, &mut bodies);
+        }
+        self.check_unused_params();
+        bodies
+            .params
+            .retain(|p: &Param| self.params.get(&p.name).is_some_and(|s| s.fixed.is_none()));
+        bodies
+    }
+
+    /// Checks one item's body (E0205 for a missing required attribute) and adds what it
+    /// declares to `bodies`.
+    fn check_item(&mut self, item: &'a Item, spec: &'static KindSpec, bodies: &mut Bodies<'a>) {
+        let body = self.body(
+            &item.body,
+            spec.attributes,
+            spec.blocks,
+            spec.verbs,
+            spec.kind.keyword(),
+        );
+        let existing = self.existing.contains(item.name.text.as_str());
+        for (key, example) in spec.required {
+            if !body.attributes.contains_key(key) && !existing {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0205,
+                        format!(
+                            "{} `{}` has no `{key}`",
+                            spec.kind.keyword(),
+                            item.name.text
+                        ),
+                        item.name.span,
+                        format!("missing `{key}`"),
+                    )
+                    .with_help(format!("add `{example}` to the block")),
+                );
+            }
+        }
+        match spec.kind {
+            Kind::Stack => self.check_stack_item(item, &body, bodies),
+            Kind::Bucket => bodies.buckets.push(self.bucket(&item.name, &body)),
+            Kind::Function if existing => {
+                if let Some(function) = self.existing_function(&item.name, &body) {
+                    bodies.existing_functions.push(function);
                 }
             }
-            match spec.kind {
-                Kind::Stack => {
-                    let new = self.stack(item.name.clone(), &body);
-                    if let Some((_, first)) = &stack {
-                        self.error(
-                            Diagnostic::new(
-                                Code::E0206,
-                                "more than one stack declaration",
-                                item.name.span,
-                                "second stack declared here",
-                            )
-                            .with_label(*first, "first stack declared here")
-                            .with_help("a file describes one stack: merge the two declarations"),
-                        );
-                    } else {
-                        stack = Some((new, item.name.span));
-                    }
-                }
-                Kind::Bucket => buckets.push(self.bucket(&item.name, &body)),
-                Kind::Function if existing => {
-                    if let Some(function) = self.existing_function(&item.name, &body) {
-                        existing_functions.push(function);
-                    }
-                }
-                Kind::Function => {
-                    let index = functions.len();
-                    let (function, verbs) = self.function(&item.name, &body);
-                    pending.extend(verbs.into_iter().map(|(verb, declared, prefix)| Pending {
+            Kind::Function => {
+                let index = bodies.functions.len();
+                let (function, verbs) = self.function(&item.name, &body);
+                bodies
+                    .pending
+                    .extend(verbs.into_iter().map(|(verb, declared, prefix)| Pending {
                         function: index,
                         verb,
                         declared,
                         prefix,
                     }));
-                    functions.push(function);
+                bodies.functions.push(function);
+            }
+            Kind::Schedule => {
+                if let Some(schedule) = self.schedule(&item.name, &body) {
+                    bodies.schedules.push(schedule);
                 }
-                Kind::Schedule => {
-                    if let Some(schedule) = self.schedule(&item.name, &body) {
-                        schedules.push(schedule);
-                    }
-                }
-                Kind::Param => params.push(self.param(&item.name, &body)),
-                Kind::Queue => queues.push(self.queue(&item.name, &body)),
-                Kind::Topic => topics.push(self.topic(&item.name, &body)),
-                Kind::Output => {
-                    if let Some(output) = self.output(&item.name, &body) {
-                        outputs.push(output);
-                    }
+            }
+            Kind::Param => bodies.params.push(self.param(&item.name, &body)),
+            Kind::Queue => bodies.queues.push(self.queue(&item.name, &body)),
+            Kind::Topic => bodies.topics.push(self.topic(&item.name, &body)),
+            Kind::Output => {
+                if let Some(output) = self.output(&item.name, &body) {
+                    bodies.outputs.push(output);
                 }
             }
         }
-        self.check_unused_params();
-        params.retain(|p: &Param| self.params.get(&p.name).is_some_and(|s| s.fixed.is_none()));
+    }
 
-        let stack = stack.map_or_else(
-            || Stack {
-                name: default_stack_name(source.stem()),
-                description: None,
-                deny_warnings: false,
-                span: Span::new(self.file, 0, 0),
-                tags: Tags::new(),
-            },
-            |(s, _)| s,
-        );
+    /// Checks a `stack` item; E0206 when a stack was already declared.
+    fn check_stack_item(&mut self, item: &'a Item, body: &Body<'a>, bodies: &mut Bodies<'a>) {
+        let new = self.stack(item.name.clone(), body);
+        if let Some((_, first)) = &bodies.stack {
+            self.error(
+                Diagnostic::new(
+                    Code::E0206,
+                    "more than one stack declaration",
+                    item.name.span,
+                    "second stack declared here",
+                )
+                .with_label(*first, "first stack declared here")
+                .with_help("a file describes one stack: merge the two declarations"),
+            );
+        } else {
+            bodies.stack = Some((new, item.name.span));
+        }
+    }
 
-        // Pass 3: references, verbs, cycles, collisions.
-        for p in pending {
+    /// Pass 3, first half: turns the functions' verbs into accesses and resolves the
+    /// references in environments, failure destinations, schedule targets and outputs.
+    fn resolve_verbs_and_references(&mut self, bodies: &mut Bodies<'a>) {
+        for p in std::mem::take(&mut bodies.pending) {
             if let Some(access) = self.access(&p) {
-                functions[p.function].accesses.push(access);
+                bodies.functions[p.function].accesses.push(access);
             }
         }
-        for function in &mut functions {
+        for function in &mut bodies.functions {
             for (_, value) in &mut function.env {
                 if let EnvValue::Ref(reference) = value {
                     self.resolve_reference(reference);
                 }
             }
         }
-        for function in &mut functions {
+        for function in &mut bodies.functions {
             self.resolve_failure(&mut function.failure);
         }
-        for schedule in &schedules {
+        for schedule in &bodies.schedules {
             if self.expect_kind(
                 &schedule.target,
                 schedule.target_span,
@@ -251,44 +326,36 @@ impl<'a> Checker<'a> {
                 self.check_schedule_target(schedule);
             }
         }
-        for output in &mut outputs {
+        for output in &mut bodies.outputs {
             self.resolve_reference(&mut output.value);
         }
-        self.check_replication(&buckets);
-        self.check_regions(&buckets);
-        existing_references_to_literals(&buckets, &mut functions);
-        self.check_access_logs(&buckets);
-        self.check_cycles(&functions);
+    }
+
+    /// Pass 3, second half: the checks that look across items: replication, regions,
+    /// access logs, cycles, name collisions, outputs and tag counts.
+    fn check_across_items(&mut self, asts: &[&'a Ast], stack: &Stack, bodies: &mut Bodies<'a>) {
+        let Bodies {
+            buckets,
+            functions,
+            schedules,
+            outputs,
+            ..
+        } = bodies;
+        self.check_replication(buckets);
+        self.check_regions(buckets);
+        existing_references_to_literals(buckets, functions);
+        self.check_access_logs(buckets);
+        self.check_cycles(functions);
         self.check_logical_ids(asts);
-        self.check_function_names(&stack, &functions);
-        self.check_outputs(&outputs, &buckets, &functions);
+        self.check_function_names(stack, functions);
+        self.check_outputs(outputs, buckets, functions);
         let tagged = buckets
             .iter()
             .map(|b| (&b.tags, b.span))
             .chain(functions.iter().map(|f| (&f.tags, f.span)))
             .chain(schedules.iter().map(|s| (&s.tags, s.span)));
         for (tags, span) in tagged {
-            self.check_tag_count(&stack, tags, span);
-        }
-        // Only a file that compiles is worth a warning about how it runs.
-        let recovered = asts.iter().any(|ast| ast.recovered);
-        if !self.diagnostics.iter().any(Diagnostic::is_error) && !recovered {
-            for schedule in &schedules {
-                self.warn_unreported_failure(schedule, &functions);
-            }
-        }
-
-        Program {
-            file: self.file,
-            stack,
-            buckets,
-            functions,
-            schedules,
-            params,
-            queues,
-            topics,
-            existing_functions,
-            outputs,
+            self.check_tag_count(stack, tags, span);
         }
     }
 }

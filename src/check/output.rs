@@ -4,17 +4,40 @@
 use super::body::Body;
 use super::checker::Checker;
 use super::limits;
-use super::model::{Bucket, Function, Kind, Output, Reference};
-use super::resolve::REFERENCE_ATTRIBUTES;
+use super::model::{Bucket, Function, Output, Reference};
 use super::words::describe;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
-use crate::syntax::ast::{Ident, ValueKind};
+use crate::syntax::ast::{Ident, Value, ValueKind};
 use std::collections::BTreeMap;
 
 impl<'a> Checker<'a> {
+    /// Checks an `output` item; `None` when it has no `value` or its value is not a reference.
     pub(super) fn output(&mut self, name: &Ident, body: &Body<'a>) -> Option<Output> {
-        let export = self.string(body, "export").and_then(|(text, span)| {
+        let export = self.export_name(body);
+        let description = self.string(body, "description").map(|(text, span)| {
+            self.check_length(
+                &text,
+                span,
+                limits::OUTPUT_DESCRIPTION,
+                "an output description",
+            );
+            text
+        });
+        let value = &body.attributes.get("value")?.value;
+        let reference = self.output_reference(value)?;
+        Some(Output {
+            name: name.text.clone(),
+            span: name.span,
+            value: reference,
+            export: export.map(|(text, _)| text),
+            description,
+        })
+    }
+
+    /// `export = "prod-backups:bucket-name"`: a name CloudFormation accepts (E0366).
+    fn export_name(&mut self, body: &Body<'a>) -> Option<(String, Span)> {
+        self.string(body, "export").and_then(|(text, span)| {
             if let Some(problem) = limits::export_name_problem(&text) {
                 self.error(
                     Diagnostic::new(
@@ -29,49 +52,14 @@ impl<'a> Checker<'a> {
                 return None;
             }
             Some((text, span))
-        });
-        let description = self.string(body, "description").map(|(text, span)| {
-            self.check_length(
-                &text,
-                span,
-                limits::OUTPUT_DESCRIPTION,
-                "an output description",
-            );
-            text
-        });
-        let value = &body.attributes.get("value")?.value;
-        let reference = match &value.kind {
-            ValueKind::Word(w) if w.contains('.') => {
-                let (item, attribute) = w.split_once('.').expect("contains a dot");
-                let attribute = match attribute {
-                    "name" => super::model::Attribute::Name,
-                    "arn" => super::model::Attribute::Arn,
-                    other => {
-                        let start =
-                            value.span.start + u32::try_from(item.len() + 1).expect("short");
-                        self.error(
-                            Diagnostic::new(
-                                Code::E0403,
-                                format!("unknown attribute `{other}` in a reference"),
-                                Span {
-                                    start,
-                                    ..value.span
-                                },
-                                "not an attribute of a resource",
-                            )
-                            .with_note("buckets and functions have `name` and `arn`")
-                            .with_suggestion(other, REFERENCE_ATTRIBUTES.iter().copied()),
-                        );
-                        return None;
-                    }
-                };
-                Reference {
-                    item: item.to_owned(),
-                    kind: Kind::Bucket,
-                    attribute,
-                    span: value.span,
-                }
-            }
+        })
+    }
+
+    /// `value = item.name` or `item.arn`: a reference, resolved once every name is declared
+    /// (E0403 for another attribute, E0301 for a value that is not a reference).
+    fn output_reference(&mut self, value: &Value) -> Option<Reference> {
+        match &value.kind {
+            ValueKind::Word(w) if w.contains('.') => self.reference(value, w),
             other => {
                 let mut d = Diagnostic::new(
                     Code::E0301,
@@ -86,16 +74,9 @@ impl<'a> Checker<'a> {
                     d = d.with_help(format!("did you mean `{w}.name` or `{w}.arn`?"));
                 }
                 self.error(d);
-                return None;
+                None
             }
-        };
-        Some(Output {
-            name: name.text.clone(),
-            span: name.span,
-            value: reference,
-            export: export.map(|(text, _)| text),
-            description,
-        })
+        }
     }
 
     /// User outputs must not take the names of the outputs drc adds for every bucket
@@ -152,6 +133,4 @@ impl<'a> Checker<'a> {
             }
         }
     }
-
-    // ---- pass 3 -------------------------------------------------------------------------
 }

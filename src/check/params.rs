@@ -95,141 +95,24 @@ pub(super) fn list_values(values: &[ParamValue]) -> String {
 }
 
 impl<'a> Checker<'a> {
+    /// Checks a `param` item and records what is known of its values for the text that
+    /// inserts it.
     pub(super) fn param(&mut self, name: &Ident, body: &Body<'a>) -> Param {
-        if let Some(why) = RESERVED_PARAM_NAMES
-            .iter()
-            .find(|(reserved, _)| *reserved == name.text)
-            .map(|(_, why)| *why)
-        {
-            self.error(
-                Diagnostic::new(
-                    Code::E0223,
-                    format!("`{}` cannot name a parameter", name.text),
-                    name.span,
-                    "reserved name",
-                )
-                .with_note(why)
-                .with_help(format!("choose another name, like `{}_value`", name.text)),
-            );
-        }
+        self.check_param_name(name);
         let kind = match self.word(body, "type", PARAM_TYPES) {
             Some(("number", _)) => ParamType::Number,
             _ => ParamType::String,
         };
         let description = self.string(body, "description").map(|(text, _)| text);
         let allowed_value = body.attributes.get("allowed").map(|a| &a.value);
-        let mut allowed: Vec<ParamValue> = Vec::new();
-        if let Some(value) = allowed_value {
-            match &value.kind {
-                ValueKind::List(values) if values.is_empty() => self.error(
-                    Diagnostic::new(
-                        Code::E0386,
-                        "`allowed` lists no value",
-                        value.span,
-                        "an empty list",
-                    )
-                    .with_note("a parameter with no allowed value could never be given one")
-                    .with_help(
-                        "list the values, like `allowed = [\"dev\", \"prod\"]`, or remove the line",
-                    ),
-                ),
-                ValueKind::List(values) => {
-                    let mut seen: BTreeMap<ParamValue, Span> = BTreeMap::new();
-                    for value in values {
-                        let Some(checked) = self.param_value(value, kind, "an allowed value")
-                        else {
-                            continue;
-                        };
-                        if let Some(first) = seen.insert(checked.clone(), value.span) {
-                            self.error(
-                                Diagnostic::new(
-                                    Code::E0386,
-                                    format!("`{}` is allowed twice", value_text(&value.kind)),
-                                    value.span,
-                                    "listed again here",
-                                )
-                                .with_label(first, "first listed here")
-                                .with_help("remove one of them"),
-                            );
-                        } else {
-                            allowed.push(checked);
-                        }
-                    }
-                }
-                other => {
-                    let mut d = Diagnostic::new(
-                        Code::E0301,
-                        format!("expected a list, found {}", describe(other)),
-                        value.span,
-                        "expected a list of values",
-                    );
-                    if !matches!(other, ValueKind::Interpolated(_)) {
-                        d = d.with_help(format!("put it in brackets: `[{}]`", value_text(other)));
-                    }
-                    self.error(d);
-                }
-            }
-        }
+        let allowed = allowed_value.map_or_else(Vec::new, |value| self.allowed(value, kind));
         let default = body.attributes.get("default").and_then(|attribute| {
-            let value = self.param_value(&attribute.value, kind, "the default")?;
-            if let Some(list) =
-                allowed_value.filter(|_| !allowed.is_empty() && !allowed.contains(&value))
-            {
-                self.error(
-                    Diagnostic::new(
-                        Code::E0385,
-                        format!("the default `{}` is not an allowed value", value.text()),
-                        attribute.value.span,
-                        "not in `allowed`",
-                    )
-                    .with_label(list.span, "the allowed values")
-                    .with_help(format!(
-                        "use one of {} as the default, or add it to `allowed`",
-                        list_values(&allowed)
-                    )),
-                );
-                return None;
-            }
-            Some(value)
+            self.param_default(&attribute.value, kind, allowed_value, &allowed)
         });
-        let fixed = self.set.get(&name.text).and_then(|raw| {
-            let note = format!("the value comes from `--set {}={raw}`", name.text);
-            let value = match kind {
-                ParamType::String => ParamValue::String(raw.clone()),
-                ParamType::Number => {
-                    let Ok(number) = raw.parse::<u64>() else {
-                        self.error(
-                            Diagnostic::new(
-                                Code::E0384,
-                                format!("`{raw}` is not a number"),
-                                name.span,
-                                "this parameter is a number",
-                            )
-                            .with_note(note)
-                            .with_help(format!("give a whole number: `--set {}=3`", name.text)),
-                        );
-                        return None;
-                    };
-                    ParamValue::Number(number)
-                }
-            };
-            if !allowed.is_empty() && !allowed.contains(&value) {
-                let mut d = Diagnostic::new(
-                    Code::E0385,
-                    format!("`{raw}` is not an allowed value of `{}`", name.text),
-                    name.span,
-                    "the value given with `--set` is not allowed",
-                )
-                .with_note(note)
-                .with_help(format!("use one of {}", list_values(&allowed)));
-                if let Some(list) = allowed_value {
-                    d = d.with_label(list.span, "the allowed values");
-                }
-                self.error(d);
-                return None;
-            }
-            Some(value)
-        });
+        let fixed = self
+            .set
+            .get(&name.text)
+            .and_then(|raw| self.fixed_value(name, raw, kind, allowed_value, &allowed));
         self.params.insert(
             name.text.clone(),
             ParamState {
@@ -251,6 +134,159 @@ impl<'a> Checker<'a> {
             allowed,
             description,
         }
+    }
+
+    /// E0223: a parameter named with a name Terraform or drc reserves.
+    fn check_param_name(&mut self, name: &Ident) {
+        if let Some(why) = RESERVED_PARAM_NAMES
+            .iter()
+            .find(|(reserved, _)| *reserved == name.text)
+            .map(|(_, why)| *why)
+        {
+            self.error(
+                Diagnostic::new(
+                    Code::E0223,
+                    format!("`{}` cannot name a parameter", name.text),
+                    name.span,
+                    "reserved name",
+                )
+                .with_note(why)
+                .with_help(format!("choose another name, like `{}_value`", name.text)),
+            );
+        }
+    }
+
+    /// `allowed = [...]`: the values that check, without repeats (E0386 for an empty list or
+    /// a repeat, E0301 for a value that is not a list).
+    fn allowed(&mut self, value: &Value, kind: ParamType) -> Vec<ParamValue> {
+        let mut allowed: Vec<ParamValue> = Vec::new();
+        match &value.kind {
+            ValueKind::List(values) if values.is_empty() => self.error(
+                Diagnostic::new(
+                    Code::E0386,
+                    "`allowed` lists no value",
+                    value.span,
+                    "an empty list",
+                )
+                .with_note("a parameter with no allowed value could never be given one")
+                .with_help(
+                    "list the values, like `allowed = [\"dev\", \"prod\"]`, or remove the line",
+                ),
+            ),
+            ValueKind::List(values) => {
+                let mut seen: BTreeMap<ParamValue, Span> = BTreeMap::new();
+                for value in values {
+                    let Some(checked) = self.param_value(value, kind, "an allowed value") else {
+                        continue;
+                    };
+                    if let Some(first) = seen.insert(checked.clone(), value.span) {
+                        self.error(
+                            Diagnostic::new(
+                                Code::E0386,
+                                format!("`{}` is allowed twice", value_text(&value.kind)),
+                                value.span,
+                                "listed again here",
+                            )
+                            .with_label(first, "first listed here")
+                            .with_help("remove one of them"),
+                        );
+                    } else {
+                        allowed.push(checked);
+                    }
+                }
+            }
+            other => {
+                let mut d = Diagnostic::new(
+                    Code::E0301,
+                    format!("expected a list, found {}", describe(other)),
+                    value.span,
+                    "expected a list of values",
+                );
+                if !matches!(other, ValueKind::Interpolated(_)) {
+                    d = d.with_help(format!("put it in brackets: `[{}]`", value_text(other)));
+                }
+                self.error(d);
+            }
+        }
+        allowed
+    }
+
+    /// `default = ...`: the default, if it checks and is among the allowed values (E0385).
+    fn param_default(
+        &mut self,
+        value: &Value,
+        kind: ParamType,
+        allowed_value: Option<&Value>,
+        allowed: &[ParamValue],
+    ) -> Option<ParamValue> {
+        let checked = self.param_value(value, kind, "the default")?;
+        if let Some(list) =
+            allowed_value.filter(|_| !allowed.is_empty() && !allowed.contains(&checked))
+        {
+            self.error(
+                Diagnostic::new(
+                    Code::E0385,
+                    format!("the default `{}` is not an allowed value", checked.text()),
+                    value.span,
+                    "not in `allowed`",
+                )
+                .with_label(list.span, "the allowed values")
+                .with_help(format!(
+                    "use one of {} as the default, or add it to `allowed`",
+                    list_values(allowed)
+                )),
+            );
+            return None;
+        }
+        Some(checked)
+    }
+
+    /// `--set NAME=VALUE`: the value given on the command line, if it is of the parameter's
+    /// type (E0384) and among its allowed values (E0385).
+    fn fixed_value(
+        &mut self,
+        name: &Ident,
+        raw: &str,
+        kind: ParamType,
+        allowed_value: Option<&Value>,
+        allowed: &[ParamValue],
+    ) -> Option<ParamValue> {
+        let note = format!("the value comes from `--set {}={raw}`", name.text);
+        let value = match kind {
+            ParamType::String => ParamValue::String(raw.to_owned()),
+            ParamType::Number => {
+                let Ok(number) = raw.parse::<u64>() else {
+                    self.error(
+                        Diagnostic::new(
+                            Code::E0384,
+                            format!("`{raw}` is not a number"),
+                            name.span,
+                            "this parameter is a number",
+                        )
+                        .with_note(note)
+                        .with_help(format!("give a whole number: `--set {}=3`", name.text)),
+                    );
+                    return None;
+                };
+                ParamValue::Number(number)
+            }
+        };
+        if !allowed.is_empty() && !allowed.contains(&value) {
+            let mut d = Diagnostic::new(
+                Code::E0385,
+                format!("`{raw}` is not an allowed value of `{}`", name.text),
+                name.span,
+                "the value given with `--set` is not allowed",
+            )
+            .with_note(note)
+            .with_help(format!("use one of {}", list_values(allowed)));
+            if let Some(list) = allowed_value {
+                d = d.with_label(list.span, "the allowed values");
+            }
+            self.error(d);
+            return None;
+        }
+        Some(value)
     }
 
     /// A bucket name's problem with one parameter given one of the values it is known to take

@@ -5,15 +5,17 @@
 use super::checker::Checker;
 use super::kinds::KINDS;
 use super::limits;
-use super::model::{Bucket, EnvValue, Failure, Function, Kind, Reference, Stack, Text, Verb};
+use super::model::{
+    Bucket, Destination, EnvValue, Failure, Function, Kind, Reference, Stack, Text, Verb,
+};
 use super::words::article;
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::names;
 use crate::source::Span;
-use crate::syntax::ast::{Ast, Ident};
+use crate::syntax::ast::{Ast, Ident, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub(super) const REFERENCE_ATTRIBUTES: &[&str] = &["name", "arn"];
+const REFERENCE_ATTRIBUTES: &[&str] = &["name", "arn"];
 /// Depth-first search for a path back to `start`; returns its edges (from, to, span).
 pub(super) fn find_cycle(
     start: usize,
@@ -58,6 +60,34 @@ pub(super) fn existing_references_to_literals(buckets: &[Bucket], functions: &mu
             }
         }
     }
+}
+
+/// For each function (by index), the functions it depends on and the span that makes it
+/// depend on them. Function A depends on B when A's environment names B or A's role may invoke
+/// B (the role's policy holds B's ARN). A cycle cannot be deployed on either target.
+fn dependency_edges(functions: &[Function]) -> Vec<Vec<(usize, Span)>> {
+    let index: BTreeMap<&str, usize> = functions
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name.as_str(), i))
+        .collect();
+    functions
+        .iter()
+        .map(|f| {
+            let env = f.env.iter().filter_map(|(_, v)| match v {
+                EnvValue::Ref(r) if r.kind == Kind::Function => Some((r.item.as_str(), r.span)),
+                _ => None,
+            });
+            let invokes = f
+                .accesses
+                .iter()
+                .filter(|a| a.verb == Verb::Invoke)
+                .map(|a| (a.target.as_str(), a.span));
+            env.chain(invokes)
+                .filter_map(|(name, span)| index.get(name).map(|&i| (i, span)))
+                .collect()
+        })
+        .collect()
 }
 
 impl<'a> Checker<'a> {
@@ -221,99 +251,83 @@ impl<'a> Checker<'a> {
             (&mut failure.alarm, "alarm", &[Kind::Topic][..]),
         ];
         for (slot, key, allowed) in slots {
-            let Some(destination) = slot.as_mut() else {
-                continue;
-            };
-            let wanted = allowed
-                .iter()
-                .map(|k| k.keyword())
-                .collect::<Vec<_>>()
-                .join(" or ");
-            match self.names.get(destination.target.as_str()).copied() {
-                Some((kind, _)) if allowed.contains(&kind) => destination.kind = kind,
-                Some((kind, declared)) => {
-                    let help = if key == "alarm" {
-                        "declare a `topic` and write `alarm = <topic>`: the alarm notifies the topic"
-                    } else {
-                        "failed events go to a `queue` or a `topic`: declare one and name it here"
-                    };
-                    self.error(
-                        Diagnostic::new(
-                            Code::E0420,
-                            format!(
-                                "`{key}` needs a {wanted}, but `{}` is a {}",
-                                destination.target,
-                                kind.keyword()
-                            ),
-                            destination.span,
-                            format!("not a {wanted}"),
-                        )
-                        .with_label(
-                            declared,
-                            format!(
-                                "`{}` is declared as a {} here",
-                                destination.target,
-                                kind.keyword()
-                            ),
-                        )
-                        .with_help(help),
-                    );
-                    *slot = None;
-                }
-                None => {
-                    let candidates: Vec<&str> = self
-                        .names
-                        .iter()
-                        .filter(|(_, (k, _))| allowed.contains(k))
-                        .map(|(n, _)| *n)
-                        .collect();
-                    let mut d = Diagnostic::new(
-                        Code::E0401,
-                        format!("no {wanted} named `{}`", destination.target),
+            self.resolve_destination(slot, key, allowed);
+        }
+    }
+
+    /// Resolves one failure destination to an item of an `allowed` kind; a destination of
+    /// another kind (E0420) or with no such name (E0401) is reported and removed.
+    fn resolve_destination(&mut self, slot: &mut Option<Destination>, key: &str, allowed: &[Kind]) {
+        let Some(destination) = slot.as_mut() else {
+            return;
+        };
+        let wanted = allowed
+            .iter()
+            .map(|k| k.keyword())
+            .collect::<Vec<_>>()
+            .join(" or ");
+        match self.names.get(destination.target.as_str()).copied() {
+            Some((kind, _)) if allowed.contains(&kind) => destination.kind = kind,
+            Some((kind, declared)) => {
+                let help = if key == "alarm" {
+                    "declare a `topic` and write `alarm = <topic>`: the alarm notifies the topic"
+                } else {
+                    "failed events go to a `queue` or a `topic`: declare one and name it here"
+                };
+                self.error(
+                    Diagnostic::new(
+                        Code::E0420,
+                        format!(
+                            "`{key}` needs a {wanted}, but `{}` is a {}",
+                            destination.target,
+                            kind.keyword()
+                        ),
                         destination.span,
-                        "not defined in this stack",
-                    );
-                    d = if did_you_mean(&destination.target, candidates.iter().copied()).is_some() {
-                        d.with_suggestion(&destination.target, candidates.iter().copied())
-                    } else {
-                        d.with_help(format!(
-                            "declare it with `{} {} {{ ... }}`",
-                            allowed[0].keyword(),
-                            destination.target
-                        ))
-                    };
-                    self.error(d);
-                    *slot = None;
-                }
+                        format!("not a {wanted}"),
+                    )
+                    .with_label(
+                        declared,
+                        format!(
+                            "`{}` is declared as a {} here",
+                            destination.target,
+                            kind.keyword()
+                        ),
+                    )
+                    .with_help(help),
+                );
+                *slot = None;
+            }
+            None => {
+                let candidates: Vec<&str> = self
+                    .names
+                    .iter()
+                    .filter(|(_, (k, _))| allowed.contains(k))
+                    .map(|(n, _)| *n)
+                    .collect();
+                let mut d = Diagnostic::new(
+                    Code::E0401,
+                    format!("no {wanted} named `{}`", destination.target),
+                    destination.span,
+                    "not defined in this stack",
+                );
+                d = if did_you_mean(&destination.target, candidates.iter().copied()).is_some() {
+                    d.with_suggestion(&destination.target, candidates.iter().copied())
+                } else {
+                    d.with_help(format!(
+                        "declare it with `{} {} {{ ... }}`",
+                        allowed[0].keyword(),
+                        destination.target
+                    ))
+                };
+                self.error(d);
+                *slot = None;
             }
         }
     }
 
+    /// E0404: functions that depend on each other in a cycle, each cycle reported once.
     pub(super) fn check_cycles(&mut self, functions: &[Function]) {
-        // Function A depends on B when A's environment names B or A's role may invoke B
-        // (the role's policy holds B's ARN). A cycle cannot be deployed on either target.
-        let index: BTreeMap<&str, usize> = functions
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.name.as_str(), i))
-            .collect();
-        let edges: Vec<Vec<(usize, Span)>> = functions
-            .iter()
-            .map(|f| {
-                let env = f.env.iter().filter_map(|(_, v)| match v {
-                    EnvValue::Ref(r) if r.kind == Kind::Function => Some((r.item.as_str(), r.span)),
-                    _ => None,
-                });
-                let invokes = f
-                    .accesses
-                    .iter()
-                    .filter(|a| a.verb == Verb::Invoke)
-                    .map(|a| (a.target.as_str(), a.span));
-                env.chain(invokes)
-                    .filter_map(|(name, span)| index.get(name).map(|&i| (i, span)))
-                    .collect()
-            })
-            .collect();
+        let edges = dependency_edges(functions);
         let mut reported: BTreeSet<Vec<usize>> = BTreeSet::new();
         for start in 0..functions.len() {
             let mut path = Vec::new();
@@ -330,59 +344,68 @@ impl<'a> Checker<'a> {
                     continue;
                 }
                 if let [(only, _, span)] = cycle.as_slice() {
-                    let function = &functions[*only];
-                    let invokes = function.accesses.iter().any(|a| a.span == *span);
-                    let (label, help) = if invokes {
-                        (
-                            "a function cannot be granted to invoke itself",
-                            "invoke a second function, or loop inside the handler",
-                        )
-                    } else {
-                        (
-                            "a function's environment cannot hold its own name or ARN",
-                            "read the name from `AWS_LAMBDA_FUNCTION_NAME`, which Lambda sets for every function",
-                        )
-                    };
-                    self.error(
-                        Diagnostic::new(Code::E0404, format!("function `{}` refers to itself", function.name), *span, label)
-                            .with_note("its role or environment would need its own ARN or name, which exist only after the role")
-                            .with_help(help),
-                    );
-                    continue;
+                    self.self_reference(&functions[*only], *span);
+                } else {
+                    self.dependency_cycle(functions, &cycle);
                 }
-                let names: Vec<&str> = cycle
-                    .iter()
-                    .map(|&(from, _, _)| functions[from].name.as_str())
-                    .collect();
-                let (first_from, first_to, first_span) = cycle[0];
-                let mut d = Diagnostic::new(
-                    Code::E0404,
-                    format!(
-                        "functions depend on each other in a cycle: {} -> {}",
-                        names.join(" -> "),
-                        names[0]
-                    ),
-                    first_span,
-                    format!(
-                        "`{}` needs `{}` to exist first",
-                        functions[first_from].name, functions[first_to].name
-                    ),
-                );
-                for &(from, to, span) in &cycle[1..] {
-                    d = d.with_label(
-                        span,
-                        format!(
-                            "`{}` needs `{}` to exist first",
-                            functions[from].name, functions[to].name
-                        ),
-                    );
-                }
-                self.error(
-                    d.with_note("each function's name, ARN or permissions refer to the next, so no order of creation works")
-                        .with_help("break the cycle, for example by passing a name as a fixed string instead of a reference"),
-                );
             }
         }
+    }
+
+    /// E0404 for a function whose role may invoke it or whose environment names it.
+    fn self_reference(&mut self, function: &Function, span: Span) {
+        let invokes = function.accesses.iter().any(|a| a.span == span);
+        let (label, help) = if invokes {
+            (
+                "a function cannot be granted to invoke itself",
+                "invoke a second function, or loop inside the handler",
+            )
+        } else {
+            (
+                "a function's environment cannot hold its own name or ARN",
+                "read the name from `AWS_LAMBDA_FUNCTION_NAME`, which Lambda sets for every function",
+            )
+        };
+        self.error(
+            Diagnostic::new(Code::E0404, format!("function `{}` refers to itself", function.name), span, label)
+                .with_note("its role or environment would need its own ARN or name, which exist only after the role")
+                .with_help(help),
+        );
+    }
+
+    /// E0404 for a cycle of two or more functions, given by its edges (from, to, span).
+    fn dependency_cycle(&mut self, functions: &[Function], cycle: &[(usize, usize, Span)]) {
+        let names: Vec<&str> = cycle
+            .iter()
+            .map(|&(from, _, _)| functions[from].name.as_str())
+            .collect();
+        let (first_from, first_to, first_span) = cycle[0];
+        let mut d = Diagnostic::new(
+            Code::E0404,
+            format!(
+                "functions depend on each other in a cycle: {} -> {}",
+                names.join(" -> "),
+                names[0]
+            ),
+            first_span,
+            format!(
+                "`{}` needs `{}` to exist first",
+                functions[first_from].name, functions[first_to].name
+            ),
+        );
+        for &(from, to, span) in &cycle[1..] {
+            d = d.with_label(
+                span,
+                format!(
+                    "`{}` needs `{}` to exist first",
+                    functions[from].name, functions[to].name
+                ),
+            );
+        }
+        self.error(
+            d.with_note("each function's name, ARN or permissions refer to the next, so no order of creation works")
+                .with_help("break the cycle, for example by passing a name as a fixed string instead of a reference"),
+        );
     }
 
     pub(super) fn check_logical_ids(&mut self, asts: &[&Ast]) {
@@ -463,5 +486,36 @@ impl<'a> Checker<'a> {
         }
     }
 
-    // ---- typed values -------------------------------------------------------------------
+    /// `item.attribute` (`backups.name`, `copy.arn`): the reference, its attribute checked
+    /// (E0403); the item is resolved in pass 3.
+    pub(super) fn reference(&mut self, value: &Value, word: &str) -> Option<Reference> {
+        let (item, attribute) = word.split_once('.').expect("contains a dot");
+        let attribute = match attribute {
+            "name" => super::model::Attribute::Name,
+            "arn" => super::model::Attribute::Arn,
+            other => {
+                let start = value.span.start + u32::try_from(item.len() + 1).expect("short");
+                self.error(
+                    Diagnostic::new(
+                        Code::E0403,
+                        format!("unknown attribute `{other}` in a reference"),
+                        Span {
+                            start,
+                            ..value.span
+                        },
+                        "not an attribute of a resource",
+                    )
+                    .with_note("buckets and functions have `name` and `arn`")
+                    .with_suggestion(other, REFERENCE_ATTRIBUTES.iter().copied()),
+                );
+                return None;
+            }
+        };
+        Some(Reference {
+            item: item.to_owned(),
+            kind: Kind::Bucket,
+            attribute,
+            span: value.span,
+        })
+    }
 }

@@ -13,10 +13,56 @@ use crate::syntax::ast::{Block, Entry, Ident, Nested, ValueKind};
 use std::collections::BTreeMap;
 
 impl<'a> Checker<'a> {
+    /// Checks a `schedule` item. `None` when it names no function to invoke; a schedule
+    /// whose timing failed to check is kept, so that its target is still checked.
     pub(super) fn schedule(&mut self, name: &Ident, body: &Body<'a>) -> Option<Schedule> {
+        let expression = self.schedule_expression(name, body);
+        let enabled = self.boolean(body, "enabled").unwrap_or(true);
+        let description = self.text(body, "description").map(|(text, span)| {
+            self.check_length(
+                &text.literals().collect::<String>(),
+                span,
+                limits::SCHEDULE_DESCRIPTION,
+                "a schedule description",
+            );
+            text
+        });
+        let target = self.schedule_target(body);
+        let timezone = self.timezone(body, expression.as_ref());
+        let payload = body
+            .blocks
+            .get("payload")
+            .map(|nested| self.payload(nested));
+        let flexible_window_minutes = self.flexible_window(body);
+        let (retries, max_event_age_s) = self.retry_policy(body);
+        let tags = self.tags(body);
+        let (target, target_span) = target?;
+        let small = |n: u64| u32::try_from(n).expect("limits fit in u32");
+        Some(Schedule {
+            name: name.text.clone(),
+            span: name.span,
+            // A failed expression was reported; keep the schedule so its target is still
+            // checked. No program is built from a run with errors, so the placeholder never
+            // reaches an output.
+            expression: expression.unwrap_or(ScheduleExpression::Rate { minutes: 1 }),
+            target,
+            target_span,
+            enabled,
+            description,
+            timezone,
+            payload,
+            flexible_window_minutes: flexible_window_minutes.map(small),
+            retries: retries.map(small),
+            max_event_age_s: max_event_age_s.map(small),
+            tags,
+        })
+    }
+
+    /// When a schedule runs: `every` or `cron`, exactly one of them (E0310).
+    fn schedule_expression(&mut self, name: &Ident, body: &Body<'a>) -> Option<ScheduleExpression> {
         let every = body.attributes.get("every");
         let cron = body.attributes.get("cron");
-        let expression = match (every, cron) {
+        match (every, cron) {
             (Some(e), Some(c)) => {
                 let (second, first) = if e.span > c.span { (e, c) } else { (c, e) };
                 self.error(
@@ -43,85 +89,89 @@ impl<'a> Checker<'a> {
                 );
                 None
             }
-            (Some(_), None) => self.duration(body, "every").and_then(|(seconds, span)| {
-                if seconds % 60 != 0 {
-                    self.error(
-                        Diagnostic::new(
-                            Code::E0303,
-                            "schedule rates are whole minutes",
-                            span,
-                            "not a whole number of minutes",
-                        )
-                        .with_note(format!("see {}", limits::SCHEDULE_RATE_MINUTES.source))
-                        .with_help(format!("use `{}m`", (seconds / 60).max(1))),
-                    );
-                    return None;
-                }
-                self.in_range(
-                    seconds / 60,
-                    span,
-                    limits::SCHEDULE_RATE_MINUTES,
-                    "minutes",
-                    "every",
-                )
-                .map(|minutes| ScheduleExpression::Rate { minutes })
-            }),
-            (None, Some(_)) => self.string(body, "cron").and_then(|(text, span)| {
-                let fields = text.trim().to_owned();
-                match cron::validate(&fields) {
-                    Ok(()) => Some(ScheduleExpression::Cron(fields)),
-                    Err(why) => {
-                        self.error(
-                            Diagnostic::new(Code::E0305, "malformed cron expression", span, why)
-                                .with_note(
-                                    "AWS cron: minutes hours day-of-month month day-of-week year",
-                                )
-                                .with_help(
-                                    "for 03:00 UTC every day write `cron = \"0 3 * * ? *\"`",
-                                ),
-                        );
-                        None
-                    }
-                }
-            }),
-        };
-        let enabled = self.boolean(body, "enabled").unwrap_or(true);
-        let description = self.text(body, "description").map(|(text, span)| {
-            self.check_length(
-                &text.literals().collect::<String>(),
-                span,
-                limits::SCHEDULE_DESCRIPTION,
-                "a schedule description",
-            );
-            text
-        });
-        let target =
-            body.attributes
-                .get("invoke")
-                .and_then(|attribute| match &attribute.value.kind {
-                    ValueKind::Word(w) => Some((w.clone(), attribute.value.span)),
-                    other => {
-                        self.wrong_type(&attribute.value, other, "the name of a function");
-                        None
-                    }
-                });
-        let timezone = self.timezone(body, expression.as_ref());
-        let payload = body
-            .blocks
-            .get("payload")
-            .map(|nested| self.payload(nested));
-        let flexible_window_minutes =
-            self.duration(body, "flexible_window")
-                .and_then(|(s, span)| {
-                    self.whole_minutes(s, span, "flexible_window")?;
-                    self.in_range(
-                        s / 60,
+            (Some(_), None) => self.rate_expression(body),
+            (None, Some(_)) => self.cron_expression(body),
+        }
+    }
+
+    /// `every = 1h`: a rate in whole minutes (E0303), within the limits.
+    fn rate_expression(&mut self, body: &Body<'a>) -> Option<ScheduleExpression> {
+        self.duration(body, "every").and_then(|(seconds, span)| {
+            if seconds % 60 != 0 {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0303,
+                        "schedule rates are whole minutes",
                         span,
-                        limits::SCHEDULE_FLEXIBLE_WINDOW_MINUTES,
-                        "minutes",
-                        "flexible_window",
+                        "not a whole number of minutes",
                     )
-                });
+                    .with_note(format!("see {}", limits::SCHEDULE_RATE_MINUTES.source))
+                    .with_help(format!("use `{}m`", (seconds / 60).max(1))),
+                );
+                return None;
+            }
+            self.in_range(
+                seconds / 60,
+                span,
+                limits::SCHEDULE_RATE_MINUTES,
+                "minutes",
+                "every",
+            )
+            .map(|minutes| ScheduleExpression::Rate { minutes })
+        })
+    }
+
+    /// `cron = "0 3 * * ? *"`: six AWS cron fields (E0305 when malformed).
+    fn cron_expression(&mut self, body: &Body<'a>) -> Option<ScheduleExpression> {
+        self.string(body, "cron").and_then(|(text, span)| {
+            let fields = text.trim().to_owned();
+            match cron::validate(&fields) {
+                Ok(()) => Some(ScheduleExpression::Cron(fields)),
+                Err(why) => {
+                    self.error(
+                        Diagnostic::new(Code::E0305, "malformed cron expression", span, why)
+                            .with_note(
+                                "AWS cron: minutes hours day-of-month month day-of-week year",
+                            )
+                            .with_help("for 03:00 UTC every day write `cron = \"0 3 * * ? *\"`"),
+                    );
+                    None
+                }
+            }
+        })
+    }
+
+    /// `invoke = name`: the function's name and span (checked against the names in pass 3).
+    fn schedule_target(&mut self, body: &Body<'a>) -> Option<(String, Span)> {
+        body.attributes
+            .get("invoke")
+            .and_then(|attribute| match &attribute.value.kind {
+                ValueKind::Word(w) => Some((w.clone(), attribute.value.span)),
+                other => {
+                    self.wrong_type(&attribute.value, other, "the name of a function");
+                    None
+                }
+            })
+    }
+
+    /// `flexible_window = 15m`: whole minutes, within the limits.
+    fn flexible_window(&mut self, body: &Body<'a>) -> Option<u64> {
+        self.duration(body, "flexible_window")
+            .and_then(|(s, span)| {
+                self.whole_minutes(s, span, "flexible_window")?;
+                self.in_range(
+                    s / 60,
+                    span,
+                    limits::SCHEDULE_FLEXIBLE_WINDOW_MINUTES,
+                    "minutes",
+                    "flexible_window",
+                )
+            })
+    }
+
+    /// `retries` and `max_event_age` (in seconds), each within its limits; W0402 when
+    /// `max_event_age` is set with `retries = 0`.
+    fn retry_policy(&mut self, body: &Body<'a>) -> (Option<u64>, Option<u64>) {
         let retries = self.integer(body, "retries").and_then(|(n, span)| {
             self.in_range(n, span, limits::SCHEDULE_RETRIES, "retries", "retries")
         });
@@ -146,30 +196,8 @@ impl<'a> Checker<'a> {
                 .with_help("remove `max_event_age`, or allow some retries"),
             );
         }
-        let tags = self.tags(body);
-        let (target, target_span) = target?;
-        let small = |n: u64| u32::try_from(n).expect("limits fit in u32");
-        Some(Schedule {
-            name: name.text.clone(),
-            span: name.span,
-            // A failed expression was reported; keep the schedule so its target is still
-            // checked. No program is built from a run with errors, so the placeholder never
-            // reaches an output.
-            expression: expression.unwrap_or(ScheduleExpression::Rate { minutes: 1 }),
-            target,
-            target_span,
-            enabled,
-            description,
-            timezone,
-            payload,
-            flexible_window_minutes: flexible_window_minutes.map(small),
-            retries: retries.map(small),
-            max_event_age_s: max_event_age_s.map(small),
-            tags,
-        })
+        (retries, max_event_age_s)
     }
-
-    // ---- parameters ---------------------------------------------------------------------
 
     /// `timezone = "Europe/Paris"`: an exact IANA name from the bundled time zone database.
     pub(super) fn timezone(

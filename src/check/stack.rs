@@ -8,7 +8,7 @@ use super::model::{Stack, Tags};
 use super::words::{describe, value_text};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
-use crate::syntax::ast::{Entry, Ident, ValueKind};
+use crate::syntax::ast::{Attribute, Entry, Ident, Value, ValueKind};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The stack name when a file has no `stack` item: the file name, made a valid name.
@@ -30,6 +30,7 @@ pub(super) fn default_stack_name(stem: &str) -> String {
 }
 
 impl<'a> Checker<'a> {
+    /// Checks the `stack` item: its description, `deny_warnings` and tags.
     pub(super) fn stack(&mut self, name: Ident, body: &Body<'a>) -> Stack {
         let description = self
             .fixed_text(
@@ -66,95 +67,116 @@ impl<'a> Checker<'a> {
         };
         let mut first_spans: BTreeMap<&str, Span> = BTreeMap::new();
         for entry in &nested.body.entries {
-            let Entry::Attribute(attribute) = entry else {
-                let span = match entry {
-                    Entry::Nested(n) => n.span,
-                    Entry::Verb(v) => v.span,
-                    Entry::Attribute(_) => unreachable!("handled above"),
-                };
-                self.error(
-                    Diagnostic::new(
-                        Code::E0301,
-                        "`tags` holds only `key = \"value\"` lines",
-                        span,
-                        "not a tag",
-                    )
-                    .with_help("write each tag as `team = \"platform\"`"),
-                );
+            let Some(attribute) = self.tag_key(entry, &mut first_spans) else {
                 continue;
             };
             let key = attribute.key.text.as_str();
-            if let Some(problem) = limits::tag_key_problem(key) {
-                self.error(
-                    Diagnostic::new(
-                        Code::E0363,
-                        format!("invalid tag key `{key}`"),
-                        attribute.key.span,
-                        problem,
-                    )
-                    .with_note(format!("see {}", limits::TAGGING_SOURCE))
-                    .with_help("use a key of 1 to 128 letters, digits, spaces and `_ . : / = + - @`, like `\"cost-center\"`"),
-                );
-            }
-            if let Some(first) = first_spans.insert(key, attribute.key.span) {
-                self.error(
-                    Diagnostic::new(
-                        Code::E0204,
-                        format!("tag `{key}` is set twice"),
-                        attribute.key.span,
-                        "set again here",
-                    )
-                    .with_label(first, "first set here")
-                    .with_help("keep one of them"),
-                );
+            let Some(text) = self.tag_value(key, &attribute.value) else {
                 continue;
-            }
-            let value = &attribute.value;
-            let text = match &value.kind {
-                ValueKind::Str(s) => s.clone(),
-                // Only a parameter fixed with `--set` is known when the tags are written.
-                ValueKind::Interpolated(parts) => {
-                    match self.fixed_parts(
-                        parts,
-                        value.span,
-                        &format!("tag `{key}`"),
-                        Some("tag values are written as plain text on both targets"),
-                    ) {
-                        Some((text, _)) => text,
-                        None => continue,
-                    }
-                }
-                other => {
-                    self.error(
-                        Diagnostic::new(
-                            Code::E0301,
-                            format!("expected a string, found {}", describe(other)),
-                            value.span,
-                            "tag values are strings",
-                        )
-                        .with_help(format!("quote it: `\"{}\"`", value_text(other))),
-                    );
-                    continue;
-                }
             };
-            if let Some(problem) = limits::tag_value_problem(&text) {
-                self.error(
-                    Diagnostic::new(
-                        Code::E0364,
-                        format!("invalid value for tag `{key}`"),
-                        value.span,
-                        problem,
-                    )
-                    .with_note(format!(
-                        "tag values are up to 256 letters, digits, spaces and `_ . : / = + - @` ({})",
-                        limits::TAGGING_SOURCE
-                    ))
-                    .with_help("remove or replace the character"),
-                );
-            }
             tags.insert(key.to_owned(), text);
         }
         tags
+    }
+
+    /// One entry of `tags`: the tag, unless the entry is not a `key = "value"` line (E0301)
+    /// or the key is set twice (E0204). A key AWS refuses (E0363) is reported and the tag
+    /// kept.
+    fn tag_key(
+        &mut self,
+        entry: &'a Entry,
+        first_spans: &mut BTreeMap<&'a str, Span>,
+    ) -> Option<&'a Attribute> {
+        let Entry::Attribute(attribute) = entry else {
+            let span = match entry {
+                Entry::Nested(n) => n.span,
+                Entry::Verb(v) => v.span,
+                Entry::Attribute(_) => unreachable!("handled above"),
+            };
+            self.error(
+                Diagnostic::new(
+                    Code::E0301,
+                    "`tags` holds only `key = \"value\"` lines",
+                    span,
+                    "not a tag",
+                )
+                .with_help("write each tag as `team = \"platform\"`"),
+            );
+            return None;
+        };
+        let key = attribute.key.text.as_str();
+        if let Some(problem) = limits::tag_key_problem(key) {
+            self.error(
+                Diagnostic::new(
+                    Code::E0363,
+                    format!("invalid tag key `{key}`"),
+                    attribute.key.span,
+                    problem,
+                )
+                .with_note(format!("see {}", limits::TAGGING_SOURCE))
+                .with_help("use a key of 1 to 128 letters, digits, spaces and `_ . : / = + - @`, like `\"cost-center\"`"),
+            );
+        }
+        if let Some(first) = first_spans.insert(key, attribute.key.span) {
+            self.error(
+                Diagnostic::new(
+                    Code::E0204,
+                    format!("tag `{key}` is set twice"),
+                    attribute.key.span,
+                    "set again here",
+                )
+                .with_label(first, "first set here")
+                .with_help("keep one of them"),
+            );
+            return None;
+        }
+        Some(attribute)
+    }
+
+    /// A tag's value: a string, or text whose parameters are fixed with `--set` (E0301 for
+    /// other values). A value AWS refuses (E0364) is reported and kept.
+    fn tag_value(&mut self, key: &str, value: &Value) -> Option<String> {
+        let text = match &value.kind {
+            ValueKind::Str(s) => s.clone(),
+            // Only a parameter fixed with `--set` is known when the tags are written.
+            ValueKind::Interpolated(parts) => {
+                self.fixed_parts(
+                    parts,
+                    value.span,
+                    &format!("tag `{key}`"),
+                    Some("tag values are written as plain text on both targets"),
+                )?
+                .0
+            }
+            other => {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0301,
+                        format!("expected a string, found {}", describe(other)),
+                        value.span,
+                        "tag values are strings",
+                    )
+                    .with_help(format!("quote it: `\"{}\"`", value_text(other))),
+                );
+                return None;
+            }
+        };
+        if let Some(problem) = limits::tag_value_problem(&text) {
+            self.error(
+                Diagnostic::new(
+                    Code::E0364,
+                    format!("invalid value for tag `{key}`"),
+                    value.span,
+                    problem,
+                )
+                .with_note(format!(
+                    "tag values are up to 256 letters, digits, spaces and `_ . : / = + - @` ({})",
+                    limits::TAGGING_SOURCE
+                ))
+                .with_help("remove or replace the character"),
+            );
+        }
+        Some(text)
     }
 
     /// The stack's tags and an item's, merged, must fit on one resource.
