@@ -13,6 +13,7 @@ pub mod regions;
 pub mod runtimes;
 pub mod safety;
 pub mod units;
+pub mod vocabulary;
 
 mod body;
 mod bucket;
