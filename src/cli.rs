@@ -134,6 +134,11 @@ enum Command {
         #[arg(value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+    /// Run the language server for editors, on standard input and output.
+    ///
+    /// Diagnostics as you type (across imports), hover, completion, go to definition,
+    /// references, rename, document symbols, formatting and quick fixes.
+    Lsp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -246,6 +251,15 @@ fn run(command: Command, color: bool) -> Result<ExitCode, String> {
         } => explain(&file, function.as_deref(), format, today, color),
         Command::Diff { old, new, format } => diff(&old, &new, format, today, color),
         Command::Fmt { check, paths } => formatting::run(&paths, check, color),
+        Command::Lsp => {
+            let (connection, threads) = lsp_server::Connection::stdio();
+            crate::lsp::serve(&connection, &FsSources, today)?;
+            drop(connection);
+            threads
+                .join()
+                .map_err(|e| format!("the language server's input or output failed: {e}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -24,6 +24,7 @@ mod examples;
 mod fixtures;
 mod formatting;
 mod layout;
+mod lsp;
 mod oracle;
 mod permissions;
 mod schedules;
