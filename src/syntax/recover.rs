@@ -54,7 +54,7 @@ pub(super) fn parse(file: FileId, text: &str) -> (Option<Ast>, Vec<Diagnostic>) 
             continue;
         }
         let end = parser.blocks.piece_end(text, pos);
-        if let Some((import, after)) = parser.import(pos) {
+        if let Some((import, after)) = parser.import(pos, end) {
             imports.push(import);
             pos = after;
         } else if let Some((item, after)) = parser.item(pos, end) {
@@ -326,8 +326,11 @@ impl Recovery<'_> {
     }
 
     /// `import "file.dr"` at `pos`, and the offset after it.
-    fn import(&mut self, pos: usize) -> Option<(Import, usize)> {
-        let pair = DrParser::parse(Rule::import, &self.text[pos..])
+    fn import(&mut self, pos: usize, end: usize) -> Option<(Import, usize)> {
+        if !self.text[pos..end].starts_with("import") {
+            return None;
+        }
+        let pair = DrParser::parse(Rule::import, &self.text[pos..end])
             .ok()?
             .next()
             .expect("a successful parse has a pair");
