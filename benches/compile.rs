@@ -1,43 +1,39 @@
-//! Benchmarks of the whole pipeline, in process: the disaster-recovery example, and a
-//! generated stack near CloudFormation's 500-resource limit.
+//! Benchmarks of the library, in process: the whole pipeline on the disaster-recovery example
+//! and on a generated stack near CloudFormation's 500-resource limit, and the check stage
+//! (`drc::analyze`: parse, check, infer) on generated stacks far past it, to see how it
+//! grows with the number of items.
 //!
-//! `cargo bench` runs them; whole-process timings of the binary are in the closing notes.
+//! `cargo bench --bench compile` runs them; `benches/scale.sh` times the binary.
 
-use criterion::{Criterion, criterion_group, criterion_main};
+#[path = "generate.rs"]
+mod generate;
+
+use criterion::{
+    BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
 use drc::{CodeFile, CodeSource, Options, SourceMap, Target};
-use std::fmt::Write as _;
 use std::hint::black_box;
+use std::time::Duration;
+
+/// The copies of the generated stacks the check stage is timed on. Past 62 copies a stack is
+/// refused at emit (E0501: 8 resources a copy, 500 at most), but `analyze` runs on all of it.
+const CHECK_SIZES: [usize; 4] = [500, 2_000, 5_000, 20_000];
 
 /// One small handler for every function, so the benchmark measures drc, not the disk.
 struct Inline;
 
 impl CodeSource for Inline {
     fn files(&self, _: &str, _: &str) -> Result<Vec<CodeFile>, String> {
+        let (path, text) = generate::HANDLER;
         Ok(vec![CodeFile {
-            path: "index.mjs".into(),
-            bytes: b"export const handler = async () => ({ ok: true });\n".to_vec(),
+            path: path.into(),
+            bytes: text.as_bytes().to_vec(),
             executable: false,
         }])
     }
 }
 
-/// `n` buckets, `n` functions each copying one bucket into the next, `n` schedules.
-fn generated(n: usize) -> String {
-    let mut text = String::from("stack generated { description = \"benchmark\" }\n");
-    for i in 0..n {
-        let _ = write!(
-            text,
-            "bucket b{i} {{ versioned = true  retain = true  encryption = kms  lifecycle {{ noncurrent_expire = 30d }} }}\n\
-             function f{i} {{\n  runtime = nodejs24.x\n  handler = \"index.handler\"\n  code = \"lambda\"\n  memory = 512MB\n  timeout = 5m\n  \
-             env {{ FROM = b{i}.name, TO = b{next}.name }}\n  list b{i}\n  read b{i} \"data/\"\n  put b{next} \"copies/\"\n}}\n\
-             schedule s{i} {{ every = 24h  invoke = f{i} }}\n",
-            next = (i + 1) % n
-        );
-    }
-    text
-}
-
-fn bench(c: &mut Criterion) {
+fn compile(c: &mut Criterion) {
     let options = Options {
         targets: Target::ALL.to_vec(),
         today: drc::date(2026, 11, 24),
@@ -45,7 +41,7 @@ fn bench(c: &mut Criterion) {
         set: std::collections::BTreeMap::new(),
     };
     let example = include_str!("../examples/disaster_recovery.dr");
-    let large = generated(55);
+    let large = generate::stack(55);
     for (name, text) in [
         ("disaster_recovery", example),
         ("generated_55x3", large.as_str()),
@@ -62,5 +58,30 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+fn check(c: &mut Criterion) {
+    let today = drc::date(2026, 11, 24);
+    let mut group = c.benchmark_group("check generated");
+    // The largest size takes seconds an iteration: a few flat samples keep `cargo bench` short.
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(10));
+    for n in CHECK_SIZES {
+        let mut sources = SourceMap::new();
+        sources.add("generated.dr", generate::stack(n));
+        let (analyses, diagnostics) = drc::analyze(&sources, today);
+        assert!(
+            analyses.len() == 1 && !drc::diagnostics::has_errors(&diagnostics),
+            "{n} copies check"
+        );
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(n), &sources, |b, sources| {
+            b.iter(|| drc::analyze(black_box(sources), today));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, compile, check);
 criterion_main!(benches);

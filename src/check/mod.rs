@@ -139,25 +139,27 @@ impl<'a> Checker<'a> {
             ..
         } = bodies;
         // Only a file that compiles is worth a warning about how it runs.
+        let program = Program::new(
+            self.file,
+            stack,
+            model::Items {
+                buckets,
+                functions,
+                schedules,
+                params,
+                queues,
+                topics,
+                existing_functions,
+                outputs,
+            },
+        );
         let recovered = asts.iter().any(|ast| ast.recovered);
         if !self.diagnostics.iter().any(Diagnostic::is_error) && !recovered {
-            for schedule in &schedules {
-                self.warn_unreported_failure(schedule, &functions);
+            for schedule in program.schedules() {
+                self.warn_unreported_failure(schedule, &program);
             }
         }
-
-        Program {
-            file: self.file,
-            stack,
-            buckets,
-            functions,
-            schedules,
-            params,
-            queues,
-            topics,
-            existing_functions,
-            outputs,
-        }
+        program
     }
 
     /// Pass 1: finds each item's kind (E0201 for an unknown one) and declares its name, so

@@ -22,15 +22,15 @@ pub(super) fn find_cycle(
     at: usize,
     edges: &[Vec<(usize, Span)>],
     path: &mut Vec<(usize, usize, Span)>,
-    visited: &mut Vec<bool>,
+    visited: &mut [usize],
 ) -> Option<Vec<(usize, usize, Span)>> {
     for &(next, span) in &edges[at] {
         path.push((at, next, span));
         if next == start {
             return Some(path.clone());
         }
-        if !visited[next] {
-            visited[next] = true;
+        if visited[next] != start {
+            visited[next] = start;
             if let Some(cycle) = find_cycle(start, next, edges, path, visited) {
                 return Some(cycle);
             }
@@ -43,14 +43,19 @@ pub(super) fn find_cycle(
 /// How to fix a refused key prefix.
 /// `.name` and `.arn` of a bucket outside the stack are known now: they become literals.
 pub(super) fn existing_references_to_literals(buckets: &[Bucket], functions: &mut [Function]) {
+    // Each name's first bucket, as a scan finds it: one lookup per reference.
+    let mut by_name: BTreeMap<&str, &Bucket> = BTreeMap::new();
+    for bucket in buckets {
+        by_name.entry(&bucket.name).or_insert(bucket);
+    }
     for function in functions {
         for (_, value) in &mut function.env {
             let EnvValue::Ref(reference) = value else {
                 continue;
             };
-            let existing = buckets
-                .iter()
-                .find(|b| reference.kind == Kind::Bucket && b.name == reference.item)
+            let existing = by_name
+                .get(reference.item.as_str())
+                .filter(|_| reference.kind == Kind::Bucket)
                 .and_then(|b| b.existing.as_ref());
             if let Some(existing) = existing {
                 *value = EnvValue::Literal(match reference.attribute {
@@ -329,15 +334,11 @@ impl<'a> Checker<'a> {
     pub(super) fn check_cycles(&mut self, functions: &[Function]) {
         let edges = dependency_edges(functions);
         let mut reported: BTreeSet<Vec<usize>> = BTreeSet::new();
+        // `visited[f] == start`: the search from `start` reached `f` (one vector for all).
+        let mut visited = vec![usize::MAX; functions.len()];
         for start in 0..functions.len() {
             let mut path = Vec::new();
-            if let Some(cycle) = find_cycle(
-                start,
-                start,
-                &edges,
-                &mut path,
-                &mut vec![false; functions.len()],
-            ) {
+            if let Some(cycle) = find_cycle(start, start, &edges, &mut path, &mut visited) {
                 let mut members: Vec<usize> = cycle.iter().map(|&(from, _, _)| from).collect();
                 members.sort_unstable();
                 if !reported.insert(members) {

@@ -21,7 +21,7 @@ use crate::diagnostics::{Code, Diagnostic};
 /// sorts them).
 pub fn check(program: &Program) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
-    for bucket in &program.buckets {
+    for bucket in program.buckets() {
         warnings.extend(unversioned_backups(bucket));
         // A log bucket cannot use SSE-KMS (E0329), and an existing bucket is not drc's to
         // configure: neither is asked for a key.
@@ -30,7 +30,7 @@ pub fn check(program: &Program) -> Vec<Diagnostic> {
             warnings.extend(backups_without_key(bucket));
         }
     }
-    for function in &program.functions {
+    for function in program.functions() {
         writer_that_deletes(program, function, &mut warnings);
         unused_references(function, &mut warnings);
         unnamed_targets(program, function, &mut warnings);

@@ -5,7 +5,7 @@ use super::body::Body;
 use super::checker::Checker;
 use super::cron;
 use super::limits;
-use super::model::{Function, Schedule, ScheduleExpression};
+use super::model::{Program, Schedule, ScheduleExpression};
 use super::words::{describe, value_text};
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::source::Span;
@@ -360,10 +360,9 @@ impl<'a> Checker<'a> {
     }
 
     /// W0301: a scheduled function with no `alarm`, `on_failure` or `dead_letter`.
-    pub(super) fn warn_unreported_failure(&mut self, schedule: &Schedule, functions: &[Function]) {
-        let Some(function) = functions.iter().find(|f| f.name == schedule.target) else {
-            return;
-        };
+    pub(super) fn warn_unreported_failure(&mut self, schedule: &Schedule, program: &Program) {
+        // Without errors, a schedule invokes a function of the stack (E0421).
+        let function = program.function(&schedule.target);
         if function.failure.reports() {
             return;
         }

@@ -52,7 +52,9 @@ pub struct Artifact {
 }
 
 /// The lowered, target-neutral stack. Invariant: it fits CloudFormation's resource limit,
-/// and every function has exactly one archive (same order as the program's functions).
+/// every function has exactly one archive (same order as the program's functions), and every
+/// role of the policies has its explanation and its layout, found through the policies'
+/// index of owners.
 #[derive(Debug)]
 pub struct Stack<'p> {
     /// The checked program.
@@ -60,26 +62,38 @@ pub struct Stack<'p> {
     /// Its inferred policies.
     pub policies: &'p Policies,
     /// The same policies with the cause of every action, for the provenance the templates
-    /// record beside each role.
-    pub explanation: Explanation,
+    /// record beside each role: one role per role of the policies, in their order.
+    explanation: Explanation,
     /// One code archive per function, in function order.
     pub archives: Vec<Archive>,
     /// How each role's statements are written, in the order of the policies' roles.
-    pub layouts: Vec<Layout>,
+    layouts: Vec<Layout>,
     /// The source file's name (without directories), for the "generated from" header.
     pub source_name: String,
 }
 
 impl Stack<'_> {
+    /// The position of an owner's role among the policies' roles, its explanations and
+    /// layouts.
+    fn position(&self, owner: &Owner) -> usize {
+        self.policies
+            .position(owner)
+            .expect("infer gives every function, schedule and replicated bucket its role")
+    }
+
     /// How the role a function assumes writes its statements.
     pub fn function_layout(&self, function: &str) -> &Layout {
-        let index = self
-            .policies
-            .roles
-            .iter()
-            .position(|r| matches!(&r.owner, Owner::Function(f) if f == function))
-            .expect("infer gives every function a role");
-        &self.layouts[index]
+        &self.layouts[self.position(&Owner::Function(function.to_owned()))]
+    }
+
+    /// The explained role of any owner, for its provenance.
+    pub fn explanation_of(&self, owner: &Owner) -> &RoleExplanation {
+        &self.explanation.roles[self.position(owner)]
+    }
+
+    /// The explained role of a function, for its provenance.
+    pub fn function_explanation(&self, function: &str) -> &RoleExplanation {
+        self.explanation_of(&Owner::Function(function.to_owned()))
     }
 }
 
@@ -214,8 +228,9 @@ pub(crate) fn lifecycle_rule_id(index: usize, rule: &LifecycleRule) -> String {
     }
 }
 
-/// The number of CloudFormation resources a program and its policies become.
-pub fn resource_count(program: &Program, policies: &Policies) -> usize {
+/// The number of CloudFormation resources a program becomes, its roles' statements written
+/// as `layouts` say (the layouts [`lower`] chose, one per role that has one).
+pub fn resource_count(program: &Program, layouts: &[Layout]) -> usize {
     let buckets: usize = program
         .local_buckets()
         .map(|b| {
@@ -223,13 +238,9 @@ pub fn resource_count(program: &Program, policies: &Policies) -> usize {
                 + 2 * usize::from(b.replicate_to.is_some())
         })
         .sum();
-    let managed_policies: usize = policies
-        .roles
-        .iter()
-        .map(|role| policy::layout(program, role).map_or(0, |l| l.managed_policies()))
-        .sum();
+    let managed_policies: usize = layouts.iter().map(Layout::managed_policies).sum();
     let functions: usize = program
-        .functions
+        .functions()
         .iter()
         .map(|f| {
             3 + usize::from(f.failure.needs_invoke_config())
@@ -237,26 +248,28 @@ pub fn resource_count(program: &Program, policies: &Policies) -> usize {
         })
         .sum();
     let queues: usize = program
-        .queues
+        .queues()
         .iter()
         .map(|q| 1 + usize::from(q.encryption == crate::check::model::QueueEncryption::Kms))
         .sum();
     let topics: usize = program
-        .topics
+        .topics()
         .iter()
         .map(|t| 2 + usize::from(t.email.is_some()))
         .sum();
-    buckets + functions + 2 * program.schedules.len() + queues + topics + managed_policies
+    buckets + functions + 2 * program.schedules().len() + queues + topics + managed_policies
 }
 
 /// The number of CloudFormation outputs a program becomes: one per bucket of the stack's
 /// region (its name), one per function (its ARN), and the user's `output` items.
 pub fn output_count(program: &Program) -> usize {
-    program.local_buckets().count() + program.functions.len() + program.outputs.len()
+    program.local_buckets().count() + program.functions().len() + program.outputs().len()
 }
 
 /// Lowers a checked program and its policies, packaging each function's code (its `code`
 /// directory is relative to the file that declares the function, found in `sources`).
+/// `explanation` is [`crate::iam::explain::explain`]'s account of `policies`: one role per
+/// role, in their order (lowering panics otherwise).
 pub fn lower<'p>(
     program: &'p Program,
     policies: &'p Policies,
@@ -265,15 +278,24 @@ pub fn lower<'p>(
     sources: &SourceMap,
     code: &dyn CodeSource,
 ) -> Result<Stack<'p>, Vec<Diagnostic>> {
+    assert!(
+        explanation.roles.len() == policies.roles().len()
+            && explanation
+                .roles
+                .iter()
+                .zip(policies.roles())
+                .all(|(explained, role)| explained.owner == role.owner),
+        "the explanation has the policies' roles, in their order"
+    );
     let mut diagnostics = Vec::new();
     let mut layouts = Vec::new();
-    for role in &policies.roles {
+    for role in policies.roles() {
         match policy::layout(program, role) {
             Ok(layout) => layouts.push(layout),
             Err(overflow) => diagnostics.push(policy_overflow(program, role, &overflow)),
         }
     }
-    let count = resource_count(program, policies);
+    let count = resource_count(program, &layouts);
     if count > usize::try_from(limits::CFN_RESOURCES.max).expect("small") {
         diagnostics.push(
             Diagnostic::new(
@@ -292,7 +314,7 @@ pub fn lower<'p>(
     let outputs = output_count(program);
     if outputs > usize::try_from(limits::CFN_OUTPUTS.max).expect("small") {
         let span = program
-            .outputs
+            .outputs()
             .first()
             .map_or(program.stack.span, |o| o.span);
         diagnostics.push(
@@ -313,7 +335,7 @@ pub fn lower<'p>(
         );
     }
     let mut archives = Vec::new();
-    for function in &program.functions {
+    for function in program.functions() {
         let dr_path = &sources.get(function.span.file).name;
         match package::archive(&program.stack.name, function, dr_path, code) {
             Ok(archive) => archives.push(archive),
@@ -346,15 +368,7 @@ fn policy_overflow(
 ) -> Diagnostic {
     let (span, owner) = match &role.owner {
         Owner::Function(f) => (program.function(f).span, format!("function `{f}`")),
-        Owner::Scheduler(s) => (
-            program
-                .schedules
-                .iter()
-                .find(|x| &x.name == s)
-                .expect("a schedule role has its schedule")
-                .span,
-            format!("schedule `{s}`"),
-        ),
+        Owner::Scheduler(s) => (program.schedule(s).span, format!("schedule `{s}`")),
         Owner::Replication(b) => (
             program.bucket(b).span,
             format!("the replication role of bucket `{b}`"),
@@ -452,22 +466,6 @@ impl From<Archive> for Artifact {
             file_name: archive.file_name,
             bytes: archive.bytes,
         }
-    }
-}
-
-impl Stack<'_> {
-    /// The explained role of a function, for its provenance.
-    pub fn function_explanation(&self, function: &str) -> &RoleExplanation {
-        self.explanation_of(&Owner::Function(function.to_owned()))
-    }
-
-    /// The explained role of any owner, for its provenance.
-    pub fn explanation_of(&self, owner: &Owner) -> &RoleExplanation {
-        self.explanation
-            .roles
-            .iter()
-            .find(|r| &r.owner == owner)
-            .expect("the explanation has a role for every role of the policies")
     }
 }
 

@@ -19,10 +19,12 @@
 
 use super::explain::{
     ActionExplanation, CauseExplanation, Explanation, FORMAT_VERSION, FileNames, Location,
-    condition_json, describe_condition, location_json, owner_json, resource_json,
+    RoleExplanation, condition_json, describe_condition, location_json, owner_json, resource_json,
 };
+use super::weakening::bucket_changes;
+pub use super::weakening::{BucketChange, Weakening};
 use super::{Condition, Owner, Policies, Resource};
-use crate::check::model::{Bucket, Encryption, LockMode, ObjectLock, Program, Retention};
+use crate::check::model::{Bucket, Program};
 use crate::source::SourceMap;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -171,123 +173,6 @@ pub struct GrantChange {
     pub actions: Vec<ActionExplanation>,
 }
 
-/// A protection of a bucket that changed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BucketChange {
-    /// The bucket.
-    pub bucket: String,
-    /// What changed.
-    pub change: Weakening,
-    /// The setting before and after, as written.
-    pub before: String,
-    /// After.
-    pub after: String,
-    /// Where the new side declares the bucket.
-    pub location: Location,
-}
-
-/// Changes to a bucket that matter for disaster recovery. Each broadens in one direction
-/// (what can be lost or read) and is reported, without broadening, in the other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Weakening {
-    /// `retain = true` went away: deleting the stack or replacing the bucket deletes it.
-    RetainRemoved,
-    /// `retain = true` was added.
-    RetainAdded,
-    /// `versioned = true` went away: overwritten or deleted objects cannot be restored.
-    VersioningRemoved,
-    /// `versioned = true` was added.
-    VersioningAdded,
-    /// `encryption = kms` went away: reading objects no longer needs the bucket's own key.
-    KmsRemoved,
-    /// `encryption = kms` was added.
-    KmsAdded,
-    /// `lifecycle { expire }` was added or shortened: objects are deleted sooner.
-    ExpiryShortened,
-    /// `lifecycle { expire }` was removed or lengthened.
-    ExpiryLengthened,
-    /// `lifecycle { noncurrent_expire }` was added or shortened: fewer old versions to restore.
-    NoncurrentExpiryShortened,
-    /// `lifecycle { noncurrent_expire }` was removed or lengthened.
-    NoncurrentExpiryLengthened,
-    /// `replicate_to` went away, or names another replica: new versions are no longer copied
-    /// to the old replica.
-    ReplicationRemoved,
-    /// `replicate_to` was added.
-    ReplicationAdded,
-    /// `object_lock` went away, or its retention got shorter or moved from compliance to
-    /// governance: new versions can be deleted or overwritten sooner, or by more principals.
-    LockWeakened,
-    /// `object_lock` was added, or its retention got longer or stricter.
-    LockStrengthened,
-}
-
-impl Weakening {
-    /// Whether the change lets more be lost or read.
-    pub fn broadens(self) -> bool {
-        matches!(
-            self,
-            Weakening::RetainRemoved
-                | Weakening::VersioningRemoved
-                | Weakening::KmsRemoved
-                | Weakening::ExpiryShortened
-                | Weakening::NoncurrentExpiryShortened
-                | Weakening::ReplicationRemoved
-                | Weakening::LockWeakened
-        )
-    }
-
-    /// The stable name in JSON.
-    pub fn name(self) -> &'static str {
-        match self {
-            Weakening::RetainRemoved => "retain_removed",
-            Weakening::RetainAdded => "retain_added",
-            Weakening::VersioningRemoved => "versioning_removed",
-            Weakening::VersioningAdded => "versioning_added",
-            Weakening::KmsRemoved => "kms_removed",
-            Weakening::KmsAdded => "kms_added",
-            Weakening::ExpiryShortened => "expiry_shortened",
-            Weakening::ExpiryLengthened => "expiry_lengthened",
-            Weakening::NoncurrentExpiryShortened => "noncurrent_expiry_shortened",
-            Weakening::NoncurrentExpiryLengthened => "noncurrent_expiry_lengthened",
-            Weakening::ReplicationRemoved => "replication_removed",
-            Weakening::ReplicationAdded => "replication_added",
-            Weakening::LockWeakened => "lock_weakened",
-            Weakening::LockStrengthened => "lock_strengthened",
-        }
-    }
-
-    /// What it means, for people.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Weakening::RetainRemoved => {
-                "is no longer retained: deleting the stack or replacing the bucket deletes its data"
-            }
-            Weakening::RetainAdded => "is now retained",
-            Weakening::VersioningRemoved => {
-                "is no longer versioned: overwritten and deleted objects cannot be restored"
-            }
-            Weakening::VersioningAdded => "is now versioned",
-            Weakening::KmsRemoved => {
-                "no longer uses its own KMS key: reading objects needs only S3 permissions"
-            }
-            Weakening::KmsAdded => "now uses its own KMS key",
-            Weakening::ExpiryShortened => "expires objects sooner",
-            Weakening::ExpiryLengthened => "expires objects later, or no longer",
-            Weakening::NoncurrentExpiryShortened => "deletes old versions sooner",
-            Weakening::NoncurrentExpiryLengthened => "keeps old versions longer",
-            Weakening::ReplicationRemoved => {
-                "no longer replicates to its replica: new versions have no second copy there"
-            }
-            Weakening::ReplicationAdded => "now replicates to a replica",
-            Weakening::LockWeakened => {
-                "has a weaker Object Lock: new versions can be deleted or overwritten sooner"
-            }
-            Weakening::LockStrengthened => "has a stronger Object Lock",
-        }
-    }
-}
-
 /// Compares two versions of one stack, whatever each is named (two files given directly).
 pub fn diff_pair(old: &Side<'_>, new: &Side<'_>) -> Diff {
     Diff {
@@ -322,17 +207,13 @@ fn stack_diff(name: &str, old: Option<&Side<'_>>, new: Option<&Side<'_>>) -> Sta
     let old_expl = old.map_or(&empty, |s| &s.explanation);
     let new_expl = new.map_or(&empty, |s| &s.explanation);
 
-    let owners: BTreeSet<&Owner> = old_expl
-        .roles
-        .iter()
-        .chain(&new_expl.roles)
-        .map(|r| &r.owner)
-        .collect();
+    let (old_roles, new_roles) = (roles_by_owner(old_expl), roles_by_owner(new_expl));
+    let owners: BTreeSet<&Owner> = old_roles.keys().chain(new_roles.keys()).copied().collect();
     let roles = owners
         .into_iter()
         .filter_map(|owner| {
-            let before = old_expl.roles.iter().find(|r| &r.owner == owner);
-            let after = new_expl.roles.iter().find(|r| &r.owner == owner);
+            let before = old_roles.get(owner).copied();
+            let after = new_roles.get(owner).copied();
             let changes = grant_changes(
                 &grants(before.map(|r| &r.statements[..]).unwrap_or_default()),
                 &grants(after.map(|r| &r.statements[..]).unwrap_or_default()),
@@ -353,9 +234,9 @@ fn stack_diff(name: &str, old: Option<&Side<'_>>, new: Option<&Side<'_>>) -> Sta
 
     let mut buckets = Vec::new();
     if let (Some(old), Some(new)) = (old, new) {
-        for after in &new.program.buckets {
-            if let Some(before) = old.program.buckets.iter().find(|b| b.name == after.name) {
-                buckets.extend(bucket_changes(before, after, new));
+        for after in new.program.buckets() {
+            if let Some(before) = old.program.find_bucket(&after.name) {
+                buckets.extend(bucket_changes(before, after, &locate(new, after)));
             }
         }
     }
@@ -374,6 +255,15 @@ fn stack_diff(name: &str, old: Option<&Side<'_>>, new: Option<&Side<'_>>) -> Sta
         diff.status = Status::Changed;
     }
     diff
+}
+
+/// An explanation's roles by owner (an owner's first role, should it have several).
+fn roles_by_owner(explanation: &Explanation) -> BTreeMap<&Owner, &RoleExplanation> {
+    let mut roles = BTreeMap::new();
+    for role in &explanation.roles {
+        roles.entry(&role.owner).or_insert(role);
+    }
+    roles
 }
 
 /// Each action's grants, with the action's causes on each.
@@ -485,166 +375,6 @@ fn value_covers(operator: &str, wide: &str, narrow: &str) -> bool {
             narrow.starts_with(prefix)
         }
         _ => false,
-    }
-}
-
-fn bucket_changes(old: &Bucket, new: &Bucket, side: &Side<'_>) -> Vec<BucketChange> {
-    let on_off = |b: bool| if b { "true" } else { "false" }.to_owned();
-    let days = |d: Option<u32>| d.map_or_else(|| "not set".to_owned(), |d| format!("{d}d"));
-    let encryption = |e: Encryption| match e {
-        Encryption::S3 => "s3".to_owned(),
-        Encryption::Kms => "kms".to_owned(),
-    };
-    // A shorter expiry (or a new one) deletes sooner.
-    let sooner = |old: Option<u32>, new: Option<u32>| match (old, new) {
-        (None, Some(_)) => Some(true),
-        (Some(_), None) => Some(false),
-        (Some(a), Some(b)) if a != b => Some(b < a),
-        _ => None,
-    };
-    let mut changes = Vec::new();
-    let mut push = |change: Weakening, before: String, after: String| {
-        changes.push(BucketChange {
-            bucket: new.name.clone(),
-            change,
-            before,
-            after,
-            location: locate(side, new),
-        });
-    };
-    if old.retain != new.retain {
-        let change = if new.retain {
-            Weakening::RetainAdded
-        } else {
-            Weakening::RetainRemoved
-        };
-        push(change, on_off(old.retain), on_off(new.retain));
-    }
-    if old.versioned != new.versioned {
-        let change = if new.versioned {
-            Weakening::VersioningAdded
-        } else {
-            Weakening::VersioningRemoved
-        };
-        push(change, on_off(old.versioned), on_off(new.versioned));
-    }
-    if old.encryption != new.encryption {
-        let change = if new.encryption == Encryption::Kms {
-            Weakening::KmsAdded
-        } else {
-            Weakening::KmsRemoved
-        };
-        push(
-            change,
-            encryption(old.encryption),
-            encryption(new.encryption),
-        );
-    }
-    let replica = |b: &Bucket| b.replicate_to.as_ref().map(|r| r.replica.clone());
-    let (a, b) = (replica(old), replica(new));
-    if a != b {
-        let change = if a.is_some() {
-            Weakening::ReplicationRemoved
-        } else {
-            Weakening::ReplicationAdded
-        };
-        let shown = |r: Option<String>| r.unwrap_or_else(|| "not set".to_owned());
-        push(change, shown(a), shown(b));
-    }
-    if let Some(stronger) = lock_stronger(old.object_lock.as_ref(), new.object_lock.as_ref()) {
-        let change = if stronger {
-            Weakening::LockStrengthened
-        } else {
-            Weakening::LockWeakened
-        };
-        push(
-            change,
-            lock(old.object_lock.as_ref()),
-            lock(new.object_lock.as_ref()),
-        );
-    }
-    // The soonest any rule expires objects (or noncurrent versions), whatever its prefix.
-    let soonest = |lifecycle: &crate::check::model::Lifecycle, noncurrent: bool| {
-        lifecycle
-            .rules
-            .iter()
-            .filter_map(|r| {
-                if noncurrent {
-                    r.noncurrent_expire_days
-                } else {
-                    r.expire_days
-                }
-            })
-            .min()
-    };
-    let (a, b) = (
-        soonest(&old.lifecycle, false),
-        soonest(&new.lifecycle, false),
-    );
-    if let Some(sooner) = sooner(a, b) {
-        let change = if sooner {
-            Weakening::ExpiryShortened
-        } else {
-            Weakening::ExpiryLengthened
-        };
-        push(change, days(a), days(b));
-    }
-    let (a, b) = (soonest(&old.lifecycle, true), soonest(&new.lifecycle, true));
-    if let Some(sooner) = sooner(a, b) {
-        let change = if sooner {
-            Weakening::NoncurrentExpiryShortened
-        } else {
-            Weakening::NoncurrentExpiryLengthened
-        };
-        push(change, days(a), days(b));
-    }
-    changes
-}
-
-/// `object_lock { mode retain }` as written, or `not set`.
-fn lock(lock: Option<&ObjectLock>) -> String {
-    lock.map_or_else(
-        || "not set".to_owned(),
-        |l| {
-            format!(
-                "{} {}",
-                l.mode.aws().to_ascii_lowercase(),
-                retention_text(l.retain)
-            )
-        },
-    )
-}
-
-/// A default retention as written: `30d`, `1y`.
-fn retention_text(retention: Retention) -> String {
-    match retention {
-        Retention::Days(d) => format!("{d}d"),
-        Retention::Years(y) => format!("{y}y"),
-    }
-}
-
-/// Whether the new Object Lock is stronger (`Some(true)`), weaker (`Some(false)`) or the
-/// same. A lock that mixes a stricter mode with a shorter period (or the reverse) counts as
-/// weaker: some versions are less protected than before.
-fn lock_stronger(old: Option<&ObjectLock>, new: Option<&ObjectLock>) -> Option<bool> {
-    let days = |r: Retention| match r {
-        Retention::Days(d) => u64::from(d),
-        Retention::Years(y) => u64::from(y) * 365,
-    };
-    let strict = |m: LockMode| m == LockMode::Compliance;
-    match (old, new) {
-        (None, None) => None,
-        (None, Some(_)) => Some(true),
-        (Some(_), None) => Some(false),
-        (Some(a), Some(b)) => {
-            let (da, db) = (days(a.retain), days(b.retain));
-            let (sa, sb) = (strict(a.mode), strict(b.mode));
-            if da == db && sa == sb {
-                None
-            } else {
-                Some(db >= da && sb >= sa)
-            }
-        }
     }
 }
 
@@ -900,40 +630,5 @@ mod tests {
         let same = changes("  read b\n  put b \"x/\"", "  put b \"x/\"\n  read b");
         assert_eq!(same.stacks[0].status, Status::Unchanged);
         assert!(!same.broadens());
-    }
-}
-
-#[cfg(test)]
-mod lock_tests {
-    use super::*;
-
-    fn lock(mode: LockMode, retain: Retention) -> ObjectLock {
-        ObjectLock { mode, retain }
-    }
-
-    #[test]
-    fn object_lock_changes_are_ordered_by_mode_and_period() {
-        let governance_30d = lock(LockMode::Governance, Retention::Days(30));
-        let compliance_30d = lock(LockMode::Compliance, Retention::Days(30));
-        let compliance_1y = lock(LockMode::Compliance, Retention::Years(1));
-        let governance_2y = lock(LockMode::Governance, Retention::Years(2));
-        let same = lock(LockMode::Compliance, Retention::Days(365));
-        assert_eq!(lock_stronger(None, Some(&governance_30d)), Some(true));
-        assert_eq!(lock_stronger(Some(&governance_30d), None), Some(false));
-        assert_eq!(
-            lock_stronger(Some(&governance_30d), Some(&compliance_30d)),
-            Some(true)
-        );
-        assert_eq!(
-            lock_stronger(Some(&compliance_1y), Some(&compliance_30d)),
-            Some(false)
-        );
-        // A year is 365 days: the same protection, written differently.
-        assert_eq!(lock_stronger(Some(&compliance_1y), Some(&same)), None);
-        // Longer but looser: some versions lose protection, so it counts as weaker.
-        assert_eq!(
-            lock_stronger(Some(&compliance_1y), Some(&governance_2y)),
-            Some(false)
-        );
     }
 }

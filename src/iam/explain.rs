@@ -134,7 +134,7 @@ pub fn explain(policies: &Policies, sources: &SourceMap, names: FileNames) -> Ex
     };
     let slice = |span: Span| sources.get(span.file).slice(span).to_owned();
     let roles = policies
-        .roles
+        .roles()
         .iter()
         .map(|role| RoleExplanation {
             owner: role.owner.clone(),

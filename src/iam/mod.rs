@@ -19,6 +19,7 @@
 pub mod actions;
 pub mod diff;
 pub mod explain;
+pub mod weakening;
 
 pub use crate::check::model::Verb;
 pub use actions::{Scope, VERBS, VerbRule};
@@ -29,13 +30,12 @@ use std::collections::BTreeMap;
 
 /// Every permission drc infers for a program. Invariant: no action or resource is a
 /// wildcard; object actions are only on object ARNs and bucket actions only on bucket ARNs.
+/// A role is found by its owner through an index built with the roles.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policies {
-    /// One role per function, in the program's function order, then the roles of other
-    /// services drc configures.
-    /// Who may invoke a function is read from them too: drc writes no resource-based
-    /// permission (a schedule invokes with its own role).
-    pub roles: Vec<Role>,
+    roles: Vec<Role>,
+    /// Each owner's position in `roles`.
+    index: BTreeMap<Owner, usize>,
 }
 
 /// One IAM role drc creates.
@@ -72,27 +72,48 @@ impl Owner {
 }
 
 impl Policies {
+    /// Policies made of these roles, indexed by owner (an owner's first role, should it
+    /// have several).
+    pub fn new(roles: Vec<Role>) -> Self {
+        let mut index = BTreeMap::new();
+        for (i, role) in roles.iter().enumerate() {
+            index.entry(role.owner.clone()).or_insert(i);
+        }
+        Self { roles, index }
+    }
+
+    /// One role per function, in the program's function order, then the roles of other
+    /// services drc configures. Who may invoke a function is read from them too: drc
+    /// writes no resource-based permission (a schedule invokes with its own role).
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
+    }
+
+    /// The position of an owner's role in [`Policies::roles`], if it has one.
+    pub fn position(&self, owner: &Owner) -> Option<usize> {
+        self.index.get(owner).copied()
+    }
+
+    /// The role of an owner, if it has one.
+    pub fn role(&self, owner: &Owner) -> Option<&Role> {
+        self.position(owner).map(|i| &self.roles[i])
+    }
+
     /// The execution role of a function. Every function has one.
     pub fn function_role(&self, function: &str) -> &Role {
-        self.roles
-            .iter()
-            .find(|r| matches!(&r.owner, Owner::Function(f) if f == function))
+        self.role(&Owner::Function(function.to_owned()))
             .expect("infer gives every function a role")
     }
 
     /// The role EventBridge Scheduler assumes for a schedule. Every schedule has one.
     pub fn schedule_role(&self, schedule: &str) -> &Role {
-        self.roles
-            .iter()
-            .find(|r| matches!(&r.owner, Owner::Scheduler(s) if s == schedule))
+        self.role(&Owner::Scheduler(schedule.to_owned()))
             .expect("infer gives every schedule a role")
     }
 
     /// The replication role of a bucket with `replicate_to`, if it has one.
     pub fn replication_role(&self, bucket: &str) -> Option<&Role> {
-        self.roles
-            .iter()
-            .find(|r| matches!(&r.owner, Owner::Replication(b) if b == bucket))
+        self.role(&Owner::Replication(bucket.to_owned()))
     }
 }
 
@@ -336,7 +357,7 @@ pub use crate::check::model::{ACCOUNT, PARTITION, REGION};
 /// Infers the policies of a checked program.
 pub fn infer(program: &Program) -> Policies {
     let mut roles: Vec<Role> = program
-        .functions
+        .functions()
         .iter()
         .map(|function| {
             // (resource, condition key) -> actions with causes, and condition values.
@@ -379,7 +400,7 @@ pub fn infer(program: &Program) -> Policies {
             }
         })
         .collect();
-    roles.extend(program.schedules.iter().map(|schedule| {
+    roles.extend(program.schedules().iter().map(|schedule| {
         let mut grants: Grants = BTreeMap::new();
         let grant = grants
             .entry((Resource::Function(schedule.target.clone()), None, None))
@@ -394,11 +415,11 @@ pub fn infer(program: &Program) -> Policies {
     }));
     roles.extend(
         program
-            .buckets
+            .buckets()
             .iter()
             .filter_map(|bucket| replication_role(program, bucket)),
     );
-    Policies { roles }
+    Policies::new(roles)
 }
 
 /// The role S3 assumes to replicate a bucket: read the source's versions (with their retention
@@ -570,11 +591,7 @@ fn grant(
             })
         }
         Kind::Topic => {
-            let topic = program
-                .topics
-                .iter()
-                .find(|t| t.name == target)
-                .expect("references are resolved by the checker");
+            let topic = program.topic(target);
             Some((
                 Resource::TopicKey(topic.name.clone()),
                 Cause::TopicKey(topic.span),

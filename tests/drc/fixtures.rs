@@ -100,13 +100,20 @@ fn fixtures() {
                 drc::iam::explain::FileNames::AsGiven,
             )
             .text();
-            // The 500-resource check counts resources from the program; it must agree with
-            // what the emitter actually writes.
+            // The 500-resource check counts resources from the program and its roles'
+            // layouts; it must agree with what the emitter actually writes.
+            let program = &analyses[0].program;
+            let layouts: Vec<drc::emit::Layout> = analyses[0]
+                .policies
+                .roles()
+                .iter()
+                .map(|role| drc::emit::policy::layout(program, role).expect("a compiled role fits"))
+                .collect();
             let cfn = artifact_text(&compilation, ".cfn.yaml");
             let template: serde_norway::Value = serde_norway::from_str(&cfn).expect("valid YAML");
             assert_eq!(
                 template["Resources"].as_mapping().expect("resources").len(),
-                drc::emit::resource_count(&analyses[0].program, &analyses[0].policies),
+                drc::emit::resource_count(program, &layouts),
                 "{}: resource count",
                 path.display()
             );

@@ -1,6 +1,6 @@
 //! The shape of the source tree, as `docs/architecture.md` draws it: imports run one way
-//! through the stages (syntax -> check -> iam -> emit -> cli), and no two files import each other
-//! through any chain.
+//! through the stages (syntax -> check -> iam -> emit -> cli), no two files import each other
+//! through any chain, and no file outgrows a room.
 //!
 //! The import graph is read from the text of `src/`: every `crate::...` and `super::...` path
 //! (in `use` lines, grouped or not, and inline) is resolved to the file of the longest module
@@ -9,6 +9,12 @@
 use crate::support::root;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+
+/// Files allowed past the size of a room: data tables, each one list of facts.
+const DATA_TABLES: &[&str] = &[];
+
+/// The most lines a file may have.
+const ROOM_LINES: usize = 800;
 
 /// The stages in the order data flows; a file may import only from its own stage or an
 /// earlier one. Shared ground (sources, diagnostics, naming) sits before every stage.
@@ -204,5 +210,20 @@ fn the_import_reader_sees_a_circle() {
     assert_eq!(
         paths(text),
         ["super::model::Kind", "super::limits", "crate::iam::grant"]
+    );
+}
+
+#[test]
+fn every_file_is_a_room() {
+    let mut large = Vec::new();
+    for (module, text) in modules() {
+        let lines = text.lines().count();
+        if lines > ROOM_LINES && !DATA_TABLES.contains(&name(&module).as_str()) {
+            large.push(format!("{} has {lines} lines", name(&module)));
+        }
+    }
+    assert!(
+        large.is_empty(),
+        "files over {ROOM_LINES} lines (split them by concern):\n{large:#?}"
     );
 }

@@ -8,7 +8,8 @@
 //! - `oracle`: the action table and every emitted action checked against AWS's IAM data;
 //! - `cli`: the real binary: arguments, exit statuses, files written or not;
 //! - `diffs`: `drc diff` on every `tests/fixtures/diff/<case>/{old,new}.dr` pair.
-//! - `layout`: imports run one way through the stages, with no circle;
+//! - `layout`: imports run one way through the stages, with no circle, and no file outgrows
+//!   a room;
 //! - `docs`: every code has its page in `docs/errors/`, and every page's erroneous example
 //!   prints exactly what the page shows while its corrected example compiles cleanly.
 

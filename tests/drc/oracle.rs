@@ -183,7 +183,7 @@ fn every_emitted_action_is_granted_on_a_resource_type_it_accepts() {
             "{display} does not compile:\n{}",
             drc::render(&diagnostics, &sources, false)
         );
-        for role in &analyses[0].policies.roles {
+        for role in analyses[0].policies.roles() {
             for statement in &role.statements {
                 let (service, resource_type) = statement.resource.iam_type();
                 assert!(
@@ -357,7 +357,7 @@ fn arns_drc_spells_out_have_the_shape_aws_gives_their_resource_type() {
         let cfn = crate::support::artifact_text(&compilation, ".cfn.yaml");
         let template: serde_norway::Value = serde_norway::from_str(&cfn).expect("valid YAML");
         let (_, analyses, _) = crate::support::analyze_file(&path, &display);
-        for role in &analyses[0].policies.roles {
+        for role in analyses[0].policies.roles() {
             // Only function roles have a logical ID this test knows how to find.
             let Some(function) = role
                 .owner

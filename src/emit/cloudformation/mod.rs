@@ -1,0 +1,332 @@
+//! CloudFormation YAML.
+//!
+//! Intrinsic functions are written in their short forms (`!Ref`, `!GetAtt`, `!Sub`). User
+//! text that lands inside `!Sub` is escaped (`${` becomes `${!`), so it can never become a
+//! substitution. Retained buckets (and their keys) get `DeletionPolicy: Retain` and
+//! `UpdateReplacePolicy: Retain`; every other stateful resource says `Delete` explicitly.
+//!
+//! This is the only module that uses the YAML library (`serde_norway`, see
+//! `docs/architecture.md`).
+
+mod bucket;
+mod function;
+mod messaging;
+mod names;
+mod policy;
+mod values;
+
+use names::reference_value;
+
+use super::{LogicalIds as Id, Stack};
+use crate::check::model::{Bucket, Encryption, Param, ParamType, TextPart};
+use crate::iam::Owner;
+use bucket::{add_bucket, add_replication_role};
+use function::{add_function, add_schedule};
+use messaging::{add_queue, add_topic};
+use names::{remote_key_param, remote_name_param};
+use policy::{provenance, statements};
+use serde_norway::{Mapping, Value};
+use values::{BUCKET_NAME_PATTERN, CODE_BUCKET, get_att, map, param_value, reference, s};
+
+/// Renders the stack as a CloudFormation template.
+pub fn emit(stack: &Stack<'_>) -> String {
+    let program = stack.program;
+    let mut template = Mapping::new();
+    template.insert(s("AWSTemplateFormatVersion"), s("2010-09-09"));
+    if let Some(description) = &program.stack.description {
+        template.insert(s("Description"), s(description));
+    }
+    let parameters = parameters(stack);
+    if !parameters.is_empty() {
+        template.insert(s("Parameters"), Value::Mapping(parameters));
+    }
+    let mut resources = Mapping::new();
+    for bucket in program.local_buckets() {
+        let log_sources: Vec<&Bucket> = program.log_sources(&bucket.name).collect();
+        add_bucket(
+            &mut resources,
+            program,
+            bucket,
+            &log_sources,
+            &program.stack.name,
+            &program.tags(&bucket.tags),
+        );
+    }
+    for bucket in program.buckets() {
+        if let Some(role) = stack.policies.replication_role(&bucket.name) {
+            add_replication_role(
+                &mut resources,
+                &bucket.name,
+                &statements(program, &role.statements),
+                provenance(stack.explanation_of(&role.owner)),
+                &program.tags(&bucket.tags),
+            );
+        }
+    }
+    for (function, archive) in program.functions().iter().zip(&stack.archives) {
+        add_function(&mut resources, stack, function, &archive.file_name);
+    }
+    for schedule in program.schedules() {
+        let owner = Owner::Scheduler(schedule.name.clone());
+        add_schedule(
+            &mut resources,
+            schedule,
+            &statements(
+                program,
+                &stack.policies.schedule_role(&schedule.name).statements,
+            ),
+            provenance(stack.explanation_of(&owner)),
+            &program.tags(&schedule.tags),
+        );
+    }
+    for queue in program.queues() {
+        add_queue(
+            &mut resources,
+            queue,
+            &program.stack.name,
+            &program.stack.tags,
+        );
+    }
+    for topic in program.topics() {
+        add_topic(
+            &mut resources,
+            topic,
+            &program.stack.name,
+            &program.stack.tags,
+        );
+    }
+    template.insert(s("Resources"), Value::Mapping(resources));
+    let outputs = outputs(stack);
+    if !outputs.is_empty() {
+        template.insert(s("Outputs"), Value::Mapping(outputs));
+    }
+    render(stack, template)
+}
+
+/// The template of the buckets a stack creates in another `region`. It is deployed as a
+/// stack of its own in that region, before the main template, whose parameters its outputs
+/// fill (a name and a key ARN cannot cross regions by export).
+pub fn emit_regional(stack: &Stack<'_>, region: &str) -> String {
+    let program = stack.program;
+    let buckets: Vec<&Bucket> = program
+        .created_buckets()
+        .filter(|b| b.region.is_some_and(|r| r.code == region))
+        .collect();
+    let mut template = Mapping::new();
+    template.insert(s("AWSTemplateFormatVersion"), s("2010-09-09"));
+    template.insert(
+        s("Description"),
+        s(&format!(
+            "Buckets of stack {} in {region}: deploy this template in {region} before {}",
+            program.stack.name,
+            super::Target::CloudFormation.file_name(&program.stack.name)
+        )),
+    );
+    let used: Vec<&str> = buckets
+        .iter()
+        .filter_map(|b| b.bucket_name.as_ref())
+        .flat_map(|name| &name.parts)
+        .filter_map(|part| match part {
+            TextPart::Param(name) => Some(name.as_str()),
+            TextPart::Literal(_) => None,
+        })
+        .collect();
+    let mut parameters = Mapping::new();
+    for param in program
+        .params()
+        .iter()
+        .filter(|p| used.contains(&p.name.as_str()))
+    {
+        parameters.insert(s(&Id::param(&param.name)), param_declaration(param));
+    }
+    if !parameters.is_empty() {
+        template.insert(s("Parameters"), Value::Mapping(parameters));
+    }
+    let mut resources = Mapping::new();
+    let mut outputs = Mapping::new();
+    for bucket in buckets {
+        add_bucket(
+            &mut resources,
+            program,
+            bucket,
+            &[],
+            &program.stack.name,
+            &program.tags(&bucket.tags),
+        );
+        let id = Id::bucket(&bucket.name);
+        outputs.insert(
+            s(&remote_name_param(&bucket.name)),
+            map([
+                ("Description", s(&format!("Name of bucket {}", bucket.name))),
+                ("Value", reference(&id)),
+            ]),
+        );
+        if bucket.encryption == Encryption::Kms {
+            outputs.insert(
+                s(&remote_key_param(&bucket.name)),
+                map([
+                    (
+                        "Description",
+                        s(&format!("ARN of the KMS key of bucket {}", bucket.name)),
+                    ),
+                    ("Value", get_att(&Id::bucket_key(&bucket.name), "Arn")),
+                ]),
+            );
+        }
+    }
+    template.insert(s("Resources"), Value::Mapping(resources));
+    template.insert(s("Outputs"), Value::Mapping(outputs));
+    render(stack, template)
+}
+
+/// The template as YAML, under drc's header.
+fn render(stack: &Stack<'_>, template: Mapping) -> String {
+    let yaml = serde_norway::to_string(&Value::Mapping(template))
+        .expect("a mapping of strings, numbers and tags always serializes");
+    // The YAML library writes the string `OFF` plain, which CloudFormation's YAML 1.1
+    // parser reads as the boolean `false`. Quote it where drc writes it: the line is
+    // matched with its exact indentation, which user text (always deeper, or quoted)
+    // cannot have.
+    let yaml = yaml.replace(
+        "\n      FlexibleTimeWindow:\n        Mode: OFF\n",
+        "\n      FlexibleTimeWindow:\n        Mode: 'OFF'\n",
+    );
+    format!("# {}\n{yaml}", super::header(stack))
+}
+
+/// The stack's `param`s (IDs ending in `Param`); for each bucket in another region, its name
+/// (unless it has a `name`) and its key's ARN, which the regional template's outputs of the
+/// same IDs give; then the bucket the code archives were uploaded to. That ID ends in
+/// `Archives`, which no resource or output ID does. Each function's S3 key is written into
+/// the template itself (it carries the archive's hash), so new code changes the template and
+/// CloudFormation updates the function; a key parameter would keep its previous value on
+/// `aws cloudformation deploy`.
+fn parameters(stack: &Stack<'_>) -> Mapping {
+    let program = stack.program;
+    let mut parameters = Mapping::new();
+    for param in program.params() {
+        parameters.insert(s(&Id::param(&param.name)), param_declaration(param));
+    }
+    let mut string_parameter = |id: String, description: String, pattern: &str| {
+        parameters.insert(
+            s(&id),
+            map([
+                ("Type", s("String")),
+                ("Description", s(&description)),
+                ("AllowedPattern", s(pattern)),
+            ]),
+        );
+    };
+    for bucket in program.created_buckets() {
+        let Some(region) = bucket.region else {
+            continue;
+        };
+        let source = |output: &str| {
+            format!(
+                "output {output} of the stack deployed from {} in {}",
+                regional_file_name(&program.stack.name, region.code),
+                region.code
+            )
+        };
+        if bucket.bucket_name.is_none() {
+            let id = remote_name_param(&bucket.name);
+            let description = format!("Name of bucket {}: {}", bucket.name, source(&id));
+            string_parameter(id, description, BUCKET_NAME_PATTERN);
+        }
+        if bucket.encryption == Encryption::Kms {
+            let id = remote_key_param(&bucket.name);
+            let description = format!(
+                "ARN of the KMS key of bucket {}: {}",
+                bucket.name,
+                source(&id)
+            );
+            let pattern = format!(
+                "^arn:aws[a-z-]*:kms:{}:[0-9]{{12}}:key/[0-9a-f-]{{36}}$",
+                region.code
+            );
+            string_parameter(id, description, &pattern);
+        }
+    }
+    if program.functions().is_empty() {
+        return parameters;
+    }
+    parameters.insert(
+        s(CODE_BUCKET),
+        map([
+            ("Type", s("String")),
+            (
+                "Description",
+                s("S3 bucket holding the function code archives that drc build wrote (upload them before deploying)"),
+            ),
+            ("AllowedPattern", s(BUCKET_NAME_PATTERN)),
+        ]),
+    );
+    parameters
+}
+
+/// The file name of a stack's template for the buckets it creates in another region.
+pub fn regional_file_name(stack: &str, region: &str) -> String {
+    format!("{stack}.{region}.cfn.yaml")
+}
+
+/// A `param` as a template parameter: its type, default, allowed values and description.
+fn param_declaration(param: &Param) -> Value {
+    let mut body = Mapping::new();
+    let kind = match param.kind {
+        ParamType::String => "String",
+        ParamType::Number => "Number",
+    };
+    body.insert(s("Type"), s(kind));
+    if let Some(default) = &param.default {
+        body.insert(s("Default"), param_value(default));
+    }
+    if !param.allowed.is_empty() {
+        body.insert(
+            s("AllowedValues"),
+            Value::Sequence(param.allowed.iter().map(param_value).collect()),
+        );
+    }
+    if let Some(description) = &param.description {
+        body.insert(s("Description"), s(description));
+    }
+    Value::Mapping(body)
+}
+
+fn outputs(stack: &Stack<'_>) -> Mapping {
+    let mut outputs = Mapping::new();
+    for bucket in stack.program.local_buckets() {
+        let id = Id::bucket(&bucket.name);
+        outputs.insert(
+            s(&format!("{id}Name")),
+            map([
+                ("Description", s(&format!("Name of bucket {}", bucket.name))),
+                ("Value", reference(&id)),
+            ]),
+        );
+    }
+    for function in stack.program.functions() {
+        let id = Id::function(&function.name);
+        outputs.insert(
+            s(&format!("{id}Arn")),
+            map([
+                (
+                    "Description",
+                    s(&format!("ARN of function {}", function.name)),
+                ),
+                ("Value", get_att(&id, "Arn")),
+            ]),
+        );
+    }
+    for output in stack.program.outputs() {
+        let mut body = Mapping::new();
+        if let Some(description) = &output.description {
+            body.insert(s("Description"), s(description));
+        }
+        body.insert(s("Value"), reference_value(stack.program, &output.value));
+        if let Some(export) = &output.export {
+            body.insert(s("Export"), map([("Name", s(export))]));
+        }
+        outputs.insert(s(&Id::output(&output.name)), Value::Mapping(body));
+    }
+    outputs
+}

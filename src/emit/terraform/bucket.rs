@@ -1,0 +1,344 @@
+//! A bucket's resources: the bucket and its split configuration resources (versioning,
+//! encryption, public access block, ownership, lifecycle, Object Lock, logging, policy), its
+//! KMS key, and its replication with its role.
+
+use super::policy::statement;
+use super::values::{Tf, literal, text, with_tags};
+use crate::check::model::{Bucket, Encryption, LifecycleRule, Program, Retention, Tags};
+use crate::iam::Statement;
+use serde_json::{Map, Value, json};
+
+/// One `lifecycle` block as an S3 lifecycle rule.
+pub(super) fn lifecycle_rule(index: usize, rule: &LifecycleRule) -> Value {
+    let filter = rule
+        .prefix
+        .as_ref()
+        .map_or_else(|| json!({}), |prefix| json!({ "prefix": literal(prefix) }));
+    let mut out = json!({
+        "id": crate::emit::lifecycle_rule_id(index, rule),
+        "status": "Enabled",
+        "filter": filter,
+    });
+    if !rule.transitions.is_empty() {
+        out["transition"] = rule
+            .transitions
+            .iter()
+            .map(|t| json!({ "days": t.days, "storage_class": t.class.aws }))
+            .collect();
+    }
+    if let Some(days) = rule.expire_days {
+        out["expiration"] = json!({ "days": days });
+    }
+    if !rule.noncurrent_transitions.is_empty() {
+        out["noncurrent_version_transition"] = rule
+            .noncurrent_transitions
+            .iter()
+            .map(|t| json!({ "noncurrent_days": t.days, "storage_class": t.class.aws }))
+            .collect();
+    }
+    if let Some(days) = rule.noncurrent_expire_days {
+        out["noncurrent_version_expiration"] = json!({ "noncurrent_days": days });
+    }
+    out
+}
+
+pub(super) fn add_bucket(
+    out: &mut Tf,
+    bucket: &Bucket,
+    log_sources: &[&Bucket],
+    stack: &str,
+    tags: &Tags,
+) {
+    let name = bucket.name.as_str();
+    // A bucket in another region: every resource of it says where (the AWS provider's
+    // resource-level `region`, provider 6.0 and later).
+    let placed = |mut body: Value| {
+        if let (Some(region), Value::Object(m)) = (bucket.region, &mut body) {
+            m.insert("region".into(), json!(region.code));
+        }
+        body
+    };
+    let id = format!("${{aws_s3_bucket.{name}.id}}");
+    let arn = format!("${{aws_s3_bucket.{name}.arn}}");
+
+    let mut body = Map::new();
+    if let Some(explicit) = &bucket.bucket_name {
+        body.insert("bucket".into(), json!(text(explicit)));
+    }
+    body.insert("force_destroy".into(), json!(false));
+    if bucket.retain {
+        body.insert("lifecycle".into(), json!({ "prevent_destroy": true }));
+    }
+    out.resource(
+        "aws_s3_bucket",
+        name,
+        placed(with_tags(Value::Object(body), tags)),
+    );
+    if let Some(lock) = &bucket.object_lock {
+        let retention = match lock.retain {
+            Retention::Days(days) => json!({ "mode": lock.mode.aws(), "days": days }),
+            Retention::Years(years) => json!({ "mode": lock.mode.aws(), "years": years }),
+        };
+        out.resource(
+            "aws_s3_bucket_object_lock_configuration",
+            name,
+            // Object Lock is turned on by this resource (`object_lock_enabled` defaults to
+            // `Enabled`), not by `object_lock_enabled` on `aws_s3_bucket`, which would replace
+            // an existing bucket when the lock is added later.
+            placed(json!({
+                "bucket": id,
+                "object_lock_enabled": "Enabled",
+                "rule": { "default_retention": retention },
+                "depends_on": [format!("aws_s3_bucket_versioning.{name}")],
+            })),
+        );
+    }
+
+    if bucket.versioned {
+        out.resource(
+            "aws_s3_bucket_versioning",
+            name,
+            placed(json!({ "bucket": id, "versioning_configuration": { "status": "Enabled" } })),
+        );
+    }
+    let default = match bucket.encryption {
+        Encryption::S3 => json!({ "sse_algorithm": "AES256" }),
+        Encryption::Kms => json!({
+            "sse_algorithm": "aws:kms",
+            "kms_master_key_id": format!("${{aws_kms_key.{name}.arn}}"),
+        }),
+    };
+    out.resource(
+        "aws_s3_bucket_server_side_encryption_configuration",
+        name,
+        placed(json!({ "bucket": id, "rule": [{ "apply_server_side_encryption_by_default": default, "bucket_key_enabled": true }] })),
+    );
+    out.resource(
+        "aws_s3_bucket_public_access_block",
+        name,
+        placed(json!({
+            "bucket": id,
+            "block_public_acls": true,
+            "block_public_policy": true,
+            "ignore_public_acls": true,
+            "restrict_public_buckets": true,
+        })),
+    );
+    out.resource(
+        "aws_s3_bucket_ownership_controls",
+        name,
+        placed(json!({ "bucket": id, "rule": { "object_ownership": "BucketOwnerEnforced" } })),
+    );
+
+    let lifecycle = &bucket.lifecycle;
+    let mut rules = vec![json!({
+        "id": "AbortIncompleteUploads",
+        "status": "Enabled",
+        "filter": {},
+        "abort_incomplete_multipart_upload": { "days_after_initiation": lifecycle.abort_incomplete_upload_days },
+    })];
+    for (index, rule) in lifecycle.rules.iter().enumerate() {
+        rules.push(lifecycle_rule(index, rule));
+    }
+    let mut lifecycle_body = json!({ "bucket": id, "rule": rules });
+    if bucket.versioned {
+        lifecycle_body["depends_on"] = json!([format!("aws_s3_bucket_versioning.{name}")]);
+    }
+    out.resource(
+        "aws_s3_bucket_lifecycle_configuration",
+        name,
+        placed(lifecycle_body),
+    );
+
+    if let Some(logs) = &bucket.access_logs {
+        out.resource(
+            "aws_s3_bucket_logging",
+            name,
+            placed(json!({
+                "bucket": id,
+                "target_bucket": format!("${{aws_s3_bucket.{}.id}}", logs.bucket),
+                "target_prefix": literal(&logs.prefix),
+            })),
+        );
+    }
+    let policy = format!("bucket_{name}");
+    let mut statements = vec![json!({
+        "sid": "DenyInsecureTransport",
+        "effect": "Deny",
+        "actions": ["s3:*"],
+        "resources": [arn, format!("{arn}/*")],
+        "principals": [{ "type": "*", "identifiers": ["*"] }],
+        "condition": [{ "test": "Bool", "variable": "aws:SecureTransport", "values": ["false"] }],
+    })];
+    for source in log_sources {
+        let logs = source
+            .access_logs
+            .as_ref()
+            .expect("filtered on access_logs");
+        statements.push(json!({
+            "sid": format!("AccessLogsFrom{}", crate::names::logical_stem(&source.name)),
+            "effect": "Allow",
+            "actions": ["s3:PutObject"],
+            "resources": [format!("{arn}/{}*", literal(&logs.prefix))],
+            "principals": [{ "type": "Service", "identifiers": ["logging.s3.amazonaws.com"] }],
+            "condition": [
+                { "test": "ArnLike", "variable": "aws:SourceArn", "values": [format!("${{aws_s3_bucket.{}.arn}}", source.name)] },
+                { "test": "StringEquals", "variable": "aws:SourceAccount", "values": ["${data.aws_caller_identity.current.account_id}"] },
+            ],
+        }));
+    }
+    out.data(
+        "aws_iam_policy_document",
+        &policy,
+        json!({ "statement": statements }),
+    );
+    out.resource(
+        "aws_s3_bucket_policy",
+        name,
+        placed(json!({
+            "bucket": id,
+            "policy": format!("${{data.aws_iam_policy_document.{policy}.json}}"),
+            "depends_on": [format!("aws_s3_bucket_public_access_block.{name}")],
+        })),
+    );
+
+    if bucket.encryption == Encryption::Kms {
+        add_key(
+            out,
+            name,
+            &format!("Encrypts the objects of bucket {name} in stack {stack}"),
+            bucket.retain,
+            Vec::new(),
+            tags,
+            bucket.region.map(|r| r.code),
+        );
+    }
+}
+
+/// A customer managed key `aws_kms_key.<name>`, rotation on, with AWS's default key policy
+/// (the account's IAM policies decide who uses it) and any `extra` statements; in `region`
+/// when it is not the configuration's.
+pub(super) fn add_key(
+    out: &mut Tf,
+    name: &str,
+    description: &str,
+    retain: bool,
+    extra: Vec<Value>,
+    tags: &Tags,
+    region: Option<&str>,
+) {
+    let key_policy = format!("key_{name}");
+    let mut statements = vec![json!({
+        "sid": "AccountAdministersKey",
+        "effect": "Allow",
+        "actions": ["kms:*"],
+        "resources": ["*"],
+        "principals": [{
+            "type": "AWS",
+            "identifiers": ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"],
+        }],
+    })];
+    statements.extend(extra);
+    out.data(
+        "aws_iam_policy_document",
+        &key_policy,
+        json!({ "statement": statements }),
+    );
+    let mut key = json!({
+        "description": literal(description),
+        "enable_key_rotation": true,
+        "deletion_window_in_days": 30,
+        "policy": format!("${{data.aws_iam_policy_document.{key_policy}.json}}"),
+    });
+    if retain {
+        key["lifecycle"] = json!({ "prevent_destroy": true });
+    }
+    if let Some(region) = region {
+        key["region"] = json!(region);
+    }
+    out.resource("aws_kms_key", name, with_tags(key, tags));
+}
+
+/// The role S3 assumes to replicate a bucket, its policy, and the replication configuration.
+/// Resource names end in `-replication`: `.dr` names cannot contain `-`, so they never
+/// collide with a function's role.
+pub(super) fn add_replication(
+    out: &mut Tf,
+    bucket: &Bucket,
+    program: &Program,
+    statements: &[Statement],
+    provenance: &str,
+    tags: &Tags,
+) {
+    let Some(replication) = &bucket.replicate_to else {
+        return;
+    };
+    let name = bucket.name.as_str();
+    let role = format!("{name}-replication");
+    let policy = format!("replication_{name}");
+    let statements: Vec<Value> = statements.iter().map(statement).collect();
+    out.data(
+        "aws_iam_policy_document",
+        &policy,
+        json!({ "//": provenance, "statement": statements }),
+    );
+    out.resource(
+        "aws_iam_role",
+        &role,
+        with_tags(
+            json!({
+                "description": literal(&format!("Role S3 assumes to replicate bucket {name}, inferred by drc")),
+                "assume_role_policy": "${data.aws_iam_policy_document.assume_s3.json}",
+            }),
+            tags,
+        ),
+    );
+    out.resource(
+        "aws_iam_role_policy",
+        &role,
+        json!({
+            "name": literal(&format!("{name}-replication")),
+            "role": format!("${{aws_iam_role.{role}.id}}"),
+            "policy": format!("${{data.aws_iam_policy_document.{policy}.json}}"),
+        }),
+    );
+    let replica = replication.replica.as_str();
+    let mut depends_on = vec![
+        format!("aws_s3_bucket_versioning.{name}"),
+        format!("aws_s3_bucket_versioning.{replica}"),
+        format!("aws_iam_role_policy.{role}"),
+    ];
+    // A locked source replicates only to a locked replica: the replica's lock is turned on
+    // by its own resource, so replication waits for it (and for the source's).
+    for locked in [name, replica] {
+        if program.bucket(locked).object_lock.is_some() {
+            depends_on.push(format!("aws_s3_bucket_object_lock_configuration.{locked}"));
+        }
+    }
+    let mut replication_rule = json!({
+        "id": "ReplicateToReplica",
+        "status": "Enabled",
+        "priority": 1,
+        "filter": {},
+        "delete_marker_replication": { "status": "Disabled" },
+        "destination": { "bucket": format!("${{aws_s3_bucket.{replica}.arn}}") },
+    });
+    // SSE-KMS objects are replicated only when asked, and encrypted with the replica's key
+    // (the checker makes both sides use a key or neither).
+    if bucket.encryption == Encryption::Kms {
+        replication_rule["source_selection_criteria"] =
+            json!({ "sse_kms_encrypted_objects": { "status": "Enabled" } });
+        replication_rule["destination"]["encryption_configuration"] =
+            json!({ "replica_kms_key_id": format!("${{aws_kms_key.{replica}.arn}}") });
+    }
+    out.resource(
+        "aws_s3_bucket_replication_configuration",
+        name,
+        json!({
+            "bucket": format!("${{aws_s3_bucket.{name}.id}}"),
+            "role": format!("${{aws_iam_role.{role}.arn}}"),
+            "rule": [replication_rule],
+            "depends_on": depends_on,
+        }),
+    );
+}

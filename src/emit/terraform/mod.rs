@@ -1,0 +1,221 @@
+//! Terraform JSON (`.tf.json`) for the AWS provider (v6).
+//!
+//! Buckets use the provider's split resources (versioning, encryption, public access block,
+//! ownership controls, lifecycle, policy each in its own resource). Policies are
+//! `aws_iam_policy_document` data sources. Every piece of user text that lands in a string
+//! goes through `values::literal`, which escapes `${` and `%{` so it can never become Terraform
+//! interpolation or a template directive.
+
+mod bucket;
+mod function;
+mod messaging;
+mod policy;
+mod values;
+
+use super::Stack;
+use crate::check::model::{Bucket, Encryption, Param, ParamValue, QueueEncryption};
+use crate::iam::Owner;
+use crate::iam::{self};
+use crate::names::physical_prefix;
+use bucket::{add_bucket, add_replication};
+use function::{add_function, add_schedule, add_trust};
+use messaging::{add_queue, add_topic};
+use policy::provenance;
+use serde_json::{Map, Value, json};
+use values::{Tf, hcl_string, literal, param_value, reference_value};
+
+/// Renders the stack as a Terraform JSON configuration.
+pub fn emit(stack: &Stack<'_>) -> String {
+    let program = stack.program;
+    let mut out = Tf::default();
+    // Key policies and ARNs built from a bare function name need the partition and region.
+    let uses_kms = program.buckets().iter().any(|b| {
+        b.encryption == Encryption::Kms || b.existing.as_ref().is_some_and(|e| e.key.is_some())
+    }) || program
+        .queues()
+        .iter()
+        .any(|q| q.encryption == QueueEncryption::Kms)
+        || !program.topics().is_empty()
+        || program
+            .existing_functions()
+            .iter()
+            .any(|f| f.arn.contains(iam::REGION));
+
+    out.data("aws_caller_identity", "current", json!({}));
+    if uses_kms {
+        out.data("aws_partition", "current", json!({}));
+        out.data("aws_region", "current", json!({}));
+    }
+    for bucket in program.created_buckets() {
+        let log_sources: Vec<&Bucket> = program.log_sources(&bucket.name).collect();
+        add_bucket(
+            &mut out,
+            bucket,
+            &log_sources,
+            &program.stack.name,
+            &program.tags(&bucket.tags),
+        );
+    }
+    if program.buckets().iter().any(|b| b.replicate_to.is_some()) {
+        add_trust(&mut out, "assume_s3", "s3.amazonaws.com", false);
+    }
+    for bucket in program.buckets() {
+        if let Some(role) = stack.policies.replication_role(&bucket.name) {
+            add_replication(
+                &mut out,
+                bucket,
+                program,
+                &role.statements,
+                &provenance(stack.explanation_of(&role.owner)),
+                &program.tags(&bucket.tags),
+            );
+        }
+    }
+    if !program.functions().is_empty() {
+        add_trust(&mut out, "assume_lambda", "lambda.amazonaws.com", false);
+    }
+    for (function, archive) in program.functions().iter().zip(&stack.archives) {
+        let role = stack.policies.function_role(&function.name);
+        let provenance = provenance(stack.function_explanation(&function.name));
+        add_function(
+            &mut out,
+            function,
+            &role.statements,
+            &provenance,
+            stack.function_layout(&function.name),
+            archive,
+            &program.tags(&function.tags),
+        );
+    }
+    if !program.schedules().is_empty() {
+        add_trust(
+            &mut out,
+            "assume_scheduler",
+            "scheduler.amazonaws.com",
+            true,
+        );
+    }
+    for schedule in program.schedules() {
+        let owner = Owner::Scheduler(schedule.name.clone());
+        add_schedule(
+            &mut out,
+            schedule,
+            &stack.policies.schedule_role(&schedule.name).statements,
+            &provenance(stack.explanation_of(&owner)),
+            &program.tags(&schedule.tags),
+        );
+    }
+    for queue in program.queues() {
+        add_queue(&mut out, queue, &program.stack.name, &program.stack.tags);
+    }
+    for topic in program.topics() {
+        add_topic(&mut out, topic, &program.stack.name, &program.stack.tags);
+    }
+
+    let mut root = Map::new();
+    root.insert("//".into(), json!(literal(&super::header(stack))));
+    root.insert(
+        "terraform".into(),
+        json!({
+            "required_version": ">= 1.5.0",
+            "required_providers": { "aws": { "source": "hashicorp/aws", "version": "~> 6.0" } }
+        }),
+    );
+    let mut variables = Map::new();
+    variables.insert(
+        "stack_name".into(),
+        json!({
+            "type": "string",
+            "description": "Prefix of the physical names drc sets (Lambda function names, log groups)",
+            "default": literal(&physical_prefix(&program.stack.name)),
+        }),
+    );
+    for param in program.params() {
+        variables.insert(param.name.clone(), variable(param));
+    }
+    root.insert("variable".into(), Value::Object(variables));
+    root.insert("data".into(), Value::Object(out.data));
+    root.insert("resource".into(), Value::Object(out.resources));
+    let outputs = outputs(stack);
+    if !outputs.is_empty() {
+        root.insert("output".into(), Value::Object(outputs));
+    }
+    let mut text =
+        serde_json::to_string_pretty(&Value::Object(root)).expect("JSON values always serialize");
+    text.push('\n');
+    text
+}
+
+fn outputs(stack: &Stack<'_>) -> Map<String, Value> {
+    let mut outputs = Map::new();
+    for bucket in stack.program.created_buckets() {
+        let name = &bucket.name;
+        outputs.insert(
+            format!("{name}_bucket_name"),
+            json!({ "description": literal(&format!("Name of bucket {name}")), "value": format!("${{aws_s3_bucket.{name}.id}}") }),
+        );
+    }
+    for function in stack.program.functions() {
+        let name = &function.name;
+        outputs.insert(
+            format!("{name}_function_arn"),
+            json!({ "description": literal(&format!("ARN of function {name}")), "value": format!("${{aws_lambda_function.{name}.arn}}") }),
+        );
+    }
+    // User outputs keep their `.dr` name; the checker refuses names the ones above take.
+    // Terraform has no exports: `export` only applies to CloudFormation.
+    for output in stack.program.outputs() {
+        let mut body = Map::new();
+        if let Some(description) = &output.description {
+            body.insert("description".into(), json!(literal(description)));
+        }
+        body.insert("value".into(), json!(reference_value(&output.value)));
+        outputs.insert(output.name.clone(), Value::Object(body));
+    }
+    outputs
+}
+
+/// A `param` as a variable: its type, default and description, and a `validation` block
+/// when it has allowed values.
+fn variable(param: &Param) -> Value {
+    let mut body = Map::new();
+    body.insert("type".into(), json!(param.kind.keyword()));
+    if let Some(default) = &param.default {
+        body.insert("default".into(), param_value(default));
+    }
+    if let Some(description) = &param.description {
+        body.insert("description".into(), json!(literal(description)));
+    }
+    if !param.allowed.is_empty() {
+        let values: Vec<String> = param
+            .allowed
+            .iter()
+            .map(|value| match value {
+                ParamValue::String(text) => hcl_string(text),
+                ParamValue::Number(number) => number.to_string(),
+            })
+            .collect();
+        let shown: Vec<String> = param.allowed.iter().map(ParamValue::text).collect();
+        body.insert(
+            "validation".into(),
+            json!([{
+                "condition": format!("${{contains([{}], var.{})}}", values.join(", "), param.name),
+                "error_message": literal(&format!("The {} must be one of: {}.", param.name, shown.join(", "))),
+            }]),
+        );
+    }
+    Value::Object(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::literal;
+
+    #[test]
+    fn escapes_interpolation_and_directives() {
+        assert_eq!(literal("a ${var.x} b"), "a $${var.x} b");
+        assert_eq!(literal("%{ if true }"), "%%{ if true }");
+        assert_eq!(literal("$ and % and {}"), "$ and % and {}");
+        assert_eq!(literal("$${"), "$$${");
+    }
+}
