@@ -527,3 +527,30 @@ fn the_binary_serves_on_standard_input_and_output() {
     );
     assert!(output.contains(r#""code":"E0301""#), "{output}");
 }
+
+#[test]
+fn an_imported_document_is_checked_in_the_stack_that_imports_it() {
+    let disk = Disk::default();
+    let mut client = Client::start(&disk);
+    // `outputs.dr` names `copy`, which only the importing file declares: checked alone it
+    // would report `copy` as undefined.
+    let outputs = "output copy_arn { value = copy.arn }\n";
+    client.open(
+        "/w/main.dr",
+        &MAIN.replace(
+            "import \"shared.dr\"",
+            "import \"shared.dr\"\nimport \"outputs.dr\"",
+        ),
+    );
+    client.open("/w/outputs.dr", outputs);
+    client.open("/w/shared.dr", SHARED);
+    assert_eq!(client.diagnostics("/w/outputs.dr"), Vec::<Value>::new());
+    assert_eq!(client.diagnostics("/w/main.dr"), Vec::<Value>::new());
+    // Closed, the importer no longer makes the stack: the file alone has an error.
+    client.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": uri("/w/main.dr") } }),
+    );
+    assert_eq!(codes(&client.diagnostics("/w/outputs.dr")), ["E0401"]);
+    client.stop();
+}
