@@ -37,10 +37,10 @@ use crate::syntax::ast::{Ast, Block, Entry, Item, Value, ValueKind, Verb};
 /// nothing else (string escape and number errors do not stop formatting: tokens are printed
 /// as written).
 pub fn format(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> {
-    let (ast, diagnostics) = crate::syntax::parse(file, text);
+    let (ast, problems) = crate::syntax::parse(file, text);
     let ast = ast.expect("the syntax stage always gives a tree");
     if ast.recovered {
-        return Err(diagnostics
+        return Err(problems
             .into_iter()
             .filter(|d| d.code == diagnostics::Code::E0101)
             .collect());
