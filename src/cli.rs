@@ -5,6 +5,9 @@
 //! `--deny-warnings` or `deny_warnings = true`), 2 usage or IO error, 3 `drc diff` found a
 //! change that broadens permissions or weakens a bucket.
 
+mod reading;
+mod staging;
+
 use crate::{CodeFile, CodeSource, Compilation, Options, SourceLoader, SourceMap, Target};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::collections::BTreeMap;
@@ -22,6 +25,7 @@ Examples:
   drc build stack.dr --target cloudformation --stdout | less
   drc explain examples/disaster_recovery.dr --function backup
   drc diff old/ new/ --format json                         # exit 3 when something broadens
+  drc verify out/                                          # prove the built templates
   drc check --deny-warnings stack.dr                       # warnings fail the check (CI)
   drc fmt --check                                          # .dr files under . formatted?
   drc build stack.dr --set stage=prod                      # fix a parameter's value
@@ -63,8 +67,8 @@ enum Command {
     /// Compile files into CloudFormation and/or Terraform, plus function code archives.
     ///
     /// Each file is one stack; it becomes <stack>.cfn.yaml and <stack>.tf.json, and each
-    /// function's code a zip archive beside them. Files are written only when every input
-    /// compiles, each one atomically.
+    /// distinct code directory a zip archive beside them. Files are written only when every
+    /// input compiles, and then all or nothing.
     Build {
         /// The .dr files to compile.
         #[arg(required = true, value_name = "FILE")]
@@ -99,6 +103,9 @@ enum Command {
         /// Only this function's role and the permissions to invoke it.
         #[arg(long, value_name = "NAME")]
         function: Option<String>,
+        /// The proof of each recovery objective the stack declares, instead of permissions.
+        #[arg(long, conflicts_with = "function")]
+        objectives: bool,
         /// Text for people, or JSON for tools (see docs/permissions.md).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -117,6 +124,23 @@ enum Command {
         /// The new version, of the same sort as OLD.
         #[arg(value_name = "NEW")]
         new: PathBuf,
+        /// Text for people, or JSON for tools (see docs/permissions.md).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Prove built outputs: each role allows exactly what its declarations entitle.
+    ///
+    /// Reads CloudFormation templates and Terraform configurations back (an output
+    /// directory, or template files; a stack's regional templates are read with its main
+    /// template), and checks every request of a finite universe against the declarations the
+    /// templates record beside each role. Both targets must allow the same requests, trust
+    /// policies admit only the intended service, and bucket policies deny requests without
+    /// TLS. Exit status 0 when proven, 1 when a request is allowed or denied against the
+    /// declarations (each is printed), 2 for usage or IO errors.
+    Verify {
+        /// Output directories (their *.cfn.yaml and *.tf.json files) or template files.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
         /// Text for people, or JSON for tools (see docs/permissions.md).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -180,7 +204,7 @@ pub fn main() -> ExitCode {
     match run(cli.command, color) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("error: {message}");
+            say(&format!("error: {message}\n"));
             ExitCode::from(2)
         }
     }
@@ -247,9 +271,17 @@ fn run(command: Command, color: bool) -> Result<ExitCode, String> {
         Command::Explain {
             file,
             function,
+            objectives,
             format,
-        } => explain(&file, function.as_deref(), format, today, color),
+        } => {
+            if objectives {
+                explain_objectives(&file, today, color)
+            } else {
+                explain(&file, function.as_deref(), format, today, color)
+            }
+        }
         Command::Diff { old, new, format } => diff(&old, &new, format, today, color),
+        Command::Verify { paths, format } => verify(&paths, format),
         Command::Fmt { check, paths } => formatting::run(&paths, check, color),
         Command::Lsp => {
             let (connection, threads) = lsp_server::Connection::stdio();
@@ -261,6 +293,117 @@ fn run(command: Command, color: bool) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `drc verify`.
+fn verify(paths: &[PathBuf], format: Format) -> Result<ExitCode, String> {
+    let mut files: Vec<PathBuf> = Vec::new();
+    let is_template = |name: &str| name.ends_with(".cfn.yaml") || name.ends_with(".tf.json");
+    let templates_in = |dir: &Path, stack: Option<&str>| -> Result<Vec<PathBuf>, String> {
+        let entries =
+            std::fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
+        let mut found = Vec::new();
+        for entry in entries {
+            let path = entry
+                .map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?
+                .path();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let of_stack = stack
+                .is_none_or(|s| name.starts_with(&format!("{s}.")) && name.ends_with(".cfn.yaml"));
+            if is_template(&name) && of_stack && path.is_file() {
+                found.push(path);
+            }
+        }
+        Ok(found)
+    };
+    for path in paths {
+        if path.is_dir() {
+            let found = templates_in(path, None)?;
+            if found.is_empty() {
+                return Err(format!(
+                    "`{}` holds no .cfn.yaml or .tf.json file",
+                    path.display()
+                ));
+            }
+            files.extend(found);
+        } else if !path.exists() {
+            return Err(format!(
+                "there is no file or directory `{}`",
+                path.display()
+            ));
+        } else {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !is_template(&name) {
+                return Err(format!(
+                    "`{}` is neither a CloudFormation template (.cfn.yaml) nor a Terraform configuration (.tf.json)",
+                    path.display()
+                ));
+            }
+            // A stack's templates for its other regions are read with its main template.
+            if name.ends_with(".cfn.yaml") {
+                let stack = name.split('.').next().unwrap_or_default();
+                let dir = path
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                files.extend(templates_in(dir, Some(stack))?);
+            }
+            files.push(path.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    let mut named = Vec::new();
+    for path in &files {
+        let bytes =
+            std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if named.iter().any(|(n, _): &(String, Vec<u8>)| *n == name) {
+            return Err(format!(
+                "two files named `{name}`: verify one output directory at a time"
+            ));
+        }
+        named.push((name, bytes));
+    }
+    let mut report = crate::verify::report::Report::default();
+    for stack in crate::verify::group(named)? {
+        report.stacks.push(crate::verify::verify(&stack)?);
+    }
+    let text = match format {
+        Format::Text => report.text(),
+        Format::Json => json_text(&report.json()),
+    };
+    print_stdout(&text)?;
+    Ok(if report.proven() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `drc explain --objectives`: the proof of each objective; exit status 1 when the file
+/// has errors (an unmet objective is one).
+fn explain_objectives(file: &Path, today: crate::Date, color: bool) -> Result<ExitCode, String> {
+    let mut sources = read_sources(&[file.to_path_buf()])?;
+    let (analyses, diagnostics) =
+        crate::analyze_with(&mut sources, today, &BTreeMap::new(), &FsSources);
+    if !diagnostics.is_empty() {
+        eprint!("{}", crate::render(&diagnostics, &sources, color));
+    }
+    let Some(stack) = analyses.first() else {
+        return Ok(ExitCode::from(1));
+    };
+    print_stdout(&crate::check::objectives::text(&stack.program, today))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `drc explain`.
@@ -275,7 +418,7 @@ fn explain(
     let (analyses, diagnostics) =
         crate::analyze_with(&mut sources, today, &BTreeMap::new(), &FsSources);
     if !diagnostics.is_empty() {
-        eprint!("{}", crate::render(&diagnostics, &sources, color));
+        say(&crate::render(&diagnostics, &sources, color));
     }
     let Some(stack) = analyses.first() else {
         return Ok(ExitCode::from(1));
@@ -337,7 +480,7 @@ fn diff(
         (&new_diagnostics, &new_sources),
     ] {
         if !diagnostics.is_empty() {
-            eprint!("{}", crate::render(diagnostics, sources, color));
+            say(&crate::render(diagnostics, sources, color));
         }
     }
     if crate::diagnostics::has_errors(&old_diagnostics)
@@ -347,11 +490,29 @@ fn diff(
     }
     let old_sides = sides(&old_analyses, &old_sources);
     let new_sides = sides(&new_analyses, &new_sources);
-    let report = if directories {
+    let mut report = if directories {
         crate::iam::diff::diff(&old_sides, &new_sides)
     } else {
         crate::iam::diff::diff_pair(&old_sides[0], &new_sides[0])
     };
+    // The concrete requests each stack newly allows, from the verify stage's universe.
+    let named = |analyses: &'_ [crate::Analysis], name: &str| {
+        analyses.iter().position(|a| a.program.stack.name == name)
+    };
+    for stack in &mut report.stacks {
+        let (old, new) = if directories {
+            (
+                named(&old_analyses, &stack.stack),
+                named(&new_analyses, &stack.stack),
+            )
+        } else {
+            (Some(0), Some(0))
+        };
+        stack.set_requests(crate::verify::broaden::requests(
+            old.map(|i| (&old_analyses[i].program, &old_sources)),
+            new.map(|i| (&new_analyses[i].program, &new_sources)),
+        ));
+    }
     let text = match format {
         Format::Text => report.text(),
         Format::Json => json_text(&report.json()),
@@ -407,10 +568,7 @@ fn print_stdout(text: &str) -> Result<(), String> {
 /// Prints diagnostics to stderr; the exit status follows from them.
 fn report(compilation: &Compilation, sources: &SourceMap, color: bool) -> ExitCode {
     if !compilation.diagnostics.is_empty() {
-        eprint!(
-            "{}",
-            crate::render(&compilation.diagnostics, sources, color)
-        );
+        say(&crate::render(&compilation.diagnostics, sources, color));
     }
     if compilation.succeeded() {
         ExitCode::SUCCESS
@@ -459,50 +617,25 @@ fn today() -> Result<crate::Date, String> {
 fn read_sources(files: &[PathBuf]) -> Result<SourceMap, String> {
     let mut sources = SourceMap::new();
     for path in files {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        let text = reading::read_source(path)?;
         sources.add(path.to_string_lossy(), text);
     }
     Ok(sources)
 }
 
-/// Writes every artifact atomically: each goes to a temporary file in the output directory
-/// first, and only when all are written are they renamed into place.
+/// Writes every artifact of the build all or nothing ([`staging`]), then says what it wrote.
 fn write_outputs(compilation: &Compilation, out_dir: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(out_dir)
-        .map_err(|e| format!("cannot create `{}`: {e}", out_dir.display()))?;
-    let mut staged = Vec::new();
-    for stack in &compilation.stacks {
-        for artifact in &stack.artifacts {
-            let mut temp = tempfile::Builder::new()
-                .prefix(".drc-")
-                .tempfile_in(out_dir)
-                .map_err(|e| format!("cannot write in `{}`: {e}", out_dir.display()))?;
-            temp.write_all(&artifact.bytes)
-                .and_then(|()| temp.as_file().sync_all())
-                .map_err(|e| format!("cannot write `{}`: {e}", artifact.file_name))?;
-            staged.push((temp, out_dir.join(&artifact.file_name)));
-        }
-    }
-    for (temp, path) in staged {
-        let file = temp
-            .persist(&path)
-            .map_err(|e| format!("cannot write `{}`: {}", path.display(), e.error))?;
-        set_readable(&file);
-        eprintln!("wrote {}", path.display());
+    let artifacts = compilation.stacks.iter().flat_map(|s| &s.artifacts);
+    for path in staging::write_all(artifacts, out_dir)? {
+        say(&format!("wrote {}\n", path.display()));
     }
     Ok(())
 }
 
-/// Temporary files are created private (0600); outputs get the usual 0644.
-fn set_readable(file: &std::fs::File) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        let _ = file.set_permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    #[cfg(not(unix))]
-    let _ = file;
+/// Writes to stderr, ignoring failure: a closed or full stderr must not stop a build
+/// (`eprint!` would panic) between renames or change its exit status.
+fn say(text: &str) {
+    let _ = std::io::stderr().write_all(text.as_bytes());
 }
 
 /// Reads imported `.dr` files from the file system (names are paths relative to the current
@@ -511,10 +644,7 @@ pub struct FsSources;
 
 impl SourceLoader for FsSources {
     fn read(&self, name: &str) -> Result<String, String> {
-        std::fs::read_to_string(name).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => format!("there is no file `{name}`"),
-            _ => format!("cannot read `{name}`: {e}"),
-        })
+        reading::read_source(Path::new(name))
     }
 }
 
@@ -545,6 +675,12 @@ fn collect(dir: &Path, prefix: &str, files: &mut Vec<CodeFile>) -> std::io::Resu
         }
         let path = format!("{prefix}{name}");
         let metadata = std::fs::metadata(entry.path())?;
+        if let Some(what) = reading::not_regular(&metadata).filter(|_| !metadata.is_dir()) {
+            // Reading a FIFO would wait forever, and a device may never end.
+            return Err(std::io::Error::other(format!(
+                "`{path}` is {what}, not a regular file"
+            )));
+        }
         if metadata.is_dir() {
             collect(&entry.path(), &format!("{path}/"), files)?;
         } else {

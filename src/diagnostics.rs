@@ -3,7 +3,8 @@
 //!
 //! Every diagnostic has a stable code. Codes are grouped by stage: `E01xx` syntax, `E02xx`
 //! items, names and attributes, `E03xx` values, `E04xx` references and permissions, `E05xx`
-//! target limits; `W0xxx` are warnings. Each code has a page in `docs/errors/`.
+//! target limits, `E06xx` imports, `E09xx` internal errors (drc's own output failed a check: no
+//! `.dr` file should cause one); `W0xxx` are warnings. Each code has a page in `docs/errors/`.
 //!
 //! Stages never print: they return diagnostics, the pipeline collects them, [`sort`]s them by
 //! (file, span, code) and the CLI renders them.
@@ -55,6 +56,7 @@ codes! {
     E0101, Error, "syntax error";
     E0102, Error, "invalid escape in a string";
     E0103, Error, "number too large";
+    E0104, Error, "blocks nested too deep";
     E0201, Error, "unknown item kind";
     E0202, Error, "unknown attribute";
     E0203, Error, "duplicate name";
@@ -121,6 +123,7 @@ codes! {
     E0337, Error, "unknown region";
     E0338, Error, "bucket in another region replicates or logs its access";
     E0339, Error, "access logs to a bucket in another region";
+    E0390, Error, "recovery objective not met";
     E0401, Error, "undefined name";
     E0402, Error, "verb not allowed on this kind of resource";
     E0403, Error, "unknown attribute of a resource";
@@ -135,6 +138,7 @@ codes! {
     E0601, Error, "cannot read an imported file";
     E0602, Error, "import cycle";
     E0603, Error, "import of a file that is not a `.dr` file";
+    E0901, Error, "internal error: the output does not grant exactly what is declared";
     W0001, Warning, "deprecated runtime";
     W0002, Warning, "setting has no effect";
     W0101, Warning, "a function can both write and delete backups";
@@ -144,10 +148,16 @@ codes! {
     W0105, Warning, "backup bucket without versioning";
     W0106, Warning, "backup bucket not encrypted with a KMS key";
     W0107, Warning, "version verb on an unversioned bucket";
+    W0108, Warning, "an overwrite can expire a backup early";
+    W0109, Warning, "replica without an expiry of its own";
+    W0110, Warning, "lifecycle shorter than a storage class's minimum duration";
+    W0111, Warning, "compliance-mode lock on a bucket that is not retained";
+    W0112, Warning, "expiry shorter than the object lock";
     W0501, Warning, "unused parameter";
     W0301, Warning, "scheduled function cannot report failure";
     W0401, Warning, "time zone of a rate schedule";
     W0402, Warning, "event age without retries";
+    W0403, Warning, "cron time in a daylight saving change";
 }
 
 /// A message attached to a span.

@@ -1,7 +1,9 @@
 //! `drc fmt`: the one layout of a `.dr` file, as the examples are written.
 //!
 //! - two spaces of indentation per block, one entry per line;
-//! - in a run of attributes on consecutive lines, the `=` aligned;
+//! - in a run of attributes on consecutive lines, the `=` aligned: after the longest key, or
+//!   further right if a line of the run already has it there (templates cite values by
+//!   column, so formatting never moves one left);
 //! - a verb line as written (`put  backups "daily/"` keeps its spaces, aligned by hand or
 //!   not: templates quote the line, so a formatter that respaced it would change them), unless
 //!   it spans lines;
@@ -31,20 +33,23 @@
 
 use crate::diagnostics::{self, Diagnostic};
 use crate::source::{FileId, Span};
-use crate::syntax::ast::{Ast, Block, Entry, Item, Value, ValueKind, Verb};
+use crate::syntax::ast::{Ast, Attribute, Block, Entry, Item, Value, ValueKind, Verb};
 
 /// Formats one file. A file with syntax errors is refused: the errors are returned and
 /// nothing else (string escape and number errors do not stop formatting: tokens are printed
 /// as written).
 pub fn format(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> {
     let (ast, problems) = crate::syntax::parse(file, text);
-    let ast = ast.expect("the syntax stage always gives a tree");
-    if ast.recovered {
-        return Err(problems
-            .into_iter()
-            .filter(|d| d.code == diagnostics::Code::E0101)
-            .collect());
-    }
+    let syntax_errors = || {
+        problems
+            .iter()
+            .filter(|d| matches!(d.code, diagnostics::Code::E0101 | diagnostics::Code::E0104))
+            .cloned()
+            .collect()
+    };
+    let Some(ast) = ast.filter(|ast| !ast.recovered) else {
+        return Err(syntax_errors());
+    };
     let mut printer = Printer {
         text,
         ast: &ast,
@@ -208,7 +213,7 @@ impl Printer<'_> {
         let comma = if comma { "," } else { "" };
         match entry {
             Entry::Attribute(attribute) => {
-                let key = self.raw(attribute.key.span).to_owned();
+                let key = self.key_cell(attribute);
                 let start = attribute.span.start as usize;
                 if let ValueKind::List(values) = &attribute.value.kind {
                     if !self.one_line(attribute.value.span) {
@@ -282,6 +287,21 @@ impl Printer<'_> {
         let mut line = Line::new(depth, Code::Text(format!("]{comma}")), close, close + 1);
         line.edge = Edge::Closes;
         self.lines.push(line);
+    }
+
+    /// An attribute's key and the spaces written after it, less the one before `=`: a run
+    /// is aligned to its longest key or to the widest `=` column written, whichever is
+    /// further right, so formatting never moves a value left (templates cite values by
+    /// line and column).
+    fn key_cell(&self, attribute: &Attribute) -> String {
+        let key = self.raw(attribute.key.span);
+        let after = &self.text[attribute.key.span.end as usize..];
+        let spaces = after.len() - after.trim_start_matches(' ').len();
+        if spaces > 1 && after[spaces..].starts_with('=') {
+            format!("{key}{}", " ".repeat(spaces - 1))
+        } else {
+            key.to_owned()
+        }
     }
 
     /// A verb as written, or its words one space apart when it spans lines.
@@ -609,9 +629,15 @@ mod tests {
     fn indents_aligns_and_separates_items() {
         assert_eq!(
             fmt(
-                "bucket a {\nversioned=true\n      encryption   =   kms\n\n\n  retain = true\n}\nbucket b {}"
+                "bucket a {\nversioned=true\n      encryption =   kms\n\n\n  retain = true\n}\nbucket b {}"
             ),
             "bucket a {\n  versioned  = true\n  encryption = kms\n\n  retain = true\n}\n\nbucket b {}\n"
+        );
+        // A run is aligned further right when one of its lines already is: values never
+        // move left.
+        assert_eq!(
+            fmt("bucket a {\n  versioned    = true\n  retain = true\n}\n"),
+            "bucket a {\n  versioned    = true\n  retain       = true\n}\n"
         );
         // One-line items written together stay together; others are one blank line apart.
         assert_eq!(

@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! &str --parse--> Ast --check--> Program --infer--> Policies --lower--> Stack --emit--> bytes
+//!                                                                       bytes --verify--> proof
 //! ```
 //!
 //! The library does no IO: sources come in as text, imported `.dr` files through a
@@ -58,6 +59,7 @@ pub mod lsp;
 pub mod names;
 pub mod source;
 pub mod syntax;
+pub mod verify;
 
 pub use check::model::Program;
 pub use diagnostics::{Code, Diagnostic, Severity, render};
@@ -261,8 +263,23 @@ pub fn compile_with(
                     .iter()
                     .flat_map(|&target| emit::emit(&stack, target))
                     .collect();
+                // Proof, not promise: the templates are read back and checked against the
+                // declarations before anything is returned (E0901 when they disagree).
+                let files: Vec<(&str, &[u8])> = artifacts
+                    .iter()
+                    .map(|a| (a.file_name.as_str(), a.bytes.as_slice()))
+                    .collect();
+                diagnostics.extend(verify::prove(&analysis.program, sources, &files));
                 if !targets.is_empty() {
-                    artifacts.extend(stack.archives.into_iter().map(Artifact::from));
+                    // Functions sharing code share an archive: each file once.
+                    let mut seen = std::collections::BTreeSet::new();
+                    artifacts.extend(
+                        stack
+                            .archives
+                            .into_iter()
+                            .filter(|archive| seen.insert(archive.file_name.clone()))
+                            .map(Artifact::from),
+                    );
                 }
                 stacks.push(StackOutput {
                     name: analysis.program.stack.name.clone(),

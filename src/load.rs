@@ -68,7 +68,12 @@ pub fn load(sources: &mut SourceMap, loader: &dyn SourceLoader) -> Loaded {
         asts: BTreeMap::new(),
         diagnostics: Vec::new(),
         cycles: BTreeSet::new(),
+        by_name: BTreeMap::new(),
     };
+    for (id, file) in walk.sources.iter() {
+        // The first of two roots with one name wins, as the scan this replaces found it.
+        walk.by_name.entry(normalize(&file.name)).or_insert(id);
+    }
     let stacks = roots
         .into_iter()
         .map(|root| {
@@ -77,7 +82,7 @@ pub fn load(sources: &mut SourceMap, loader: &dyn SourceLoader) -> Loaded {
                 files: Vec::new(),
                 incomplete: false,
             };
-            walk.visit(root, &mut Vec::new(), &mut stack);
+            walk.visit(root, &mut stack);
             stack
         })
         .collect();
@@ -88,6 +93,14 @@ pub fn load(sources: &mut SourceMap, loader: &dyn SourceLoader) -> Loaded {
     }
 }
 
+/// A file of the import walk, with the imports it has yet to follow.
+struct Frame {
+    file: FileId,
+    imports: std::vec::IntoIter<Import>,
+    /// The import of `file` that led to the next frame, once followed.
+    via: Option<Span>,
+}
+
 struct Walk<'s> {
     sources: &'s mut SourceMap,
     loader: &'s dyn SourceLoader,
@@ -95,13 +108,63 @@ struct Walk<'s> {
     diagnostics: Vec<Diagnostic>,
     /// Cycles already reported, as the sorted files they pass through.
     cycles: BTreeSet<Vec<FileId>>,
+    /// Every file of `sources` by its normalised name, filled as files are met, so finding
+    /// an imported file is one lookup rather than a scan of every file.
+    by_name: BTreeMap<String, FileId>,
 }
 
 impl Walk<'_> {
-    /// Adds `file` and what it imports to the stack. `chain` holds the imports followed from
-    /// the root to `file`: (importing file, the import's path span).
-    fn visit(&mut self, file: FileId, chain: &mut Vec<(FileId, Span)>, stack: &mut StackFiles) {
+    /// Adds `root` and what it imports to the stack, depth first. The walk keeps its own
+    /// stack of frames rather than recursing, so an import chain of any length uses no more
+    /// of the thread's stack than a short one (a chain of thousands of files used to exhaust
+    /// it, and the parser then reported a syntax error in a valid file).
+    fn visit(&mut self, root: FileId, stack: &mut StackFiles) {
+        let mut in_stack = BTreeSet::new();
+        let mut frames = vec![self.enter(root, stack, &mut in_stack)];
+        while let Some(top) = frames.last_mut() {
+            let Some(import) = top.imports.next() else {
+                frames.pop();
+                if let Some(parent) = frames.last_mut() {
+                    parent.via = None;
+                }
+                continue;
+            };
+            let file = top.file;
+            let Some(target) = self.resolve(file, &import) else {
+                stack.incomplete = true;
+                continue;
+            };
+            if let Some(start) = frames.iter().position(|f| f.file == target) {
+                let mut edges: Vec<(FileId, Span)> = frames[start..frames.len() - 1]
+                    .iter()
+                    .map(|f| {
+                        (
+                            f.file,
+                            f.via
+                                .expect("every frame below the top was entered through an import"),
+                        )
+                    })
+                    .collect();
+                edges.push((file, import.path_span));
+                self.cycle(&edges, target);
+            } else if !in_stack.contains(&target) {
+                let top = frames.last_mut().expect("the loop holds a frame");
+                top.via = Some(import.path_span);
+                let frame = self.enter(target, stack, &mut in_stack);
+                frames.push(frame);
+            }
+        }
+    }
+
+    /// Adds `file` to the stack, parsing it the first time any stack reaches it.
+    fn enter(
+        &mut self,
+        file: FileId,
+        stack: &mut StackFiles,
+        in_stack: &mut BTreeSet<FileId>,
+    ) -> Frame {
         stack.files.push(file);
+        in_stack.insert(file);
         if !self.asts.contains_key(&file) {
             let (ast, diagnostics) = syntax::parse(file, &self.sources.get(file).text);
             self.diagnostics.extend(diagnostics);
@@ -111,25 +174,10 @@ impl Walk<'_> {
             .as_ref()
             .map(|ast| ast.imports.clone())
             .unwrap_or_default();
-        for import in imports {
-            let Some(target) = self.resolve(file, &import) else {
-                stack.incomplete = true;
-                continue;
-            };
-            let on_chain = chain
-                .iter()
-                .map(|&(from, _)| from)
-                .chain([file])
-                .position(|f| f == target);
-            if let Some(start) = on_chain {
-                let mut edges: Vec<(FileId, Span)> = chain[start..].to_vec();
-                edges.push((file, import.path_span));
-                self.cycle(&edges, target);
-            } else if !stack.files.contains(&target) {
-                chain.push((file, import.path_span));
-                self.visit(target, chain, stack);
-                chain.pop();
-            }
+        Frame {
+            file,
+            imports: imports.into_iter(),
+            via: None,
         }
     }
 
@@ -153,15 +201,15 @@ impl Walk<'_> {
             return None;
         }
         let name = join(&self.sources.get(from).name, path);
-        if let Some((id, _)) = self
-            .sources
-            .iter()
-            .find(|(_, file)| normalize(&file.name) == name)
-        {
+        if let Some(&id) = self.by_name.get(&name) {
             return Some(id);
         }
         match self.loader.read(&name) {
-            Ok(text) => Some(self.sources.add(name, text)),
+            Ok(text) => {
+                let id = self.sources.add(name.clone(), text);
+                self.by_name.insert(name, id);
+                Some(id)
+            }
             Err(why) => {
                 let mut d = Diagnostic::new(
                     Code::E0601,
@@ -247,7 +295,41 @@ fn normalize(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{join, normalize};
+    use super::{SourceLoader, join, load, normalize};
+    use crate::SourceMap;
+
+    /// `f<i>.dr` imports `f<i+1>.dr`, up to `f<last>.dr`, which declares a bucket.
+    struct Chain {
+        last: usize,
+    }
+
+    impl SourceLoader for Chain {
+        fn read(&self, name: &str) -> Result<String, String> {
+            let i: usize = name
+                .trim_start_matches('f')
+                .trim_end_matches(".dr")
+                .parse()
+                .map_err(|_| format!("no file {name}"))?;
+            Ok(if i == self.last {
+                "bucket last {}\n".to_owned()
+            } else {
+                format!("import \"f{}.dr\"\n", i + 1)
+            })
+        }
+    }
+
+    #[test]
+    fn an_import_chain_of_any_length_loads() {
+        // A chain of about 7,300 files used to exhaust the thread's stack in the recursive
+        // walk, and the parser then reported a syntax error in a valid file.
+        let last = 12_000;
+        let mut sources = SourceMap::new();
+        sources.add("f0.dr", "import \"f1.dr\"\n");
+        let loaded = load(&mut sources, &Chain { last });
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        assert_eq!(loaded.stacks[0].files.len(), last + 1);
+        assert!(!loaded.stacks[0].incomplete);
+    }
 
     #[test]
     fn imports_are_relative_to_the_importing_file() {

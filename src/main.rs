@@ -1,11 +1,14 @@
 //! The `drc` command. All the work is in the library; this only installs the panic hook and
 //! turns the CLI's result into an exit status.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
-        eprintln!(
+        // A closed stderr must not turn a panic into an abort.
+        let _ = writeln!(
+            std::io::stderr(),
             "error: internal compiler error: {info}\n\nThis is a bug in drc {}, not in your input. Please report it with the .dr file that caused it.",
             env!("CARGO_PKG_VERSION")
         );

@@ -175,9 +175,144 @@ fn value(text: &str, field: &Field) -> Result<u32, String> {
     }
 }
 
+/// A validated cron expression, expanded: the local times of day it fires at and a test for
+/// the days it fires on. Day-of-week numbers are AWS's: 1 is Sunday.
+pub struct Cron {
+    minutes: Vec<u32>,
+    hours: Vec<u32>,
+    day_of_month: Vec<String>,
+    months: Vec<u32>,
+    day_of_week: Vec<String>,
+    years: Vec<u32>,
+}
+
+impl Cron {
+    /// Expands an expression that [`validate`] accepted.
+    pub fn parse(expression: &str) -> Cron {
+        let parts: Vec<&str> = expression.split_whitespace().collect();
+        let items = |i: usize| parts[i].split(',').map(str::to_owned).collect();
+        Cron {
+            minutes: expand(parts[0], &FIELDS[0]),
+            hours: expand(parts[1], &FIELDS[1]),
+            day_of_month: items(2),
+            months: expand(parts[3], &FIELDS[3]),
+            day_of_week: items(4),
+            years: expand(parts[5], &FIELDS[5]),
+        }
+    }
+
+    /// The local times of day it fires at, in order.
+    pub fn times(&self) -> Vec<jiff::civil::Time> {
+        let mut times = Vec::new();
+        for &h in &self.hours {
+            for &m in &self.minutes {
+                let (h, m) = (i8::try_from(h), i8::try_from(m));
+                times.push(jiff::civil::time(
+                    h.expect("hours are 0..23"),
+                    m.expect("minutes are 0..59"),
+                    0,
+                    0,
+                ));
+            }
+        }
+        times.sort();
+        times
+    }
+
+    /// Whether it fires on a local date.
+    pub fn fires_on(&self, date: jiff::civil::Date) -> bool {
+        let year = u32::try_from(date.year()).unwrap_or(0);
+        let month = u32::try_from(date.month()).unwrap_or(0);
+        if !self.years.contains(&year) || !self.months.contains(&month) {
+            return false;
+        }
+        if self.day_of_month.iter().all(|d| d == "?") {
+            self.day_of_week.iter().any(|d| week_day_matches(d, date))
+        } else {
+            self.day_of_month.iter().any(|d| month_day_matches(d, date))
+        }
+    }
+}
+
+/// The values of a field without special characters (`*`, lists, ranges, steps).
+fn expand(text: &str, field: &Field) -> Vec<u32> {
+    let mut values = Vec::new();
+    for item in text.split(',') {
+        let (range, step) = match item.split_once('/') {
+            Some((range, step)) => (range, step.parse().unwrap_or(1)),
+            None => (item, 1),
+        };
+        let (low, high) = match range.split_once('-') {
+            _ if range == "*" => (field.min, field.max),
+            Some((low, high)) => (
+                value(low, field).unwrap_or(field.min),
+                value(high, field).unwrap_or(field.max),
+            ),
+            None => {
+                let low = value(range, field).unwrap_or(field.min);
+                (low, if item.contains('/') { field.max } else { low })
+            }
+        };
+        values.extend((low..=high).step_by(usize::try_from(step).unwrap_or(1)));
+    }
+    values.sort_unstable();
+    values.dedup();
+    values
+}
+
+fn month_day_matches(item: &str, date: jiff::civil::Date) -> bool {
+    let day = u32::try_from(date.day()).unwrap_or(0);
+    let last = date.last_of_month();
+    match item {
+        "*" => true,
+        "L" => date == last,
+        "LW" => date == nearest_weekday(last),
+        _ => match item.strip_suffix('W') {
+            Some(n) => n.parse::<i8>().ok().is_some_and(|n| {
+                let n = n.min(last.day());
+                date == nearest_weekday(date.with().day(n).build().unwrap_or(date))
+            }),
+            None => expand(item, &FIELDS[2]).contains(&day),
+        },
+    }
+}
+
+/// The weekday nearest to a date within its month (`15W`, `LW`).
+fn nearest_weekday(date: jiff::civil::Date) -> jiff::civil::Date {
+    use jiff::civil::Weekday::{Saturday, Sunday};
+    let shift = |days: i64| {
+        date.checked_add(jiff::Span::new().days(days))
+            .unwrap_or(date)
+    };
+    match date.weekday() {
+        Saturday if date.day() == 1 => shift(2),
+        Saturday => shift(-1),
+        Sunday if date == date.last_of_month() => shift(-2),
+        Sunday => shift(1),
+        _ => date,
+    }
+}
+
+fn week_day_matches(item: &str, date: jiff::civil::Date) -> bool {
+    let weekday = u32::try_from(date.weekday().to_sunday_one_offset()).unwrap_or(0);
+    let field = &FIELDS[4];
+    let nth = (date.day() - 1) / 7 + 1;
+    if item == "L" {
+        return weekday == 7;
+    }
+    if let Some((day, n)) = item.split_once('#') {
+        return value(day, field) == Ok(weekday) && n.parse::<i8>() == Ok(nth);
+    }
+    if let Some(day) = item.strip_suffix('L') {
+        return value(day, field) == Ok(weekday) && date.day() + 7 > date.days_in_month();
+    }
+    expand(item, field).contains(&weekday)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::validate;
+    use super::{Cron, validate};
+    use jiff::civil::date;
 
     #[test]
     fn accepts_aws_examples() {
@@ -218,5 +353,22 @@ mod tests {
             let error = validate(bad).expect_err(bad);
             assert!(error.contains(why), "{bad}: {error}");
         }
+    }
+
+    #[test]
+    fn expands_times_and_days() {
+        let cron = Cron::parse("0/30 1,13 ? * MON-FRI *");
+        assert_eq!(cron.times().len(), 4);
+        assert!(cron.fires_on(date(2027, 3, 29)));
+        assert!(!cron.fires_on(date(2027, 3, 28)));
+        let last = Cron::parse("0 0 L * ? *");
+        assert!(last.fires_on(date(2027, 2, 28)));
+        assert!(!last.fires_on(date(2027, 2, 27)));
+        let second_monday = Cron::parse("0 9 ? * 2#2 *");
+        assert!(second_monday.fires_on(date(2027, 3, 8)));
+        assert!(!second_monday.fires_on(date(2027, 3, 1)));
+        let weekday = Cron::parse("0 0 1W * ? *");
+        assert!(weekday.fires_on(date(2027, 5, 3)));
+        assert!(!Cron::parse("0 0 * * ? 2030").fires_on(date(2027, 5, 3)));
     }
 }

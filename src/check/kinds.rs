@@ -18,7 +18,7 @@ pub(super) const KINDS: &[KindSpec] = &[
         kind: Kind::Stack,
         attributes: &["description", "deny_warnings"],
         required: &[],
-        blocks: &["tags"],
+        blocks: &["tags", "objectives"],
         verbs: false,
     },
     KindSpec {

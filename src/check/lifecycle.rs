@@ -50,7 +50,7 @@ impl<'a> Checker<'a> {
             abort_incomplete_upload_days = self
                 .days(&inner, "abort_incomplete_uploads")
                 .unwrap_or(DEFAULT_ABORT_UPLOAD_DAYS);
-            let rule = self.lifecycle_rule(bucket, &inner, None, versioned);
+            let rule = self.lifecycle_rule(bucket, &inner, None, versioned, nested.name.span);
             if rule.has_actions() {
                 rules.push(rule);
             }
@@ -88,7 +88,7 @@ impl<'a> Checker<'a> {
                 continue;
             }
             let prefix = self.lifecycle_prefix(text, *span);
-            let rule = self.lifecycle_rule(bucket, &inner, prefix, versioned);
+            let rule = self.lifecycle_rule(bucket, &inner, prefix, versioned, *span);
             if !rule.has_actions() && inner.attributes.is_empty() {
                 self.error(
                     Diagnostic::new(
@@ -154,6 +154,7 @@ impl<'a> Checker<'a> {
         inner: &Body<'a>,
         prefix: Option<String>,
         versioned: bool,
+        span: Span,
     ) -> LifecycleRule {
         if !versioned {
             for (key, attribute) in &inner.attributes {
@@ -176,7 +177,11 @@ impl<'a> Checker<'a> {
         let expire_days = self.expiration(inner, "expire", &transitions);
         let noncurrent_expire_days =
             self.expiration(inner, "noncurrent_expire", &noncurrent_transitions);
+        let at = |key: &str| inner.attributes.get(key).map(|a| a.span);
         LifecycleRule {
+            span,
+            expire_span: at("expire"),
+            noncurrent_expire_span: at("noncurrent_expire"),
             prefix,
             transitions: transitions.into_iter().map(|(t, _)| t).collect(),
             expire_days,

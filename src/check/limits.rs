@@ -220,6 +220,10 @@ pub struct StorageClass {
     pub min_days: u32,
     /// The days an object must stay in this class before a later transition.
     pub min_stay_days: u32,
+    /// The minimum storage duration S3 charges for: an object deleted, overwritten or moved
+    /// out earlier is billed for the remaining days
+    /// (<https://aws.amazon.com/s3/storage-classes/>, "Minimum storage duration").
+    pub min_storage_days: u32,
 }
 
 /// The storage classes lifecycle rules can move objects to, in S3's transition waterfall
@@ -233,30 +237,35 @@ pub struct StorageClass {
 pub const STORAGE_CLASSES: &[StorageClass] = &[
     StorageClass {
         keyword: "standard_ia",
+        min_storage_days: 30,
         aws: "STANDARD_IA",
         min_days: 30,
         min_stay_days: 30,
     },
     StorageClass {
         keyword: "intelligent_tiering",
+        min_storage_days: 0,
         aws: "INTELLIGENT_TIERING",
         min_days: 0,
         min_stay_days: 0,
     },
     StorageClass {
         keyword: "glacier_ir",
+        min_storage_days: 90,
         aws: "GLACIER_IR",
         min_days: 0,
         min_stay_days: 0,
     },
     StorageClass {
         keyword: "glacier",
+        min_storage_days: 90,
         aws: "GLACIER",
         min_days: 0,
         min_stay_days: 0,
     },
     StorageClass {
         keyword: "deep_archive",
+        min_storage_days: 180,
         aws: "DEEP_ARCHIVE",
         min_days: 0,
         min_stay_days: 0,
@@ -265,6 +274,13 @@ pub const STORAGE_CLASSES: &[StorageClass] = &[
 
 /// The source of [`STORAGE_CLASSES`], for notes in diagnostics.
 pub const STORAGE_CLASSES_SOURCE: &str = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html";
+
+/// `copies` and `regions` objectives: at least one (drc's own rule: a count of places).
+pub const OBJECTIVE_COUNT: Limit = Limit {
+    min: 1,
+    max: 100,
+    source: "docs/language.md#objectives",
+};
 
 /// S3 Object Lock default retention, in days (`retain = 30d`).
 pub const OBJECT_LOCK_DAYS: Limit = Limit {

@@ -58,6 +58,7 @@ impl<'a> Checker<'a> {
         };
         let retain = self.retention(&inner);
         Some(ObjectLock {
+            span: nested.name.span,
             mode: mode?,
             retain: retain?,
         })

@@ -6,9 +6,12 @@
 //! name collisions. Every problem is collected; a [`Program`] is returned only when none of
 //! them is an error.
 
+pub mod clock;
 pub mod cron;
+pub mod lifetimes;
 pub mod limits;
 pub mod model;
+pub mod objectives;
 pub mod regions;
 pub mod runtimes;
 pub mod safety;
@@ -81,6 +84,9 @@ pub fn check(
     let recovered = asts.iter().any(|ast| ast.recovered);
     if !diagnostics.iter().any(Diagnostic::is_error) && !recovered {
         diagnostics.extend(safety::check(&program));
+        diagnostics.extend(clock::warnings(&program, today));
+        diagnostics.extend(lifetimes::check(&program));
+        diagnostics.extend(objectives::unmet(&program, today));
     }
     if program.stack.deny_warnings {
         let why = format!("`deny_warnings = true` in stack `{}`", program.stack.name);
@@ -121,6 +127,7 @@ impl<'a> Checker<'a> {
                 deny_warnings: false,
                 span: Span::new(self.file, 0, 0),
                 tags: Tags::new(),
+                objectives: model::Objectives::default(),
             },
             |(s, _)| s,
         );

@@ -40,7 +40,6 @@ pub(super) fn find_cycle(
     None
 }
 
-/// How to fix a refused key prefix.
 /// `.name` and `.arn` of a bucket outside the stack are known now: they become literals.
 pub(super) fn existing_references_to_literals(buckets: &[Bucket], functions: &mut [Function]) {
     // Each name's first bucket, as a scan finds it: one lookup per reference.

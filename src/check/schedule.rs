@@ -45,6 +45,11 @@ impl<'a> Checker<'a> {
             // checked. No program is built from a run with errors, so the placeholder never
             // reaches an output.
             expression: expression.unwrap_or(ScheduleExpression::Rate { minutes: 1 }),
+            expression_span: body
+                .attributes
+                .get("cron")
+                .or_else(|| body.attributes.get("every"))
+                .map(|a| a.value.span),
             target,
             target_span,
             enabled,

@@ -4,12 +4,15 @@
 use super::body::Body;
 use super::checker::Checker;
 use super::limits;
-use super::model::{Stack, Tags};
+use super::model::{Objectives, Stack, Tags};
 use super::words::{describe, value_text};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast::{Attribute, Entry, Ident, Value, ValueKind};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// The objectives a stack can declare.
+pub(super) const OBJECTIVES: &[&str] = &["rpo", "retention", "copies", "regions", "immutable"];
 
 /// The stack name when a file has no `stack` item: the file name, made a valid name.
 pub(super) fn default_stack_name(stem: &str) -> String {
@@ -50,12 +53,39 @@ impl<'a> Checker<'a> {
             });
         let deny_warnings = self.boolean(body, "deny_warnings").unwrap_or(false);
         let tags = self.tags(body);
+        let objectives = self.objectives(body);
         Stack {
+            objectives,
             name: name.text,
             description,
             deny_warnings,
             span: name.span,
             tags,
+        }
+    }
+
+    /// `objectives { ... }`: each a typed value; counts of at least 1 (E0303).
+    fn objectives(&mut self, body: &Body<'a>) -> Objectives {
+        let Some(nested) = body.blocks.get("objectives") else {
+            return Objectives::default();
+        };
+        let inner = self.body(&nested.body, OBJECTIVES, &[], false, "objectives");
+        let mut count = |key: &str| {
+            let (n, span) = self.integer(&inner, key)?;
+            self.in_range(n, span, limits::OBJECTIVE_COUNT, "", key)
+                .map(|n| (n, span))
+        };
+        let copies = count("copies");
+        let regions = count("regions");
+        Objectives {
+            rpo_s: self.duration(&inner, "rpo"),
+            retention_days: self.whole_days(&inner, "retention", limits::OBJECT_LOCK_DAYS),
+            copies,
+            regions,
+            immutable: inner.attributes.get("immutable").and_then(|a| {
+                let span = a.value.span;
+                self.boolean(&inner, "immutable").map(|b| (b, span))
+            }),
         }
     }
 

@@ -19,6 +19,7 @@ pub(super) struct Pending<'a> {
     pub(super) prefix: Option<String>,
 }
 
+/// How to fix a refused key prefix.
 pub(super) fn prefix_help(verb: Verb, text: &str) -> String {
     if verb.target() != Kind::Bucket {
         format!(

@@ -104,6 +104,44 @@ static TAGS: Block = Block {
     values: Words::None,
 };
 
+static OBJECTIVES: Block = Block {
+    name: "objectives",
+    meaning: "What the stack must guarantee, proven from the stack itself over its backups (the retained buckets a function may `put` into, and their replicas); an objective that cannot be proven is an error. `drc explain --objectives` prints each proof.",
+    attributes: &[
+        attr(
+            "rpo",
+            "The most changes that may be lost: a schedule whose function writes the backups completes a run at least this often (gaps, windows, retries and timeout included).",
+            "a duration, like `24h`",
+            Words::None,
+        ),
+        attr(
+            "retention",
+            "How long every backup survives any writer: every copy locks or keeps versions at least this long.",
+            "a duration in whole days, like `35d`",
+            Words::None,
+        ),
+        attr(
+            "copies",
+            "How many buckets hold the backups: the backup bucket and its replicas.",
+            "a whole number, at least 1",
+            Words::None,
+        ),
+        attr(
+            "regions",
+            "How many regions the copies are in.",
+            "a whole number, at least 1",
+            Words::None,
+        ),
+        attr(
+            "immutable",
+            "Every copy has a compliance-mode Object Lock at least `retention` long: nobody, not even the account root, deletes a backup sooner.",
+            "`true` or `false`",
+            Words::Boolean,
+        ),
+    ],
+    values: Words::None,
+};
+
 static LIFECYCLE: Block = Block {
     name: "lifecycle",
     meaning: "S3 lifecycle rules: storage-class transitions and expirations. `lifecycle { }` covers the whole bucket; `lifecycle \"prefix/\" { }` the keys under a prefix.",
@@ -246,6 +284,7 @@ static PAYLOAD: Block = Block {
 
 /// Every nested block.
 static BLOCKS: &[&Block] = &[
+    &OBJECTIVES,
     &LIFECYCLE,
     &OBJECT_LOCK,
     &ACCESS_LOGS,
@@ -273,7 +312,7 @@ pub static VOCABULARY: &[KindDoc] = &[
                 Words::Boolean,
             ),
         ],
-        blocks: &[&TAGS],
+        blocks: &[&TAGS, &OBJECTIVES],
         verbs: false,
     },
     KindDoc {
@@ -597,6 +636,7 @@ mod tests {
     use crate::check::lifecycle::LIFECYCLE_ATTRIBUTES;
     use crate::check::lock::OBJECT_LOCK_ATTRIBUTES;
     use crate::check::logging::ACCESS_LOGS_ATTRIBUTES;
+    use crate::check::stack::OBJECTIVES;
 
     #[test]
     fn every_kind_attribute_and_block_is_explained() {
@@ -613,6 +653,7 @@ mod tests {
             ("lifecycle", LIFECYCLE_ATTRIBUTES),
             ("object_lock", OBJECT_LOCK_ATTRIBUTES),
             ("access_logs", ACCESS_LOGS_ATTRIBUTES),
+            ("objectives", OBJECTIVES),
         ] {
             let names: Vec<&str> = block(name)
                 .expect("explained")

@@ -41,8 +41,8 @@ pub(super) fn run(paths: &[PathBuf], check: bool, color: bool) -> Result<ExitCod
 
 /// Formats one file; whether it fails the run (syntax errors, or a change under `--check`).
 fn one_file(path: &Path, check: bool, color: bool) -> Result<bool, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    // As every command reads a `.dr` file: a regular file, bounded, UTF-8, no byte-order mark.
+    let text = super::reading::read_source(path)?;
     let Some(formatted) = format(&path.to_string_lossy(), &text, color) else {
         return Ok(true);
     };

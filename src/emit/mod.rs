@@ -163,6 +163,10 @@ impl LogicalIds {
     pub fn error_alarm(name: &str) -> String {
         format!("{}FunctionErrorAlarm", logical_stem(name))
     }
+    /// `AWS::CloudWatch::Alarm` on the messages in a function's failure queue
+    pub fn failure_alarm(name: &str) -> String {
+        format!("{}FunctionFailureAlarm", logical_stem(name))
+    }
     /// `AWS::SQS::Queue`
     pub fn queue(name: &str) -> String {
         format!("{}Queue", logical_stem(name))
@@ -218,6 +222,32 @@ pub const ERROR_ALARM: ErrorAlarm = ErrorAlarm {
     missing_data: "notBreaching",
 };
 
+/// A failure queue with a message in it alarms: a run failed after its retries. SQS
+/// publishes `ApproximateNumberOfMessagesVisible` every minute; five minutes of the maximum
+/// see every message that stays. Source:
+/// <https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html>
+pub const FAILURE_QUEUE_ALARM: ErrorAlarm = ErrorAlarm {
+    namespace: "AWS/SQS",
+    metric: "ApproximateNumberOfMessagesVisible",
+    statistic: "Maximum",
+    period_s: 300,
+    threshold: 1,
+    comparison: "GreaterThanOrEqualToThreshold",
+    missing_data: "notBreaching",
+};
+
+/// The queue a function's failed runs land in, when its failures alarm a topic: the queue
+/// gets an alarm of its own ([`FAILURE_QUEUE_ALARM`]) to that topic.
+pub fn alarmed_failure_queue(function: &crate::check::model::Function) -> Option<(&str, &str)> {
+    let alarm = function.failure.alarm.as_ref()?;
+    let queue = function
+        .failure
+        .on_failure
+        .as_ref()
+        .filter(|d| d.kind == crate::check::model::Kind::Queue)?;
+    Some((queue.target.as_str(), alarm.target.as_str()))
+}
+
 /// The `Id` of a bucket's lifecycle rule on both targets: `Objects` for the whole-bucket rule,
 /// `Prefix<n>` (its position among the bucket's rules) for a prefix's rule. The bucket-wide
 /// abort rule is `AbortIncompleteUploads`, which neither form can be.
@@ -245,6 +275,7 @@ pub fn resource_count(program: &Program, layouts: &[Layout]) -> usize {
         .map(|f| {
             3 + usize::from(f.failure.needs_invoke_config())
                 + usize::from(f.failure.alarm.is_some())
+                + usize::from(alarmed_failure_queue(f).is_some())
         })
         .sum();
     let queues: usize = program
@@ -295,49 +326,13 @@ pub fn lower<'p>(
             Err(overflow) => diagnostics.push(policy_overflow(program, role, &overflow)),
         }
     }
-    let count = resource_count(program, &layouts);
-    if count > usize::try_from(limits::CFN_RESOURCES.max).expect("small") {
-        diagnostics.push(
-            Diagnostic::new(
-                Code::E0501,
-                format!("this stack needs {count} CloudFormation resources"),
-                program.stack.span,
-                format!(
-                    "more than the {} resources one template can hold",
-                    limits::CFN_RESOURCES.max
-                ),
-            )
-            .with_note(format!("see {}", limits::CFN_RESOURCES.source))
-            .with_help("split the file into several stacks"),
-        );
-    }
-    let outputs = output_count(program);
-    if outputs > usize::try_from(limits::CFN_OUTPUTS.max).expect("small") {
-        let span = program
-            .outputs()
-            .first()
-            .map_or(program.stack.span, |o| o.span);
-        diagnostics.push(
-            Diagnostic::new(
-                Code::E0367,
-                format!("this stack needs {outputs} CloudFormation outputs"),
-                span,
-                format!(
-                    "more than the {} outputs one template can hold",
-                    limits::CFN_OUTPUTS.max
-                ),
-            )
-            .with_note(format!(
-                "drc adds one output per bucket and per function; see {}",
-                limits::CFN_OUTPUTS.source
-            ))
-            .with_help("remove `output` items, or split the file into several stacks"),
-        );
-    }
+    diagnostics.extend(too_many_resources(program, &layouts));
+    diagnostics.extend(too_many_outputs(program));
     let mut archives = Vec::new();
+    let mut packaged = package::Archives::default();
     for function in program.functions() {
         let dr_path = &sources.get(function.span.file).name;
-        match package::archive(&program.stack.name, function, dr_path, code) {
+        match packaged.archive(&program.stack.name, function, dr_path, code) {
             Ok(archive) => archives.push(archive),
             Err(diagnostic) => diagnostics.push(diagnostic),
         }
@@ -354,6 +349,49 @@ pub fn lower<'p>(
     } else {
         Err(diagnostics)
     }
+}
+
+/// The error for a stack needing more resources than one template can hold.
+fn too_many_resources(program: &Program, layouts: &[Layout]) -> Option<Diagnostic> {
+    let count = resource_count(program, layouts);
+    (count > usize::try_from(limits::CFN_RESOURCES.max).expect("small")).then(|| {
+        Diagnostic::new(
+            Code::E0501,
+            format!("this stack needs {count} CloudFormation resources"),
+            program.stack.span,
+            format!(
+                "more than the {} resources one template can hold",
+                limits::CFN_RESOURCES.max
+            ),
+        )
+        .with_note(format!("see {}", limits::CFN_RESOURCES.source))
+        .with_help("split the file into several stacks")
+    })
+}
+
+/// The error for a stack needing more outputs than one template can hold.
+fn too_many_outputs(program: &Program) -> Option<Diagnostic> {
+    let outputs = output_count(program);
+    (outputs > usize::try_from(limits::CFN_OUTPUTS.max).expect("small")).then(|| {
+        let span = program
+            .outputs()
+            .first()
+            .map_or(program.stack.span, |o| o.span);
+        Diagnostic::new(
+            Code::E0367,
+            format!("this stack needs {outputs} CloudFormation outputs"),
+            span,
+            format!(
+                "more than the {} outputs one template can hold",
+                limits::CFN_OUTPUTS.max
+            ),
+        )
+        .with_note(format!(
+            "drc adds one output per bucket and per function; see {}",
+            limits::CFN_OUTPUTS.source
+        ))
+        .with_help("remove `output` items, or split the file into several stacks")
+    })
 }
 
 /// How many of the verbs behind a too-large statement [`policy_overflow`] labels; the rest

@@ -2,8 +2,10 @@
 //!
 //! Entries are sorted by path, dated 1980-01-01 (the zip epoch) and given fixed permissions
 //! (`0644`, or `0755` for executables), so the same files always give the same bytes and the
-//! same SHA-256. The archive's name carries that hash, so a CloudFormation update that
-//! changes code also changes the S3 key, which is what makes Lambda pick the new code up.
+//! same SHA-256. The archive is named by that hash alone (`<stack>-<hash>.zip`), not by the
+//! function: functions whose code directories hold the same files share one archive, and a
+//! CloudFormation update that changes code also changes the S3 key, which is what makes
+//! Lambda pick the new code up. [`Archives`] packages each distinct code directory once.
 //!
 //! Reading files is IO, so the library asks a [`CodeSource`] for them; the CLI's reads the
 //! directory named by `code = "..."`, relative to the `.dr` file.
@@ -38,7 +40,8 @@ pub trait CodeSource {
 pub struct Archive {
     /// The function.
     pub function: String,
-    /// `<stack>-<function>-<first 12 hex digits of the SHA-256>.zip`
+    /// `<stack>-<first 12 hex digits of the SHA-256>.zip`: the content names the file, so
+    /// functions with the same code name the same archive.
     pub file_name: String,
     /// The zip file.
     pub bytes: Vec<u8>,
@@ -79,10 +82,41 @@ pub fn archive(
     });
     Ok(Archive {
         function: function.name.clone(),
-        file_name: format!("{stack}-{}-{hex}.zip", function.name),
+        file_name: format!("{stack}-{hex}.zip"),
         sha256_base64: base64::engine::general_purpose::STANDARD.encode(digest),
         bytes,
     })
+}
+
+/// Packages each distinct code directory once: functions naming the same directory (from
+/// the same `.dr` file) get the archive built for the first of them, without reading the
+/// directory again.
+#[derive(Default)]
+pub struct Archives {
+    by_directory: std::collections::BTreeMap<(String, String), Archive>,
+}
+
+impl Archives {
+    /// The archive of `function`'s code, built on the first request for its directory.
+    #[allow(clippy::result_large_err)] // one diagnostic per function, built once
+    pub fn archive(
+        &mut self,
+        stack: &str,
+        function: &Function,
+        dr_path: &str,
+        code: &dyn CodeSource,
+    ) -> Result<Archive, Diagnostic> {
+        let key = (dr_path.to_owned(), function.code.clone());
+        if let Some(built) = self.by_directory.get(&key) {
+            return Ok(Archive {
+                function: function.name.clone(),
+                ..built.clone()
+            });
+        }
+        let built = archive(stack, function, dr_path, code)?;
+        self.by_directory.insert(key, built.clone());
+        Ok(built)
+    }
 }
 
 fn zip(files: &[CodeFile]) -> zip::result::ZipResult<Vec<u8>> {

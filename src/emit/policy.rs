@@ -215,6 +215,21 @@ fn chars(value: &Value) -> usize {
         .sum()
 }
 
+/// On a KMS bucket, the bucket policy denies `s3:PutObject` when the request asks for another
+/// encryption than SSE-KMS, or another key than the bucket's: so "reading a backup needs the
+/// key too" holds for every writer. A write without these headers gets the bucket's default
+/// encryption, its own key, and is allowed. Both targets write these statements, by `Sid`
+/// and condition key
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-kms-encryption.html>,
+/// "Requiring SSE-KMS for all objects written to a bucket").
+pub const OTHER_ENCRYPTION: [(&str, &str); 2] = [
+    ("DenyOtherEncryption", "s3:x-amz-server-side-encryption"),
+    (
+        "DenyOtherKey",
+        "s3:x-amz-server-side-encryption-aws-kms-key-id",
+    ),
+];
+
 #[cfg(test)]
 mod tests {
     use super::{Bounds, chars, document_chars};

@@ -8,7 +8,8 @@
 //! became `put backups "daily/"`) or as a new one. The reverse gives what was narrowed or
 //! removed. A new role that may invoke a function (a schedule's, say) is a new grant and
 //! broadens; so do buckets that lose a protection (see
-//! [`Weakening`]).
+//! [`Weakening`]). The verify stage adds the concrete requests the new side newly allows,
+//! ranked ([`NewRequest`]).
 //!
 //! ```text
 //! stack disaster_recovery
@@ -76,6 +77,49 @@ pub struct StackDiff {
     pub roles: Vec<RoleDiff>,
     /// Protections of buckets that changed.
     pub buckets: Vec<BucketChange>,
+    /// The requests the new side allows and the old side does not, most dangerous first. The
+    /// verify stage, which knows requests, fills them in (`crate::verify::broaden`).
+    pub requests: Vec<NewRequest>,
+}
+
+/// How dangerous a newly allowed request is, most dangerous first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Rank {
+    /// It deletes data, or changes retention, Object Lock, lifecycle, a policy or encryption.
+    Destructive,
+    /// Another account, or anyone, may make it; or it reaches into another account.
+    CrossAccountOrPublic,
+    /// Everything else.
+    Other,
+}
+
+impl Rank {
+    /// The stable name in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rank::Destructive => "destructive",
+            Rank::CrossAccountOrPublic => "cross_account_or_public",
+            Rank::Other => "other",
+        }
+    }
+}
+
+/// A request the new side allows and the old side does not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRequest {
+    /// How dangerous it is.
+    pub rank: Rank,
+    /// Why it ranks so: `deletes`, `lock`, `public`, ...; empty for [`Rank::Other`].
+    pub why: String,
+    /// The request for people: `` `backup` may `s3:DeleteObject` on `arn:...` ``.
+    pub text: String,
+    /// More requests of the same kind, from the same causes.
+    pub similar: usize,
+    /// What allows it on the new side: `new.dr:19:3  delete backups`, or a built-in rule.
+    pub causes: Vec<String>,
+    /// The request as JSON (`subject`, `action`, `also_actions`, `resource`, `caller`,
+    /// `context`).
+    pub json: Value,
 }
 
 /// Whether something exists on the old side, the new side or both.
@@ -250,6 +294,7 @@ fn stack_diff(name: &str, old: Option<&Side<'_>>, new: Option<&Side<'_>>) -> Sta
         },
         roles,
         buckets,
+        requests: Vec::new(),
     };
     if diff.status == Status::Unchanged && diff.has_changes() {
         diff.status = Status::Changed;
@@ -391,7 +436,17 @@ fn locate(side: &Side<'_>, bucket: &Bucket) -> Location {
 
 impl StackDiff {
     fn has_changes(&self) -> bool {
-        !self.roles.is_empty() || !self.buckets.is_empty()
+        !self.roles.is_empty() || !self.buckets.is_empty() || !self.requests.is_empty()
+    }
+
+    /// Sets the requests newly allowed (sorted, most dangerous first); a stack without other
+    /// changes becomes changed.
+    pub fn set_requests(&mut self, mut requests: Vec<NewRequest>) {
+        requests.sort_by_key(|r| r.rank);
+        self.requests = requests;
+        if self.status == Status::Unchanged && self.has_changes() {
+            self.status = Status::Changed;
+        }
     }
 
     /// Whether anything in the stack allows more than before.
@@ -401,6 +456,7 @@ impl StackDiff {
             .flat_map(|r| &r.changes)
             .any(|c| c.kind.broadens())
             || self.buckets.iter().any(|b| b.change.broadens())
+            || !self.requests.is_empty()
     }
 }
 
@@ -464,6 +520,30 @@ impl Diff {
                     change.location
                 );
             }
+            if !stack.requests.is_empty() {
+                let _ = writeln!(out, "  requests newly allowed, most dangerous first:");
+            }
+            for request in &stack.requests {
+                let sign = if request.rank == Rank::Other {
+                    "+"
+                } else {
+                    "!"
+                };
+                let why = if request.why.is_empty() {
+                    String::new()
+                } else {
+                    format!("[{}] ", request.why)
+                };
+                let more = match request.similar {
+                    0 => String::new(),
+                    1 => " (and 1 more request like it)".to_owned(),
+                    n => format!(" (and {n} more requests like it)"),
+                };
+                let _ = writeln!(out, "    {sign} {why}{}{more}", request.text);
+                for cause in &request.causes {
+                    let _ = writeln!(out, "        <- {cause}");
+                }
+            }
         }
         let broadening = self.stacks.iter().filter(|s| s.broadens()).count();
         if broadening == 0 {
@@ -521,6 +601,14 @@ impl StackDiff {
                 "before": b.before,
                 "after": b.after,
                 "location": location_json(&b.location),
+            })).collect::<Vec<_>>(),
+            "requests": self.requests.iter().map(|r| json!({
+                "rank": r.rank.name(),
+                "why": r.why,
+                "request": r.json,
+                "similar": r.similar,
+                "causes": r.causes,
+                "message": r.text,
             })).collect::<Vec<_>>(),
         })
     }

@@ -507,15 +507,48 @@ fn grant(
     cause: Cause,
 ) {
     let rule = actions::rule(verb);
+    let (resource, condition) = granted_resource(program, rule, target, prefix.as_deref());
+    // Each listing verb keeps its own statement, so that its prefixes condition only its own
+    // action: `list a "x/"` and `list_versions a "y/"` stay apart.
+    let lister = (rule.scope == Scope::Bucket).then_some(verb);
+    let entry = grants.entry((resource, lister, condition)).or_default();
+    for action in rule.actions {
+        entry.add(action, cause);
+    }
+    if rule.scope == Scope::Bucket {
+        // Listing without a prefix lifts the condition for the whole bucket.
+        entry.prefixes.push(prefix.map(|p| format!("{p}*")));
+    }
+    if let Some((key, key_cause)) = target_key(program, rule.target(), target)
+        && !rule.kms_actions.is_empty()
+    {
+        let key_grant = grants
+            .entry((key, None, Some(("StringEquals", "kms:ViaService"))))
+            .or_default();
+        for action in rule.kms_actions {
+            key_grant.add(action, cause);
+            key_grant.add(action, key_cause);
+        }
+    }
+}
+
+/// The resource `rule` grants on for `target` (under `prefix` for objects), and the condition
+/// a bucket-level grant carries.
+fn granted_resource(
+    program: &Program,
+    rule: &VerbRule,
+    target: &str,
+    prefix: Option<&str>,
+) -> (Resource, Option<(&'static str, &'static str)>) {
     // A bucket outside the stack is granted on by its literal ARN.
     let existing = (rule.target() == Kind::Bucket)
         .then(|| program.bucket(target).existing.as_ref())
         .flatten();
-    let (resource, condition) = match (rule.scope, existing) {
+    match (rule.scope, existing) {
         (Scope::Objects, None) => (
             Resource::Objects {
                 bucket: target.to_owned(),
-                prefix: prefix.clone().unwrap_or_default(),
+                prefix: prefix.unwrap_or_default().to_owned(),
             },
             None,
         ),
@@ -523,7 +556,7 @@ fn grant(
             Resource::ExistingObjects {
                 bucket: target.to_owned(),
                 arn: existing.arn.clone(),
-                prefix: prefix.clone().unwrap_or_default(),
+                prefix: prefix.unwrap_or_default().to_owned(),
             },
             None,
         ),
@@ -550,20 +583,12 @@ fn grant(
         },
         (Scope::Topic, _) => (Resource::Topic(target.to_owned()), None),
         (Scope::Queue, _) => (Resource::Queue(target.to_owned()), None),
-    };
-    // Each listing verb keeps its own statement, so that its prefixes condition only its own
-    // action: `list a "x/"` and `list_versions a "y/"` stay apart.
-    let lister = (rule.scope == Scope::Bucket).then_some(verb);
-    let entry = grants.entry((resource, lister, condition)).or_default();
-    for action in rule.actions {
-        entry.add(action, cause);
     }
-    if rule.scope == Scope::Bucket {
-        // Listing without a prefix lifts the condition for the whole bucket.
-        entry.prefixes.push(prefix.map(|p| format!("{p}*")));
-    }
-    // The key the target is encrypted with, and the rule that says so.
-    let key = match rule.target() {
+}
+
+/// The key `target` (of `kind`) is encrypted with, and the rule that says so.
+fn target_key(program: &Program, kind: Kind, target: &str) -> Option<(Resource, Cause)> {
+    match kind {
         Kind::Bucket => {
             let bucket = program.bucket(target);
             let key_cause = Cause::BucketKey(bucket.encryption_span.unwrap_or(bucket.span));
@@ -598,17 +623,6 @@ fn grant(
             ))
         }
         Kind::Stack | Kind::Function | Kind::Schedule | Kind::Param | Kind::Output => None,
-    };
-    if let Some((key, key_cause)) = key
-        && !rule.kms_actions.is_empty()
-    {
-        let key_grant = grants
-            .entry((key, None, Some(("StringEquals", "kms:ViaService"))))
-            .or_default();
-        for action in rule.kms_actions {
-            key_grant.add(action, cause);
-            key_grant.add(action, key_cause);
-        }
     }
 }
 

@@ -122,29 +122,43 @@ impl Weakening {
     }
 }
 
+/// A change found, before the bucket and location are attached: what changed, before, after.
+type Found = (Weakening, String, String);
+
+/// Every protection of the bucket that differs between `old` and `new`, in a fixed order:
+/// retention, versioning, encryption, replication, Object Lock, expiry.
 pub(super) fn bucket_changes(old: &Bucket, new: &Bucket, location: &Location) -> Vec<BucketChange> {
-    let on_off = |b: bool| if b { "true" } else { "false" }.to_owned();
-    let days = |d: Option<u32>| d.map_or_else(|| "not set".to_owned(), |d| format!("{d}d"));
-    let encryption = |e: Encryption| match e {
-        Encryption::S3 => "s3".to_owned(),
-        Encryption::Kms => "kms".to_owned(),
-    };
-    // A shorter expiry (or a new one) deletes sooner.
-    let sooner = |old: Option<u32>, new: Option<u32>| match (old, new) {
-        (None, Some(_)) => Some(true),
-        (Some(_), None) => Some(false),
-        (Some(a), Some(b)) if a != b => Some(b < a),
-        _ => None,
-    };
-    let mut changes = Vec::new();
-    let mut push = |change: Weakening, before: String, after: String| {
-        changes.push(BucketChange {
+    let mut found = Vec::new();
+    setting_changes(old, new, &mut found);
+    replication_and_lock_changes(old, new, &mut found);
+    expiry_changes(old, new, &mut found);
+    found
+        .into_iter()
+        .map(|(change, before, after)| BucketChange {
             bucket: new.name.clone(),
             change,
             before,
             after,
             location: location.clone(),
-        });
+        })
+        .collect()
+}
+
+/// `true` or `false`, as written.
+fn on_off(b: bool) -> String {
+    if b { "true" } else { "false" }.to_owned()
+}
+
+/// A number of days as written, or `not set`.
+fn days(d: Option<u32>) -> String {
+    d.map_or_else(|| "not set".to_owned(), |d| format!("{d}d"))
+}
+
+/// Changes to `retain`, `versioned` and `encryption`.
+fn setting_changes(old: &Bucket, new: &Bucket, found: &mut Vec<Found>) {
+    let encryption = |e: Encryption| match e {
+        Encryption::S3 => "s3".to_owned(),
+        Encryption::Kms => "kms".to_owned(),
     };
     if old.retain != new.retain {
         let change = if new.retain {
@@ -152,7 +166,7 @@ pub(super) fn bucket_changes(old: &Bucket, new: &Bucket, location: &Location) ->
         } else {
             Weakening::RetainRemoved
         };
-        push(change, on_off(old.retain), on_off(new.retain));
+        found.push((change, on_off(old.retain), on_off(new.retain)));
     }
     if old.versioned != new.versioned {
         let change = if new.versioned {
@@ -160,7 +174,7 @@ pub(super) fn bucket_changes(old: &Bucket, new: &Bucket, location: &Location) ->
         } else {
             Weakening::VersioningRemoved
         };
-        push(change, on_off(old.versioned), on_off(new.versioned));
+        found.push((change, on_off(old.versioned), on_off(new.versioned)));
     }
     if old.encryption != new.encryption {
         let change = if new.encryption == Encryption::Kms {
@@ -168,12 +182,16 @@ pub(super) fn bucket_changes(old: &Bucket, new: &Bucket, location: &Location) ->
         } else {
             Weakening::KmsRemoved
         };
-        push(
+        found.push((
             change,
             encryption(old.encryption),
             encryption(new.encryption),
-        );
+        ));
     }
+}
+
+/// Changes to `replicate_to` and `object_lock`.
+fn replication_and_lock_changes(old: &Bucket, new: &Bucket, found: &mut Vec<Found>) {
     let replica = |b: &Bucket| b.replicate_to.as_ref().map(|r| r.replica.clone());
     let (a, b) = (replica(old), replica(new));
     if a != b {
@@ -183,7 +201,7 @@ pub(super) fn bucket_changes(old: &Bucket, new: &Bucket, location: &Location) ->
             Weakening::ReplicationAdded
         };
         let shown = |r: Option<String>| r.unwrap_or_else(|| "not set".to_owned());
-        push(change, shown(a), shown(b));
+        found.push((change, shown(a), shown(b)));
     }
     if let Some(stronger) = lock_stronger(old.object_lock.as_ref(), new.object_lock.as_ref()) {
         let change = if stronger {
@@ -191,12 +209,23 @@ pub(super) fn bucket_changes(old: &Bucket, new: &Bucket, location: &Location) ->
         } else {
             Weakening::LockWeakened
         };
-        push(
+        found.push((
             change,
             lock(old.object_lock.as_ref()),
             lock(new.object_lock.as_ref()),
-        );
+        ));
     }
+}
+
+/// Changes to the soonest expiry of current objects, then of noncurrent versions.
+fn expiry_changes(old: &Bucket, new: &Bucket, found: &mut Vec<Found>) {
+    // A shorter expiry (or a new one) deletes sooner.
+    let sooner = |old: Option<u32>, new: Option<u32>| match (old, new) {
+        (None, Some(_)) => Some(true),
+        (Some(_), None) => Some(false),
+        (Some(a), Some(b)) if a != b => Some(b < a),
+        _ => None,
+    };
     // The soonest any rule expires objects (or noncurrent versions), whatever its prefix.
     let soonest = |lifecycle: &crate::check::model::Lifecycle, noncurrent: bool| {
         lifecycle
@@ -221,7 +250,7 @@ pub(super) fn bucket_changes(old: &Bucket, new: &Bucket, location: &Location) ->
         } else {
             Weakening::ExpiryLengthened
         };
-        push(change, days(a), days(b));
+        found.push((change, days(a), days(b)));
     }
     let (a, b) = (soonest(&old.lifecycle, true), soonest(&new.lifecycle, true));
     if let Some(sooner) = sooner(a, b) {
@@ -230,9 +259,8 @@ pub(super) fn bucket_changes(old: &Bucket, new: &Bucket, location: &Location) ->
         } else {
             Weakening::NoncurrentExpiryLengthened
         };
-        push(change, days(a), days(b));
+        found.push((change, days(a), days(b)));
     }
-    changes
 }
 
 /// `object_lock { mode retain }` as written, or `not set`.
@@ -287,7 +315,11 @@ mod lock_tests {
     use super::*;
 
     fn lock(mode: LockMode, retain: Retention) -> ObjectLock {
-        ObjectLock { mode, retain }
+        ObjectLock {
+            span: crate::source::Span::new(crate::source::FileId(0), 0, 0),
+            mode,
+            retain,
+        }
     }
 
     #[test]

@@ -14,20 +14,22 @@
 //! ```
 
 pub mod ast;
+mod depth;
 mod parse;
 mod recover;
 
 pub use ast::Ast;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::source::FileId;
 
 /// Parses one file. A file with syntax errors is read again piece by piece (`recover.rs`):
 /// the diagnostics hold every syntax error, and the tree what could be read around them,
 /// marked `recovered`. String escape and number problems are reported alongside the tree.
-/// The tree is `Some` for every file: with syntax errors, it holds what could be read.
+/// There is no tree only for a file nested too deep to parse at all (`E0104`).
 pub fn parse(file: FileId, text: &str) -> (Option<Ast>, Vec<Diagnostic>) {
     match parse::parse(file, text) {
+        (None, refused) if refused.iter().any(|d| d.code == Code::E0104) => (None, refused),
         (None, _) => recover::parse(file, text),
         parsed => parsed,
     }

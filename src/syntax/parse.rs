@@ -17,6 +17,9 @@ pub(super) struct DrParser;
 /// syntax stage then reads the file again with `recover.rs`); string escape and number
 /// problems are reported alongside a usable AST.
 pub fn parse(file: FileId, text: &str) -> (Option<Ast>, Vec<Diagnostic>) {
+    if let Some(too_deep) = super::depth::too_deep(file, text) {
+        return (None, vec![too_deep]);
+    }
     match DrParser::parse(Rule::file, text) {
         Ok(mut pairs) => {
             let mut walker = Walker::new(file);

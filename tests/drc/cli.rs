@@ -105,7 +105,7 @@ fn build_writes_both_templates_and_the_code_archive() {
     assert!(
         files
             .iter()
-            .any(|f| f.starts_with("disaster_recovery-backup-") && f.ends_with(".zip")),
+            .any(|f| f.starts_with("disaster_recovery-") && f.ends_with(".zip")),
         "{files:?}"
     );
     assert_eq!(files.len(), 4, "no temporary files left behind: {files:?}");
@@ -247,7 +247,7 @@ fn check_reports_a_missing_code_directory() {
 fn usage_and_io_errors_exit_2() {
     let output = Drc::new(&["build", "no/such/file.dr"]).run();
     assert_eq!(output.status, 2);
-    assert_contains(&output.stderr, "cannot read `no/such/file.dr`");
+    assert_contains(&output.stderr, "there is no file `no/such/file.dr`");
 
     assert_eq!(Drc::new(&["build"]).run().status, 2);
     assert_eq!(Drc::new(&["frobnicate"]).run().status, 2);
@@ -274,7 +274,7 @@ fn help_teaches() {
     }
     let output = Drc::new(&["build", "--help"]).run();
     assert!(output.stdout.contains("--out-dir"));
-    assert!(output.stdout.contains("atomically"));
+    assert!(output.stdout.contains("only when every input compiles"));
 }
 
 #[test]
@@ -362,6 +362,44 @@ fn explain_traces_every_action_of_the_example_to_its_cause() {
             output.stdout
         );
     }
+}
+
+#[test]
+fn explain_objectives_proves_every_objective_of_the_example() {
+    let output = Drc::new(&["explain", "--objectives", "examples/disaster_recovery.dr"]).run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    assert_eq!(output.stderr, "");
+    let verdicts: Vec<&str> = output
+        .stdout
+        .lines()
+        .filter(|l| !l.starts_with(' '))
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            "proven rpo = 24h",
+            "proven retention = 35d",
+            "proven copies = 2",
+            "proven regions = 2",
+            "proven immutable = true",
+        ]
+    );
+    assert_contains(&output.stdout, "longest gap 13h over 5 years");
+}
+
+#[test]
+fn explain_objectives_shows_an_unmet_objective_as_an_error() {
+    let output = Drc::new(&[
+        "explain",
+        "--objectives",
+        "tests/fixtures/errors/e0390_copies_without_a_replica/input.dr",
+    ])
+    .run();
+    assert_eq!(output.status, 1);
+    assert_contains(
+        &output.stderr,
+        "error[E0390]: objective `copies = 2` is not met",
+    );
 }
 
 #[test]
@@ -786,7 +824,9 @@ fn imports_are_read_relative_to_the_importing_file_and_so_is_function_code() {
     let files = files_in(&dir.path().join("out"));
     assert!(files.contains(&"main.cfn.yaml".to_owned()), "{files:?}");
     assert!(
-        files.iter().any(|f| f.starts_with("main-copy-")),
+        files
+            .iter()
+            .any(|f| f.starts_with("main-") && f.ends_with(".zip")),
         "the function's code comes from lib/lambda: {files:?}"
     );
 
@@ -804,4 +844,74 @@ fn imports_are_read_relative_to_the_importing_file_and_so_is_function_code() {
     );
     assert_contains(&missing.stderr, "lib/functions.dr:1:8");
     assert_contains(&missing.stderr, "there is no file `lib/gone.dr`");
+}
+
+#[test]
+fn verify_proves_built_outputs_and_exits_1_on_a_violation() {
+    let dir = temp_dir();
+    let out = dir.path().join("out");
+    let built = Drc::new(&[
+        "build",
+        "examples/disaster_recovery.dr",
+        "--out-dir",
+        &out.to_string_lossy(),
+    ])
+    .run();
+    assert_eq!(built.status, 0, "{}", built.stderr);
+    let proven = Drc::new(&["verify", &out.to_string_lossy()]).run();
+    assert_eq!(proven.status, 0, "{}{}", proven.stdout, proven.stderr);
+    assert_eq!(
+        proven.stdout,
+        "stack disaster_recovery: proven on cloudformation and terraform: 3 roles and 9 resource policies allow exactly what is declared\nproven: 1 stacks\n"
+    );
+    // The main template alone brings its regional template along.
+    let cfn = out.join("disaster_recovery.cfn.yaml");
+    let alone = Drc::new(&["verify", &cfn.to_string_lossy()]).run();
+    assert_eq!(alone.status, 0, "{}", alone.stdout);
+    assert_contains(&alone.stdout, "proven on cloudformation:");
+
+    let text = std::fs::read_to_string(&cfn).expect("built");
+    let widened = text.replacen(
+        "Resource: !Sub ${BackupsBucket.Arn}/daily/*",
+        "Resource: !Sub ${BackupsBucket.Arn}/*",
+        1,
+    );
+    assert_ne!(text, widened);
+    std::fs::write(&cfn, widened).expect("writable");
+    let caught = Drc::new(&["verify", &out.to_string_lossy()]).run();
+    assert_eq!(caught.status, 1, "{}", caught.stdout);
+    assert_contains(
+        &caught.stdout,
+        "cloudformation: `backup` may `s3:PutObject` on `arn:{partition}:s3:::<bucket backups>/x`, which no declaration entitles",
+    );
+    let json = Drc::new(&["verify", &out.to_string_lossy(), "--format", "json"]).run();
+    assert_eq!(json.status, 1);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(value["format_version"], 1);
+    assert_eq!(value["proven"], false);
+    let finding = &value["stacks"][0]["findings"][0];
+    assert_eq!(finding["kind"], "over_grant");
+    assert_eq!(finding["request"]["action"], "s3:PutObject");
+    assert_eq!(
+        finding["request"]["resource"],
+        "arn:{partition}:s3:::<bucket backups>/x"
+    );
+}
+
+#[test]
+fn verify_refuses_what_is_not_an_output() {
+    let dir = temp_dir();
+    let missing = Drc::new(&["verify", &dir.path().join("nope").to_string_lossy()]).run();
+    assert_eq!(missing.status, 2);
+    assert_contains(&missing.stderr, "there is no file or directory");
+    let empty = Drc::new(&["verify", &dir.path().to_string_lossy()]).run();
+    assert_eq!(empty.status, 2);
+    assert_contains(&empty.stderr, "holds no .cfn.yaml or .tf.json file");
+    let source = Drc::new(&["verify", "examples/disaster_recovery.dr"]).run();
+    assert_eq!(source.status, 2);
+    assert_contains(&source.stderr, "is neither a CloudFormation template");
+    write(dir.path(), "broken.tf.json", "{ not json");
+    let broken = Drc::new(&["verify", &dir.path().to_string_lossy()]).run();
+    assert_eq!(broken.status, 2);
+    assert_contains(&broken.stderr, "is not a Terraform JSON configuration");
 }

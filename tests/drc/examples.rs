@@ -129,7 +129,7 @@ fn the_disaster_recovery_example_is_the_book_stack_done_right() {
     assert_eq!(properties["ObjectLockEnabled"], true);
     assert_eq!(
         properties["ObjectLockConfiguration"]["Rule"]["DefaultRetention"]["Mode"],
-        "GOVERNANCE"
+        "COMPLIANCE"
     );
     let replication = &properties["ReplicationConfiguration"]["Rules"][0];
     assert_eq!(replication["DeleteMarkerReplication"]["Status"], "Disabled");

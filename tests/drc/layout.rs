@@ -1,6 +1,6 @@
 //! The shape of the source tree, as `docs/architecture.md` draws it: imports run one way
-//! through the stages (syntax -> check -> iam -> emit -> cli), no two files import each other
-//! through any chain, and no file outgrows a room.
+//! through the stages (syntax -> check -> iam -> emit -> verify -> cli), no two files import
+//! each other through any chain, and no file outgrows a room.
 //!
 //! The import graph is read from the text of `src/`: every `crate::...` and `super::...` path
 //! (in `use` lines, grouped or not, and inline) is resolved to the file of the longest module
@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Files allowed past the size of a room: data tables, each one list of facts.
-const DATA_TABLES: &[&str] = &[];
+const DATA_TABLES: &[&str] = &["verify::actions"];
 
 /// The most lines a file may have.
 const ROOM_LINES: usize = 800;
@@ -28,10 +28,11 @@ const STAGES: &[(&str, u8)] = &[
     ("check", 3),
     ("iam", 4),
     ("emit", 5),
-    ("lib", 6),
-    ("cli", 7),
-    ("lsp", 7),
-    ("main", 8),
+    ("verify", 6),
+    ("lib", 7),
+    ("cli", 8),
+    ("lsp", 8),
+    ("main", 9),
 ];
 
 /// Every `.rs` file under `src/`, by module path (`["check", "bucket"]`).

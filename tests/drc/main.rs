@@ -7,9 +7,15 @@
 //!   templates;
 //! - `oracle`: the action table and every emitted action checked against AWS's IAM data;
 //! - `cli`: the real binary: arguments, exit statuses, files written or not;
+//! - `inputs`: files refused before reading (FIFOs, devices, too large) and text refused
+//!   or accepted once read (invalid UTF-8, a byte-order mark);
+//! - `outputs`: a build's files are written all or nothing, one archive per distinct code,
+//!   with a bounded number of open files and whatever becomes of stderr;
 //! - `diffs`: `drc diff` on every `tests/fixtures/diff/<case>/{old,new}.dr` pair.
 //! - `layout`: imports run one way through the stages, with no circle, and no file outgrows
 //!   a room;
+//! - `verify`: the proof of every example, valid fixture and generated program, and every
+//!   class of mutation of the templates caught with a concrete request;
 //! - `docs`: every code has its page in `docs/errors/`, and every page's erroneous example
 //!   prints exactly what the page shows while its corrected example compiles cleanly.
 
@@ -24,9 +30,12 @@ mod docs;
 mod examples;
 mod fixtures;
 mod formatting;
+mod inputs;
 mod layout;
 mod lsp;
 mod oracle;
+mod outputs;
 mod permissions;
 mod schedules;
 mod support;
+mod verify;

@@ -118,6 +118,12 @@ pub struct Lifecycle {
 /// and expirations come after the last transition.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LifecycleRule {
+    /// The block's name, or its label when it has one.
+    pub span: Span,
+    /// Where `expire` is written, if it is.
+    pub expire_span: Option<Span>,
+    /// Where `noncurrent_expire` is written, if it is.
+    pub noncurrent_expire_span: Option<Span>,
     /// The key prefix the rule applies to; `None` for the whole bucket.
     pub prefix: Option<String>,
     /// `glacier_ir = 30d`: current versions move to a storage class.
@@ -153,6 +159,8 @@ pub struct Transition {
 /// overwritten before the retention period ends. Invariant: the bucket is versioned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ObjectLock {
+    /// The `object_lock` block's name.
+    pub span: Span,
     /// `mode = governance | compliance`
     pub mode: LockMode,
     /// `retain = 30d` or `retain = 7y`
@@ -174,6 +182,17 @@ impl LockMode {
         match self {
             LockMode::Governance => "GOVERNANCE",
             LockMode::Compliance => "COMPLIANCE",
+        }
+    }
+}
+
+impl Retention {
+    /// The period in days, a year counted as 365 days (S3 counts a year as 365 days:
+    /// <https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html>).
+    pub fn days(self) -> u32 {
+        match self {
+            Retention::Days(days) => days,
+            Retention::Years(years) => years.saturating_mul(365),
         }
     }
 }

@@ -20,7 +20,7 @@ pub use function::{
 };
 pub use messaging::{Queue, QueueEncryption, Topic};
 pub use schedule::{Schedule, ScheduleExpression};
-pub use stack::{Output, Stack};
+pub use stack::{Objectives, Output, Stack};
 use std::collections::BTreeMap;
 pub use text::{Param, ParamType, ParamValue, Text, TextPart};
 pub use vocabulary::{ACCOUNT, Kind, PARTITION, REGION, Tags, Verb};
@@ -28,7 +28,7 @@ pub use vocabulary::{ACCOUNT, Kind, PARTITION, REGION, Tags, Verb};
 /// A checked stack.
 ///
 /// Its items are read through accessors: the indexes that find an item by name are built
-/// once, by [`Program::new`](super::Program::new), and nothing can change the items after that.
+/// once, by [`Program::new`], and nothing can change the items after that.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Program {
     /// The file it came from.
@@ -39,7 +39,7 @@ pub struct Program {
     index: Index,
 }
 
-/// The items of a checked stack, each kind in source order: what [`Program::new`](super::Program::new) indexes.
+/// The items of a checked stack, each kind in source order: what [`Program::new`] indexes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Items {
     /// Buckets.

@@ -13,6 +13,8 @@ pub struct Schedule {
     pub span: Span,
     /// When it fires.
     pub expression: ScheduleExpression,
+    /// Where the `every` or `cron` value is written.
+    pub expression_span: Option<Span>,
     /// The function it invokes.
     pub target: String,
     /// Where `invoke = ...` is written.

@@ -17,6 +17,35 @@ pub struct Stack {
     pub span: Span,
     /// `tags { ... }`: applied to every taggable resource of the stack.
     pub tags: Tags,
+    /// `objectives { ... }`: what the stack must guarantee, proven by the checker.
+    pub objectives: Objectives,
+}
+
+/// `objectives { rpo = 24h  retention = 35d  copies = 2  regions = 2  immutable = true }`:
+/// each declared objective with the span of its value. Invariant: numbers are at least 1.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Objectives {
+    /// `rpo = 24h`: the most data one may lose, in seconds.
+    pub rpo_s: Option<(u64, Span)>,
+    /// `retention = 35d`: how long every backup must survive any writer, in days.
+    pub retention_days: Option<(u32, Span)>,
+    /// `copies = 2`: buckets holding each backup.
+    pub copies: Option<(u64, Span)>,
+    /// `regions = 2`: regions holding each backup.
+    pub regions: Option<(u64, Span)>,
+    /// `immutable = true`: nobody may delete or overwrite a backup before `retention`.
+    pub immutable: Option<(bool, Span)>,
+}
+
+impl Objectives {
+    /// Whether any objective is declared.
+    pub fn any(&self) -> bool {
+        self.rpo_s.is_some()
+            || self.retention_days.is_some()
+            || self.copies.is_some()
+            || self.regions.is_some()
+            || self.immutable.is_some()
+    }
 }
 
 /// `output name { value = backups.name ... }`: a value the deployed stack reports.

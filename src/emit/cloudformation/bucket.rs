@@ -5,9 +5,11 @@ use super::names::{bucket_arn, bucket_key_arn};
 use super::policy::policy_document;
 use super::values::{escape_sub, get_att, map, n, reference, s, sub, text, with_tags};
 use crate::check::model::{
-    Bucket, Encryption, LifecycleRule, Program, Retention, Tags, Transition,
+    Bucket, Encryption, Lifecycle, LifecycleRule, ObjectLock, Program, Replication, Retention,
+    Tags, Transition,
 };
 use crate::emit::LogicalIds as Id;
+use crate::emit::policy::OTHER_ENCRYPTION;
 use serde_norway::{Mapping, Value};
 
 /// One `lifecycle` block as an S3 lifecycle rule.
@@ -51,6 +53,7 @@ pub(super) fn lifecycle_rule(index: usize, rule: &LifecycleRule) -> Value {
     Value::Mapping(out)
 }
 
+/// A bucket's resources: the bucket, its TLS-only policy and, under KMS, its key.
 pub(super) fn add_bucket(
     resources: &mut Mapping,
     program: &Program,
@@ -61,30 +64,61 @@ pub(super) fn add_bucket(
 ) {
     let policy = if bucket.retain { "Retain" } else { "Delete" };
     let id = Id::bucket(&bucket.name);
+    resources.insert(
+        s(&id),
+        map([
+            ("Type", s("AWS::S3::Bucket")),
+            ("DeletionPolicy", s(policy)),
+            ("UpdateReplacePolicy", s(policy)),
+            (
+                "Properties",
+                with_tags(Value::Mapping(bucket_properties(program, bucket)), tags),
+            ),
+        ]),
+    );
+    resources.insert(
+        s(&Id::bucket_policy(&bucket.name)),
+        map([
+            ("Type", s("AWS::S3::BucketPolicy")),
+            // A retained bucket keeps its TLS-only policy when the stack goes.
+            ("DeletionPolicy", s(policy)),
+            ("UpdateReplacePolicy", s(policy)),
+            (
+                "Properties",
+                map([
+                    ("Bucket", reference(&id)),
+                    (
+                        "PolicyDocument",
+                        policy_document(bucket_statements(bucket, &id, log_sources)),
+                    ),
+                ]),
+            ),
+        ]),
+    );
+    if bucket.encryption == Encryption::Kms {
+        resources.insert(
+            s(&Id::bucket_key(&bucket.name)),
+            key(
+                &format!(
+                    "Encrypts the objects of bucket {} in stack {stack}",
+                    bucket.name
+                ),
+                policy,
+                Vec::new(),
+                tags,
+            ),
+        );
+    }
+}
+
+/// The `AWS::S3::Bucket` properties: name, encryption, public access, ownership, versioning,
+/// Object Lock, lifecycle, logging and replication, in that order.
+fn bucket_properties(program: &Program, bucket: &Bucket) -> Mapping {
     let mut properties = Mapping::new();
     if let Some(name) = &bucket.bucket_name {
         properties.insert(s("BucketName"), text(name));
     }
-    let default = match bucket.encryption {
-        Encryption::S3 => map([("SSEAlgorithm", s("AES256"))]),
-        Encryption::Kms => map([
-            ("SSEAlgorithm", s("aws:kms")),
-            (
-                "KMSMasterKeyID",
-                get_att(&Id::bucket_key(&bucket.name), "Arn"),
-            ),
-        ]),
-    };
-    properties.insert(
-        s("BucketEncryption"),
-        map([(
-            "ServerSideEncryptionConfiguration",
-            Value::Sequence(vec![map([
-                ("ServerSideEncryptionByDefault", default),
-                ("BucketKeyEnabled", Value::Bool(true)),
-            ])]),
-        )]),
-    );
+    properties.insert(s("BucketEncryption"), encryption(bucket));
     properties.insert(
         s("PublicAccessBlockConfiguration"),
         map([
@@ -108,26 +142,72 @@ pub(super) fn add_bucket(
         );
     }
     if let Some(lock) = &bucket.object_lock {
-        let period = match lock.retain {
-            Retention::Days(days) => ("Days", n(days)),
-            Retention::Years(years) => ("Years", n(years)),
-        };
         properties.insert(s("ObjectLockEnabled"), Value::Bool(true));
+        properties.insert(s("ObjectLockConfiguration"), object_lock(lock));
+    }
+    properties.insert(s("LifecycleConfiguration"), lifecycle(&bucket.lifecycle));
+    if let Some(logs) = &bucket.access_logs {
         properties.insert(
-            s("ObjectLockConfiguration"),
+            s("LoggingConfiguration"),
             map([
-                ("ObjectLockEnabled", s("Enabled")),
                 (
-                    "Rule",
-                    map([(
-                        "DefaultRetention",
-                        map([("Mode", s(lock.mode.aws())), period]),
-                    )]),
+                    "DestinationBucketName",
+                    reference(&Id::bucket(&logs.bucket)),
                 ),
+                ("LogFilePrefix", s(&logs.prefix)),
             ]),
         );
     }
-    let lifecycle = &bucket.lifecycle;
+    if let Some(replication) = &bucket.replicate_to {
+        properties.insert(
+            s("ReplicationConfiguration"),
+            replication_configuration(program, bucket, replication),
+        );
+    }
+    properties
+}
+
+/// Default encryption: SSE-S3, or SSE-KMS under the bucket's own key, with bucket keys on.
+fn encryption(bucket: &Bucket) -> Value {
+    let default = match bucket.encryption {
+        Encryption::S3 => map([("SSEAlgorithm", s("AES256"))]),
+        Encryption::Kms => map([
+            ("SSEAlgorithm", s("aws:kms")),
+            (
+                "KMSMasterKeyID",
+                get_att(&Id::bucket_key(&bucket.name), "Arn"),
+            ),
+        ]),
+    };
+    map([(
+        "ServerSideEncryptionConfiguration",
+        Value::Sequence(vec![map([
+            ("ServerSideEncryptionByDefault", default),
+            ("BucketKeyEnabled", Value::Bool(true)),
+        ])]),
+    )])
+}
+
+/// The `object lock` block as an Object Lock configuration with a default retention.
+fn object_lock(lock: &ObjectLock) -> Value {
+    let period = match lock.retain {
+        Retention::Days(days) => ("Days", n(days)),
+        Retention::Years(years) => ("Years", n(years)),
+    };
+    map([
+        ("ObjectLockEnabled", s("Enabled")),
+        (
+            "Rule",
+            map([(
+                "DefaultRetention",
+                map([("Mode", s(lock.mode.aws())), period]),
+            )]),
+        ),
+    ])
+}
+
+/// The lifecycle configuration: aborting incomplete uploads first, then each `lifecycle` rule.
+fn lifecycle(lifecycle: &Lifecycle) -> Value {
     let mut rules = vec![map([
         ("Id", s("AbortIncompleteUploads")),
         ("Status", s("Enabled")),
@@ -142,155 +222,132 @@ pub(super) fn add_bucket(
     for (index, rule) in lifecycle.rules.iter().enumerate() {
         rules.push(lifecycle_rule(index, rule));
     }
-    properties.insert(
-        s("LifecycleConfiguration"),
-        map([("Rules", Value::Sequence(rules))]),
-    );
-    if let Some(logs) = &bucket.access_logs {
-        properties.insert(
-            s("LoggingConfiguration"),
-            map([
-                (
-                    "DestinationBucketName",
-                    reference(&Id::bucket(&logs.bucket)),
-                ),
-                ("LogFilePrefix", s(&logs.prefix)),
-            ]),
-        );
-    }
-    if let Some(replication) = &bucket.replicate_to {
-        let mut destination = Mapping::new();
-        destination.insert(s("Bucket"), bucket_arn(program, &replication.replica));
-        let mut rule = Mapping::new();
-        for (key, value) in [
-            ("Id", s("ReplicateToReplica")),
-            ("Status", s("Enabled")),
-            ("Priority", n(1)),
-            ("Filter", map([("Prefix", s(""))])),
-            ("DeleteMarkerReplication", map([("Status", s("Disabled"))])),
-        ] {
-            rule.insert(s(key), value);
-        }
-        // SSE-KMS objects are replicated only when asked, and encrypted with the replica's
-        // key (the checker makes both sides use a key or neither).
-        if bucket.encryption == Encryption::Kms {
-            rule.insert(
-                s("SourceSelectionCriteria"),
-                map([("SseKmsEncryptedObjects", map([("Status", s("Enabled"))]))]),
-            );
-            destination.insert(
-                s("EncryptionConfiguration"),
-                map([(
-                    "ReplicaKmsKeyID",
-                    bucket_key_arn(program, &replication.replica),
-                )]),
-            );
-        }
-        rule.insert(s("Destination"), Value::Mapping(destination));
-        properties.insert(
-            s("ReplicationConfiguration"),
-            map([
-                ("Role", get_att(&Id::replication_role(&bucket.name), "Arn")),
-                ("Rules", Value::Sequence(vec![Value::Mapping(rule)])),
-            ]),
-        );
-    }
-    resources.insert(
-        s(&id),
-        map([
-            ("Type", s("AWS::S3::Bucket")),
-            ("DeletionPolicy", s(policy)),
-            ("UpdateReplacePolicy", s(policy)),
-            ("Properties", with_tags(Value::Mapping(properties), tags)),
-        ]),
-    );
+    map([("Rules", Value::Sequence(rules))])
+}
 
-    let arn = get_att(&id, "Arn");
-    let mut bucket_statements = vec![map([
+/// The `replicate to` block as a replication configuration with one rule, through the
+/// bucket's replication role.
+fn replication_configuration(
+    program: &Program,
+    bucket: &Bucket,
+    replication: &Replication,
+) -> Value {
+    let mut destination = Mapping::new();
+    destination.insert(s("Bucket"), bucket_arn(program, &replication.replica));
+    let mut rule = Mapping::new();
+    for (key, value) in [
+        ("Id", s("ReplicateToReplica")),
+        ("Status", s("Enabled")),
+        ("Priority", n(1)),
+        ("Filter", map([("Prefix", s(""))])),
+        ("DeleteMarkerReplication", map([("Status", s("Disabled"))])),
+    ] {
+        rule.insert(s(key), value);
+    }
+    // SSE-KMS objects are replicated only when asked, and encrypted with the replica's
+    // key (the checker makes both sides use a key or neither).
+    if bucket.encryption == Encryption::Kms {
+        rule.insert(
+            s("SourceSelectionCriteria"),
+            map([("SseKmsEncryptedObjects", map([("Status", s("Enabled"))]))]),
+        );
+        destination.insert(
+            s("EncryptionConfiguration"),
+            map([(
+                "ReplicaKmsKeyID",
+                bucket_key_arn(program, &replication.replica),
+            )]),
+        );
+    }
+    rule.insert(s("Destination"), Value::Mapping(destination));
+    map([
+        ("Role", get_att(&Id::replication_role(&bucket.name), "Arn")),
+        ("Rules", Value::Sequence(vec![Value::Mapping(rule)])),
+    ])
+}
+
+/// The bucket policy's statements: deny anything without TLS; on a KMS bucket, deny writes
+/// that ask for another encryption or another key (see [`OTHER_ENCRYPTION`]); then let S3
+/// server access logging deliver from each of `log_sources`.
+fn bucket_statements(bucket: &Bucket, id: &str, log_sources: &[&Bucket]) -> Vec<Value> {
+    let mut statements = vec![map([
         ("Sid", s("DenyInsecureTransport")),
         ("Effect", s("Deny")),
         ("Principal", s("*")),
         ("Action", s("s3:*")),
         (
             "Resource",
-            Value::Sequence(vec![arn, sub(&format!("${{{id}.Arn}}/*"))]),
+            Value::Sequence(vec![get_att(id, "Arn"), sub(&format!("${{{id}.Arn}}/*"))]),
         ),
         (
             "Condition",
             map([("Bool", map([("aws:SecureTransport", s("false"))]))]),
         ),
     ])];
-    // S3 server access logging delivers with this principal; the conditions pin each prefix
-    // to the one source bucket in this account that logs there.
-    for source in log_sources {
-        let logs = source
-            .access_logs
-            .as_ref()
-            .expect("filtered on access_logs");
-        bucket_statements.push(map([
-            (
-                "Sid",
-                s(&format!(
-                    "AccessLogsFrom{}",
-                    crate::names::logical_stem(&source.name)
-                )),
-            ),
-            ("Effect", s("Allow")),
-            (
-                "Principal",
-                map([("Service", s("logging.s3.amazonaws.com"))]),
-            ),
-            ("Action", s("s3:PutObject")),
-            (
-                "Resource",
-                sub(&format!("${{{id}.Arn}}/{}*", escape_sub(&logs.prefix))),
-            ),
-            (
-                "Condition",
-                map([
-                    (
-                        "ArnLike",
-                        map([("aws:SourceArn", get_att(&Id::bucket(&source.name), "Arn"))]),
-                    ),
-                    (
-                        "StringEquals",
-                        map([("aws:SourceAccount", reference("AWS::AccountId"))]),
-                    ),
-                ]),
-            ),
-        ]));
-    }
-    resources.insert(
-        s(&Id::bucket_policy(&bucket.name)),
-        map([
-            ("Type", s("AWS::S3::BucketPolicy")),
-            // A retained bucket keeps its TLS-only policy when the stack goes.
-            ("DeletionPolicy", s(policy)),
-            ("UpdateReplacePolicy", s(policy)),
-            (
-                "Properties",
-                map([
-                    ("Bucket", reference(&id)),
-                    ("PolicyDocument", policy_document(bucket_statements)),
-                ]),
-            ),
-        ]),
-    );
-
     if bucket.encryption == Encryption::Kms {
-        resources.insert(
-            s(&Id::bucket_key(&bucket.name)),
-            key(
-                &format!(
-                    "Encrypts the objects of bucket {} in stack {stack}",
-                    bucket.name
+        let key = get_att(&Id::bucket_key(&bucket.name), "Arn");
+        for (sid, variable) in OTHER_ENCRYPTION {
+            let value = if variable.ends_with("key-id") {
+                key.clone()
+            } else {
+                s("aws:kms")
+            };
+            statements.push(map([
+                ("Sid", s(sid)),
+                ("Effect", s("Deny")),
+                ("Principal", s("*")),
+                ("Action", s("s3:PutObject")),
+                ("Resource", sub(&format!("${{{id}.Arn}}/*"))),
+                (
+                    "Condition",
+                    map([("StringNotEqualsIfExists", map([(variable, value)]))]),
                 ),
-                policy,
-                Vec::new(),
-                tags,
-            ),
-        );
+            ]));
+        }
     }
+    statements.extend(log_sources.iter().map(|source| log_delivery(id, source)));
+    statements
+}
+
+/// S3 server access logging delivers with this principal; the conditions pin each prefix
+/// to the one source bucket in this account that logs there.
+fn log_delivery(id: &str, source: &Bucket) -> Value {
+    let logs = source
+        .access_logs
+        .as_ref()
+        .expect("filtered on access_logs");
+    map([
+        (
+            "Sid",
+            s(&format!(
+                "AccessLogsFrom{}",
+                crate::names::logical_stem(&source.name)
+            )),
+        ),
+        ("Effect", s("Allow")),
+        (
+            "Principal",
+            map([("Service", s("logging.s3.amazonaws.com"))]),
+        ),
+        ("Action", s("s3:PutObject")),
+        (
+            "Resource",
+            sub(&format!("${{{id}.Arn}}/{}*", escape_sub(&logs.prefix))),
+        ),
+        (
+            "Condition",
+            map([
+                (
+                    "ArnLike",
+                    map([("aws:SourceArn", get_att(&Id::bucket(&source.name), "Arn"))]),
+                ),
+                (
+                    "StringEquals",
+                    map([("aws:SourceAccount", reference("AWS::AccountId"))]),
+                ),
+            ]),
+        ),
+    ])
 }
 
 /// A customer managed key, rotation on, with AWS's default key policy (the account's IAM

@@ -4,7 +4,7 @@
 use super::names::reference_value;
 use super::policy::{policy_document, provenance, statements};
 use super::values::{CODE_BUCKET, escape_sub, get_att, map, n, reference, s, sub, text, with_tags};
-use crate::check::model::{Destination, EnvValue, Function, Kind, Schedule, Tags};
+use crate::check::model::{Destination, EnvValue, Function, Kind, Program, Schedule, Tags};
 use crate::emit::{ERROR_ALARM, Layout, LogicalIds as Id, Stack};
 use serde_norway::{Mapping, Value};
 
@@ -17,6 +17,8 @@ pub(super) fn destination_arn(destination: &Destination) -> Value {
     }
 }
 
+/// A function's resources: its log group, its role (with any managed policies), the function
+/// itself, and its failure handling.
 pub(super) fn add_function(
     resources: &mut Mapping,
     stack: &Stack<'_>,
@@ -30,31 +32,55 @@ pub(super) fn add_function(
     let layout = stack.function_layout(name);
     let tags = &program.tags(&function.tags);
     let log_group = Id::log_group(name);
-    resources.insert(
-        s(&log_group),
-        map([
-            ("Type", s("AWS::Logs::LogGroup")),
-            ("DeletionPolicy", s("Delete")),
-            ("UpdateReplacePolicy", s("Delete")),
-            (
-                "Properties",
-                with_tags(
-                    map([
-                        (
-                            "LogGroupName",
-                            sub(&format!(
-                                "/aws/lambda/${{AWS::StackName}}/{}",
-                                escape_sub(name)
-                            )),
-                        ),
-                        ("RetentionInDays", n(function.log_retention_days)),
-                    ]),
-                    tags,
-                ),
-            ),
-        ]),
-    );
+    resources.insert(s(&log_group), log_group_resource(function, tags));
+    let depends_on = add_function_role(resources, name, &statements, provenance, layout, tags);
+    let properties = function_properties(program, function, archive, &log_group);
+    let mut resource = Mapping::new();
+    resource.insert(s("Type"), s("AWS::Lambda::Function"));
+    if !depends_on.is_empty() {
+        resource.insert(s("DependsOn"), Value::Sequence(depends_on));
+    }
+    resource.insert(s("Properties"), with_tags(Value::Mapping(properties), tags));
+    resources.insert(s(&Id::function(name)), Value::Mapping(resource));
+    add_failure_handling(resources, function, tags);
+}
 
+/// The function's log group, named after the stack and the function.
+fn log_group_resource(function: &Function, tags: &Tags) -> Value {
+    map([
+        ("Type", s("AWS::Logs::LogGroup")),
+        ("DeletionPolicy", s("Delete")),
+        ("UpdateReplacePolicy", s("Delete")),
+        (
+            "Properties",
+            with_tags(
+                map([
+                    (
+                        "LogGroupName",
+                        sub(&format!(
+                            "/aws/lambda/${{AWS::StackName}}/{}",
+                            escape_sub(&function.name)
+                        )),
+                    ),
+                    ("RetentionInDays", n(function.log_retention_days)),
+                ]),
+                tags,
+            ),
+        ),
+    ])
+}
+
+/// The function's role with its permissions laid out by `layout`; returns what the function
+/// waits for. Statements too large for one inline policy go into managed policies attached to
+/// the role (see `emit::policy`), inserted before the role; the function waits for them.
+fn add_function_role(
+    resources: &mut Mapping,
+    name: &str,
+    statements: &[Value],
+    provenance: Value,
+    layout: &Layout,
+    tags: &Tags,
+) -> Vec<Value> {
     let mut role = Mapping::new();
     role.insert(
         s("Description"),
@@ -68,8 +94,6 @@ pub(super) fn add_function(
             ("Action", s("sts:AssumeRole")),
         ])]),
     );
-    // Statements too large for one inline policy go into managed policies attached to the
-    // role (see `emit::policy`); the function waits for them.
     let mut depends_on = Vec::new();
     match layout {
         Layout::Inline => {
@@ -77,7 +101,7 @@ pub(super) fn add_function(
                 s("Policies"),
                 Value::Sequence(vec![map([
                     ("PolicyName", s(&format!("{name}-permissions"))),
-                    ("PolicyDocument", policy_document(statements.clone())),
+                    ("PolicyDocument", policy_document(statements.to_vec())),
                 ])]),
             );
         }
@@ -86,29 +110,7 @@ pub(super) fn add_function(
                 let id = Id::role_policy(name, index + 1);
                 resources.insert(
                     s(&id),
-                    map([
-                        ("Type", s("AWS::IAM::ManagedPolicy")),
-                        (
-                            "Properties",
-                            map([
-                                (
-                                    "Description",
-                                    s(&format!(
-                                        "Permissions of function {name} ({} of {}), inferred by drc",
-                                        index + 1,
-                                        parts.len()
-                                    )),
-                                ),
-                                ("Roles", Value::Sequence(vec![reference(&Id::role(name))])),
-                                (
-                                    "PolicyDocument",
-                                    policy_document(
-                                        statements[part.clone()].to_vec(),
-                                    ),
-                                ),
-                            ]),
-                        ),
-                    ]),
+                    managed_policy(name, index, parts.len(), &statements[part.clone()]),
                 );
                 depends_on.push(s(&id));
             }
@@ -122,7 +124,39 @@ pub(super) fn add_function(
             ("Properties", with_tags(Value::Mapping(role), tags)),
         ]),
     );
+    depends_on
+}
 
+/// Managed policy `index` of `count` holding part of function `name`'s `statements`.
+fn managed_policy(name: &str, index: usize, count: usize, statements: &[Value]) -> Value {
+    map([
+        ("Type", s("AWS::IAM::ManagedPolicy")),
+        (
+            "Properties",
+            map([
+                (
+                    "Description",
+                    s(&format!(
+                        "Permissions of function {name} ({} of {count}), inferred by drc",
+                        index + 1,
+                    )),
+                ),
+                ("Roles", Value::Sequence(vec![reference(&Id::role(name))])),
+                ("PolicyDocument", policy_document(statements.to_vec())),
+            ]),
+        ),
+    ])
+}
+
+/// The `AWS::Lambda::Function` properties (without tags), its code at `archive` and its logs
+/// in `log_group`.
+fn function_properties(
+    program: &Program,
+    function: &Function,
+    archive: &str,
+    log_group: &str,
+) -> Mapping {
+    let name = &function.name;
     let mut properties = Mapping::new();
     if let Some(description) = &function.description {
         properties.insert(s("Description"), text(description));
@@ -167,19 +201,9 @@ pub(super) fn add_function(
     }
     properties.insert(
         s("LoggingConfig"),
-        map([
-            ("LogFormat", s("Text")),
-            ("LogGroup", reference(&log_group)),
-        ]),
+        map([("LogFormat", s("Text")), ("LogGroup", reference(log_group))]),
     );
-    let mut resource = Mapping::new();
-    resource.insert(s("Type"), s("AWS::Lambda::Function"));
-    if !depends_on.is_empty() {
-        resource.insert(s("DependsOn"), Value::Sequence(depends_on));
-    }
-    resource.insert(s("Properties"), with_tags(Value::Mapping(properties), tags));
-    resources.insert(s(&Id::function(name)), Value::Mapping(resource));
-    add_failure_handling(resources, function, tags);
+    properties
 }
 
 /// The event invoke configuration (retries, event age, on-failure destination) and the
@@ -245,6 +269,48 @@ pub(super) fn add_failure_handling(resources: &mut Mapping, function: &Function,
                             (
                                 "AlarmActions",
                                 Value::Sequence(vec![reference(&Id::topic(&alarm.target))]),
+                            ),
+                        ]),
+                        tags,
+                    ),
+                ),
+            ]),
+        );
+    }
+    if let Some((queue, topic)) = crate::emit::alarmed_failure_queue(function) {
+        let a = &crate::emit::FAILURE_QUEUE_ALARM;
+        resources.insert(
+            s(&Id::failure_alarm(name)),
+            map([
+                ("Type", s("AWS::CloudWatch::Alarm")),
+                (
+                    "Properties",
+                    with_tags(
+                        map([
+                            (
+                                "AlarmDescription",
+                                s(&format!(
+                                    "Runs of function {name} failed into queue {queue}"
+                                )),
+                            ),
+                            ("Namespace", s(a.namespace)),
+                            ("MetricName", s(a.metric)),
+                            (
+                                "Dimensions",
+                                Value::Sequence(vec![map([
+                                    ("Name", s("QueueName")),
+                                    ("Value", get_att(&Id::queue(queue), "QueueName")),
+                                ])]),
+                            ),
+                            ("Statistic", s(a.statistic)),
+                            ("Period", n(a.period_s)),
+                            ("EvaluationPeriods", n(1)),
+                            ("Threshold", n(a.threshold)),
+                            ("ComparisonOperator", s(a.comparison)),
+                            ("TreatMissingData", s(a.missing_data)),
+                            (
+                                "AlarmActions",
+                                Value::Sequence(vec![reference(&Id::topic(topic))]),
                             ),
                         ]),
                         tags,
@@ -324,6 +390,21 @@ pub(super) fn add_schedule(
             tags,
         ),
     );
+    resources.insert(
+        s(&Id::schedule(name)),
+        map([
+            ("Type", s("AWS::Scheduler::Schedule")),
+            (
+                "Properties",
+                Value::Mapping(schedule_properties(schedule, &role_id)),
+            ),
+        ]),
+    );
+}
+
+/// The `AWS::Scheduler::Schedule` properties: when it fires, and its target invoked through
+/// the role `role_id`.
+fn schedule_properties(schedule: &Schedule, role_id: &str) -> Mapping {
     let mut properties = Mapping::new();
     if let Some(description) = &schedule.description {
         properties.insert(s("Description"), text(description));
@@ -352,7 +433,7 @@ pub(super) fn add_schedule(
     );
     let mut target = Mapping::new();
     target.insert(s("Arn"), get_att(&Id::function(&schedule.target), "Arn"));
-    target.insert(s("RoleArn"), get_att(&role_id, "Arn"));
+    target.insert(s("RoleArn"), get_att(role_id, "Arn"));
     if let Some(payload) = &schedule.payload {
         target.insert(s("Input"), s(payload));
     }
@@ -367,11 +448,5 @@ pub(super) fn add_schedule(
         target.insert(s("RetryPolicy"), Value::Mapping(retry));
     }
     properties.insert(s("Target"), Value::Mapping(target));
-    resources.insert(
-        s(&Id::schedule(name)),
-        map([
-            ("Type", s("AWS::Scheduler::Schedule")),
-            ("Properties", Value::Mapping(properties)),
-        ]),
-    );
+    properties
 }

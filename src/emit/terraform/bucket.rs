@@ -4,7 +4,9 @@
 
 use super::policy::statement;
 use super::values::{Tf, literal, text, with_tags};
-use crate::check::model::{Bucket, Encryption, LifecycleRule, Program, Retention, Tags};
+use crate::check::model::{
+    Bucket, Encryption, LifecycleRule, ObjectLock, Program, Retention, Tags,
+};
 use crate::iam::Statement;
 use serde_json::{Map, Value, json};
 
@@ -42,6 +44,8 @@ pub(super) fn lifecycle_rule(index: usize, rule: &LifecycleRule) -> Value {
     out
 }
 
+/// A bucket's resources: the bucket, its configuration resources, its policy and, under KMS,
+/// its key.
 pub(super) fn add_bucket(
     out: &mut Tf,
     bucket: &Bucket,
@@ -50,17 +54,6 @@ pub(super) fn add_bucket(
     tags: &Tags,
 ) {
     let name = bucket.name.as_str();
-    // A bucket in another region: every resource of it says where (the AWS provider's
-    // resource-level `region`, provider 6.0 and later).
-    let placed = |mut body: Value| {
-        if let (Some(region), Value::Object(m)) = (bucket.region, &mut body) {
-            m.insert("region".into(), json!(region.code));
-        }
-        body
-    };
-    let id = format!("${{aws_s3_bucket.{name}.id}}");
-    let arn = format!("${{aws_s3_bucket.{name}.arn}}");
-
     let mut body = Map::new();
     if let Some(explicit) = &bucket.bucket_name {
         body.insert("bucket".into(), json!(text(explicit)));
@@ -72,33 +65,93 @@ pub(super) fn add_bucket(
     out.resource(
         "aws_s3_bucket",
         name,
-        placed(with_tags(Value::Object(body), tags)),
+        placed(bucket, with_tags(Value::Object(body), tags)),
     );
     if let Some(lock) = &bucket.object_lock {
-        let retention = match lock.retain {
-            Retention::Days(days) => json!({ "mode": lock.mode.aws(), "days": days }),
-            Retention::Years(years) => json!({ "mode": lock.mode.aws(), "years": years }),
-        };
+        add_object_lock(out, bucket, lock);
+    }
+    add_protections(out, bucket);
+    add_lifecycle(out, bucket);
+    if let Some(logs) = &bucket.access_logs {
         out.resource(
-            "aws_s3_bucket_object_lock_configuration",
+            "aws_s3_bucket_logging",
             name,
-            // Object Lock is turned on by this resource (`object_lock_enabled` defaults to
-            // `Enabled`), not by `object_lock_enabled` on `aws_s3_bucket`, which would replace
-            // an existing bucket when the lock is added later.
-            placed(json!({
-                "bucket": id,
+            placed(
+                bucket,
+                json!({
+                    "bucket": bucket_id(name),
+                    "target_bucket": format!("${{aws_s3_bucket.{}.id}}", logs.bucket),
+                    "target_prefix": literal(&logs.prefix),
+                }),
+            ),
+        );
+    }
+    add_bucket_policy(out, bucket, log_sources);
+    if bucket.encryption == Encryption::Kms {
+        add_key(
+            out,
+            name,
+            &format!("Encrypts the objects of bucket {name} in stack {stack}"),
+            bucket.retain,
+            Vec::new(),
+            tags,
+            bucket.region.map(|r| r.code),
+        );
+    }
+}
+
+/// A bucket in another region: every resource of it says where (the AWS provider's
+/// resource-level `region`, provider 6.0 and later).
+fn placed(bucket: &Bucket, mut body: Value) -> Value {
+    if let (Some(region), Value::Object(m)) = (bucket.region, &mut body) {
+        m.insert("region".into(), json!(region.code));
+    }
+    body
+}
+
+/// The interpolation of the bucket `name`'s id.
+fn bucket_id(name: &str) -> String {
+    format!("${{aws_s3_bucket.{name}.id}}")
+}
+
+/// The `object lock` block as an Object Lock configuration with a default retention.
+fn add_object_lock(out: &mut Tf, bucket: &Bucket, lock: &ObjectLock) {
+    let name = bucket.name.as_str();
+    let retention = match lock.retain {
+        Retention::Days(days) => json!({ "mode": lock.mode.aws(), "days": days }),
+        Retention::Years(years) => json!({ "mode": lock.mode.aws(), "years": years }),
+    };
+    out.resource(
+        "aws_s3_bucket_object_lock_configuration",
+        name,
+        // Object Lock is turned on by this resource (`object_lock_enabled` defaults to
+        // `Enabled`), not by `object_lock_enabled` on `aws_s3_bucket`, which would replace
+        // an existing bucket when the lock is added later.
+        placed(
+            bucket,
+            json!({
+                "bucket": bucket_id(name),
                 "object_lock_enabled": "Enabled",
                 "rule": { "default_retention": retention },
                 "depends_on": [format!("aws_s3_bucket_versioning.{name}")],
-            })),
-        );
-    }
+            }),
+        ),
+    );
+}
 
+/// Versioning when asked, then default encryption, the public access block and object
+/// ownership, which every bucket has.
+fn add_protections(out: &mut Tf, bucket: &Bucket) {
+    let name = bucket.name.as_str();
+    let id = bucket_id(name);
     if bucket.versioned {
         out.resource(
             "aws_s3_bucket_versioning",
             name,
-            placed(json!({ "bucket": id, "versioning_configuration": { "status": "Enabled" } })),
+            placed(
+                bucket,
+                json!({ "bucket": id, "versioning_configuration": { "status": "Enabled" } }),
+            ),
         );
     }
     let default = match bucket.encryption {
@@ -111,25 +164,35 @@ pub(super) fn add_bucket(
     out.resource(
         "aws_s3_bucket_server_side_encryption_configuration",
         name,
-        placed(json!({ "bucket": id, "rule": [{ "apply_server_side_encryption_by_default": default, "bucket_key_enabled": true }] })),
+        placed(bucket, json!({ "bucket": id, "rule": [{ "apply_server_side_encryption_by_default": default, "bucket_key_enabled": true }] })),
     );
     out.resource(
         "aws_s3_bucket_public_access_block",
         name,
-        placed(json!({
-            "bucket": id,
-            "block_public_acls": true,
-            "block_public_policy": true,
-            "ignore_public_acls": true,
-            "restrict_public_buckets": true,
-        })),
+        placed(
+            bucket,
+            json!({
+                "bucket": id,
+                "block_public_acls": true,
+                "block_public_policy": true,
+                "ignore_public_acls": true,
+                "restrict_public_buckets": true,
+            }),
+        ),
     );
     out.resource(
         "aws_s3_bucket_ownership_controls",
         name,
-        placed(json!({ "bucket": id, "rule": { "object_ownership": "BucketOwnerEnforced" } })),
+        placed(
+            bucket,
+            json!({ "bucket": id, "rule": { "object_ownership": "BucketOwnerEnforced" } }),
+        ),
     );
+}
 
+/// The lifecycle configuration: aborting incomplete uploads first, then each `lifecycle` rule.
+fn add_lifecycle(out: &mut Tf, bucket: &Bucket) {
+    let name = bucket.name.as_str();
     let lifecycle = &bucket.lifecycle;
     let mut rules = vec![json!({
         "id": "AbortIncompleteUploads",
@@ -140,27 +203,23 @@ pub(super) fn add_bucket(
     for (index, rule) in lifecycle.rules.iter().enumerate() {
         rules.push(lifecycle_rule(index, rule));
     }
-    let mut lifecycle_body = json!({ "bucket": id, "rule": rules });
+    let mut lifecycle_body = json!({ "bucket": bucket_id(name), "rule": rules });
     if bucket.versioned {
         lifecycle_body["depends_on"] = json!([format!("aws_s3_bucket_versioning.{name}")]);
     }
     out.resource(
         "aws_s3_bucket_lifecycle_configuration",
         name,
-        placed(lifecycle_body),
+        placed(bucket, lifecycle_body),
     );
+}
 
-    if let Some(logs) = &bucket.access_logs {
-        out.resource(
-            "aws_s3_bucket_logging",
-            name,
-            placed(json!({
-                "bucket": id,
-                "target_bucket": format!("${{aws_s3_bucket.{}.id}}", logs.bucket),
-                "target_prefix": literal(&logs.prefix),
-            })),
-        );
-    }
+/// The bucket policy: deny anything without TLS; on a KMS bucket, deny writes under another
+/// encryption or key ([`crate::emit::policy::OTHER_ENCRYPTION`]); then let S3 server access
+/// logging deliver from each of `log_sources`.
+fn add_bucket_policy(out: &mut Tf, bucket: &Bucket, log_sources: &[&Bucket]) {
+    let name = bucket.name.as_str();
+    let arn = format!("${{aws_s3_bucket.{name}.arn}}");
     let policy = format!("bucket_{name}");
     let mut statements = vec![json!({
         "sid": "DenyInsecureTransport",
@@ -170,6 +229,23 @@ pub(super) fn add_bucket(
         "principals": [{ "type": "*", "identifiers": ["*"] }],
         "condition": [{ "test": "Bool", "variable": "aws:SecureTransport", "values": ["false"] }],
     })];
+    if bucket.encryption == Encryption::Kms {
+        for (sid, variable) in crate::emit::policy::OTHER_ENCRYPTION {
+            let value = if variable.ends_with("key-id") {
+                format!("${{aws_kms_key.{name}.arn}}")
+            } else {
+                "aws:kms".to_owned()
+            };
+            statements.push(json!({
+                "sid": sid,
+                "effect": "Deny",
+                "actions": ["s3:PutObject"],
+                "resources": [format!("{arn}/*")],
+                "principals": [{ "type": "*", "identifiers": ["*"] }],
+                "condition": [{ "test": "StringNotEqualsIfExists", "variable": variable, "values": [value] }],
+            }));
+        }
+    }
     for source in log_sources {
         let logs = source
             .access_logs
@@ -195,24 +271,15 @@ pub(super) fn add_bucket(
     out.resource(
         "aws_s3_bucket_policy",
         name,
-        placed(json!({
-            "bucket": id,
-            "policy": format!("${{data.aws_iam_policy_document.{policy}.json}}"),
-            "depends_on": [format!("aws_s3_bucket_public_access_block.{name}")],
-        })),
+        placed(
+            bucket,
+            json!({
+                "bucket": bucket_id(name),
+                "policy": format!("${{data.aws_iam_policy_document.{policy}.json}}"),
+                "depends_on": [format!("aws_s3_bucket_public_access_block.{name}")],
+            }),
+        ),
     );
-
-    if bucket.encryption == Encryption::Kms {
-        add_key(
-            out,
-            name,
-            &format!("Encrypts the objects of bucket {name} in stack {stack}"),
-            bucket.retain,
-            Vec::new(),
-            tags,
-            bucket.region.map(|r| r.code),
-        );
-    }
 }
 
 /// A customer managed key `aws_kms_key.<name>`, rotation on, with AWS's default key policy

@@ -71,8 +71,34 @@ pub(super) fn add_failure_handling(out: &mut Tf, function: &Function, tags: &Tag
             ),
         );
     }
+    if let Some((queue, topic)) = crate::emit::alarmed_failure_queue(function) {
+        let a = &crate::emit::FAILURE_QUEUE_ALARM;
+        out.resource(
+            "aws_cloudwatch_metric_alarm",
+            &format!("{name}_failures"),
+            with_tags(
+                json!({
+                    "alarm_name": format!("${{var.stack_name}}-{}-failures", literal(name)),
+                    "alarm_description": literal(&format!("Runs of function {name} failed into queue {queue}")),
+                    "namespace": a.namespace,
+                    "metric_name": a.metric,
+                    "dimensions": { "QueueName": format!("${{aws_sqs_queue.{queue}.name}}") },
+                    "statistic": a.statistic,
+                    "period": a.period_s,
+                    "evaluation_periods": 1,
+                    "threshold": a.threshold,
+                    "comparison_operator": a.comparison,
+                    "treat_missing_data": a.missing_data,
+                    "alarm_actions": [format!("${{aws_sns_topic.{topic}.arn}}")],
+                }),
+                tags,
+            ),
+        );
+    }
 }
 
+/// A function's resources: its log group, role, permissions, the function itself, and its
+/// failure handling.
 pub(super) fn add_function(
     out: &mut Tf,
     function: &Function,
@@ -107,9 +133,27 @@ pub(super) fn add_function(
             tags,
         ),
     );
-    // Statements too large for one inline policy go into managed policies attached to the
-    // role (see `emit::policy`); the function waits for the attachments.
-    let depends_on: Vec<String> = match layout {
+    let depends_on = add_permissions(out, name, statements, provenance, layout);
+    let body = function_body(function, &physical, archive, &depends_on);
+    out.resource(
+        "aws_lambda_function",
+        name,
+        with_tags(Value::Object(body), tags),
+    );
+    add_failure_handling(out, function, tags);
+}
+
+/// The function role's permissions, laid out by `layout`; returns what the function waits for.
+/// Statements too large for one inline policy go into managed policies attached to the role
+/// (see `emit::policy`); the function waits for the attachments.
+fn add_permissions(
+    out: &mut Tf,
+    name: &str,
+    statements: &[Statement],
+    provenance: &str,
+    layout: &Layout,
+) -> Vec<String> {
+    match layout {
         Layout::Inline => {
             let policy = format!("role_{name}");
             let statements: Vec<Value> = statements.iter().map(statement).collect();
@@ -133,42 +177,70 @@ pub(super) fn add_function(
             .iter()
             .enumerate()
             .map(|(index, part)| {
-                // `<function>_<n>`: the function name is everything before the last `_`,
-                // so two functions' parts never share a name.
-                let part_name = format!("{name}_{}", index + 1);
-                let document = format!("managed_{part_name}");
-                let statements: Vec<Value> =
-                    statements[part.clone()].iter().map(statement).collect();
-                out.data(
-                    "aws_iam_policy_document",
-                    &document,
-                    json!({ "//": provenance, "statement": statements }),
-                );
-                out.resource(
-                    "aws_iam_policy",
-                    &part_name,
-                    json!({
-                        "description": literal(&format!(
-                            "Permissions of function {name} ({} of {}), inferred by drc",
-                            index + 1,
-                            parts.len()
-                        )),
-                        "policy": format!("${{data.aws_iam_policy_document.{document}.json}}"),
-                    }),
-                );
-                out.resource(
-                    "aws_iam_role_policy_attachment",
-                    &part_name,
-                    json!({
-                        "role": format!("${{aws_iam_role.{name}.name}}"),
-                        "policy_arn": format!("${{aws_iam_policy.{part_name}.arn}}"),
-                    }),
-                );
-                format!("aws_iam_role_policy_attachment.{part_name}")
+                add_managed_part(
+                    out,
+                    name,
+                    &statements[part.clone()],
+                    provenance,
+                    index,
+                    parts.len(),
+                )
             })
             .collect(),
-    };
+    }
+}
 
+/// Managed policy `index` of `count` for function `name`, attached to its role; returns the
+/// attachment's address.
+fn add_managed_part(
+    out: &mut Tf,
+    name: &str,
+    statements: &[Statement],
+    provenance: &str,
+    index: usize,
+    count: usize,
+) -> String {
+    // `<function>_<n>`: the function name is everything before the last `_`,
+    // so two functions' parts never share a name.
+    let part_name = format!("{name}_{}", index + 1);
+    let document = format!("managed_{part_name}");
+    let statements: Vec<Value> = statements.iter().map(statement).collect();
+    out.data(
+        "aws_iam_policy_document",
+        &document,
+        json!({ "//": provenance, "statement": statements }),
+    );
+    out.resource(
+        "aws_iam_policy",
+        &part_name,
+        json!({
+            "description": literal(&format!(
+                "Permissions of function {name} ({} of {count}), inferred by drc",
+                index + 1,
+            )),
+            "policy": format!("${{data.aws_iam_policy_document.{document}.json}}"),
+        }),
+    );
+    out.resource(
+        "aws_iam_role_policy_attachment",
+        &part_name,
+        json!({
+            "role": format!("${{aws_iam_role.{name}.name}}"),
+            "policy_arn": format!("${{aws_iam_policy.{part_name}.arn}}"),
+        }),
+    );
+    format!("aws_iam_role_policy_attachment.{part_name}")
+}
+
+/// The `aws_lambda_function` body (without tags), named `physical`, from `archive`, waiting
+/// for `depends_on`.
+fn function_body(
+    function: &Function,
+    physical: &str,
+    archive: &Archive,
+    depends_on: &[String],
+) -> Map<String, Value> {
+    let name = function.name.as_str();
     let mut body = Map::new();
     body.insert("function_name".into(), json!(physical));
     if let Some(description) = &function.description {
@@ -203,41 +275,43 @@ pub(super) fn add_function(
     );
     body.insert("source_code_hash".into(), json!(archive.sha256_base64));
     if !function.env.is_empty() {
-        let variables: Map<String, Value> = function
-            .env
-            .iter()
-            .map(|(key, value)| {
-                let value = match value {
-                    EnvValue::Literal(value) => text(value),
-                    EnvValue::Ref(r) => match (r.kind, r.attribute) {
-                        (Kind::Bucket, Attribute::Name) => {
-                            format!("${{aws_s3_bucket.{}.id}}", r.item)
-                        }
-                        (Kind::Bucket, Attribute::Arn) => {
-                            format!("${{aws_s3_bucket.{}.arn}}", r.item)
-                        }
-                        (_, Attribute::Name) => {
-                            format!("${{aws_lambda_function.{}.function_name}}", r.item)
-                        }
-                        (_, Attribute::Arn) => format!("${{aws_lambda_function.{}.arn}}", r.item),
-                    },
-                };
-                (key.clone(), json!(value))
-            })
-            .collect();
-        body.insert("environment".into(), json!({ "variables": variables }));
+        body.insert(
+            "environment".into(),
+            json!({ "variables": environment(function) }),
+        );
     }
     body.insert(
         "logging_config".into(),
         json!({ "log_format": "Text", "log_group": format!("${{aws_cloudwatch_log_group.{name}.name}}") }),
     );
     body.insert("depends_on".into(), json!(depends_on));
-    out.resource(
-        "aws_lambda_function",
-        name,
-        with_tags(Value::Object(body), tags),
-    );
-    add_failure_handling(out, function, tags);
+    body
+}
+
+/// The function's environment variables, references turned into interpolations.
+fn environment(function: &Function) -> Map<String, Value> {
+    function
+        .env
+        .iter()
+        .map(|(key, value)| {
+            let value = match value {
+                EnvValue::Literal(value) => text(value),
+                EnvValue::Ref(r) => match (r.kind, r.attribute) {
+                    (Kind::Bucket, Attribute::Name) => {
+                        format!("${{aws_s3_bucket.{}.id}}", r.item)
+                    }
+                    (Kind::Bucket, Attribute::Arn) => {
+                        format!("${{aws_s3_bucket.{}.arn}}", r.item)
+                    }
+                    (_, Attribute::Name) => {
+                        format!("${{aws_lambda_function.{}.function_name}}", r.item)
+                    }
+                    (_, Attribute::Arn) => format!("${{aws_lambda_function.{}.arn}}", r.item),
+                },
+            };
+            (key.clone(), json!(value))
+        })
+        .collect()
 }
 
 /// An `aws_iam_role` named after its `.dr` item, its trust policy (a policy document data

@@ -28,8 +28,26 @@ use values::{Tf, hcl_string, literal, param_value, reference_value};
 pub fn emit(stack: &Stack<'_>) -> String {
     let program = stack.program;
     let mut out = Tf::default();
-    // Key policies and ARNs built from a bare function name need the partition and region.
-    let uses_kms = program.buckets().iter().any(|b| {
+    out.data("aws_caller_identity", "current", json!({}));
+    if needs_partition_and_region(stack) {
+        out.data("aws_partition", "current", json!({}));
+        out.data("aws_region", "current", json!({}));
+    }
+    add_buckets(&mut out, stack);
+    add_functions(&mut out, stack);
+    for queue in program.queues() {
+        add_queue(&mut out, queue, &program.stack.name, &program.stack.tags);
+    }
+    for topic in program.topics() {
+        add_topic(&mut out, topic, &program.stack.name, &program.stack.tags);
+    }
+    render(stack, out)
+}
+
+/// Key policies and ARNs built from a bare function name need the partition and region.
+fn needs_partition_and_region(stack: &Stack<'_>) -> bool {
+    let program = stack.program;
+    program.buckets().iter().any(|b| {
         b.encryption == Encryption::Kms || b.existing.as_ref().is_some_and(|e| e.key.is_some())
     }) || program
         .queues()
@@ -39,17 +57,16 @@ pub fn emit(stack: &Stack<'_>) -> String {
         || program
             .existing_functions()
             .iter()
-            .any(|f| f.arn.contains(iam::REGION));
+            .any(|f| f.arn.contains(iam::REGION))
+}
 
-    out.data("aws_caller_identity", "current", json!({}));
-    if uses_kms {
-        out.data("aws_partition", "current", json!({}));
-        out.data("aws_region", "current", json!({}));
-    }
+/// The buckets this stack creates, then the replication of every bucket that replicates.
+fn add_buckets(out: &mut Tf, stack: &Stack<'_>) {
+    let program = stack.program;
     for bucket in program.created_buckets() {
         let log_sources: Vec<&Bucket> = program.log_sources(&bucket.name).collect();
         add_bucket(
-            &mut out,
+            out,
             bucket,
             &log_sources,
             &program.stack.name,
@@ -57,12 +74,12 @@ pub fn emit(stack: &Stack<'_>) -> String {
         );
     }
     if program.buckets().iter().any(|b| b.replicate_to.is_some()) {
-        add_trust(&mut out, "assume_s3", "s3.amazonaws.com", false);
+        add_trust(out, "assume_s3", "s3.amazonaws.com", false);
     }
     for bucket in program.buckets() {
         if let Some(role) = stack.policies.replication_role(&bucket.name) {
             add_replication(
-                &mut out,
+                out,
                 bucket,
                 program,
                 &role.statements,
@@ -71,14 +88,19 @@ pub fn emit(stack: &Stack<'_>) -> String {
             );
         }
     }
+}
+
+/// The functions with their roles, then the schedules with theirs.
+fn add_functions(out: &mut Tf, stack: &Stack<'_>) {
+    let program = stack.program;
     if !program.functions().is_empty() {
-        add_trust(&mut out, "assume_lambda", "lambda.amazonaws.com", false);
+        add_trust(out, "assume_lambda", "lambda.amazonaws.com", false);
     }
     for (function, archive) in program.functions().iter().zip(&stack.archives) {
         let role = stack.policies.function_role(&function.name);
         let provenance = provenance(stack.function_explanation(&function.name));
         add_function(
-            &mut out,
+            out,
             function,
             &role.statements,
             &provenance,
@@ -88,30 +110,24 @@ pub fn emit(stack: &Stack<'_>) -> String {
         );
     }
     if !program.schedules().is_empty() {
-        add_trust(
-            &mut out,
-            "assume_scheduler",
-            "scheduler.amazonaws.com",
-            true,
-        );
+        add_trust(out, "assume_scheduler", "scheduler.amazonaws.com", true);
     }
     for schedule in program.schedules() {
         let owner = Owner::Scheduler(schedule.name.clone());
         add_schedule(
-            &mut out,
+            out,
             schedule,
             &stack.policies.schedule_role(&schedule.name).statements,
             &provenance(stack.explanation_of(&owner)),
             &program.tags(&schedule.tags),
         );
     }
-    for queue in program.queues() {
-        add_queue(&mut out, queue, &program.stack.name, &program.stack.tags);
-    }
-    for topic in program.topics() {
-        add_topic(&mut out, topic, &program.stack.name, &program.stack.tags);
-    }
+}
 
+/// The configuration's text: header, provider requirements, variables, data sources,
+/// resources and outputs.
+fn render(stack: &Stack<'_>, out: Tf) -> String {
+    let program = stack.program;
     let mut root = Map::new();
     root.insert("//".into(), json!(literal(&super::header(stack))));
     root.insert(

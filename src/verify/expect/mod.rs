@@ -1,0 +1,441 @@
+//! What the declarations entitle, written as IAM statements: for every role its identity and
+//! trust policy, for every resource its resource policy. The statements come straight from
+//! the verb table ([`crate::iam::actions`]) and the built-in rules, one per declaration, never
+//! from the policies `infer` merged: a slip in merging, splitting or emitting shows up as a
+//! difference.
+//!
+//! Two sources of declarations give the same [`Expected`]:
+//!
+//! - [`from_program`]: the checked `.dr` program (`drc build` proves its outputs against it);
+//! - [`from_reading`]: what the templates themselves record (`drc verify` on built outputs):
+//!   the verb declarations from the provenance beside each role (`put  backups "daily/"` at
+//!   `disaster_recovery.dr:85:3`), and the built-in rules from the resources the templates
+//!   create (a bucket's encryption key, a function's log group and failure destinations, a
+//!   schedule's target, a bucket's replication). An item outside the stack is known only by the
+//!   ARN its statements name: the verifier learns it from the statements the provenance ties
+//!   to the declaration, and refuses a learned ARN with a wildcard or two different ones.
+
+mod program;
+mod reading;
+
+pub use program::from_program;
+pub use reading::from_reading;
+
+use crate::check::model::{ACCOUNT, PARTITION, REGION, Verb};
+use crate::iam::actions::{self, Scope};
+use crate::verify::policy::{
+    Condition, Effect, Origin, Owner, Patterns, Principal, Principals, Problem, Reason,
+    ResourcePolicy, Statement, Test,
+};
+use crate::verify::symbol::{Item, ItemKind, Symbol, Symbols};
+use std::collections::BTreeMap;
+
+/// The rules behind built-in entitlements, in words.
+pub mod rules {
+    /// A function's own log streams.
+    pub const OWN_LOGS: &str = "every function writes its own logs";
+    /// `on_failure = ...`
+    pub const ON_FAILURE: &str = "failed asynchronous invocations go to the on-failure destination";
+    /// `dead_letter = ...`
+    pub const DEAD_LETTER: &str = "failed events go to the dead-letter target";
+    /// A schedule's role.
+    pub const SCHEDULE: &str = "a schedule's role may invoke the function it targets";
+    /// A replication role.
+    pub const REPLICATION: &str =
+        "S3 replicates new object versions to the replica, never deletions";
+    /// A locked source.
+    pub const LOCKED_REPLICATION: &str =
+        "the source has Object Lock: each replica keeps its version's retention and legal hold";
+    /// Both buckets with keys.
+    pub const ENCRYPTED_REPLICATION: &str = "both buckets use KMS keys: S3 decrypts each version with the source's key and encrypts its replica with the replica's";
+    /// The service that assumes a role.
+    pub const TRUST: &str = "only the service the role is for may assume it";
+    /// Every bucket's policy.
+    pub const TLS_ONLY: &str = "every bucket refuses requests without TLS";
+    /// A KMS bucket's writes (`docs/security.md`).
+    pub const OWN_KEY_ONLY: &str =
+        "a KMS bucket refuses writes that ask for another encryption or another key";
+    /// Access log delivery.
+    pub const ACCESS_LOGS: &str = "S3 delivers a bucket's server access logs under its prefix";
+    /// Every key's policy.
+    pub const KEY_ADMIN: &str =
+        "the account administers every key drc creates; its IAM policies decide who uses it";
+    /// Topic keys.
+    pub const ALARMS_PUBLISH: &str =
+        "CloudWatch alarms may use the key of a topic to publish to it";
+}
+
+/// What the declarations entitle.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Expected {
+    /// Every role drc should create.
+    pub roles: BTreeMap<Owner, ExpectedRole>,
+    /// Every resource policy, by resource (empty when the resource should have none).
+    pub resource_policies: BTreeMap<Item, ResourcePolicy>,
+    /// Declarations whose entitlement cannot be worked out from the templates.
+    pub problems: Vec<Problem>,
+}
+
+/// One role's entitlement.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ExpectedRole {
+    /// Who may assume it.
+    pub trust: Vec<Statement>,
+    /// What it may do.
+    pub identity: Vec<Statement>,
+}
+
+/// A KMS key and the service that uses it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Key {
+    arn: String,
+    /// `s3.{region}.amazonaws.com`
+    via: String,
+}
+
+/// What a verb acts on, resolved to ARNs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    Bucket { arn: String, key: Option<Key> },
+    Function(String),
+    Queue { arn: String, key: Option<Key> },
+    Topic { arn: String, key: Option<Key> },
+}
+
+impl Target {
+    fn key(&self) -> Option<&Key> {
+        match self {
+            Target::Bucket { key, .. } | Target::Queue { key, .. } | Target::Topic { key, .. } => {
+                key.as_ref()
+            }
+            Target::Function(_) => None,
+        }
+    }
+}
+
+fn allow(
+    actions: &[&str],
+    resource: String,
+    condition: Option<Condition>,
+    reason: &Reason,
+) -> Statement {
+    Statement {
+        effect: Effect::Allow,
+        principals: None,
+        actions: Patterns::of(actions.iter().copied()),
+        resources: Some(Patterns::of([resource])),
+        conditions: condition.into_iter().collect(),
+        origin: Origin::Entitled(reason.clone()),
+    }
+}
+
+fn condition(test: Test, key: &str, values: Vec<String>) -> Condition {
+    Condition {
+        test,
+        if_exists: false,
+        set: None,
+        key: key.to_ascii_lowercase(),
+        values,
+        name: key.to_owned(),
+    }
+}
+
+/// The statements a verb on a target entitles, with the KMS actions on its key.
+fn verb(
+    out: &mut Vec<Statement>,
+    verb: Verb,
+    target: &Target,
+    prefix: Option<&str>,
+    reason: &Reason,
+) -> Result<(), String> {
+    let rule = actions::rule(verb);
+    let statement = match (rule.scope, target) {
+        (Scope::Objects, Target::Bucket { arn, .. }) => allow(
+            rule.actions,
+            format!("{arn}/{}*", prefix.unwrap_or_default()),
+            None,
+            reason,
+        ),
+        (Scope::Bucket, Target::Bucket { arn, .. }) => allow(
+            rule.actions,
+            arn.clone(),
+            prefix.map(|p| condition(Test::StringLike, "s3:prefix", vec![format!("{p}*")])),
+            reason,
+        ),
+        (Scope::Function, Target::Function(arn))
+        | (Scope::Topic, Target::Topic { arn, .. })
+        | (Scope::Queue, Target::Queue { arn, .. }) => {
+            allow(rule.actions, arn.clone(), None, reason)
+        }
+        _ => {
+            return Err(format!(
+                "`{}` does not act on this kind of resource",
+                rule.keyword()
+            ));
+        }
+    };
+    out.push(statement);
+    if let Some(key) = target.key().filter(|_| !rule.kms_actions.is_empty()) {
+        out.push(allow(
+            rule.kms_actions,
+            key.arn.clone(),
+            Some(condition(
+                Test::StringEquals,
+                "kms:ViaService",
+                vec![key.via.clone()],
+            )),
+            reason,
+        ));
+    }
+    Ok(())
+}
+
+/// The trust policy of a role: its service, with the account condition for schedules.
+fn trust(owner: &Owner, symbols: &mut Symbols) -> Vec<Statement> {
+    let (service, conditions) = match owner {
+        Owner::Function(_) => ("lambda.amazonaws.com", Vec::new()),
+        Owner::Schedule(_) => (
+            "scheduler.amazonaws.com",
+            vec![condition(
+                Test::StringEquals,
+                "aws:SourceAccount",
+                vec![symbols.text(Symbol::Account)],
+            )],
+        ),
+        Owner::Replication(_) => ("s3.amazonaws.com", Vec::new()),
+        Owner::Unused(_) => return Vec::new(),
+    };
+    vec![Statement {
+        effect: Effect::Allow,
+        principals: Some(Principals {
+            negated: false,
+            items: vec![Principal::Service(service.to_owned())],
+        }),
+        actions: Patterns::of(["sts:AssumeRole"]),
+        resources: None,
+        conditions,
+        origin: Origin::Entitled(Reason::Rule {
+            rule: rules::TRUST,
+            subject: describe_owner(owner, symbols),
+        }),
+    }]
+}
+
+/// An owner for people: `function backup`.
+pub fn describe_owner(owner: &Owner, symbols: &Symbols) -> String {
+    let name = |kind: ItemKind, stem: &str| {
+        symbols.display_name(&Item {
+            kind,
+            stem: stem.to_owned(),
+        })
+    };
+    match owner {
+        Owner::Function(stem) => format!("function {}", name(ItemKind::Function, stem)),
+        Owner::Schedule(stem) => format!("schedule {}", name(ItemKind::Schedule, stem)),
+        Owner::Replication(stem) => {
+            format!("replication of bucket {}", name(ItemKind::Bucket, stem))
+        }
+        Owner::Unused(id) => format!("role {id}, which nothing uses"),
+    }
+}
+
+/// The replication role's statements.
+fn replication(
+    out: &mut Vec<Statement>,
+    source: &Target,
+    replica: &Target,
+    locked: bool,
+    subject: &str,
+) {
+    let (
+        Target::Bucket {
+            arn: source_arn,
+            key: source_key,
+        },
+        Target::Bucket {
+            arn: replica_arn,
+            key: replica_key,
+        },
+    ) = (source, replica)
+    else {
+        return;
+    };
+    let reason = |rule| Reason::Rule {
+        rule,
+        subject: subject.to_owned(),
+    };
+    let base = reason(rules::REPLICATION);
+    out.push(allow(
+        actions::REPLICATION_SOURCE_BUCKET_ACTIONS,
+        source_arn.clone(),
+        None,
+        &base,
+    ));
+    out.push(allow(
+        actions::REPLICATION_SOURCE_OBJECT_ACTIONS,
+        format!("{source_arn}/*"),
+        None,
+        &base,
+    ));
+    out.push(allow(
+        actions::REPLICATION_REPLICA_OBJECT_ACTIONS,
+        format!("{replica_arn}/*"),
+        None,
+        &base,
+    ));
+    if locked {
+        out.push(allow(
+            actions::REPLICATION_SOURCE_LOCK_ACTIONS,
+            format!("{source_arn}/*"),
+            None,
+            &reason(rules::LOCKED_REPLICATION),
+        ));
+    }
+    let encrypted = reason(rules::ENCRYPTED_REPLICATION);
+    for (key, list) in [
+        (source_key, actions::REPLICATION_SOURCE_KEY_ACTIONS),
+        (replica_key, actions::REPLICATION_REPLICA_KEY_ACTIONS),
+    ] {
+        if let Some(key) = key {
+            out.push(allow(
+                list,
+                key.arn.clone(),
+                Some(condition(
+                    Test::StringEquals,
+                    "kms:ViaService",
+                    vec![key.via.clone()],
+                )),
+                &encrypted,
+            ));
+        }
+    }
+}
+
+/// A bucket's policy: TLS only, and log delivery from each bucket that logs there.
+fn bucket_policy(
+    arn: &str,
+    key: Option<&str>,
+    subject: &str,
+    sources: &[(String, String)],
+    symbols: &mut Symbols,
+) -> Vec<Statement> {
+    let mut out = vec![Statement {
+        effect: Effect::Deny,
+        principals: Some(Principals {
+            negated: false,
+            items: vec![Principal::Anyone],
+        }),
+        actions: Patterns::of(["s3:*"]),
+        resources: Some(Patterns::of([arn.to_owned(), format!("{arn}/*")])),
+        conditions: vec![condition(
+            Test::Bool,
+            "aws:SecureTransport",
+            vec!["false".to_owned()],
+        )],
+        origin: Origin::Entitled(Reason::Rule {
+            rule: rules::TLS_ONLY,
+            subject: subject.to_owned(),
+        }),
+    }];
+    // A KMS bucket refuses writes that ask for another encryption or another key.
+    if let Some(key) = key {
+        for (header, value) in [
+            ("s3:x-amz-server-side-encryption", "aws:kms"),
+            ("s3:x-amz-server-side-encryption-aws-kms-key-id", key),
+        ] {
+            out.push(Statement {
+                effect: Effect::Deny,
+                principals: Some(Principals {
+                    negated: false,
+                    items: vec![Principal::Anyone],
+                }),
+                actions: Patterns::of(["s3:PutObject"]),
+                resources: Some(Patterns::of([format!("{arn}/*")])),
+                conditions: vec![Condition {
+                    if_exists: true,
+                    ..condition(Test::StringNotEquals, header, vec![value.to_owned()])
+                }],
+                origin: Origin::Entitled(Reason::Rule {
+                    rule: rules::OWN_KEY_ONLY,
+                    subject: subject.to_owned(),
+                }),
+            });
+        }
+    }
+    let account = symbols.text(Symbol::Account);
+    for (source, prefix) in sources {
+        out.push(Statement {
+            effect: Effect::Allow,
+            principals: Some(Principals {
+                negated: false,
+                items: vec![Principal::Service("logging.s3.amazonaws.com".to_owned())],
+            }),
+            actions: Patterns::of(["s3:PutObject"]),
+            resources: Some(Patterns::of([format!("{arn}/{prefix}*")])),
+            conditions: vec![
+                condition(Test::ArnLike, "aws:SourceArn", vec![source.clone()]),
+                condition(
+                    Test::StringEquals,
+                    "aws:SourceAccount",
+                    vec![account.clone()],
+                ),
+            ],
+            origin: Origin::Entitled(Reason::Rule {
+                rule: rules::ACCESS_LOGS,
+                subject: subject.to_owned(),
+            }),
+        });
+    }
+    out
+}
+
+/// A key's policy: the account administers it; CloudWatch may use a topic's key.
+fn key_policy(topic: bool, subject: &str, symbols: &mut Symbols) -> Vec<Statement> {
+    let reason = |rule| {
+        Origin::Entitled(Reason::Rule {
+            rule,
+            subject: subject.to_owned(),
+        })
+    };
+    let mut out = vec![Statement {
+        effect: Effect::Allow,
+        principals: Some(Principals {
+            negated: false,
+            items: vec![Principal::Account(symbols.text(Symbol::Account))],
+        }),
+        actions: Patterns::of(["kms:*"]),
+        resources: Some(Patterns::of(["*"])),
+        conditions: Vec::new(),
+        origin: reason(rules::KEY_ADMIN),
+    }];
+    if topic {
+        out.push(Statement {
+            effect: Effect::Allow,
+            principals: Some(Principals {
+                negated: false,
+                items: vec![Principal::Service("cloudwatch.amazonaws.com".to_owned())],
+            }),
+            actions: Patterns::of(["kms:Decrypt", "kms:GenerateDataKey"]),
+            resources: Some(Patterns::of(["*"])),
+            conditions: Vec::new(),
+            origin: reason(rules::ALARMS_PUBLISH),
+        });
+    }
+    out
+}
+
+/// Symbolic text for an ARN written with drc's markers (`{partition}`, `{region}`, `{account}`).
+fn markers(text: &str, symbols: &mut Symbols) -> String {
+    text.replace(PARTITION, &symbols.text(Symbol::Partition))
+        .replace(REGION, &symbols.text(Symbol::Region))
+        .replace(ACCOUNT, &symbols.text(Symbol::Account))
+}
+
+/// `s3.eu-west-1.amazonaws.com` for a key given by ARN (its region), as `infer` words it.
+fn via_of_arn(service: &str, arn: &str, symbols: &mut Symbols) -> String {
+    let region = match arn.split(':').nth(3) {
+        Some(region) if !region.is_empty() => region.to_owned(),
+        _ => symbols.text(Symbol::Region),
+    };
+    format!("{service}.{region}.amazonaws.com")
+}

@@ -1,0 +1,107 @@
+//! Input files drc refuses before reading them, and text it accepts or refuses once read:
+//! regular files only (FIFOs, devices and directories never block or grow memory), a size
+//! cap, UTF-8 with the offset of the first bad byte, and a leading byte-order mark accepted.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn drc(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_drc"))
+        .args(args)
+        .current_dir(dir)
+        .env("DRC_TODAY", "2026-11-24")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("drc runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn assert_refused(output: &Output, status: i32, needle: &str) {
+    let text = stderr(output);
+    assert_eq!(output.status.code(), Some(status), "{text}");
+    assert!(text.contains(needle), "expected {needle:?} in:\n{text}");
+}
+
+const FUNCTION: &str =
+    "function f {\n  runtime = nodejs24.x\n  handler = \"index.handler\"\n  code = \"lambda\"\n}\n";
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_devices_are_refused_before_any_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    mkfifo(&d.join("pipe.dr"));
+    assert_refused(
+        &drc(d, &["check", "pipe.dr"]),
+        2,
+        "`pipe.dr` is a FIFO (named pipe), not a regular file",
+    );
+    std::os::unix::fs::symlink("/dev/zero", d.join("zero.dr")).expect("symlink");
+    assert_refused(&drc(d, &["check", "zero.dr"]), 2, "`zero.dr` is a device");
+    std::fs::create_dir(d.join("folder.dr")).expect("mkdir");
+    assert_refused(&drc(d, &["check", "folder.dr"]), 2, "is a directory");
+    // An import of a FIFO is a coded error at the import.
+    std::fs::write(d.join("main.dr"), "import \"pipe.dr\"\nbucket b {}\n").expect("write");
+    assert_refused(
+        &drc(d, &["check", "main.dr"]),
+        1,
+        "error[E0601]: cannot read the imported file `pipe.dr`",
+    );
+    // So is a FIFO among a function's code files.
+    std::fs::create_dir(d.join("lambda")).expect("mkdir");
+    std::fs::write(d.join("lambda/index.mjs"), "export const handler = 1;\n").expect("write");
+    mkfifo(&d.join("lambda/stuck"));
+    std::fs::write(d.join("f.dr"), FUNCTION).expect("write");
+    let output = drc(d, &["build", "f.dr"]);
+    assert_refused(
+        &output,
+        1,
+        "error[E0405]: cannot package the code of function `f`",
+    );
+    assert!(stderr(&output).contains("`stuck` is a FIFO (named pipe), not a regular file"));
+    assert!(!d.join("out").exists());
+}
+
+#[test]
+fn invalid_utf8_names_its_byte_offset() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("bad.dr"), b"bucket caf\xc3 {}\n").expect("write");
+    assert_refused(
+        &drc(dir.path(), &["check", "bad.dr"]),
+        2,
+        "`bad.dr` is not UTF-8 text: the byte at offset 10 is invalid",
+    );
+}
+
+#[test]
+fn a_leading_byte_order_mark_is_accepted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("bom.dr"), "\u{feff}bucket data {}\n").expect("write");
+    let output = drc(dir.path(), &["check", "bom.dr"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn files_past_the_size_cap_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = "# padding\n".repeat(900_000);
+    text.push_str("bucket data {}\n");
+    std::fs::write(dir.path().join("big.dr"), text).expect("write");
+    assert_refused(
+        &drc(dir.path(), &["check", "big.dr"]),
+        2,
+        "`big.dr` is larger than the 8 MiB drc reads in one .dr file",
+    );
+}
