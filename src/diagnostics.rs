@@ -48,6 +48,16 @@ macro_rules! codes {
             pub fn title(self) -> &'static str {
                 match self { $(Code::$code => $title,)* }
             }
+
+            /// The code's page, `docs/errors/<code>.md`, as Markdown (`drc explain --code`).
+            /// Embedded when drc is built, so a code without a page does not compile.
+            pub fn page(self) -> &'static str {
+                match self {
+                    $(Code::$code => include_str!(concat!(
+                        env!("CARGO_MANIFEST_DIR"), "/docs/errors/", stringify!($code), ".md"
+                    )),)*
+                }
+            }
         }
     };
 }
@@ -68,6 +78,8 @@ codes! {
     E0209, Error, "invalid name";
     E0210, Error, "two files declare the same stack";
     E0223, Error, "reserved parameter name";
+    E0224, Error, "`allow` of a code that is not a warning";
+    E0225, Error, "`allow` without a reason";
     E0215, Error, "setting on a function outside the stack";
     E0219, Error, "output named like an output drc adds";
     E0220, Error, "export name used twice";
@@ -141,6 +153,7 @@ codes! {
     E0901, Error, "internal error: the output does not grant exactly what is declared";
     W0001, Warning, "deprecated runtime";
     W0002, Warning, "setting has no effect";
+    W0003, Warning, "`allow` that silences nothing";
     W0101, Warning, "a function can both write and delete backups";
     W0102, Warning, "a function can permanently delete versions of backups";
     W0103, Warning, "environment refers to a bucket the function may not act on";
@@ -158,6 +171,16 @@ codes! {
     W0401, Warning, "time zone of a rate schedule";
     W0402, Warning, "event age without retries";
     W0403, Warning, "cron time in a daylight saving change";
+}
+
+impl Code {
+    /// The code written as `text` (`E0302`, in any case), if drc has it.
+    pub fn named(text: &str) -> Option<Code> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|code| code.as_str().eq_ignore_ascii_case(text))
+    }
 }
 
 /// A message attached to a span.
@@ -186,6 +209,17 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// A warning turned into an error by `--deny-warnings` or `deny_warnings = true`.
     pub denied: bool,
+    /// The "did you mean" of the help, as data: tools can offer it as a replacement.
+    pub suggestion: Option<Suggestion>,
+}
+
+/// A near word to write instead of a wrong one ("did you mean `backups`?").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    /// The text as written, found inside the primary label's span (or a secondary one's).
+    pub wrong: String,
+    /// What to write instead.
+    pub replacement: String,
 }
 
 impl Diagnostic {
@@ -207,6 +241,7 @@ impl Diagnostic {
             notes: Vec::new(),
             help: None,
             denied: false,
+            suggestion: None,
         }
     }
 
@@ -227,10 +262,11 @@ impl Diagnostic {
         self
     }
 
-    /// Sets the `help:`.
+    /// Sets the `help:` (replacing a "did you mean", and its suggestion, if there was one).
     #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self.suggestion = None;
         self
     }
 
@@ -244,6 +280,10 @@ impl Diagnostic {
     ) -> Self {
         if let Some(near) = did_you_mean(wrong, candidates) {
             self.help = Some(format!("did you mean `{near}`?"));
+            self.suggestion = Some(Suggestion {
+                wrong: wrong.to_owned(),
+                replacement: near.to_owned(),
+            });
         }
         self
     }
@@ -258,6 +298,10 @@ impl Diagnostic {
     ) -> Self {
         if let Some(near) = did_you_mean(wrong, candidates).filter(|near| accept(near)) {
             self.help = Some(format!("did you mean `{near}`?"));
+            self.suggestion = Some(Suggestion {
+                wrong: wrong.to_owned(),
+                replacement: near.to_owned(),
+            });
         }
         self
     }
@@ -312,6 +356,10 @@ impl Diagnostic {
         if let Some(help) = &self.help {
             notes.push(format!("help: {help}"));
         }
+        notes.push(format!(
+            "note: `drc explain --code {}` explains this code",
+            self.code.as_str()
+        ));
         cs::Diagnostic::new(severity)
             .with_code(self.code.as_str())
             .with_message(&self.message)

@@ -53,10 +53,13 @@ pub mod cli;
 pub mod diagnostics;
 pub mod emit;
 pub mod fmt;
+pub mod graph;
 pub mod iam;
+pub mod init;
 pub mod load;
 pub mod lsp;
 pub mod names;
+pub mod report;
 pub mod source;
 pub mod syntax;
 pub mod verify;
@@ -92,6 +95,8 @@ pub struct Compilation {
     pub diagnostics: Vec<Diagnostic>,
     /// One entry per file when there is no error; empty otherwise.
     pub stacks: Vec<StackOutput>,
+    /// The warnings `allow` lines silenced, in the stacks that checked without error.
+    pub silenced: Vec<check::Silenced>,
 }
 
 impl Compilation {
@@ -232,6 +237,10 @@ pub fn compile_with(
 ) -> Compilation {
     let (analyses, mut diagnostics) = analyze_with(sources, options.today, &options.set, loader);
     let sources = &*sources;
+    let silenced = analyses
+        .iter()
+        .flat_map(|a| a.program.silenced.iter().cloned())
+        .collect();
     let mut stacks = Vec::new();
     for analysis in &analyses {
         let source = sources.get(analysis.file);
@@ -303,5 +312,6 @@ pub fn compile_with(
     Compilation {
         diagnostics,
         stacks,
+        silenced,
     }
 }

@@ -50,6 +50,10 @@ impl Span {
     }
 }
 
+/// The name a file read from standard input is shown under (`drc check -`). Its stem is
+/// `stdin`, so a stack without a `stack` item is named `stdin`.
+pub const STDIN: &str = "<stdin>";
+
 /// One source file: the name it is displayed under and its text.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -63,6 +67,9 @@ pub struct SourceFile {
 impl SourceFile {
     /// The file name without directories and without the `.dr` extension.
     pub fn stem(&self) -> &str {
+        if self.name == STDIN {
+            return "stdin";
+        }
         let base = self.name.rsplit(['/', '\\']).next().unwrap_or(&self.name);
         base.strip_suffix(".dr").unwrap_or(base)
     }

@@ -6,6 +6,7 @@
 //! name collisions. Every problem is collected; a [`Program`] is returned only when none of
 //! them is an error.
 
+mod allow;
 pub mod clock;
 pub mod cron;
 pub mod lifetimes;
@@ -43,6 +44,7 @@ mod words;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, SourceFile, Span};
 use crate::syntax::ast::{Ast, Entry, Item};
+pub use allow::Silenced;
 use body::Body;
 use checker::Checker;
 use jiff::civil::Date;
@@ -78,7 +80,7 @@ pub fn check(
         params: BTreeMap::new(),
         existing: BTreeSet::new(),
     };
-    let program = checker.program(source, asts);
+    let mut program = checker.program(source, asts);
     let mut diagnostics = checker.diagnostics;
     // A file with syntax errors is checked item by item, but never as a whole.
     let recovered = asts.iter().any(|ast| ast.recovered);
@@ -88,6 +90,7 @@ pub fn check(
         diagnostics.extend(lifetimes::check(&program));
         diagnostics.extend(objectives::unmet(&program, today));
     }
+    program.silenced = allow::apply(asts, &mut diagnostics);
     if program.stack.deny_warnings {
         let why = format!("`deny_warnings = true` in stack `{}`", program.stack.name);
         diagnostics = diagnostics.into_iter().map(|d| d.deny(&why)).collect();

@@ -9,6 +9,18 @@ use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// The arguments of `drc fmt`.
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// Only name the files that would change, and exit with status 1 if any would.
+    #[arg(long)]
+    pub(super) check: bool,
+    /// Files, or directories whose .dr files are formatted; `-` reads standard input and
+    /// writes standard output. Default: the current directory.
+    #[arg(value_name = "PATH")]
+    pub(super) paths: Vec<PathBuf>,
+}
+
 /// `drc fmt [--check] [PATH...|-]`: no path formats the `.dr` files under the current
 /// directory; a directory, the `.dr` files under it; `-`, standard input to standard output.
 pub(super) fn run(paths: &[PathBuf], check: bool, color: bool) -> Result<ExitCode, String> {

@@ -515,3 +515,15 @@ pub(crate) fn header(stack: &Stack<'_>) -> String {
         stack.source_name
     )
 }
+
+/// The operator of a bucket-policy deny of writes under another encryption setting or key:
+/// the key ID's condition key holds an ARN, so it is compared as one (IAM's ARN operators);
+/// the encryption setting is a string.
+/// Source: <https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html#amazons3-policy-keys>
+pub fn deny_operator(variable: &str) -> &'static str {
+    if variable.ends_with("key-id") {
+        "ArnNotEqualsIfExists"
+    } else {
+        "StringNotEqualsIfExists"
+    }
+}

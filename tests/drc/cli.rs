@@ -1,38 +1,61 @@
 //! The real `drc` binary: arguments, exit statuses, stdout/stderr, and files written or not.
 
 use crate::support::root;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// A run of the binary, built up and then executed.
-struct Drc {
-    command: Command,
+pub(crate) struct Drc {
+    pub(crate) command: Command,
+    stdin: Option<String>,
 }
 
-struct Output {
-    status: i32,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Output {
+    pub(crate) status: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl Drc {
-    fn new(args: &[&str]) -> Self {
+    pub(crate) fn new(args: &[&str]) -> Self {
         let mut command = Command::new(env!("CARGO_BIN_EXE_drc"));
         command
             .args(args)
             .current_dir(root())
             .env("DRC_TODAY", "2026-11-24")
             .env_remove("NO_COLOR");
-        Self { command }
+        Self {
+            command,
+            stdin: None,
+        }
     }
 
-    fn in_dir(mut self, dir: &Path) -> Self {
+    pub(crate) fn in_dir(mut self, dir: &Path) -> Self {
         self.command.current_dir(dir);
         self
     }
 
-    fn run(mut self) -> Output {
-        let output = self.command.output().expect("drc runs");
+    /// Gives the run this text on stdin (otherwise stdin is empty).
+    pub(crate) fn stdin(mut self, text: &str) -> Self {
+        self.stdin = Some(text.to_owned());
+        self
+    }
+
+    pub(crate) fn run(mut self) -> Output {
+        self.command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = self.command.spawn().expect("drc runs");
+        let input = self.stdin.unwrap_or_default();
+        child
+            .stdin
+            .take()
+            .expect("stdin is piped")
+            .write_all(input.as_bytes())
+            .expect("drc reads its stdin");
+        let output = child.wait_with_output().expect("drc runs");
         Output {
             status: output.status.code().expect("exited normally"),
             stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
@@ -42,12 +65,12 @@ impl Drc {
 }
 
 /// Fails with the whole text when `needle` is not in it.
-fn assert_contains(text: &str, needle: &str) {
+pub(crate) fn assert_contains(text: &str, needle: &str) {
     assert!(text.contains(needle), "expected {needle:?} in:\n{text}");
 }
 
 /// Gives `dir` a `lambda/` folder with one handler, for `code = "lambda"`.
-fn with_handler(dir: &Path) {
+pub(crate) fn with_handler(dir: &Path) {
     std::fs::create_dir(dir.join("lambda")).expect("mkdir");
     write(
         &dir.join("lambda"),
@@ -56,11 +79,11 @@ fn with_handler(dir: &Path) {
     );
 }
 
-fn temp_dir() -> tempfile::TempDir {
+pub(crate) fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temporary directory")
 }
 
-fn files_in(dir: &Path) -> Vec<String> {
+pub(crate) fn files_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map(|entries| {
             entries
@@ -72,13 +95,13 @@ fn files_in(dir: &Path) -> Vec<String> {
     names
 }
 
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+pub(crate) fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).expect("write input");
     path
 }
 
-const BROKEN: &str = "bucket data {\n  versioned = yes\n}\nfunction f {\n  runtime = nodejs24.x\n  handler = \"index.handler\"\n  code = \"lambda\"\n  memory = 5m\n  put dta\n}\n";
+pub(crate) const BROKEN: &str = "bucket data {\n  versioned = yes\n}\nfunction f {\n  runtime = nodejs24.x\n  handler = \"index.handler\"\n  code = \"lambda\"\n  memory = 5m\n  put dta\n}\n";
 
 #[test]
 fn build_writes_both_templates_and_the_code_archive() {
@@ -593,7 +616,7 @@ fn diff_of_directories_matches_stacks_by_name() {
 }
 
 /// A stack that compiles with one DR-safety warning: the writer may also delete.
-const WRITER_THAT_DELETES: &str = r#"bucket backups {
+pub(crate) const WRITER_THAT_DELETES: &str = r#"bucket backups {
   versioned  = true
   retain     = true
   encryption = kms

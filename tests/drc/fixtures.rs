@@ -92,6 +92,10 @@ fn fixtures() {
             let rendered = drc::render(&compilation.diagnostics, &sources, false);
             let _ = writeln!(snapshot, "----- DIAGNOSTICS\n{rendered}");
         }
+        if !compilation.silenced.is_empty() {
+            let silenced = drc::report::silenced_text(&compilation.silenced, &sources);
+            let _ = writeln!(snapshot, "----- SILENCED\n{silenced}");
+        }
         if compilation.succeeded() {
             let (_, analyses, _) = crate::support::analyze_file(path, "input.dr");
             let policies = drc::iam::explain::explain(

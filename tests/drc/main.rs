@@ -16,6 +16,14 @@
 //!   a room;
 //! - `verify`: the proof of every example, valid fixture and generated program, and every
 //!   class of mutation of the templates caught with a concrete request;
+//! - `formats`: `--message-format json` and `sarif`, the SARIF log checked against the
+//!   SARIF 2.1.0 schema;
+//! - `graphs`: `drc graph` against the inferred policies, and the pictures in the docs;
+//! - `init`: `drc init`'s starter stack builds clean and passes the installed outside checks;
+//! - `package`: the package's name, licences and the files the README links to;
+//! - `recipes`: the pre-commit hook over the examples in a git repository, and the GitHub
+//!   Actions workflow's drc lines;
+//! - `toolbelt`: error pages, completions, the man page, stdin, directories and `allow`;
 //! - `docs`: every code has its page in `docs/errors/`, and every page's erroneous example
 //!   prints exactly what the page shows while its corrected example compiles cleanly.
 
@@ -29,13 +37,19 @@ mod diffs;
 mod docs;
 mod examples;
 mod fixtures;
+mod formats;
 mod formatting;
+mod graphs;
+mod init;
 mod inputs;
 mod layout;
 mod lsp;
 mod oracle;
 mod outputs;
+mod package;
 mod permissions;
+mod recipes;
 mod schedules;
 mod support;
+mod toolbelt;
 mod verify;

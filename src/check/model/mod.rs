@@ -37,6 +37,9 @@ pub struct Program {
     pub stack: Stack,
     items: Items,
     index: Index,
+    /// The warnings `allow` lines silenced, in reading order, each with its reason: set by
+    /// the checker once the whole stack is checked.
+    pub silenced: Vec<super::allow::Silenced>,
 }
 
 /// The items of a checked stack, each kind in source order: what [`Program::new`] indexes.
@@ -115,6 +118,7 @@ impl Program {
             stack,
             items,
             index,
+            silenced: Vec::new(),
         }
     }
 

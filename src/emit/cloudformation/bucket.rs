@@ -9,6 +9,7 @@ use crate::check::model::{
     Tags, Transition,
 };
 use crate::emit::LogicalIds as Id;
+use crate::emit::deny_operator;
 use crate::emit::policy::OTHER_ENCRYPTION;
 use serde_norway::{Mapping, Value};
 
@@ -300,7 +301,7 @@ fn bucket_statements(bucket: &Bucket, id: &str, log_sources: &[&Bucket]) -> Vec<
                 ("Resource", sub(&format!("${{{id}.Arn}}/*"))),
                 (
                     "Condition",
-                    map([("StringNotEqualsIfExists", map([(variable, value)]))]),
+                    map([(deny_operator(variable), map([(variable, value)]))]),
                 ),
             ]));
         }

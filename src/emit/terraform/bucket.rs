@@ -242,7 +242,7 @@ fn add_bucket_policy(out: &mut Tf, bucket: &Bucket, log_sources: &[&Bucket]) {
                 "actions": ["s3:PutObject"],
                 "resources": [format!("{arn}/*")],
                 "principals": [{ "type": "*", "identifiers": ["*"] }],
-                "condition": [{ "test": "StringNotEqualsIfExists", "variable": variable, "values": [value] }],
+                "condition": [{ "test": crate::emit::deny_operator(variable), "variable": variable, "values": [value] }],
             }));
         }
     }
