@@ -52,10 +52,12 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod emit;
+pub mod fmt;
 pub mod graph;
 pub mod iam;
 pub mod init;
 pub mod load;
+pub mod lsp;
 pub mod names;
 pub mod report;
 pub mod source;
@@ -150,8 +152,20 @@ pub fn analyze_with(
     loader: &dyn SourceLoader,
 ) -> (Vec<Analysis>, Vec<Diagnostic>) {
     let files_of = load::load(sources, loader);
+    analyze_loaded(sources, &files_of, today, set)
+}
+
+/// Checks and infers the stacks of files already loaded (see [`load::load`]): one per entry
+/// of `loaded.stacks`. An editor loads every open file, then keeps the stacks of the files no
+/// other file imports.
+pub fn analyze_loaded(
+    sources: &SourceMap,
+    files_of: &load::Loaded,
+    today: Date,
+    set: &BTreeMap<String, String>,
+) -> (Vec<Analysis>, Vec<Diagnostic>) {
     let mut analyses = Vec::new();
-    let mut all = files_of.diagnostics;
+    let mut all = files_of.diagnostics.clone();
     let mut stacks: BTreeMap<String, Span> = BTreeMap::new();
     let declared: BTreeSet<String> = files_of
         .asts

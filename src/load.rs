@@ -263,7 +263,7 @@ impl Walk<'_> {
 }
 
 /// The name of the file `path` imported from the file `from`.
-fn join(from: &str, path: &str) -> String {
+pub fn join(from: &str, path: &str) -> String {
     if path.starts_with('/') {
         return normalize(path);
     }

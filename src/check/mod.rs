@@ -17,6 +17,7 @@ pub mod regions;
 pub mod runtimes;
 pub mod safety;
 pub mod units;
+pub mod vocabulary;
 
 mod body;
 mod bucket;
@@ -81,7 +82,9 @@ pub fn check(
     };
     let mut program = checker.program(source, asts);
     let mut diagnostics = checker.diagnostics;
-    if !diagnostics.iter().any(Diagnostic::is_error) {
+    // A file with syntax errors is checked item by item, but never as a whole.
+    let recovered = asts.iter().any(|ast| ast.recovered);
+    if !diagnostics.iter().any(Diagnostic::is_error) && !recovered {
         diagnostics.extend(safety::check(&program));
         diagnostics.extend(clock::warnings(&program, today));
         diagnostics.extend(lifetimes::check(&program));
@@ -92,7 +95,7 @@ pub fn check(
         let why = format!("`deny_warnings = true` in stack `{}`", program.stack.name);
         diagnostics = diagnostics.into_iter().map(|d| d.deny(&why)).collect();
     }
-    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    let failed = recovered || diagnostics.iter().any(Diagnostic::is_error);
     (if failed { None } else { Some(program) }, diagnostics)
 }
 
@@ -160,7 +163,8 @@ impl<'a> Checker<'a> {
                 outputs,
             },
         );
-        if !self.diagnostics.iter().any(Diagnostic::is_error) {
+        let recovered = asts.iter().any(|ast| ast.recovered);
+        if !self.diagnostics.iter().any(Diagnostic::is_error) && !recovered {
             for schedule in program.schedules() {
                 self.warn_unreported_failure(schedule, &program);
             }
@@ -191,6 +195,11 @@ impl<'a> Checker<'a> {
             };
             if spec.kind != Kind::Stack {
                 self.declare(&item.name, spec.kind);
+            }
+            // An item with a syntax error is known by name only: checking what could be read
+            // of it would report what the error hides (a missing attribute, say).
+            if item.recovered {
+                continue;
             }
             let is_existing =
                 |e: &Entry| matches!(e, Entry::Attribute(a) if a.key.text == "existing");

@@ -15,6 +15,7 @@ mod completions;
 mod diff;
 mod explain;
 mod files;
+mod formatting;
 mod graph;
 mod init;
 mod man;
@@ -42,6 +43,7 @@ Examples:
   drc explain --code E0302                                 # what an error code means
   drc diff old/ new/ --format json                         # exit 3 when something broadens
   drc verify out/                                          # prove the built templates
+  drc fmt --check                                          # .dr files under . formatted?
   drc graph stack.dr --format dot | dot -Tsvg > stack.svg  # who may do what, as a picture
   drc check --deny-warnings stack.dr                       # warnings fail the check (CI)
   drc build stack.dr --set stage=prod                      # fix a parameter's value
@@ -132,6 +134,16 @@ enum Command {
     ///
     /// For example `drc man > drc.1 && man ./drc.1`.
     Man(man::Args),
+    /// Format .dr files in the one layout drc uses (as the examples are written).
+    ///
+    /// Rewrites each file that changes, atomically, and prints its name. A file with syntax
+    /// errors is left untouched (exit status 1).
+    Fmt(formatting::Args),
+    /// Run the language server for editors, on standard input and output.
+    ///
+    /// Diagnostics as you type (across imports), hover, completion, go to definition,
+    /// references, rename, document symbols, formatting and quick fixes.
+    Lsp,
 }
 
 /// Runs the command line and returns the exit status.
@@ -162,6 +174,16 @@ fn run(command: Command, color: bool) -> Result<ExitCode, String> {
         Command::Init(args) => init::run(&args),
         Command::Completions(args) => completions::run(&args, Cli::command()),
         Command::Man(args) => man::run(&args, Cli::command()),
+        Command::Fmt(args) => formatting::run(&args.paths, args.check, color),
+        Command::Lsp => {
+            let (connection, threads) = lsp_server::Connection::stdio();
+            crate::lsp::serve(&connection, &FsSources, today()?)?;
+            drop(connection);
+            threads
+                .join()
+                .map_err(|e| format!("the language server's input or output failed: {e}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! The abstract syntax tree: what the file says, with a span on everything, before any
-//! meaning is given to it.
+//! meaning is given to it. A file with syntax errors still has a tree: what could be read
+//! around the errors, marked `recovered`.
 
 use crate::source::Span;
 
@@ -12,6 +13,9 @@ pub struct Ast {
     pub items: Vec<Item>,
     /// Comments and blank lines, kept beside the tree for tools that reprint source.
     pub trivia: Trivia,
+    /// Whether the file has a syntax error: `imports` and `items` then hold what could be
+    /// read around it, and nothing may be built from the file.
+    pub recovered: bool,
 }
 
 /// What the parser keeps that has no meaning: comments (`# ...`) and blank lines.
@@ -54,6 +58,9 @@ pub struct Item {
     pub body: Block,
     /// The whole item.
     pub span: Span,
+    /// Whether the item has a syntax error: its kind and name are right, its body holds the
+    /// entries that could be read. The checker declares its name but does not check it.
+    pub recovered: bool,
 }
 
 /// `{ ... }`

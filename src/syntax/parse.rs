@@ -11,21 +11,18 @@ use pest::iterators::Pair;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/dr.pest"]
-struct DrParser;
+pub(super) struct DrParser;
 
-/// Parses one file. On a syntax error the AST is `None` and the diagnostics say why; string
-/// escape and number problems are reported alongside a usable AST.
+/// Parses one file. On a syntax error the AST is `None` and the diagnostics say why (the
+/// syntax stage then reads the file again with `recover.rs`); string escape and number
+/// problems are reported alongside a usable AST.
 pub fn parse(file: FileId, text: &str) -> (Option<Ast>, Vec<Diagnostic>) {
     if let Some(too_deep) = super::depth::too_deep(file, text) {
         return (None, vec![too_deep]);
     }
     match DrParser::parse(Rule::file, text) {
         Ok(mut pairs) => {
-            let mut walker = Walker {
-                file,
-                trivia: Trivia::default(),
-                diagnostics: Vec::new(),
-            };
+            let mut walker = Walker::new(file);
             let root = pairs
                 .next()
                 .expect("the file rule always produces one pair");
@@ -43,6 +40,7 @@ pub fn parse(file: FileId, text: &str) -> (Option<Ast>, Vec<Diagnostic>) {
                 imports,
                 items,
                 trivia: walker.trivia,
+                recovered: false,
             };
             (Some(ast), walker.diagnostics)
         }
@@ -50,16 +48,28 @@ pub fn parse(file: FileId, text: &str) -> (Option<Ast>, Vec<Diagnostic>) {
     }
 }
 
-struct Walker {
-    file: FileId,
-    trivia: Trivia,
-    diagnostics: Vec<Diagnostic>,
+/// Turns pest pairs into AST nodes. Pairs may come from a parse of a slice of the file that
+/// starts at byte `base` (the recovering parser parses one item or entry at a time).
+pub(super) struct Walker {
+    pub(super) file: FileId,
+    pub(super) base: usize,
+    pub(super) trivia: Trivia,
+    pub(super) diagnostics: Vec<Diagnostic>,
 }
 
 impl Walker {
+    pub(super) fn new(file: FileId) -> Self {
+        Walker {
+            file,
+            base: 0,
+            trivia: Trivia::default(),
+            diagnostics: Vec::new(),
+        }
+    }
+
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        Span::new(self.file, self.base + s.start(), self.base + s.end())
     }
 
     /// The children of a pair, with comments moved to the trivia and punctuation dropped.
@@ -88,14 +98,14 @@ impl Walker {
         kept.into_iter()
     }
 
-    fn ident(&self, pair: &Pair<'_, Rule>) -> Ident {
+    pub(super) fn ident(&self, pair: &Pair<'_, Rule>) -> Ident {
         Ident {
             text: pair.as_str().to_owned(),
             span: self.span(pair),
         }
     }
 
-    fn item(&mut self, pair: Pair<'_, Rule>) -> Item {
+    pub(super) fn item(&mut self, pair: Pair<'_, Rule>) -> Item {
         let span = self.span(&pair);
         let mut parts = self.children(pair);
         let kind = self.ident(&parts.next().expect("item: kind"));
@@ -106,10 +116,11 @@ impl Walker {
             name,
             body,
             span,
+            recovered: false,
         }
     }
 
-    fn import(&mut self, pair: Pair<'_, Rule>) -> Import {
+    pub(super) fn import(&mut self, pair: Pair<'_, Rule>) -> Import {
         let span = self.span(&pair);
         let string = self
             .children(pair)
@@ -126,16 +137,17 @@ impl Walker {
 
     fn block(&mut self, pair: Pair<'_, Rule>) -> Block {
         let span = self.span(&pair);
-        let entries = self
-            .children(pair)
-            .map(|entry| match entry.as_rule() {
-                Rule::attribute => Entry::Attribute(self.attribute(entry)),
-                Rule::nested => Entry::Nested(self.nested(entry)),
-                Rule::verb => Entry::Verb(self.verb(entry)),
-                rule => unreachable!("a block holds only entries, not {rule:?}"),
-            })
-            .collect();
+        let entries = self.children(pair).map(|entry| self.entry(entry)).collect();
         Block { entries, span }
+    }
+
+    pub(super) fn entry(&mut self, pair: Pair<'_, Rule>) -> Entry {
+        match pair.as_rule() {
+            Rule::attribute => Entry::Attribute(self.attribute(pair)),
+            Rule::nested => Entry::Nested(self.nested(pair)),
+            Rule::verb => Entry::Verb(self.verb(pair)),
+            rule => unreachable!("a block holds only entries, not {rule:?}"),
+        }
     }
 
     fn attribute(&mut self, pair: Pair<'_, Rule>) -> Attribute {
@@ -249,7 +261,7 @@ impl Walker {
     }
 
     /// The unescaped content of a `string` pair, `${...}` kept as written (verb prefixes).
-    fn plain_string(&mut self, pair: Pair<'_, Rule>) -> String {
+    pub(super) fn plain_string(&mut self, pair: Pair<'_, Rule>) -> String {
         self.unescape(pair, false)
             .into_iter()
             .map(|part| match part {
@@ -270,7 +282,7 @@ impl Walker {
             .children(pair)
             .find(|p| p.as_rule() == Rule::string_text)
             .expect("string: text");
-        let base = text_pair.as_span().start();
+        let base = self.base + text_pair.as_span().start();
         let raw = text_pair.as_str();
         let mut parts = Vec::new();
         let mut out = String::with_capacity(raw.len());
@@ -364,7 +376,7 @@ impl Walker {
 }
 
 /// Offsets of empty lines.
-fn blank_lines(text: &str) -> Vec<u32> {
+pub(super) fn blank_lines(text: &str) -> Vec<u32> {
     let mut offsets = Vec::new();
     let mut start = 0usize;
     for line in text.split_inclusive('\n') {
@@ -405,12 +417,23 @@ fn syntax_error(file: FileId, text: &str, error: &pest::error::Error<Rule>) -> D
     let start = match error.location {
         InputLocation::Pos(p) | InputLocation::Span((p, _)) => p,
     };
+    let positives = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives.as_slice(),
+        ErrorVariant::CustomError { .. } => &[],
+    };
+    expected_error(file, text, start, positives)
+}
+
+/// The syntax error at byte `start` of `text`, where one of `positives` was expected.
+pub(super) fn expected_error(
+    file: FileId,
+    text: &str,
+    start: usize,
+    positives: &[Rule],
+) -> Diagnostic {
     let found = found_token(text, start);
     let span = Span::new(file, start, start + found.len());
-    let expected = match &error.variant {
-        ErrorVariant::ParsingError { positives, .. } => expected_words(positives),
-        ErrorVariant::CustomError { message } => message.clone(),
-    };
+    let expected = expected_words(positives);
     let found_words = if found.is_empty() && start < text.len() {
         "end of line".to_owned()
     } else if found.is_empty() {

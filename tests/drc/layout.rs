@@ -23,6 +23,7 @@ const STAGES: &[(&str, u8)] = &[
     ("diagnostics", 0),
     ("names", 0),
     ("syntax", 1),
+    ("fmt", 2),
     ("load", 2),
     ("check", 3),
     ("iam", 4),
@@ -33,6 +34,7 @@ const STAGES: &[(&str, u8)] = &[
     ("lib", 7),
     ("init", 7),
     ("cli", 8),
+    ("lsp", 8),
     ("main", 9),
 ];
 

@@ -1,0 +1,2 @@
+" .dr files are drc stacks.
+autocmd BufRead,BufNewFile *.dr setfiletype dr
