@@ -263,6 +263,8 @@ pub fn compile_with(
             base,
             sources,
             code,
+            // Only to check (no target), the file is held to both targets' limits.
+            options.targets.is_empty() || options.targets.contains(&Target::CloudFormation),
         ) {
             Ok(stack) => {
                 let mut targets = options.targets.clone();

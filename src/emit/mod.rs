@@ -300,7 +300,8 @@ pub fn output_count(program: &Program) -> usize {
 /// Lowers a checked program and its policies, packaging each function's code (its `code`
 /// directory is relative to the file that declares the function, found in `sources`).
 /// `explanation` is [`crate::iam::explain::explain`]'s account of `policies`: one role per
-/// role, in their order (lowering panics otherwise).
+/// role, in their order (lowering panics otherwise). CloudFormation's limits on one template
+/// (resources, outputs) are checked only when `cloudformation` is true: Terraform has none.
 pub fn lower<'p>(
     program: &'p Program,
     policies: &'p Policies,
@@ -308,6 +309,7 @@ pub fn lower<'p>(
     source_name: &str,
     sources: &SourceMap,
     code: &dyn CodeSource,
+    cloudformation: bool,
 ) -> Result<Stack<'p>, Vec<Diagnostic>> {
     assert!(
         explanation.roles.len() == policies.roles().len()
@@ -326,8 +328,10 @@ pub fn lower<'p>(
             Err(overflow) => diagnostics.push(policy_overflow(program, role, &overflow)),
         }
     }
-    diagnostics.extend(too_many_resources(program, &layouts));
-    diagnostics.extend(too_many_outputs(program));
+    if cloudformation {
+        diagnostics.extend(too_many_resources(program, &layouts));
+        diagnostics.extend(too_many_outputs(program));
+    }
     let mut archives = Vec::new();
     let mut packaged = package::Archives::default();
     for function in program.functions() {

@@ -49,6 +49,7 @@ mod outputs;
 mod package;
 mod permissions;
 mod recipes;
+mod scale;
 mod schedules;
 mod support;
 mod toolbelt;
