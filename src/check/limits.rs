@@ -194,6 +194,20 @@ pub const CFN_RESOURCES: Limit = Limit {
     source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html",
 };
 
+/// CloudFormation parameters in one template.
+pub const CFN_PARAMETERS: Limit = Limit {
+    min: 0,
+    max: 200,
+    source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html",
+};
+
+/// The size of a template CloudFormation reads from S3 (as nested templates are), in bytes.
+pub const CFN_TEMPLATE_BYTES: Limit = Limit {
+    min: 0,
+    max: 1_000_000,
+    source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html",
+};
+
 /// S3 lifecycle periods, in days.
 pub const LIFECYCLE_DAYS: Limit = Limit {
     min: 1,

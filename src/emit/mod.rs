@@ -7,6 +7,7 @@
 
 pub mod cloudformation;
 pub mod package;
+pub mod parts;
 pub mod policy;
 pub mod terraform;
 
@@ -51,8 +52,8 @@ pub struct Artifact {
     pub bytes: Vec<u8>,
 }
 
-/// The lowered, target-neutral stack. Invariant: it fits CloudFormation's resource limit,
-/// every function has exactly one archive (same order as the program's functions), and every
+/// The lowered, target-neutral stack. Invariant: when CloudFormation is a target, it fits
+/// one template or at most 500 nested stacks (every unit placed, `placement`), every function has exactly one archive (same order as the program's functions), and every
 /// role of the policies has its explanation and its layout, found through the policies'
 /// index of owners.
 #[derive(Debug)]
@@ -70,6 +71,9 @@ pub struct Stack<'p> {
     layouts: Vec<Layout>,
     /// The source file's name (without directories), for the "generated from" header.
     pub source_name: String,
+    /// Which nested stack each unit goes to if the CloudFormation template is split (empty
+    /// when CloudFormation is not a target).
+    pub placement: parts::Placement,
 }
 
 impl Stack<'_> {
@@ -328,8 +332,10 @@ pub fn lower<'p>(
             Err(overflow) => diagnostics.push(policy_overflow(program, role, &overflow)),
         }
     }
-    if cloudformation {
-        diagnostics.extend(too_many_resources(program, &layouts));
+    let mut placement = parts::Placement::default();
+    if cloudformation && diagnostics.is_empty() {
+        placement = parts::place(program, policies, &layouts);
+        diagnostics.extend(too_many_parts(program, &layouts, &placement));
         diagnostics.extend(too_many_outputs(program));
     }
     let mut archives = Vec::new();
@@ -349,33 +355,42 @@ pub fn lower<'p>(
             archives,
             layouts,
             source_name: source_name.to_owned(),
+            placement,
         })
     } else {
         Err(diagnostics)
     }
 }
 
-/// The error for a stack needing more resources than one template can hold.
-fn too_many_resources(program: &Program, layouts: &[Layout]) -> Option<Diagnostic> {
+/// The error for a stack too large even for nested stacks: the root template holds one
+/// resource per nested stack, so at most 500 of them.
+fn too_many_parts(
+    program: &Program,
+    layouts: &[Layout],
+    placement: &parts::Placement,
+) -> Option<Diagnostic> {
+    let max = usize::try_from(limits::CFN_RESOURCES.max).expect("small");
     let count = resource_count(program, layouts);
-    (count > usize::try_from(limits::CFN_RESOURCES.max).expect("small")).then(|| {
+    (count > max && placement.count() > max).then(|| {
         Diagnostic::new(
             Code::E0501,
             format!("this stack needs {count} CloudFormation resources"),
             program.stack.span,
-            format!(
-                "more than the {} resources one template can hold",
-                limits::CFN_RESOURCES.max
-            ),
+            format!("more than {max} nested stacks of {max} resources can hold"),
         )
-        .with_note(format!("see {}", limits::CFN_RESOURCES.source))
+        .with_note(format!(
+            "drc splits a stack past one template into nested stacks, {} of them here, and the root template holds at most {max}; see {}",
+            placement.count(),
+            limits::CFN_RESOURCES.source
+        ))
         .with_help("split the file into several stacks")
     })
 }
 
-/// The error for a stack needing more outputs than one template can hold.
+/// The error for a stack with more `output` items than one template can hold: they are the
+/// root template's outputs (drc's own outputs move to the nested stacks when it splits).
 fn too_many_outputs(program: &Program) -> Option<Diagnostic> {
-    let outputs = output_count(program);
+    let outputs = program.outputs().len();
     (outputs > usize::try_from(limits::CFN_OUTPUTS.max).expect("small")).then(|| {
         let span = program
             .outputs()
@@ -383,7 +398,7 @@ fn too_many_outputs(program: &Program) -> Option<Diagnostic> {
             .map_or(program.stack.span, |o| o.span);
         Diagnostic::new(
             Code::E0367,
-            format!("this stack needs {outputs} CloudFormation outputs"),
+            format!("this stack has {outputs} `output` items"),
             span,
             format!(
                 "more than the {} outputs one template can hold",
@@ -391,7 +406,7 @@ fn too_many_outputs(program: &Program) -> Option<Diagnostic> {
             ),
         )
         .with_note(format!(
-            "drc adds one output per bucket and per function; see {}",
+            "drc's own outputs (each bucket's name, each function's ARN) move to nested stacks when they do not fit, but `output` items stay in the stack's template; see {}",
             limits::CFN_OUTPUTS.source
         ))
         .with_help("remove `output` items, or split the file into several stacks")
@@ -483,10 +498,13 @@ pub fn emit(stack: &Stack<'_>, target: Target) -> Vec<Artifact> {
     let name = &stack.program.stack.name;
     match target {
         Target::CloudFormation => {
-            let mut artifacts = vec![Artifact {
-                file_name: target.file_name(name),
-                bytes: cloudformation::emit(stack).into_bytes(),
-            }];
+            let mut artifacts: Vec<Artifact> = cloudformation::emit(stack)
+                .into_iter()
+                .map(|(file_name, text)| Artifact {
+                    file_name,
+                    bytes: text.into_bytes(),
+                })
+                .collect();
             for region in stack.program.other_regions() {
                 artifacts.push(Artifact {
                     file_name: cloudformation::regional_file_name(name, region),

@@ -613,20 +613,20 @@ fn written_out(code: Code, which: Which) -> Option<Vec<(String, String)>> {
                 tags("bucket_tag", if erroneous { 25 } else { 20 })
             ))
         }
-        // 60 buckets and 150 outputs; corrected, 140 outputs.
+        // 60 buckets and 201 outputs; corrected, 200 outputs.
         Code::E0367 => {
             let mut text = String::new();
             for i in 0..60 {
                 let _ = writeln!(text, "bucket b{i:02} {{}}");
             }
             text.push('\n');
-            for i in 0..if erroneous { 150 } else { 140 } {
+            for i in 0..if erroneous { 201 } else { 200 } {
                 let _ = writeln!(text, "output o{i:03} {{ value = b{:02}.arn }}", i % 60);
             }
             example(text)
         }
-        // A bucket, a function with an alarm and a schedule for each of 63 tenants;
-        // corrected, `t01` to `t32` and `t33` to `t63` in two stacks.
+        // A bucket, a function with an alarm and a schedule for each of 22,501 tenants;
+        // corrected, `t01` to `t11250` and `t11251` to `t22501` in two stacks.
         Code::E0501 => {
             let stack = |name: &str, tenants: std::ops::RangeInclusive<u32>| {
                 let mut text = format!(
@@ -642,16 +642,16 @@ fn written_out(code: Code, which: Which) -> Option<Vec<(String, String)>> {
                 text
             };
             if erroneous {
-                example(stack("tenant_backups", 1..=63))
+                example(stack("tenant_backups", 1..=22_501))
             } else {
                 Some(vec![
                     (
                         "tenant_backups_a.dr".to_owned(),
-                        stack("tenant_backups_a", 1..=32),
+                        stack("tenant_backups_a", 1..=11_250),
                     ),
                     (
                         "tenant_backups_b.dr".to_owned(),
-                        stack("tenant_backups_b", 33..=63),
+                        stack("tenant_backups_b", 11_251..=22_501),
                     ),
                 ])
             }

@@ -113,22 +113,24 @@ fn fixtures() {
                 .iter()
                 .map(|role| drc::emit::policy::layout(program, role).expect("a compiled role fits"))
                 .collect();
-            let cfn = artifact_text(&compilation, ".cfn.yaml");
-            let template: serde_norway::Value = serde_norway::from_str(&cfn).expect("valid YAML");
+            let (resources, builtin, user) = cloudformation_counts(&compilation);
             assert_eq!(
-                template["Resources"].as_mapping().expect("resources").len(),
+                resources,
                 drc::emit::resource_count(program, &layouts),
                 "{}: resource count",
                 path.display()
             );
             // The 200-output check counts outputs from the program; likewise.
             assert_eq!(
-                template
-                    .get("Outputs")
-                    .and_then(serde_norway::Value::as_mapping)
-                    .map_or(0, serde_norway::Mapping::len),
+                builtin + user,
                 drc::emit::output_count(&analyses[0].program),
                 "{}: output count",
+                path.display()
+            );
+            assert_eq!(
+                user,
+                program.outputs().len(),
+                "{}: `output` items",
                 path.display()
             );
             let _ = writeln!(snapshot, "----- POLICIES\n{policies}");
@@ -157,4 +159,44 @@ fn fixtures() {
         }
         insta::assert_snapshot!(snapshot);
     });
+}
+
+/// The resources, drc's outputs and the `output` items of a stack's CloudFormation templates:
+/// the main template's, and when it is split, its nested stacks' (the `AWS::CloudFormation::Stack`
+/// resources themselves, and the outputs that only pass values between nested stacks, left
+/// out). Every output drc writes for a bucket or function, or for an `output` item, has a
+/// description or a value the user gave; the passing ones have a value alone.
+fn cloudformation_counts(compilation: &drc::Compilation) -> (usize, usize, usize) {
+    let artifacts = &compilation.stacks[0].artifacts;
+    let main = artifact_text(compilation, ".cfn.yaml");
+    let main: serde_norway::Value = serde_norway::from_str(&main).expect("valid YAML");
+    let nested: Vec<serde_norway::Value> = artifacts
+        .iter()
+        .filter(|a| a.file_name.contains(".part") && a.file_name.ends_with(".cfn.yaml"))
+        .map(|a| serde_norway::from_slice(&a.bytes).expect("valid YAML"))
+        .collect();
+    let resources = std::iter::once(&main)
+        .chain(&nested)
+        .flat_map(|t| t["Resources"].as_mapping().expect("resources"))
+        .filter(|(_, body)| body["Type"] != "AWS::CloudFormation::Stack")
+        .count();
+    let outputs = |t: &serde_norway::Value| {
+        t.get("Outputs")
+            .and_then(serde_norway::Value::as_mapping)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let user = outputs(&main)
+        .iter()
+        .filter(|(id, _)| id.as_str().is_some_and(|id| id.ends_with("Output")))
+        .count();
+    let builtin = std::iter::once(&main)
+        .chain(&nested)
+        .flat_map(outputs)
+        .filter(|(id, body)| {
+            !id.as_str().is_some_and(|id| id.ends_with("Output"))
+                && body.get("Description").is_some()
+        })
+        .count();
+    (resources, builtin, user)
 }

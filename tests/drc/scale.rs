@@ -56,3 +56,94 @@ fn terraform_alone_has_no_resource_or_output_cap() {
         "the last copy's function is emitted"
     );
 }
+
+/// Each CloudFormation template of a build, parsed: the stack's own first.
+fn templates(compilation: &Compilation) -> Vec<(String, serde_norway::Value)> {
+    compilation.stacks[0]
+        .artifacts
+        .iter()
+        .filter(|a| a.file_name.ends_with(".cfn.yaml"))
+        .map(|a| {
+            let value = serde_norway::from_slice(&a.bytes).expect("templates are YAML");
+            (a.file_name.clone(), value)
+        })
+        .collect()
+}
+
+fn entries(template: &serde_norway::Value, section: &str) -> usize {
+    template
+        .get(section)
+        .and_then(serde_norway::Value::as_mapping)
+        .map_or(0, serde_norway::Mapping::len)
+}
+
+/// Logical ID -> the nested stack (its logical ID in the root) holding it.
+fn placements(compilation: &Compilation) -> std::collections::BTreeMap<String, String> {
+    let templates = templates(compilation);
+    let (_, root) = &templates[0];
+    let mut placements = std::collections::BTreeMap::new();
+    for (part, body) in root["Resources"].as_mapping().expect("resources") {
+        assert_eq!(body["Type"], "AWS::CloudFormation::Stack");
+        let url = serde_norway::to_string(&body["Properties"]["TemplateURL"]).expect("YAML");
+        let file = url.trim().rsplit('/').next().expect("a URL").to_owned();
+        let (_, nested) = templates
+            .iter()
+            .find(|(name, _)| *name == file)
+            .unwrap_or_else(|| panic!("the build has the nested template {file}"));
+        for (id, _) in nested["Resources"].as_mapping().expect("resources") {
+            let previous = placements.insert(
+                id.as_str().expect("IDs are text").to_owned(),
+                part.as_str().expect("IDs are text").to_owned(),
+            );
+            assert_eq!(previous, None, "each resource is in one nested stack");
+        }
+    }
+    placements
+}
+
+#[test]
+fn five_thousand_copies_build_for_both_targets_within_every_template_limit() {
+    let compilation = build(5_000, &Target::ALL);
+    assert_eq!(codes(&compilation), Vec::<&str>::new());
+    let templates = templates(&compilation);
+    // 8 resources per copy: at most 45 copies to a nested stack (11 slots each).
+    assert_eq!(templates.len(), 1 + 5_000_usize.div_ceil(45));
+    for (name, template) in &templates {
+        let bytes = compilation.stacks[0]
+            .artifacts
+            .iter()
+            .find(|a| a.file_name == *name)
+            .map_or(0, |a| a.bytes.len());
+        assert!(entries(template, "Resources") <= 500, "{name}: resources");
+        assert!(entries(template, "Outputs") <= 200, "{name}: outputs");
+        assert!(entries(template, "Parameters") <= 200, "{name}: parameters");
+        assert!(bytes <= 1_000_000, "{name}: {bytes} bytes");
+        let text = serde_norway::to_string(template).expect("YAML");
+        assert!(
+            !text.contains("ImportValue") && !text.contains("Export"),
+            "{name}: exports"
+        );
+    }
+    assert_eq!(placements(&compilation).len(), 8 * 5_000);
+    let terraform = compilation.stacks[0]
+        .artifacts
+        .iter()
+        .find(|a| a.file_name == "generated.tf.json")
+        .expect("the Terraform configuration");
+    let text = String::from_utf8_lossy(&terraform.bytes);
+    assert!(text.contains("\"f4999\""));
+}
+
+#[test]
+fn adding_a_copy_moves_no_resource_to_another_nested_stack() {
+    // 120 copies make three nested stacks; the 121st joins the last.
+    let before = placements(&build(120, &[Target::CloudFormation]));
+    let after = placements(&build(121, &[Target::CloudFormation]));
+    assert_eq!(before.len(), 8 * 120);
+    let parts: std::collections::BTreeSet<&String> = before.values().collect();
+    assert_eq!(parts.len(), 3);
+    for (id, part) in &before {
+        assert_eq!(after.get(id), Some(part), "{id} moved");
+    }
+    assert_eq!(after.len(), 8 * 121);
+}

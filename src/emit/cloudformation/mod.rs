@@ -12,12 +12,15 @@ mod bucket;
 mod function;
 mod messaging;
 mod names;
+mod nested;
 mod policy;
 mod values;
 
 use names::reference_value;
+use nested::Unit;
 
 use super::{LogicalIds as Id, Stack};
+use crate::check::limits;
 use crate::check::model::{Bucket, Encryption, Param, ParamType, TextPart};
 use crate::iam::Owner;
 use bucket::{add_bucket, add_replication_role};
@@ -28,79 +31,137 @@ use policy::{provenance, statements};
 use serde_norway::{Mapping, Value};
 use values::{BUCKET_NAME_PATTERN, CODE_BUCKET, get_att, map, param_value, reference, s};
 
-/// Renders the stack as a CloudFormation template.
-pub fn emit(stack: &Stack<'_>) -> String {
-    let program = stack.program;
-    let mut template = Mapping::new();
-    template.insert(s("AWSTemplateFormatVersion"), s("2010-09-09"));
-    if let Some(description) = &program.stack.description {
-        template.insert(s("Description"), s(description));
-    }
+/// Renders the stack as CloudFormation templates (file name and text): the stack's own
+/// template, then, when one template would pass a limit of CloudFormation's (resources,
+/// outputs, parameters, size), the nested stacks' templates it is split into (`nested.rs`).
+pub fn emit(stack: &Stack<'_>) -> Vec<(String, String)> {
+    let file = super::Target::CloudFormation.file_name(&stack.program.stack.name);
     let parameters = parameters(stack);
+    let units = units(stack);
+    let builtin = builtin_outputs(stack);
+    let user = user_outputs(stack);
+    let resources: usize = units.iter().map(|unit| unit.resources.len()).sum();
+    let fits = resources <= limit(limits::CFN_RESOURCES)
+        && builtin.len() + user.len() <= limit(limits::CFN_OUTPUTS)
+        && parameters.len() <= limit(limits::CFN_PARAMETERS);
+    if !fits {
+        return nested::split(
+            stack,
+            &file,
+            skeleton(stack),
+            parameters,
+            units,
+            builtin,
+            user,
+        );
+    }
+    let mut template = skeleton(stack);
     if !parameters.is_empty() {
         template.insert(s("Parameters"), Value::Mapping(parameters));
     }
-    let mut resources = Mapping::new();
-    for bucket in program.local_buckets() {
-        let log_sources: Vec<&Bucket> = program.log_sources(&bucket.name).collect();
-        add_bucket(
-            &mut resources,
-            program,
-            bucket,
-            &log_sources,
-            &program.stack.name,
-            &program.tags(&bucket.tags),
-        );
-    }
-    for bucket in program.buckets() {
-        if let Some(role) = stack.policies.replication_role(&bucket.name) {
-            add_replication_role(
-                &mut resources,
-                &bucket.name,
-                &statements(program, &role.statements),
-                provenance(stack.explanation_of(&role.owner)),
-                &program.tags(&bucket.tags),
-            );
-        }
-    }
-    for (function, archive) in program.functions().iter().zip(&stack.archives) {
-        add_function(&mut resources, stack, function, &archive.file_name);
-    }
-    for schedule in program.schedules() {
-        let owner = Owner::Scheduler(schedule.name.clone());
-        add_schedule(
-            &mut resources,
-            schedule,
-            &statements(
-                program,
-                &stack.policies.schedule_role(&schedule.name).statements,
-            ),
-            provenance(stack.explanation_of(&owner)),
-            &program.tags(&schedule.tags),
-        );
-    }
-    for queue in program.queues() {
-        add_queue(
-            &mut resources,
-            queue,
-            &program.stack.name,
-            &program.stack.tags,
-        );
-    }
-    for topic in program.topics() {
-        add_topic(
-            &mut resources,
-            topic,
-            &program.stack.name,
-            &program.stack.tags,
-        );
-    }
+    let resources = units.into_iter().flat_map(|unit| unit.resources).collect();
     template.insert(s("Resources"), Value::Mapping(resources));
-    let outputs = outputs(stack);
+    let mut outputs = builtin;
+    outputs.extend(user);
     if !outputs.is_empty() {
         template.insert(s("Outputs"), Value::Mapping(outputs));
     }
-    render(stack, template)
+    let text = render(stack, template);
+    if text.len() <= limit(limits::CFN_TEMPLATE_BYTES) {
+        return vec![(file, text)];
+    }
+    nested::split(
+        stack,
+        &file,
+        skeleton(stack),
+        self::parameters(stack),
+        self::units(stack),
+        builtin_outputs(stack),
+        user_outputs(stack),
+    )
+}
+
+fn limit(limit: limits::Limit) -> usize {
+    usize::try_from(limit.max).expect("CloudFormation's limits are small")
+}
+
+/// The template's version and description.
+fn skeleton(stack: &Stack<'_>) -> Mapping {
+    let mut template = Mapping::new();
+    template.insert(s("AWSTemplateFormatVersion"), s("2010-09-09"));
+    if let Some(description) = &stack.program.stack.description {
+        template.insert(s("Description"), s(description));
+    }
+    template
+}
+
+/// Every item's resources, one unit per item, in the template's order: buckets, replication
+/// roles, functions, schedules, queues, topics.
+fn units(stack: &Stack<'_>) -> Vec<Unit> {
+    let program = stack.program;
+    let mut units = Vec::new();
+    let mut unit = |key, add: &mut dyn FnMut(&mut Mapping)| {
+        let mut resources = Mapping::new();
+        add(&mut resources);
+        units.push(Unit { key, resources });
+    };
+    for bucket in program.local_buckets() {
+        let log_sources: Vec<&Bucket> = program.log_sources(&bucket.name).collect();
+        unit(bucket.span, &mut |resources| {
+            add_bucket(
+                resources,
+                program,
+                bucket,
+                &log_sources,
+                &program.stack.name,
+                &program.tags(&bucket.tags),
+            );
+        });
+    }
+    for bucket in program.buckets() {
+        if let Some(role) = stack.policies.replication_role(&bucket.name) {
+            unit(bucket.span, &mut |resources| {
+                add_replication_role(
+                    resources,
+                    &bucket.name,
+                    &statements(program, &role.statements),
+                    provenance(stack.explanation_of(&role.owner)),
+                    &program.tags(&bucket.tags),
+                );
+            });
+        }
+    }
+    for (function, archive) in program.functions().iter().zip(&stack.archives) {
+        unit(function.span, &mut |resources| {
+            add_function(resources, stack, function, &archive.file_name);
+        });
+    }
+    for schedule in program.schedules() {
+        let owner = Owner::Scheduler(schedule.name.clone());
+        unit(schedule.span, &mut |resources| {
+            add_schedule(
+                resources,
+                schedule,
+                &statements(
+                    program,
+                    &stack.policies.schedule_role(&schedule.name).statements,
+                ),
+                provenance(stack.explanation_of(&owner)),
+                &program.tags(&schedule.tags),
+            );
+        });
+    }
+    for queue in program.queues() {
+        unit(queue.span, &mut |resources| {
+            add_queue(resources, queue, &program.stack.name, &program.stack.tags);
+        });
+    }
+    for topic in program.topics() {
+        unit(topic.span, &mut |resources| {
+            add_topic(resources, topic, &program.stack.name, &program.stack.tags);
+        });
+    }
+    units
 }
 
 /// The template of the buckets a stack creates in another `region`. It is deployed as a
@@ -250,18 +311,28 @@ fn parameters(stack: &Stack<'_>) -> Mapping {
     if program.functions().is_empty() {
         return parameters;
     }
-    parameters.insert(
-        s(CODE_BUCKET),
-        map([
-            ("Type", s("String")),
-            (
-                "Description",
-                s("S3 bucket holding the function code archives that drc build wrote (upload them before deploying)"),
-            ),
-            ("AllowedPattern", s(BUCKET_NAME_PATTERN)),
-        ]),
-    );
+    parameters.insert(s(CODE_BUCKET), code_bucket_parameter(false));
     parameters
+}
+
+/// The parameter naming the bucket the code archives (and, when the stack is split, the
+/// nested stacks' templates) are uploaded to.
+fn code_bucket_parameter(nested: bool) -> Value {
+    let what = if nested {
+        "the function code archives and nested templates"
+    } else {
+        "the function code archives"
+    };
+    map([
+        ("Type", s("String")),
+        (
+            "Description",
+            s(&format!(
+                "S3 bucket holding {what} that drc build wrote (upload them before deploying)"
+            )),
+        ),
+        ("AllowedPattern", s(BUCKET_NAME_PATTERN)),
+    ])
 }
 
 /// The file name of a stack's template for the buckets it creates in another region.
@@ -292,7 +363,8 @@ fn param_declaration(param: &Param) -> Value {
     Value::Mapping(body)
 }
 
-fn outputs(stack: &Stack<'_>) -> Mapping {
+/// drc's own outputs: each local bucket's name and each function's ARN.
+fn builtin_outputs(stack: &Stack<'_>) -> Mapping {
     let mut outputs = Mapping::new();
     for bucket in stack.program.local_buckets() {
         let id = Id::bucket(&bucket.name);
@@ -317,6 +389,12 @@ fn outputs(stack: &Stack<'_>) -> Mapping {
             ]),
         );
     }
+    outputs
+}
+
+/// The `output` items.
+fn user_outputs(stack: &Stack<'_>) -> Mapping {
+    let mut outputs = Mapping::new();
     for output in stack.program.outputs() {
         let mut body = Mapping::new();
         if let Some(description) = &output.description {

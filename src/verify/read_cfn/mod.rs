@@ -19,6 +19,7 @@
 
 mod documents;
 mod facts;
+mod nested;
 mod values;
 
 use super::policy::{
@@ -50,6 +51,7 @@ const ITEMS: &[(&str, &str, ItemKind)] = &[
 
 /// Resource types that grant nothing and carry no fact the proof needs.
 const INERT: &[&str] = &[
+    "AWS::CloudFormation::Stack",
     "AWS::SNS::Subscription",
     "AWS::CloudWatch::Alarm",
     "AWS::Logs::LogGroup",
@@ -58,8 +60,12 @@ const INERT: &[&str] = &[
 /// One template file of the stack.
 struct Template<'a> {
     file: String,
-    /// `None` for the stack's own template; the region of a `<stack>.<region>.cfn.yaml`.
+    /// `None` for the stack's own template and its nested stacks; the region of a
+    /// `<stack>.<region>.cfn.yaml`.
     region: Option<String>,
+    /// For a nested stack's template: the template that declares the
+    /// `AWS::CloudFormation::Stack`, and that resource's logical ID.
+    parent: Option<(usize, String)>,
     root: Node<'a>,
     /// Logical ID -> position in `Resources`.
     index: HashMap<String, usize>,
@@ -91,16 +97,25 @@ pub fn read(
         templates.push(Template {
             file: (*name).to_owned(),
             region,
+            parent: None,
             root,
             index,
         });
     }
+    let missing = nested::link(&mut templates);
     let mut reader = Reader {
         templates: &templates,
         symbols,
         problems: Vec::new(),
         provenance,
     };
+    for (t, id, file) in missing {
+        reader.problem(
+            t,
+            &format!("Resources.{id}.Properties.TemplateURL"),
+            format!("the nested stack's template `{file}` is not among the files read"),
+        );
+    }
     let mut reading = reader.read();
     reading.files = files.iter().map(|(name, _)| (*name).to_owned()).collect();
     reading.problems.extend(reader.problems);

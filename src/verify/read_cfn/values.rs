@@ -96,6 +96,16 @@ impl Reader<'_, '_> {
         }
         let parameters = self.templates[t].root.get("Parameters");
         if parameters.and_then(|p| p.get(name)).is_some() {
+            // A nested template's parameter: the value its parent passes.
+            if let Some((parent, stack)) = &self.templates[t].parent
+                && let Some(value) = self
+                    .resource(*parent, stack)
+                    .and_then(|(.., properties)| properties.get("Parameters"))
+                    .and_then(|p| p.get(name))
+            {
+                let path = format!("Resources.{stack}.Properties.Parameters.{name}");
+                return self.text(*parent, value, &path);
+            }
             for other in 0..self.templates.len() {
                 if other == t {
                     continue;
@@ -140,6 +150,9 @@ impl Reader<'_, '_> {
             return None;
         };
         let kind = resource.1;
+        if kind == "AWS::CloudFormation::Stack" {
+            return self.nested_output(t, id, attribute, path);
+        }
         let partition = self.symbols.text(Symbol::Partition);
         let account = self.symbols.text(Symbol::Account);
         let region = self.region(t);
@@ -158,6 +171,36 @@ impl Reader<'_, '_> {
         let suffix = self.symbols.text(Symbol::UrlSuffix);
         let value = fill(shape, &partition, &region, &account, &name, &suffix);
         Some(value)
+    }
+
+    /// `!GetAtt <Stack>.Outputs.<Name>`: the output `Name` of the nested stack's template.
+    fn nested_output(&mut self, t: usize, id: &str, attribute: &str, path: &str) -> Option<String> {
+        let child = (0..self.templates.len()).find(|&c| {
+            self.templates[c]
+                .parent
+                .as_ref()
+                .is_some_and(|(parent, stack)| *parent == t && stack == id)
+        });
+        let value = attribute.strip_prefix("Outputs.").and_then(|name| {
+            let child = child?;
+            let value = self.templates[child]
+                .root
+                .get("Outputs")?
+                .get(name)?
+                .get("Value")?;
+            Some((child, name, value))
+        });
+        let Some((child, name, value)) = value else {
+            self.problem(
+                t,
+                path,
+                format!(
+                    "`Fn::GetAtt` `{attribute}` of nested stack `{id}` is no output of its template"
+                ),
+            );
+            return None;
+        };
+        self.text(child, value, &format!("Outputs.{name}.Value"))
     }
 
     /// A string value: literal text or an intrinsic function.

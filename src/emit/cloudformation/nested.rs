@@ -1,0 +1,358 @@
+//! A stack past one template, as a root template and nested stacks
+//! (`AWS::CloudFormation::Stack`), each unit in the part `emit::parts` placed it in.
+//!
+//! Values cross between templates only through nested-stack parameters and outputs, never
+//! exports: a part declares a parameter for each value it uses from elsewhere, the part that
+//! has the resource outputs it, and the root passes it (`!GetAtt Part2Stack.Outputs.B0BucketArn`).
+//! The root's own parameters are passed through under their names, and `AWS::StackName`
+//! becomes the root's name (`RootStackName`), so names built from it are the same split or
+//! not. The parts' templates are named `<stack>.part<k>-<hash>.cfn.yaml` (the hash of their
+//! bytes, so new contents are a new URL) and are read from the code archives' bucket.
+//!
+//! ```text
+//! Part1Stack:
+//!   Type: AWS::CloudFormation::Stack
+//!   Properties:
+//!     TemplateURL: !Sub https://${CodeArchives}.s3.${AWS::Region}.${AWS::URLSuffix}/generated.part1-0a1b2c3d4e5f.cfn.yaml
+//!     Parameters:
+//!       B45BucketArn: !GetAtt Part2Stack.Outputs.B45BucketArn
+//! ```
+
+use super::values::{CODE_BUCKET, get_att, map, reference, s, sub};
+use crate::emit::Stack;
+use crate::source::Span;
+use serde_norway::{Mapping, Value};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+
+/// The parameter of a part that holds the root stack's name.
+const ROOT_STACK_NAME: &str = "RootStackName";
+
+/// The resources drc writes for one item, with the span of the item's name.
+pub(super) struct Unit {
+    pub key: Span,
+    pub resources: Mapping,
+}
+
+/// Where a part's parameter gets its value from in the root.
+enum Source {
+    /// The root's parameter (or pseudo parameter) of this name.
+    Root(String),
+    /// An output of another part: its index, and the value that part outputs.
+    Part(usize, Value),
+}
+
+#[derive(Default)]
+struct Part {
+    parameters: BTreeMap<String, Source>,
+    resources: Mapping,
+    outputs: Mapping,
+}
+
+/// How references are read: where each resource is, and the root's parameters.
+struct Wiring<'a> {
+    home: HashMap<String, usize>,
+    root: &'a Mapping,
+}
+
+/// What a reference to `id` (with `attribute` for `Fn::GetAtt`) becomes in part `here`
+/// (`None`: the root): the name that replaces it and where that name's value comes from, or
+/// `None` when it stays as it is.
+impl Wiring<'_> {
+    fn resolve(
+        &self,
+        here: Option<usize>,
+        id: &str,
+        attribute: Option<&str>,
+    ) -> Option<(String, Source)> {
+        if id.starts_with("AWS::") {
+            return (id == "AWS::StackName" && here.is_some())
+                .then(|| (ROOT_STACK_NAME.to_owned(), Source::Root(id.to_owned())));
+        }
+        if self.root.contains_key(id) {
+            return here.map(|_| (id.to_owned(), Source::Root(id.to_owned())));
+        }
+        let part = *self.home.get(id)?;
+        if Some(part) == here {
+            return None;
+        }
+        let (name, value) = match attribute {
+            Some(attribute) => (format!("{id}{attribute}"), get_att(id, attribute)),
+            None => (format!("{id}Ref"), reference(id)),
+        };
+        Some((name, Source::Part(part, value)))
+    }
+}
+
+/// The root template's resource of part `index` (from 0).
+fn part_id(index: usize) -> String {
+    format!("Part{}Stack", index + 1)
+}
+
+/// Rewrites every reference in `value` that leaves part `here` (`None`: the root), recording
+/// what it needs in `needs` (name, source).
+fn rewrite(
+    value: &mut Value,
+    wiring: &Wiring,
+    here: Option<usize>,
+    needs: &mut Vec<(String, Source)>,
+) {
+    let replacement = |name: &str, source: &Source| match (here, source) {
+        (None, Source::Part(part, _)) => format!("{}.Outputs.{name}", part_id(*part)),
+        _ => name.to_owned(),
+    };
+    match value {
+        Value::Tagged(tagged) => {
+            let tag = tagged.tag.to_string();
+            let tag = tag.trim_start_matches('!');
+            match (tag, &mut tagged.value) {
+                ("Ref", Value::String(id)) => {
+                    if let Some((name, source)) = wiring.resolve(here, id, None) {
+                        let text = replacement(&name, &source);
+                        *value = if here.is_none() && matches!(source, Source::Part(..)) {
+                            tagged_getatt(&text)
+                        } else {
+                            reference(&text)
+                        };
+                        needs.push((name, source));
+                    }
+                }
+                ("GetAtt", Value::String(dotted)) => {
+                    if let Some((id, attribute)) = dotted.split_once('.')
+                        && let Some((name, source)) = wiring.resolve(here, id, Some(attribute))
+                    {
+                        let text = replacement(&name, &source);
+                        *value = if here.is_none() {
+                            tagged_getatt(&text)
+                        } else {
+                            reference(&text)
+                        };
+                        needs.push((name, source));
+                    }
+                }
+                ("Sub", Value::String(template)) => {
+                    *template = rewrite_sub(template, |var| {
+                        let (id, attribute) = match var.split_once('.') {
+                            Some((id, attribute)) if !var.starts_with("AWS::") => {
+                                (id, Some(attribute))
+                            }
+                            _ => (var, None),
+                        };
+                        let (name, source) = wiring.resolve(here, id, attribute)?;
+                        let text = replacement(&name, &source);
+                        needs.push((name, source));
+                        Some(text)
+                    });
+                }
+                (_, inner) => rewrite(inner, wiring, here, needs),
+            }
+        }
+        Value::Mapping(mapping) => {
+            for (_, inner) in mapping.iter_mut() {
+                rewrite(inner, wiring, here, needs);
+            }
+        }
+        Value::Sequence(items) => {
+            for inner in items {
+                rewrite(inner, wiring, here, needs);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn tagged_getatt(dotted: &str) -> Value {
+    super::values::tagged("GetAtt", s(dotted))
+}
+
+/// `Fn::Sub` text with each `${var}` that `f` renames replaced; `${!...}` escapes are kept.
+fn rewrite_sub(template: &str, mut f: impl FnMut(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        match after.find('}') {
+            Some(end) if !after.starts_with('!') => {
+                let var = &after[..end];
+                let _ = write!(out, "${{{}}}", f(var).as_deref().unwrap_or(var));
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push_str("${");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The split stack's templates: the root (named `root_name`) first, then its parts. `units`
+/// hold every resource, `builtin` drc's outputs (each goes to the part of the resource it
+/// names), `user` the `output` items (kept in the root).
+pub(super) fn split(
+    stack: &Stack<'_>,
+    root_name: &str,
+    mut root: Mapping,
+    mut parameters: Mapping,
+    mut units: Vec<Unit>,
+    builtin: Mapping,
+    mut user: Mapping,
+) -> Vec<(String, String)> {
+    let count = stack.placement.count();
+    let mut parts: Vec<Part> = (0..count).map(|_| Part::default()).collect();
+    let mut home = HashMap::new();
+    units.sort_by_key(|unit| unit.key);
+    for unit in units {
+        let part = stack.placement.part(unit.key);
+        for (id, body) in unit.resources {
+            home.insert(
+                id.as_str().expect("logical IDs are strings").to_owned(),
+                part,
+            );
+            parts[part].resources.insert(id, body);
+        }
+    }
+    for (name, body) in builtin {
+        let id = body
+            .get("Value")
+            .and_then(named_resource)
+            .expect("drc's outputs name a resource");
+        parts[home[&id]].outputs.insert(name, body);
+    }
+    parameters.insert(s(CODE_BUCKET), super::code_bucket_parameter(true));
+    let wiring = Wiring {
+        home,
+        root: &parameters,
+    };
+    let mut needs = Vec::new();
+    for (index, part) in parts.iter_mut().enumerate() {
+        let mut part_needs = Vec::new();
+        for (_, body) in &mut part.resources {
+            rewrite(body, &wiring, Some(index), &mut part_needs);
+        }
+        needs.extend(part_needs.iter().filter_map(|(name, source)| match source {
+            Source::Part(from, value) => Some((*from, name.clone(), value.clone())),
+            Source::Root(_) => None,
+        }));
+        for (name, source) in part_needs {
+            part.parameters.entry(name).or_insert(source);
+        }
+    }
+    let mut root_needs = Vec::new();
+    for (_, body) in &mut user {
+        rewrite(body, &wiring, None, &mut root_needs);
+    }
+    for (name, source) in root_needs {
+        if let Source::Part(from, value) = source {
+            needs.push((from, name, value));
+        }
+    }
+    for (from, name, value) in needs {
+        let outputs = &mut parts[from].outputs;
+        if !outputs.contains_key(name.as_str()) {
+            outputs.insert(s(&name), map([("Value", value)]));
+        }
+    }
+    let mut files = vec![(root_name.to_owned(), String::new())];
+    let mut nested = Mapping::new();
+    for (index, part) in parts.into_iter().enumerate() {
+        let (file, text, body) = render_part(stack, index, part, &parameters);
+        nested.insert(s(&part_id(index)), body);
+        files.push((file, text));
+    }
+    root.insert(s("Parameters"), Value::Mapping(parameters));
+    root.insert(s("Resources"), Value::Mapping(nested));
+    if !user.is_empty() {
+        root.insert(s("Outputs"), Value::Mapping(user));
+    }
+    files[0].1 = super::render(stack, root);
+    files
+}
+
+/// The logical ID a drc output's `!Ref X` or `!GetAtt X.Attribute` names.
+fn named_resource(value: &Value) -> Option<String> {
+    let Value::Tagged(tagged) = value else {
+        return None;
+    };
+    let text = tagged.value.as_str()?;
+    Some(text.split('.').next().unwrap_or(text).to_owned())
+}
+
+/// Part `index`'s template: its file name, its text, and its resource in the root (the
+/// nested stack, with the values of its parameters).
+fn render_part(
+    stack: &Stack<'_>,
+    index: usize,
+    part: Part,
+    root_parameters: &Mapping,
+) -> (String, String, Value) {
+    let name = &stack.program.stack.name;
+    let mut declared = Mapping::new();
+    let mut passed = Mapping::new();
+    for (parameter, source) in part.parameters {
+        let (declaration, value) = match source {
+            Source::Root(root) if root.starts_with("AWS::") => (
+                map([
+                    ("Type", s("String")),
+                    ("Description", s("The root stack's name")),
+                ]),
+                reference(&root),
+            ),
+            Source::Root(root) => (root_parameters[root.as_str()].clone(), reference(&root)),
+            Source::Part(from, _) => (
+                map([
+                    ("Type", s("String")),
+                    (
+                        "Description",
+                        s(&format!("Output {parameter} of part {}", from + 1)),
+                    ),
+                ]),
+                tagged_getatt(&format!("{}.Outputs.{parameter}", part_id(from))),
+            ),
+        };
+        declared.insert(s(&parameter), declaration);
+        passed.insert(s(&parameter), value);
+    }
+    let mut template = Mapping::new();
+    template.insert(s("AWSTemplateFormatVersion"), s("2010-09-09"));
+    template.insert(
+        s("Description"),
+        s(&format!(
+            "Part {} of stack {name}, nested in {}",
+            index + 1,
+            crate::emit::Target::CloudFormation.file_name(name)
+        )),
+    );
+    if !declared.is_empty() {
+        template.insert(s("Parameters"), Value::Mapping(declared));
+    }
+    template.insert(s("Resources"), Value::Mapping(part.resources));
+    if !part.outputs.is_empty() {
+        template.insert(s("Outputs"), Value::Mapping(part.outputs));
+    }
+    let text = super::render(stack, template);
+    let digest = Sha256::digest(text.as_bytes());
+    let hex = digest.iter().take(6).fold(String::new(), |mut hex, b| {
+        let _ = write!(hex, "{b:02x}");
+        hex
+    });
+    let file = format!("{name}.part{}-{hex}.cfn.yaml", index + 1);
+    let mut properties = Mapping::new();
+    properties.insert(
+        s("TemplateURL"),
+        sub(&format!(
+            "https://${{{CODE_BUCKET}}}.s3.${{AWS::Region}}.${{AWS::URLSuffix}}/{file}"
+        )),
+    );
+    if !passed.is_empty() {
+        properties.insert(s("Parameters"), Value::Mapping(passed));
+    }
+    let body = map([
+        ("Type", s("AWS::CloudFormation::Stack")),
+        ("Properties", Value::Mapping(properties)),
+    ]);
+    (file, text, body)
+}
