@@ -106,8 +106,10 @@ impl Reader<'_, '_> {
                 let path = format!("Resources.{stack}.Properties.Parameters.{name}");
                 return self.text(*parent, value, &path);
             }
+            // Otherwise a template of another region fills it with its output of the same
+            // name (drc's convention for buckets in other regions); nested templates never do.
             for other in 0..self.templates.len() {
-                if other == t {
+                if other == t || self.templates[other].region.is_none() {
                     continue;
                 }
                 if let Some(value) = self.templates[other]
