@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Times the drc binary on generated stacks of N copies (see benches/generate.rs): the wall
 # time of `drc check` and `drc build`, their peak memory, and how each grows from one N to
-# the next. Stacks past 62 copies need more than CloudFormation's 500 resources, so `build`
-# refuses them (E0501) and `check` exits 1 with that error after checking the whole stack.
+# the next. Stacks past 62 copies need more than one CloudFormation template holds, so `build`
+# splits them into nested stacks (docs/deploying.md#nested-stacks). BENCHMARKS.md compares
+# drc with the SAM translator (benches/compare.sh).
 #
-#   benches/scale.sh                 # N = 62 (the largest that builds), 500, 2000, 5000, 20000
+#   benches/scale.sh                 # N = 62 (the largest in one template), 500, 2000, 5000, 20000
 #   SIZES="500 2000" benches/scale.sh
 #
 # Needs hyperfine (`apt-get install hyperfine` or `cargo install hyperfine`) and GNU time at
