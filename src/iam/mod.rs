@@ -5,7 +5,8 @@
 //! using the KMS key of an encrypted bucket, queue or topic, and sending failed events to
 //! its `on_failure` and `dead_letter` targets (the `send` or `publish` row of the table,
 //! whichever the target's kind needs). Each schedule gets a role of its own, assumed by
-//! EventBridge Scheduler, allowed only to invoke the schedule's function. A bucket with
+//! EventBridge Scheduler, allowed only to invoke the schedule's function and to send the runs
+//! it failed to invoke to the schedule's own dead-letter queue. A bucket with
 //! `replicate_to` gets a role for S3 to assume, with only the replication actions on the two
 //! buckets ([`actions::REPLICATION_SOURCE_BUCKET_ACTIONS`] and the lists after it, the
 //! Object Lock one only when the source is locked). Every action records what caused it
@@ -158,6 +159,9 @@ pub enum Cause {
     TopicKey(Span),
     /// A schedule invokes its target function (span of the schedule's `invoke = ...`).
     ScheduleTarget(Span),
+    /// A schedule's runs that fail to invoke go to its own dead-letter queue (span of the
+    /// schedule's name).
+    ScheduleDeadLetters(Span),
     /// The bucket replicates to another (span of `replicate_to = ...`).
     Replication(Span),
     /// A bucket with Object Lock replicates to another (span of `replicate_to = ...`).
@@ -183,6 +187,9 @@ impl Cause {
             Cause::ScheduleTarget(_) => {
                 Some("a schedule's role may invoke the function it targets")
             }
+            Cause::ScheduleDeadLetters(_) => Some(
+                "a schedule's role may send the runs it failed to invoke to the schedule's dead-letter queue",
+            ),
             Cause::Replication(_) => {
                 Some("S3 replicates new object versions to the replica, never deletions")
             }
@@ -206,6 +213,7 @@ impl Cause {
             | Cause::QueueKey(s)
             | Cause::TopicKey(s)
             | Cause::ScheduleTarget(s)
+            | Cause::ScheduleDeadLetters(s)
             | Cause::Replication(s)
             | Cause::LockedReplication(s)
             | Cause::EncryptedReplication(s) => s,
@@ -241,6 +249,8 @@ pub enum Resource {
     },
     /// A queue's ARN.
     Queue(String),
+    /// The ARN of the dead-letter queue drc creates for a schedule (the schedule's name).
+    ScheduleDeadLetters(String),
     /// The KMS key drc creates for a queue with `encryption = kms`.
     QueueKey(String),
     /// A topic's ARN.
@@ -288,6 +298,7 @@ impl Resource {
             Self::Function(f) => format!("function {f}"),
             Self::ExistingFunction { name, .. } => format!("existing function {name}"),
             Self::Queue(q) => format!("queue {q}"),
+            Self::ScheduleDeadLetters(s) => format!("the dead-letter queue of schedule {s}"),
             Self::QueueKey(q) => format!("the KMS key of queue {q}"),
             Self::Topic(t) => format!("topic {t}"),
             Self::TopicKey(t) => format!("the KMS key of topic {t}"),
@@ -322,7 +333,7 @@ impl Resource {
             Resource::Objects { .. } | Resource::ExistingObjects { .. } => ("s3", "object"),
             Resource::LogStreams(_) => ("logs", "log-stream"),
             Resource::Function(_) | Resource::ExistingFunction { .. } => ("lambda", "function"),
-            Resource::Queue(_) => ("sqs", "queue"),
+            Resource::Queue(_) | Resource::ScheduleDeadLetters(_) => ("sqs", "queue"),
             Resource::Topic(_) => ("sns", "topic"),
             Resource::BucketKey(_)
             | Resource::ExistingKey { .. }
@@ -407,6 +418,16 @@ pub fn infer(program: &Program) -> Policies {
             .or_default();
         for action in actions::rule(Verb::Invoke).actions {
             grant.add(action, Cause::ScheduleTarget(schedule.target_span));
+        }
+        let dead_letters = grants
+            .entry((
+                Resource::ScheduleDeadLetters(schedule.name.clone()),
+                None,
+                None,
+            ))
+            .or_default();
+        for action in actions::SCHEDULE_DEAD_LETTER_ACTIONS {
+            dead_letters.add(action, Cause::ScheduleDeadLetters(schedule.span));
         }
         Role {
             owner: Owner::Scheduler(schedule.name.clone()),
@@ -728,6 +749,7 @@ fn sid_for(resource: &Resource, lister: Option<Verb>) -> String {
             format!("Invoke{}", stem(f))
         }
         Resource::Queue(q) => format!("SendTo{}", stem(q)),
+        Resource::ScheduleDeadLetters(s) => format!("{}DeadLetters", stem(s)),
         Resource::QueueKey(q) => format!("{}QueueKey", stem(q)),
         Resource::Topic(t) => format!("PublishTo{}", stem(t)),
         Resource::TopicKey(t) => format!("{}TopicKey", stem(t)),

@@ -303,6 +303,8 @@ pub struct ScheduleFacts {
     pub target: String,
     /// The template id of the role it invokes with.
     pub role: Option<String>,
+    /// The ARN of the queue its failed invocations go to.
+    pub dead_letter: Option<String>,
 }
 
 /// What the templates create, by item stem: what `drc verify` derives the built-in rules'

@@ -76,6 +76,7 @@ pub fn emit(stack: &Stack<'_>) -> String {
                 &stack.policies.schedule_role(&schedule.name).statements,
             ),
             provenance(stack.explanation_of(&owner)),
+            crate::emit::alarmed_dead_letters(program, schedule),
             &program.tags(&schedule.tags),
         );
     }

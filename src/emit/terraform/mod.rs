@@ -119,6 +119,7 @@ fn add_functions(out: &mut Tf, stack: &Stack<'_>) {
             schedule,
             &stack.policies.schedule_role(&schedule.name).statements,
             &provenance(stack.explanation_of(&owner)),
+            crate::emit::alarmed_dead_letters(program, schedule),
             &program.tags(&schedule.tags),
         );
     }

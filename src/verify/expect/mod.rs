@@ -40,6 +40,8 @@ pub mod rules {
     pub const DEAD_LETTER: &str = "failed events go to the dead-letter target";
     /// A schedule's role.
     pub const SCHEDULE: &str = "a schedule's role may invoke the function it targets";
+    /// A schedule's dead-letter queue.
+    pub const SCHEDULE_DEAD_LETTERS: &str = "a schedule's role may send the runs it failed to invoke to the schedule's dead-letter queue";
     /// A replication role.
     pub const REPLICATION: &str =
         "S3 replicates new object versions to the replica, never deletions";
@@ -434,6 +436,15 @@ fn key_policy(topic: bool, subject: &str, symbols: &mut Symbols) -> Vec<Statemen
 }
 
 /// Symbolic text for an ARN written with drc's markers (`{partition}`, `{region}`, `{account}`).
+/// The ARN of the dead-letter queue drc creates for a schedule, by the schedule's stem.
+fn dead_letters_arn(stem: &str, symbols: &mut Symbols) -> String {
+    let partition = symbols.text(Symbol::Partition);
+    let region = symbols.text(Symbol::Region);
+    let account = symbols.text(Symbol::Account);
+    let name = symbols.item(ItemKind::ScheduleQueue, stem);
+    format!("arn:{partition}:sqs:{region}:{account}:{name}")
+}
+
 fn markers(text: &str, symbols: &mut Symbols) -> String {
     text.replace(PARTITION, &symbols.text(Symbol::Partition))
         .replace(REGION, &symbols.text(Symbol::Region))

@@ -131,6 +131,10 @@ impl<'r> Reader<'r, '_> {
     fn item(&self, kind: &str, name: &str) -> Option<Item> {
         let item_kind = match kind {
             "aws_s3_bucket" => ItemKind::Bucket,
+            // A schedule's dead-letter queue has the schedule's name, which no queue can have.
+            "aws_sqs_queue" if self.resource("aws_scheduler_schedule", name).is_some() => {
+                ItemKind::ScheduleQueue
+            }
             "aws_sqs_queue" => ItemKind::Queue,
             "aws_sns_topic" => ItemKind::Topic,
             "aws_lambda_function" => ItemKind::Function,
@@ -202,6 +206,7 @@ impl<'r> Reader<'r, '_> {
                     item.kind,
                     ItemKind::Bucket
                         | ItemKind::Queue
+                        | ItemKind::ScheduleQueue
                         | ItemKind::Topic
                         | ItemKind::Function
                         | ItemKind::Schedule
@@ -308,7 +313,9 @@ impl<'r> Reader<'r, '_> {
                     let key = body.get("kms_master_key_id").and_then(|k| self.text(k, &at));
                     reading.resource_policies.entry(item.clone()).or_default().arn.clone_from(&arn);
                     let facts = MessagingFacts { arn, key };
-                    if kind == "aws_sqs_queue" {
+                    if item.kind == ItemKind::ScheduleQueue {
+                        // A schedule's own: the schedule's facts name it.
+                    } else if kind == "aws_sqs_queue" {
                         reading.facts.queues.insert(item.stem, facts);
                     } else {
                         reading.facts.topics.insert(item.stem, facts);
@@ -365,7 +372,11 @@ impl<'r> Reader<'r, '_> {
                         .get("role_arn")
                         .and_then(Self::referenced)
                         .map(|(k, n)| format!("{k}.{n}"));
-                    reading.facts.schedules.insert(item.stem, ScheduleFacts { target: arn, role });
+                    let dead_letter = target
+                        .get("dead_letter_config")
+                        .and_then(|d| d.get("arn"))
+                        .and_then(|a| self.text(a, &format!("{at}.target.dead_letter_config.arn")));
+                    reading.facts.schedules.insert(item.stem, ScheduleFacts { target: arn, role, dead_letter });
                 }
                 "aws_iam_role" => {
                     for field in ["inline_policy", "managed_policy_arns", "permissions_boundary"] {
