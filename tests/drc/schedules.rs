@@ -204,3 +204,14 @@ fn every_schedule_gets_a_dead_letter_queue_alarmed_to_its_functions_topic() {
         }
     }
 }
+
+#[test]
+fn a_dead_letter_queue_name_may_have_80_characters_and_no_more() {
+    // Without a stack item the stack is `test`: `test-<schedule>-dead-letters` on Terraform.
+    for (length, codes_seen) in [(62, vec![]), (63, vec!["E0209"])] {
+        let name = format!("s{}", "x".repeat(length - 1));
+        assert_eq!(format!("test-{name}-dead-letters").len(), length + 18);
+        let text = format!("{FUNCTION}schedule {name} {{\n  every = 24h\n  invoke = backup\n}}\n");
+        assert_eq!(codes(&compile(&text)), codes_seen, "{length}");
+    }
+}
