@@ -1,4 +1,4 @@
-//! Schedules, outputs and tags, checked through the compiler on sources built in the test
+//! Schedules, alarms, outputs and tags, checked through the compiler on sources built in the test
 //! (cases too large for a fixture, and properties read back from both templates).
 
 use crate::support::today;
@@ -214,4 +214,40 @@ fn a_dead_letter_queue_name_may_have_80_characters_and_no_more() {
         let text = format!("{FUNCTION}schedule {name} {{\n  every = 24h\n  invoke = backup\n}}\n");
         assert_eq!(codes(&compile(&text)), codes_seen, "{length}");
     }
+}
+
+#[test]
+fn every_alarm_has_an_address_of_its_own_on_terraform() {
+    // `a`'s failure-queue alarm and `a_failures`'s error alarm once shared the address
+    // `aws_cloudwatch_metric_alarm.a_failures`, and Terraform kept only one of them.
+    let text = "topic alerts {}\nqueue failed {}\nfunction a {\n  runtime = nodejs24.x\n  handler = \"index.handler\"\n  code = \"lambda\"\n  alarm = alerts\n  on_failure = failed\n}\nfunction a_failures {\n  runtime = nodejs24.x\n  handler = \"index.handler\"\n  code = \"lambda\"\n  alarm = alerts\n}\nschedule a_dead_letters {\n  every = 24h\n  invoke = a\n}\n";
+    let compilation = compile(text);
+    assert!(compilation.succeeded(), "{:?}", codes(&compilation));
+    let cfn: serde_norway::Value =
+        serde_norway::from_str(&crate::support::artifact_text(&compilation, ".cfn.yaml"))
+            .expect("YAML");
+    let cfn_alarms = cfn["Resources"]
+        .as_mapping()
+        .expect("resources")
+        .values()
+        .filter(|r| r["Type"] == "AWS::CloudWatch::Alarm")
+        .count();
+    // a's errors, a's failure queue, a_failures's errors, the schedule's dead-letter queue.
+    assert_eq!(cfn_alarms, 4);
+    let tf: serde_json::Value =
+        serde_json::from_str(&crate::support::artifact_text(&compilation, ".tf.json"))
+            .expect("JSON");
+    let tf_alarms = tf["resource"]["aws_cloudwatch_metric_alarm"]
+        .as_object()
+        .expect("alarms");
+    assert_eq!(
+        tf_alarms.keys().collect::<Vec<_>>(),
+        [
+            "a",
+            "a-failures",
+            "a_failures",
+            "a_dead_letters-dead-letters"
+        ],
+        "{tf_alarms:#?}"
+    );
 }

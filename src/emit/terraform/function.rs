@@ -72,9 +72,11 @@ pub(super) fn add_failure_handling(out: &mut Tf, function: &Function, tags: &Tag
         );
     }
     if let Some((queue, topic)) = crate::emit::alarmed_failure_queue(function) {
+        // `-` is in no `.dr` name: `<function>_failures` was the error alarm's address of a
+        // function named so.
         out.resource(
             "aws_cloudwatch_metric_alarm",
-            &format!("{name}_failures"),
+            &format!("{name}-failures"),
             queue_alarm(
                 &format!("{name}-failures"),
                 &format!("Runs of function {name} failed into queue {queue}"),
