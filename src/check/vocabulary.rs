@@ -477,7 +477,7 @@ pub static VOCABULARY: &[KindDoc] = &[
     },
     KindDoc {
         kind: Kind::Schedule,
-        meaning: "An EventBridge Scheduler schedule that invokes one function, with a role of its own allowed only to invoke it.",
+        meaning: "An EventBridge Scheduler schedule that invokes one function, with a role of its own allowed only to invoke it and to keep the runs it failed to invoke in the schedule's own dead-letter queue (alarmed to the function's `alarm` topic).",
         attributes: &[
             attr(
                 "every",

@@ -392,7 +392,8 @@ pub(super) fn add_trust(out: &mut Tf, name: &str, service: &str, own_account_onl
     );
 }
 
-/// An EventBridge Scheduler schedule and the role it assumes to invoke its function.
+/// An EventBridge Scheduler schedule, the role it assumes to invoke its function, and its
+/// dead-letter queue, with an alarm to `alarm` (the function's alarm topic) when there is one.
 /// Schedules are not taggable; their role carries the tags.
 pub(super) fn add_schedule(
     out: &mut Tf,
