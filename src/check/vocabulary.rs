@@ -133,6 +133,12 @@ static OBJECTIVES: Block = Block {
             Words::None,
         ),
         attr(
+            "accounts",
+            "How many accounts the copies are in: the stack's and those of replicas in other accounts.",
+            "a whole number, at least 1",
+            Words::None,
+        ),
+        attr(
             "immutable",
             "Every copy has a compliance-mode Object Lock at least `retention` long: nobody, not even the account root, deletes a backup sooner.",
             "`true` or `false`",
@@ -359,6 +365,12 @@ pub static VOCABULARY: &[KindDoc] = &[
                 "key",
                 "The KMS key of an existing bucket, for the key actions its verbs need.",
                 "a string: a KMS key ARN; only with `existing`",
+                Words::None,
+            ),
+            attr(
+                "account",
+                "The other account that owns an existing bucket; with it the bucket may be a replica, a copy in another account.",
+                "a string: a 12-digit account ID; only with `existing`",
                 Words::None,
             ),
             attr(

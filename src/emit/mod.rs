@@ -273,6 +273,17 @@ pub fn alarmed_dead_letters<'p>(
     function.failure.alarm.as_ref().map(|a| a.target.as_str())
 }
 
+/// The account of a bucket's replica when the replica is in another account: the replication
+/// then names that account, hands it the replicas' ownership, and the stack outputs the
+/// replication role's ARN for that account's bucket policy (docs/deploying.md).
+pub fn other_account_replica<'p>(
+    program: &'p Program,
+    bucket: &crate::check::model::Bucket,
+) -> Option<&'p str> {
+    let replica = program.bucket(&bucket.replicate_to.as_ref()?.replica);
+    replica.existing.as_ref()?.account.as_deref()
+}
+
 /// The `Id` of a bucket's lifecycle rule on both targets: `Objects` for the whole-bucket rule,
 /// `Prefix<n>` (its position among the bucket's rules) for a prefix's rule. The bucket-wide
 /// abort rule is `AbortIncompleteUploads`, which neither form can be.
@@ -323,9 +334,17 @@ pub fn resource_count(program: &Program, layouts: &[Layout]) -> usize {
 }
 
 /// The number of CloudFormation outputs a program becomes: one per bucket of the stack's
-/// region (its name), one per function (its ARN), and the user's `output` items.
+/// region (its name), one per bucket replicating to another account (its replication role's
+/// ARN), one per function (its ARN), and the user's `output` items.
 pub fn output_count(program: &Program) -> usize {
-    program.local_buckets().count() + program.functions().len() + program.outputs().len()
+    let role_arns = program
+        .local_buckets()
+        .filter(|b| other_account_replica(program, b).is_some())
+        .count();
+    program.local_buckets().count()
+        + role_arns
+        + program.functions().len()
+        + program.outputs().len()
 }
 
 /// Lowers a checked program and its policies, packaging each function's code (its `code`

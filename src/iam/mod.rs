@@ -20,7 +20,10 @@
 pub mod actions;
 pub mod diff;
 pub mod explain;
+mod resource;
 pub mod weakening;
+
+pub use resource::Resource;
 
 pub use crate::check::model::Verb;
 pub use actions::{Scope, VERBS, VerbRule};
@@ -168,6 +171,8 @@ pub enum Cause {
     LockedReplication(Span),
     /// A KMS-encrypted bucket replicates to another (span of `replicate_to = ...`).
     EncryptedReplication(Span),
+    /// The replica is in another account (span of `replicate_to = ...`).
+    OtherAccountReplication(Span),
 }
 
 impl Cause {
@@ -199,6 +204,9 @@ impl Cause {
             Cause::EncryptedReplication(_) => Some(
                 "both buckets use KMS keys: S3 decrypts each version with the source's key and encrypts its replica with the replica's",
             ),
+            Cause::OtherAccountReplication(_) => Some(
+                "the replica is in another account: S3 makes that account the owner of each replica",
+            ),
         }
     }
 
@@ -216,138 +224,8 @@ impl Cause {
             | Cause::ScheduleDeadLetters(s)
             | Cause::Replication(s)
             | Cause::LockedReplication(s)
-            | Cause::EncryptedReplication(s) => s,
-        }
-    }
-}
-
-/// What a statement is granted on, target-neutral; emitters turn it into an ARN expression.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Resource {
-    /// A bucket's ARN.
-    Bucket(String),
-    /// `bucket-arn/prefix*`, or `bucket-arn/*` without a prefix.
-    Objects {
-        /// The bucket.
-        bucket: String,
-        /// The key prefix (empty for the whole bucket).
-        prefix: String,
-    },
-    /// The KMS key drc creates for a bucket.
-    BucketKey(String),
-    /// The log streams of a function's log group.
-    LogStreams(String),
-    /// A function's ARN.
-    Function(String),
-    /// A function outside the stack: its `.dr` name and ARN (with the markers [`PARTITION`],
-    /// [`REGION`] and [`ACCOUNT`] when it was given by name).
-    ExistingFunction {
-        /// The `.dr` name.
-        name: String,
-        /// The ARN.
-        arn: String,
-    },
-    /// A queue's ARN.
-    Queue(String),
-    /// The ARN of the dead-letter queue drc creates for a schedule (the schedule's name).
-    ScheduleDeadLetters(String),
-    /// The KMS key drc creates for a queue with `encryption = kms`.
-    QueueKey(String),
-    /// A topic's ARN.
-    Topic(String),
-    /// The KMS key drc creates for every topic.
-    TopicKey(String),
-    /// The ARN of a bucket outside the stack (`existing = ...`).
-    ExistingBucket {
-        /// The `.dr` name.
-        bucket: String,
-        /// Its ARN, a literal.
-        arn: String,
-    },
-    /// `arn/prefix*` of a bucket outside the stack.
-    ExistingObjects {
-        /// The `.dr` name.
-        bucket: String,
-        /// Its ARN, a literal.
-        arn: String,
-        /// The key prefix (empty for the whole bucket).
-        prefix: String,
-    },
-    /// The KMS key of a bucket outside the stack (`key = ...`).
-    ExistingKey {
-        /// The `.dr` name of the bucket.
-        bucket: String,
-        /// The key's ARN, a literal.
-        arn: String,
-    },
-}
-
-impl Resource {
-    /// How the resource reads for people: `objects of bucket backups under "daily/"`.
-    pub fn describe(&self) -> String {
-        match self {
-            Self::Bucket(b) => format!("bucket {b}"),
-            Self::Objects { bucket, prefix } if prefix.is_empty() => {
-                format!("all objects of bucket {bucket}")
-            }
-            Self::Objects { bucket, prefix } => {
-                format!("objects of bucket {bucket} under \"{prefix}\"")
-            }
-            Self::BucketKey(b) => format!("the KMS key of bucket {b}"),
-            Self::LogStreams(f) => format!("the log streams of function {f}'s log group"),
-            Self::Function(f) => format!("function {f}"),
-            Self::ExistingFunction { name, .. } => format!("existing function {name}"),
-            Self::Queue(q) => format!("queue {q}"),
-            Self::ScheduleDeadLetters(s) => format!("the dead-letter queue of schedule {s}"),
-            Self::QueueKey(q) => format!("the KMS key of queue {q}"),
-            Self::Topic(t) => format!("topic {t}"),
-            Self::TopicKey(t) => format!("the KMS key of topic {t}"),
-            Self::ExistingBucket { bucket, arn } => format!("existing bucket {bucket} ({arn})"),
-            Self::ExistingObjects {
-                bucket,
-                arn,
-                prefix,
-            } if prefix.is_empty() => {
-                format!("all objects of existing bucket {bucket} ({arn})")
-            }
-            Self::ExistingObjects {
-                bucket,
-                arn,
-                prefix,
-            } => {
-                format!("objects of existing bucket {bucket} ({arn}) under \"{prefix}\"")
-            }
-            Self::ExistingKey { bucket, arn } => {
-                format!("the KMS key of existing bucket {bucket} ({arn})")
-            }
-        }
-    }
-}
-
-impl Resource {
-    /// The IAM resource type the ARN is of, as the Service Authorization Reference names it:
-    /// `("s3", "object")`. The action-table test checks every emitted action against it.
-    pub fn iam_type(&self) -> (&'static str, &'static str) {
-        match self {
-            Resource::Bucket(_) | Resource::ExistingBucket { .. } => ("s3", "bucket"),
-            Resource::Objects { .. } | Resource::ExistingObjects { .. } => ("s3", "object"),
-            Resource::LogStreams(_) => ("logs", "log-stream"),
-            Resource::Function(_) | Resource::ExistingFunction { .. } => ("lambda", "function"),
-            Resource::Queue(_) | Resource::ScheduleDeadLetters(_) => ("sqs", "queue"),
-            Resource::Topic(_) => ("sns", "topic"),
-            Resource::BucketKey(_)
-            | Resource::ExistingKey { .. }
-            | Resource::QueueKey(_)
-            | Resource::TopicKey(_) => ("kms", "key"),
-        }
-    }
-
-    /// The service a key is used through, for its `kms:ViaService` condition.
-    fn via_service(&self) -> &'static str {
-        match self {
-            Resource::QueueKey(_) => "sqs",
-            Resource::TopicKey(_) => "sns",
-            _ => "s3",
+            | Cause::EncryptedReplication(s)
+            | Cause::OtherAccountReplication(s) => s,
         }
     }
 }
@@ -463,10 +341,7 @@ fn replication_role(program: &Program, bucket: &crate::check::model::Bucket) -> 
             actions::REPLICATION_SOURCE_OBJECT_ACTIONS,
         ),
         (
-            Resource::Objects {
-                bucket: replication.replica.clone(),
-                prefix: String::new(),
-            },
+            replica_objects(program, &replication.replica),
             actions::REPLICATION_REPLICA_OBJECT_ACTIONS,
         ),
     ];
@@ -480,10 +355,25 @@ fn replication_role(program: &Program, bucket: &crate::check::model::Bucket) -> 
         )
     });
     let locked_cause = Cause::LockedReplication(replication.span);
+    let other_account = program
+        .bucket(&replication.replica)
+        .existing
+        .as_ref()
+        .is_some_and(|e| e.account.is_some())
+        .then(|| {
+            (
+                (
+                    replica_objects(program, &replication.replica),
+                    actions::REPLICATION_OWNER_OVERRIDE_ACTIONS,
+                ),
+                Cause::OtherAccountReplication(replication.span),
+            )
+        });
     for ((resource, list), cause) in groups
         .into_iter()
         .map(|group| (group, cause))
         .chain(locked.map(|group| (group, locked_cause)))
+        .chain(other_account)
     {
         let grant = grants.entry((resource, None, None)).or_default();
         for action in list {
@@ -499,7 +389,7 @@ fn replication_role(program: &Program, bucket: &crate::check::model::Bucket) -> 
                 actions::REPLICATION_SOURCE_KEY_ACTIONS,
             ),
             (
-                Resource::BucketKey(replication.replica.clone()),
+                replica_key(program, &replication.replica),
                 actions::REPLICATION_REPLICA_KEY_ACTIONS,
             ),
         ];
@@ -516,6 +406,38 @@ fn replication_role(program: &Program, bucket: &crate::check::model::Bucket) -> 
         owner: Owner::Replication(bucket.name.clone()),
         statements: statements(program, grants),
     })
+}
+
+/// Every object of a replica: of a bucket of the stack, or of one in another account.
+fn replica_objects(program: &Program, replica: &str) -> Resource {
+    match &program.bucket(replica).existing {
+        Some(existing) => Resource::ExistingObjects {
+            bucket: replica.to_owned(),
+            arn: existing.arn.clone(),
+            prefix: String::new(),
+        },
+        None => Resource::Objects {
+            bucket: replica.to_owned(),
+            prefix: String::new(),
+        },
+    }
+}
+
+/// The key replicas are encrypted with: the one drc creates for a replica of the stack, or
+/// the `key` of one in another account (the checker requires it when the source has a key).
+fn replica_key(program: &Program, replica: &str) -> Resource {
+    match program
+        .bucket(replica)
+        .existing
+        .as_ref()
+        .and_then(|e| e.key.as_ref())
+    {
+        Some(arn) => Resource::ExistingKey {
+            bucket: replica.to_owned(),
+            arn: arn.clone(),
+        },
+        None => Resource::BucketKey(replica.to_owned()),
+    }
 }
 
 /// Adds the grants one verb on one target implies, with their KMS grants, for `cause`.

@@ -268,6 +268,9 @@ pub struct BucketFacts {
     pub locked: bool,
     /// Replication: the role's template id, the replica's ARN, the replica's key ARN.
     pub replication: Option<(Option<String>, String, Option<String>)>,
+    /// Whether its replication hands each replica to the destination's owner
+    /// (`AccessControlTranslation`, for a replica in another account).
+    pub owner_override: bool,
     /// Access logging: the log bucket's name (symbolic) and the prefix.
     pub logging: Option<(String, String)>,
 }

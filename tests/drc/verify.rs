@@ -969,3 +969,30 @@ fn a_schedule_naming_another_dead_letter_queue_is_not_proven() {
         report.problems
     );
 }
+
+#[test]
+fn an_owner_override_without_a_replica_in_another_account_is_an_over_grant() {
+    let (_, compilation) =
+        build(&root().join("tests/fixtures/valid/bucket_replication_other_account/input.dr"));
+    let outputs = outputs(&compilation);
+    assert!(drc::verify::verify(&outputs).expect("readable").proven());
+    // Without the owner override in the replication, nothing entitles the role's
+    // s3:ObjectOwnerOverrideToBucketOwner.
+    let mutated = mutate(&outputs, ".cfn.yaml", |t| {
+        once(
+            t,
+            "            AccessControlTranslation:\n              Owner: Destination\n",
+            "",
+        )
+    });
+    let report = caught(&mutated);
+    assert!(
+        has(
+            &report,
+            Kind::OverGrant,
+            "s3:ObjectOwnerOverrideToBucketOwner",
+            "acme-backup-vault/"
+        ),
+        "{report:#?}"
+    );
+}

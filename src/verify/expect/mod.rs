@@ -48,6 +48,9 @@ pub mod rules {
     /// A locked source.
     pub const LOCKED_REPLICATION: &str =
         "the source has Object Lock: each replica keeps its version's retention and legal hold";
+    /// A replica in another account.
+    pub const OTHER_ACCOUNT_REPLICATION: &str =
+        "the replica is in another account: S3 makes that account the owner of each replica";
     /// Both buckets with keys.
     pub const ENCRYPTED_REPLICATION: &str = "both buckets use KMS keys: S3 decrypts each version with the source's key and encrypts its replica with the replica's";
     /// The service that assumes a role.
@@ -244,9 +247,9 @@ pub fn describe_owner(owner: &Owner, symbols: &Symbols) -> String {
 /// The replication role's statements.
 fn replication(
     out: &mut Vec<Statement>,
-    source: &Target,
-    replica: &Target,
+    (source, replica): (&Target, &Target),
     locked: bool,
+    owner_override: bool,
     subject: &str,
 ) {
     let (
@@ -285,6 +288,14 @@ fn replication(
         None,
         &base,
     ));
+    if owner_override {
+        out.push(allow(
+            actions::REPLICATION_OWNER_OVERRIDE_ACTIONS,
+            format!("{replica_arn}/*"),
+            None,
+            &reason(rules::OTHER_ACCOUNT_REPLICATION),
+        ));
+    }
     if locked {
         out.push(allow(
             actions::REPLICATION_SOURCE_LOCK_ACTIONS,

@@ -288,11 +288,16 @@ pub fn from_program(program: &Program, sources: &SourceMap, symbols: &mut Symbol
         };
         let owner = Owner::Replication(logical_stem(&bucket.name));
         let mut identity = Vec::new();
+        let other_account = program
+            .bucket(&replica.replica)
+            .existing
+            .as_ref()
+            .is_some_and(|e| e.account.is_some());
         replication(
             &mut identity,
-            &targets[&bucket.name],
-            &targets[&replica.replica],
+            (&targets[&bucket.name], &targets[&replica.replica]),
             bucket.object_lock.is_some(),
+            other_account,
             &format!("bucket {}", bucket.name),
         );
         let trust = trust(&owner, symbols);

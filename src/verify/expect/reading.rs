@@ -376,14 +376,16 @@ pub fn from_reading(reading: &Reading, symbols: &mut Symbols) -> Expected {
                     continue;
                 };
                 let replica_facts = facts.buckets.values().find(|b| &b.arn == destination);
-                let replica_region =
-                    replica_facts.map_or_else(|| region.clone(), |b| b.region.clone());
                 let key = replica_key
                     .clone()
                     .or_else(|| replica_facts.and_then(|b| b.key.clone()))
-                    .map(|arn| Key {
-                        arn,
-                        via: format!("s3.{replica_region}.amazonaws.com"),
+                    .map(|arn| {
+                        let via = match replica_facts {
+                            Some(b) => format!("s3.{}.amazonaws.com", b.region),
+                            // A replica outside the stack: its key's region, from its ARN.
+                            None => via_of_arn("s3", &arn, symbols),
+                        };
+                        Key { arn, via }
                     });
                 let replica = Target::Bucket {
                     arn: destination.clone(),
@@ -395,9 +397,9 @@ pub fn from_reading(reading: &Reading, symbols: &mut Symbols) -> Expected {
                 });
                 replication(
                     &mut identity,
-                    &source,
-                    &replica,
+                    (&source, &replica),
                     bucket.locked,
+                    bucket.owner_override,
                     &format!("bucket {name}"),
                 );
             }

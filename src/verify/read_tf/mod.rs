@@ -197,6 +197,7 @@ impl<'r> Reader<'r, '_> {
         let mut encryption: Vec<(String, String)> = Vec::new();
         let mut locked: Vec<String> = Vec::new();
         let mut replication: Vec<(String, Replication)> = Vec::new();
+        let mut overrides: Vec<String> = Vec::new();
         let mut logging: Vec<(String, (String, String))> = Vec::new();
         for (kind, name, body) in self.resources() {
             let at = format!("resource.{kind}.{name}");
@@ -283,6 +284,9 @@ impl<'r> Reader<'r, '_> {
                         .get("encryption_configuration")
                         .and_then(|e| e.get("replica_kms_key_id"))
                         .and_then(|k| self.text(k, &at));
+                    if destination.get("access_control_translation").and_then(|a| a.get("owner")).and_then(Value::as_str) == Some("Destination") {
+                        overrides.push(bucket.clone());
+                    }
                     replication.push((bucket, (role, target, key)));
                 }
                 "aws_s3_bucket_logging" => {
@@ -468,6 +472,11 @@ impl<'r> Reader<'r, '_> {
         for (bucket, value) in replication {
             if let Some(facts) = reading.facts.buckets.get_mut(&bucket) {
                 facts.replication = Some(value);
+            }
+        }
+        for bucket in overrides {
+            if let Some(facts) = reading.facts.buckets.get_mut(&bucket) {
+                facts.owner_override = true;
             }
         }
         for (bucket, value) in logging {
