@@ -75,6 +75,9 @@ fn build(program: &Program, policies: &Policies) -> (Vec<Node>, Vec<Edge>) {
         let mut lines = vec![format!("bucket {}", bucket.name)];
         if let Some(existing) = &bucket.existing {
             lines.push(format!("existing: {}", existing.name));
+            if let Some(account) = &existing.account {
+                lines.push(format!("account {account}"));
+            }
         } else {
             let mut facts = Vec::new();
             if bucket.versioned {
