@@ -16,7 +16,7 @@
 //! replication or a managed policy added to or taken from one) shifts the units after it.
 //!
 //! ```text
-//! bucket b0 {...}    function f0 {...}    schedule s0 {...}     -> part 1: 3 + 6 + 2 slots
+//! bucket b0 {...}    function f0 {...}    schedule s0 {...}     -> part 1: 3 + 6 + 4 slots
 //! ...                                                           -> part 1 until 500 slots
 //! bucket b45 {...}                                              -> part 2
 //! ```
@@ -71,8 +71,8 @@ impl Slots {
     const REPLICATION: usize = 2;
     /// Function, role, log group, invoke configuration, error alarm, failure-queue alarm.
     const FUNCTION: usize = 6;
-    /// Schedule, role.
-    const SCHEDULE: usize = 2;
+    /// Schedule, role, dead-letter queue, the queue's alarm.
+    const SCHEDULE: usize = 4;
     /// Queue, key.
     const QUEUE: usize = 2;
     /// Topic, key, subscription.

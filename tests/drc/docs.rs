@@ -625,8 +625,8 @@ fn written_out(code: Code, which: Which) -> Option<Vec<(String, String)>> {
             }
             example(text)
         }
-        // A bucket, a function with an alarm and a schedule for each of 22,501 tenants;
-        // corrected, `t01` to `t11250` and `t11251` to `t22501` in two stacks.
+        // A bucket, a function with an alarm and a schedule for each of 19,500 tenants;
+        // corrected, `t01` to `t9750` and `t9751` to `t19500` in two stacks.
         Code::E0501 => {
             let stack = |name: &str, tenants: std::ops::RangeInclusive<u32>| {
                 let mut text = format!(
@@ -642,16 +642,16 @@ fn written_out(code: Code, which: Which) -> Option<Vec<(String, String)>> {
                 text
             };
             if erroneous {
-                example(stack("tenant_backups", 1..=22_501))
+                example(stack("tenant_backups", 1..=19_500))
             } else {
                 Some(vec![
                     (
                         "tenant_backups_a.dr".to_owned(),
-                        stack("tenant_backups_a", 1..=11_250),
+                        stack("tenant_backups_a", 1..=9_750),
                     ),
                     (
                         "tenant_backups_b.dr".to_owned(),
-                        stack("tenant_backups_b", 11_251..=22_501),
+                        stack("tenant_backups_b", 9_751..=19_500),
                     ),
                 ])
             }
