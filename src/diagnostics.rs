@@ -80,6 +80,7 @@ codes! {
     E0223, Error, "reserved parameter name";
     E0224, Error, "`allow` of a code that is not a warning";
     E0225, Error, "`allow` without a reason";
+    E0226, Error, "the stack creates no resource";
     E0215, Error, "setting on a function outside the stack";
     E0219, Error, "output named like an output drc adds";
     E0220, Error, "export name used twice";

@@ -165,11 +165,37 @@ impl<'a> Checker<'a> {
         );
         let recovered = asts.iter().any(|ast| ast.recovered);
         if !self.diagnostics.iter().any(Diagnostic::is_error) && !recovered {
+            self.check_not_empty(&program);
             for schedule in program.schedules() {
                 self.warn_unreported_failure(schedule, &program);
             }
         }
         program
+    }
+
+    /// E0226: a stack that creates nothing. CloudFormation refuses a template whose
+    /// `Resources` is empty, and an empty or comments-only file is a mistake on any target.
+    fn check_not_empty(&mut self, program: &Program) {
+        let creates = program.created_buckets().next().is_some()
+            || !program.functions().is_empty()
+            || !program.schedules().is_empty()
+            || !program.queues().is_empty()
+            || !program.topics().is_empty();
+        if creates {
+            return;
+        }
+        self.error(
+            Diagnostic::new(
+                Code::E0226,
+                format!("stack `{}` creates no resource", program.stack.name),
+                Span::new(self.file, 0, 0),
+                "nothing in this file creates a bucket, function, schedule, queue or topic",
+            )
+            .with_note(
+                "a CloudFormation template needs at least one resource (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/resources-section-structure.html)",
+            )
+            .with_help("declare a resource, like `bucket backups { versioned = true }`"),
+        );
     }
 
     /// Pass 1: finds each item's kind (E0201 for an unknown one) and declares its name, so

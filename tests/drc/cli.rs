@@ -166,6 +166,24 @@ fn errors_exit_1_report_every_problem_and_write_nothing() {
 }
 
 #[test]
+fn an_empty_or_comments_only_file_is_an_error_and_writes_nothing() {
+    let dir = temp_dir();
+    write(dir.path(), "empty.dr", "");
+    write(
+        dir.path(),
+        "notes.dr",
+        "# to be written\n\n# bucket backups {}\n",
+    );
+    for file in ["empty.dr", "notes.dr"] {
+        let output = Drc::new(&["build", file]).in_dir(dir.path()).run();
+        assert_eq!(output.status, 1, "{file}: {}", output.stderr);
+        assert_contains(&output.stderr, "error[E0226]");
+        assert_contains(&output.stderr, "creates no resource");
+        assert!(!dir.path().join("out").exists(), "nothing written on error");
+    }
+}
+
+#[test]
 fn errors_leave_existing_outputs_untouched() {
     let dir = temp_dir();
     let out = dir.path().join("out");
@@ -734,7 +752,7 @@ fn set_fixes_a_parameter_and_removes_it_from_both_outputs() {
     write(
         dir.path(),
         "described.dr",
-        "stack described {\n  description = \"Backups for ${stage}\"\n}\n\nparam stage {\n  default = \"dev\"\n}\n",
+        "stack described {\n  description = \"Backups for ${stage}\"\n}\n\nparam stage {\n  default = \"dev\"\n}\n\nbucket backups {\n  versioned = true\n}\n",
     );
     let open = Drc::new(&["check", "described.dr"])
         .in_dir(dir.path())
