@@ -129,7 +129,9 @@ fn add_functions(out: &mut Tf, stack: &Stack<'_>) {
 fn render(stack: &Stack<'_>, out: Tf) -> String {
     let program = stack.program;
     let mut root = Map::new();
-    root.insert("//".into(), json!(literal(&super::header(stack))));
+    // A `//` property is a comment, and descriptions are literal strings, not templates: all
+    // are written as they are (<https://developer.hashicorp.com/terraform/language/syntax/json>).
+    root.insert("//".into(), json!(super::header(stack)));
     root.insert(
         "terraform".into(),
         json!({
@@ -143,7 +145,7 @@ fn render(stack: &Stack<'_>, out: Tf) -> String {
         json!({
             "type": "string",
             "description": "Prefix of the physical names drc sets (Lambda function names, log groups)",
-            "default": literal(&physical_prefix(&program.stack.name)),
+            "default": physical_prefix(&program.stack.name),
         }),
     );
     for param in program.params() {
@@ -168,14 +170,14 @@ fn outputs(stack: &Stack<'_>) -> Map<String, Value> {
         let name = &bucket.name;
         outputs.insert(
             format!("{name}_bucket_name"),
-            json!({ "description": literal(&format!("Name of bucket {name}")), "value": format!("${{aws_s3_bucket.{name}.id}}") }),
+            json!({ "description": format!("Name of bucket {name}"), "value": format!("${{aws_s3_bucket.{name}.id}}") }),
         );
     }
     for function in stack.program.functions() {
         let name = &function.name;
         outputs.insert(
             format!("{name}_function_arn"),
-            json!({ "description": literal(&format!("ARN of function {name}")), "value": format!("${{aws_lambda_function.{name}.arn}}") }),
+            json!({ "description": format!("ARN of function {name}"), "value": format!("${{aws_lambda_function.{name}.arn}}") }),
         );
     }
     // User outputs keep their `.dr` name; the checker refuses names the ones above take.
@@ -183,7 +185,7 @@ fn outputs(stack: &Stack<'_>) -> Map<String, Value> {
     for output in stack.program.outputs() {
         let mut body = Map::new();
         if let Some(description) = &output.description {
-            body.insert("description".into(), json!(literal(description)));
+            body.insert("description".into(), json!(description));
         }
         body.insert("value".into(), json!(reference_value(&output.value)));
         outputs.insert(output.name.clone(), Value::Object(body));
@@ -200,7 +202,7 @@ fn variable(param: &Param) -> Value {
         body.insert("default".into(), param_value(default));
     }
     if let Some(description) = &param.description {
-        body.insert("description".into(), json!(literal(description)));
+        body.insert("description".into(), json!(description));
     }
     if !param.allowed.is_empty() {
         let values: Vec<String> = param
