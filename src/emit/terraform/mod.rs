@@ -10,6 +10,7 @@ mod bucket;
 mod function;
 mod messaging;
 mod policy;
+pub mod provider;
 mod values;
 
 use super::Stack;
@@ -136,7 +137,7 @@ fn render(stack: &Stack<'_>, out: Tf) -> String {
         "terraform".into(),
         json!({
             "required_version": ">= 1.5.0",
-            "required_providers": { "aws": { "source": "hashicorp/aws", "version": "~> 6.0" } }
+            "required_providers": { "aws": { "source": "hashicorp/aws", "version": provider::constraint(&out.resources) } }
         }),
     );
     let mut variables = Map::new();
