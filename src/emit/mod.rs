@@ -527,3 +527,51 @@ pub fn deny_operator(variable: &str) -> &'static str {
         "StringNotEqualsIfExists"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::LogicalIds as Id;
+
+    /// Every logical ID is a name's stem followed by a suffix of words. Two items with
+    /// different stems can only get the same ID if one suffix ends another (`Key` and
+    /// `BucketKey` would let `a_bucket`'s key meet `a`'s); with no such pair, the checker
+    /// only needs to refuse equal stems within a kind (E0208).
+    #[test]
+    fn no_logical_id_suffix_ends_another() {
+        let ids: Vec<String> = vec![
+            Id::bucket("x"),
+            Id::bucket_policy("x"),
+            Id::bucket_key("x"),
+            Id::replication_role("x"),
+            Id::replication_policy("x"),
+            Id::function("x"),
+            Id::role("x"),
+            Id::role_policy("x", 1),
+            Id::log_group("x"),
+            Id::schedule("x"),
+            Id::schedule_role("x"),
+            Id::output("x"),
+            Id::param("x"),
+            Id::invoke_config("x"),
+            Id::error_alarm("x"),
+            Id::failure_alarm("x"),
+            Id::queue("x"),
+            Id::queue_key("x"),
+            Id::topic("x"),
+            Id::topic_key("x"),
+            Id::topic_subscription("x"),
+        ];
+        let suffixes: Vec<&str> = ids
+            .iter()
+            .map(|id| id.strip_prefix('X').expect("the stem comes first"))
+            .collect();
+        for a in &suffixes {
+            for b in &suffixes {
+                assert!(
+                    a == b || !a.ends_with(b),
+                    "`{a}` ends with `{b}`: names with different stems could collide"
+                );
+            }
+        }
+    }
+}

@@ -75,7 +75,8 @@ pub(super) fn add_failure_handling(out: &mut Tf, function: &Function, tags: &Tag
         let a = &crate::emit::FAILURE_QUEUE_ALARM;
         out.resource(
             "aws_cloudwatch_metric_alarm",
-            &format!("{name}_failures"),
+            // `-` cannot occur in a `.dr` name, so no function's own alarm is called this.
+            &format!("{name}-failures"),
             with_tags(
                 json!({
                     "alarm_name": format!("${{var.stack_name}}-{}-failures", literal(name)),

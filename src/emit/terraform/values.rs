@@ -22,13 +22,19 @@ impl Tf {
     }
 }
 
+/// Adds `kind.name`. An address is written once (or again with the same body, for shared
+/// documents): a second, different body would silently replace the first.
 pub(super) fn insert(block: &mut Map<String, Value>, kind: &str, name: &str, body: Value) {
-    block
+    let named = block
         .entry(kind.to_owned())
         .or_insert_with(|| Value::Object(Map::new()))
         .as_object_mut()
-        .expect("type blocks are objects")
-        .insert(name.to_owned(), body);
+        .expect("type blocks are objects");
+    assert!(
+        named.get(name).is_none_or(|p| *p == body),
+        "two different {kind}.{name} in one configuration"
+    );
+    named.insert(name.to_owned(), body);
 }
 
 /// Adds `tags` (a map) to a resource's body, unless there are none. Each taggable resource
