@@ -148,6 +148,9 @@ codes! {
     E0501, Error, "too many resources for one CloudFormation stack";
     E0520, Error, "permissions too large for one role's policies";
     E0521, Error, "one permission too large for an IAM policy";
+    E0540, Error, "name too long for AWS";
+    E0541, Error, "logical ID too long";
+    E0542, Error, "too many lifecycle rules";
     E0601, Error, "cannot read an imported file";
     E0602, Error, "import cycle";
     E0603, Error, "import of a file that is not a `.dr` file";

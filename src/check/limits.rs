@@ -444,6 +444,56 @@ pub const BUCKET_NAME: Limit = Limit {
     source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
 };
 
+/// SQS queue name length (drc names queues `<stack>-<queue>` on Terraform).
+pub const SQS_QUEUE_NAME: Limit = Limit {
+    min: 1,
+    max: 80,
+    source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html",
+};
+
+/// SNS topic name length (drc names topics `<stack>-<topic>` on Terraform).
+pub const SNS_TOPIC_NAME: Limit = Limit {
+    min: 1,
+    max: 256,
+    source: "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html",
+};
+
+/// CloudWatch Logs log group name length (drc names a function's `/aws/lambda/<function name>`).
+pub const LOG_GROUP_NAME: Limit = Limit {
+    min: 1,
+    max: 512,
+    source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html",
+};
+
+/// CloudWatch alarm name length (drc names a function's alarms `<function name>-errors` and
+/// `<function name>-failures` on Terraform).
+pub const ALARM_NAME: Limit = Limit {
+    min: 1,
+    max: 255,
+    source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
+};
+
+/// Name of an inline role policy (`<function>-permissions`, `<bucket>-replication`).
+pub const ROLE_POLICY_NAME: Limit = Limit {
+    min: 1,
+    max: 128,
+    source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html",
+};
+
+/// CloudFormation logical ID length.
+pub const LOGICAL_ID: Limit = Limit {
+    min: 1,
+    max: 255,
+    source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/resources-section-structure.html",
+};
+
+/// Lifecycle rules in one bucket's lifecycle configuration.
+pub const LIFECYCLE_RULES: Limit = Limit {
+    min: 0,
+    max: 1_000,
+    source: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_LifecycleConfiguration.html",
+};
+
 /// CloudFormation stack name length, in characters.
 pub const STACK_NAME: Limit = Limit {
     min: 1,

@@ -30,7 +30,9 @@ mod lock;
 mod logging;
 mod output;
 mod params;
+pub mod physical;
 mod queue;
+pub mod quotas;
 mod replication;
 mod resolve;
 mod schedule;
@@ -377,6 +379,8 @@ impl<'a> Checker<'a> {
             buckets,
             functions,
             schedules,
+            queues,
+            topics,
             outputs,
             ..
         } = bodies;
@@ -386,7 +390,9 @@ impl<'a> Checker<'a> {
         self.check_access_logs(buckets);
         self.check_cycles(functions);
         self.check_logical_ids(asts);
-        self.check_function_names(stack, functions);
+        let names = physical::physical_names(buckets, functions, schedules, queues, topics);
+        self.check_physical_names(stack, &names);
+        self.check_lifecycle_rule_count(buckets);
         self.check_outputs(outputs, buckets, functions);
         let tagged = buckets
             .iter()

@@ -5,9 +5,7 @@
 use super::checker::Checker;
 use super::kinds::KINDS;
 use super::limits;
-use super::model::{
-    Bucket, Destination, EnvValue, Failure, Function, Kind, Reference, Stack, Text, Verb,
-};
+use super::model::{Bucket, Destination, EnvValue, Failure, Function, Kind, Reference, Text, Verb};
 use super::words::article;
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::names;
@@ -435,6 +433,27 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             }
+            let longest = format!("{stem}{}", names::longest_id_suffix(spec.kind.keyword()));
+            if longest.len() > usize::try_from(limits::LOGICAL_ID.max).expect("small") {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0541,
+                        format!(
+                            "`{}` gives a CloudFormation logical ID too long: `{longest}`",
+                            item.name.text
+                        ),
+                        item.name.span,
+                        format!("{} characters in the longest ID it gives", longest.len()),
+                    )
+                    .with_note(format!(
+                        "logical IDs are at most {} characters ({})",
+                        limits::LOGICAL_ID.max,
+                        limits::LOGICAL_ID.source
+                    ))
+                    .with_help("shorten the name"),
+                );
+                continue;
+            }
             let id = format!("{stem}{}", names::logical_stem(spec.kind.keyword()));
             match seen.get(&(spec.kind, stem.clone())) {
                 Some(first) if first.text != item.name.text => {
@@ -459,29 +478,6 @@ impl<'a> Checker<'a> {
                 None => {
                     seen.insert((spec.kind, stem), &item.name);
                 }
-            }
-        }
-    }
-
-    pub(super) fn check_function_names(&mut self, stack: &Stack, functions: &[Function]) {
-        let prefix = names::physical_prefix(&stack.name);
-        for f in functions {
-            let length = prefix.len() + 1 + f.name.len();
-            if length > usize::try_from(limits::LAMBDA_FUNCTION_NAME.max).expect("small") {
-                self.error(
-                    Diagnostic::new(
-                        Code::E0209,
-                        format!("function name `{prefix}-{}` is too long for Lambda", f.name),
-                        f.span,
-                        format!("{length} characters with the stack prefix"),
-                    )
-                    .with_note(format!(
-                        "Lambda function names are at most {} characters ({})",
-                        limits::LAMBDA_FUNCTION_NAME.max,
-                        limits::LAMBDA_FUNCTION_NAME.source
-                    ))
-                    .with_help("shorten the function's or the stack's name"),
-                );
             }
         }
     }

@@ -531,6 +531,63 @@ pub fn deny_operator(variable: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::LogicalIds as Id;
+    use crate::names::longest_id_suffix;
+
+    /// The checker refuses a name whose longest logical ID is over 255 characters (E0541),
+    /// reading the longest ending of each kind from `names::LONGEST_ID_SUFFIXES`: no ID may
+    /// be longer than that.
+    #[test]
+    fn every_logical_id_fits_its_kinds_longest_suffix() {
+        let by_kind: [(&str, Vec<String>); 7] = [
+            (
+                "bucket",
+                vec![
+                    Id::bucket("x"),
+                    Id::bucket_policy("x"),
+                    Id::bucket_key("x"),
+                    Id::replication_role("x"),
+                    Id::replication_policy("x"),
+                    format!("{}Name", Id::bucket("x")),
+                    format!("{}Arn", Id::bucket_key("x")),
+                ],
+            ),
+            (
+                "function",
+                vec![
+                    Id::function("x"),
+                    Id::role("x"),
+                    Id::role_policy("x", 10),
+                    Id::log_group("x"),
+                    Id::invoke_config("x"),
+                    Id::error_alarm("x"),
+                    Id::failure_alarm("x"),
+                    format!("{}Arn", Id::function("x")),
+                ],
+            ),
+            ("schedule", vec![Id::schedule("x"), Id::schedule_role("x")]),
+            ("queue", vec![Id::queue("x"), Id::queue_key("x")]),
+            (
+                "topic",
+                vec![
+                    Id::topic("x"),
+                    Id::topic_key("x"),
+                    Id::topic_subscription("x"),
+                ],
+            ),
+            ("output", vec![Id::output("x")]),
+            ("param", vec![Id::param("x")]),
+        ];
+        for (kind, ids) in by_kind {
+            let longest = longest_id_suffix(kind).len();
+            for id in ids {
+                assert!(
+                    id.len() - 1 <= longest,
+                    "{kind}: `{id}` is longer than X{}",
+                    longest_id_suffix(kind)
+                );
+            }
+        }
+    }
 
     /// Every logical ID is a name's stem followed by a suffix of words. Two items with
     /// different stems can only get the same ID if one suffix ends another (`Key` and

@@ -656,6 +656,15 @@ fn written_out(code: Code, which: Which) -> Option<Vec<(String, String)>> {
                 ])
             }
         }
+        // 1,000 lifecycle prefixes: with the rule drc adds, 1,001.
+        Code::E0542 if erroneous => {
+            let mut text = "bucket logs {\n  versioned = true\n".to_owned();
+            for i in 0..1000 {
+                let _ = writeln!(text, "  lifecycle \"logs/{i:04}/\" {{ expire = 30d }}");
+            }
+            text.push_str("}\n");
+            example(text)
+        }
         // A read and a put with a prefix of its own for each of 130 tenants.
         Code::E0520 if erroneous => {
             let mut text = "bucket warehouse {}\nbucket archive { versioned = true }\n\nfunction exporter {\n  runtime = nodejs24.x\n  handler = \"index.handler\"\n  code    = \"lambda\"\n  env { WAREHOUSE = warehouse.name, ARCHIVE = archive.name }\n".to_owned();

@@ -15,6 +15,7 @@ mod values;
 
 use super::Stack;
 use crate::check::model::{Bucket, Encryption, Param, ParamValue, QueueEncryption};
+use crate::check::physical::stack_name_room;
 use crate::iam::Owner;
 use crate::iam::{self};
 use crate::names::physical_prefix;
@@ -141,14 +142,19 @@ fn render(stack: &Stack<'_>, out: Tf) -> String {
         }),
     );
     let mut variables = Map::new();
-    variables.insert(
-        "stack_name".into(),
-        json!({
-            "type": "string",
-            "description": "Prefix of the physical names drc sets (Lambda function names, log groups)",
-            "default": physical_prefix(&program.stack.name),
-        }),
-    );
+    let mut stack_name = json!({
+        "type": "string",
+        "description": "Prefix of the physical names drc sets (Lambda function names, log groups, queues, topics)",
+        "default": physical_prefix(&program.stack.name),
+    });
+    // drc checked every name with the default; a longer value must still fit them all.
+    if let Some(room) = stack_name_room(program) {
+        stack_name["validation"] = json!([{
+            "condition": format!("${{length(var.stack_name) >= 1 && length(var.stack_name) <= {room}}}"),
+            "error_message": format!("The stack_name is 1 to {room} characters long: with a longer one, a name drc sets would pass its AWS limit."),
+        }]);
+    }
+    variables.insert("stack_name".into(), stack_name);
     for param in program.params() {
         variables.insert(param.name.clone(), variable(param));
     }
