@@ -13,7 +13,7 @@ use crate::source::Span;
 use crate::syntax::ast::{Ast, Ident, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
-const REFERENCE_ATTRIBUTES: &[&str] = &["name", "arn"];
+const REFERENCE_ATTRIBUTES: &[&str] = &["name", "arn", "url"];
 /// Depth-first search for a path back to `start`; returns its edges (from, to, span).
 pub(super) fn find_cycle(
     start: usize,
@@ -57,7 +57,10 @@ pub(super) fn existing_references_to_literals(buckets: &[Bucket], functions: &mu
             if let Some(existing) = existing {
                 *value = EnvValue::Literal(match reference.attribute {
                     super::model::Attribute::Name => Text::literal(existing.name.clone()),
-                    super::model::Attribute::Arn => Text::literal(existing.arn.clone()),
+                    // A bucket has no `url` (E0403); its ARN is the nearest.
+                    super::model::Attribute::Arn | super::model::Attribute::Url => {
+                        Text::literal(existing.arn.clone())
+                    }
                 });
             }
         }
@@ -199,12 +202,15 @@ impl<'a> Checker<'a> {
             );
             return;
         };
-        if !matches!(kind, Kind::Bucket | Kind::Function) {
+        if !matches!(
+            kind,
+            Kind::Bucket | Kind::Function | Kind::Queue | Kind::Topic
+        ) {
             let mut d = Diagnostic::new(
                 Code::E0402,
                 format!("{} cannot be referenced", article(kind.keyword())),
                 item_span,
-                "only buckets and functions have a name and an ARN to pass",
+                "only buckets, functions, queues and topics have a name and an ARN to pass",
             )
             .with_label(
                 declared,
@@ -231,6 +237,26 @@ impl<'a> Checker<'a> {
                 .with_help(
                     "write its name or ARN as a string instead, like `LEGACY = \"legacy-report\"`",
                 ),
+            );
+            return;
+        }
+        if reference.attribute == super::model::Attribute::Url && kind != Kind::Queue {
+            let start = item_span.end + 1;
+            self.error(
+                Diagnostic::new(
+                    Code::E0403,
+                    format!("{} has no `url`", article(kind.keyword())),
+                    Span {
+                        start,
+                        ..reference.span
+                    },
+                    "only queues have a URL",
+                )
+                .with_label(
+                    declared,
+                    format!("declared as {} here", article(kind.keyword())),
+                )
+                .with_help("use `name` or `arn`"),
             );
             return;
         }
@@ -489,6 +515,7 @@ impl<'a> Checker<'a> {
         let attribute = match attribute {
             "name" => super::model::Attribute::Name,
             "arn" => super::model::Attribute::Arn,
+            "url" => super::model::Attribute::Url,
             other => {
                 let start = value.span.start + u32::try_from(item.len() + 1).expect("short");
                 self.error(
@@ -501,7 +528,7 @@ impl<'a> Checker<'a> {
                         },
                         "not an attribute of a resource",
                     )
-                    .with_note("buckets and functions have `name` and `arn`")
+                    .with_note("buckets, functions, queues and topics have `name` and `arn`; queues also have `url`")
                     .with_suggestion(other, REFERENCE_ATTRIBUTES.iter().copied()),
                 );
                 return None;

@@ -52,14 +52,21 @@ pub(super) fn with_tags(mut body: Value, tags: &Tags) -> Value {
     body
 }
 
-/// The expression of `item.name` or `item.arn`.
+/// The expression of `item.name`, `item.arn` or `queue.url`, from the AWS provider's
+/// attributes of each resource type.
 pub(super) fn reference_value(r: &Reference) -> String {
-    match (r.kind, r.attribute) {
-        (Kind::Bucket, Attribute::Name) => format!("${{aws_s3_bucket.{}.id}}", r.item),
-        (Kind::Bucket, Attribute::Arn) => format!("${{aws_s3_bucket.{}.arn}}", r.item),
-        (_, Attribute::Name) => format!("${{aws_lambda_function.{}.function_name}}", r.item),
-        (_, Attribute::Arn) => format!("${{aws_lambda_function.{}.arn}}", r.item),
-    }
+    let (resource, attribute) = match (r.kind, r.attribute) {
+        (Kind::Bucket, Attribute::Name) => ("aws_s3_bucket", "id"),
+        (Kind::Bucket, _) => ("aws_s3_bucket", "arn"),
+        (Kind::Queue, Attribute::Name) => ("aws_sqs_queue", "name"),
+        (Kind::Queue, Attribute::Arn) => ("aws_sqs_queue", "arn"),
+        (Kind::Queue, Attribute::Url) => ("aws_sqs_queue", "url"),
+        (Kind::Topic, Attribute::Name) => ("aws_sns_topic", "name"),
+        (Kind::Topic, _) => ("aws_sns_topic", "arn"),
+        (_, Attribute::Name) => ("aws_lambda_function", "function_name"),
+        (_, _) => ("aws_lambda_function", "arn"),
+    };
+    format!("${{{resource}.{}.{attribute}}}", r.item)
 }
 
 /// A parameter's default value.
