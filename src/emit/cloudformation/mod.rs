@@ -26,7 +26,10 @@ use messaging::{add_queue, add_topic};
 use names::{remote_key_param, remote_name_param};
 use policy::{provenance, statements};
 use serde_norway::{Mapping, Value};
-use values::{BUCKET_NAME_PATTERN, CODE_BUCKET, get_att, map, param_value, reference, s};
+use values::{
+    BUCKET_NAME_PATTERN, CODE_BUCKET, escape_sub, get_att, map, param_value, reference, s, sub,
+    text,
+};
 
 /// Renders the stack as a CloudFormation template.
 pub fn emit(stack: &Stack<'_>) -> String {
@@ -324,7 +327,12 @@ fn outputs(stack: &Stack<'_>) -> Mapping {
         }
         body.insert(s("Value"), reference_value(stack.program, &output.value));
         if let Some(export) = &output.export {
-            body.insert(s("Export"), map([("Name", s(export))]));
+            // Unique per deployment: the parameters it inserts, or else the stack's name.
+            let name = match export.as_literal() {
+                Some(fixed) => sub(&format!("${{AWS::StackName}}-{}", escape_sub(fixed))),
+                None => text(export),
+            };
+            body.insert(s("Export"), map([("Name", name)]));
         }
         outputs.insert(s(&Id::output(&output.name)), Value::Mapping(body));
     }
