@@ -5,7 +5,7 @@ use super::output::say;
 use super::reading::{MAX_SOURCE_BYTES, not_regular, read_source};
 use super::staging::write_all;
 use crate::source::STDIN;
-use crate::{CodeFile, CodeSource, Compilation, SourceLoader, SourceMap};
+use crate::{Artifact, CodeFile, CodeSource, Compilation, SourceLoader, SourceMap};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
@@ -62,9 +62,36 @@ fn add_file(sources: &mut SourceMap, path: &Path) -> Result<(), String> {
 
 /// Writes every artifact of the build all or nothing ([`staging`](super::staging)), then
 /// says what it wrote.
+///
+/// One stack's outputs go into `out_dir` itself. Several stacks each get a directory of
+/// their own, `out_dir/<stack>/`, with all their templates and the archives they name:
+/// Terraform reads every `.tf.json` of a directory as one configuration, so two stacks side
+/// by side would repeat the `stack_name` variable and the provider requirements, and
+/// `terraform init` would fail.
 pub(super) fn write_outputs(compilation: &Compilation, out_dir: &Path) -> Result<(), String> {
-    let artifacts = compilation.stacks.iter().flat_map(|s| &s.artifacts);
-    for path in write_all(artifacts, out_dir)? {
+    let several = compilation.stacks.len() > 1;
+    let placed: Vec<Artifact> = compilation
+        .stacks
+        .iter()
+        .flat_map(|stack| {
+            stack.artifacts.iter().map(move |artifact| Artifact {
+                file_name: if several {
+                    format!("{}/{}", stack.name, artifact.file_name)
+                } else {
+                    artifact.file_name.clone()
+                },
+                bytes: artifact.bytes.clone(),
+            })
+        })
+        .collect();
+    if several {
+        for stack in &compilation.stacks {
+            let dir = out_dir.join(&stack.name);
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+        }
+    }
+    for path in write_all(&placed, out_dir)? {
         say(&format!("wrote {}\n", path.display()));
     }
     Ok(())

@@ -184,6 +184,54 @@ fn an_empty_or_comments_only_file_is_an_error_and_writes_nothing() {
 }
 
 #[test]
+fn several_stacks_get_a_directory_each() {
+    let dir = temp_dir();
+    with_handler(dir.path());
+    write(
+        dir.path(),
+        "alpha.dr",
+        "stack alpha {}\nbucket data { versioned = true }\n",
+    );
+    write(dir.path(), "beta.dr", &format!("stack beta {{}}\n{STACK}"));
+    let output = Drc::new(&["build", "alpha.dr", "beta.dr", "--out-dir", "out"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let out = dir.path().join("out");
+    // Terraform reads every .tf.json of a directory as one configuration: one per directory.
+    assert_eq!(files_in(&out), ["alpha", "beta"]);
+    assert_eq!(
+        files_in(&out.join("alpha")),
+        ["alpha.cfn.yaml", "alpha.tf.json"]
+    );
+    let beta = files_in(&out.join("beta"));
+    assert_eq!(beta.len(), 3, "{beta:?}");
+    assert!(
+        beta[0].starts_with("beta-") && beta[0].ends_with(".zip"),
+        "{beta:?}"
+    );
+    assert_eq!(beta[1..], ["beta.cfn.yaml", "beta.tf.json"]);
+    // The archive the configuration names is beside it.
+    let tf = std::fs::read_to_string(out.join("beta/beta.tf.json")).expect("tf");
+    assert_contains(&tf, &format!("${{path.module}}/{}", beta[0]));
+    for stack in ["alpha", "beta"] {
+        let verified = Drc::new(&["verify", &format!("out/{stack}")])
+            .in_dir(dir.path())
+            .run();
+        assert_eq!(verified.status, 0, "{}", verified.stderr);
+    }
+    // One stack keeps the flat layout.
+    let one = Drc::new(&["build", "alpha.dr", "--out-dir", "one"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(one.status, 0, "{}", one.stderr);
+    assert_eq!(
+        files_in(&dir.path().join("one")),
+        ["alpha.cfn.yaml", "alpha.tf.json"]
+    );
+}
+
+#[test]
 fn errors_leave_existing_outputs_untouched() {
     let dir = temp_dir();
     let out = dir.path().join("out");
