@@ -4,7 +4,7 @@
 use super::body::Body;
 use super::checker::Checker;
 use super::limits;
-use super::model::{Bucket, Function, Output, Reference, Text, TextPart};
+use super::model::{Bucket, Function, Output, ParamValue, Reference, Text, TextPart};
 use super::text::text_display;
 use super::words::describe;
 use crate::diagnostics::{Code, Diagnostic};
@@ -39,7 +39,7 @@ impl<'a> Checker<'a> {
     /// `export = "bucket-name"` or `"${stage}-backups:bucket-name"`: a name CloudFormation
     /// accepts (E0366) at its longest. Without a parameter, drc prefixes the stack's name
     /// (`${AWS::StackName}-`, up to 128 characters), so the export is unique per deployment;
-    /// with one, the parameter makes it so, and only the fixed text is measured.
+    /// with one, the parameter makes it so, and it is measured at its longest known value.
     fn export_name(&mut self, body: &Body<'a>) -> Option<(Text, Span)> {
         let (text, span) = self.text(body, "export")?;
         let literals: Vec<&str> = text
@@ -58,7 +58,25 @@ impl<'a> Checker<'a> {
                 "s".repeat(usize::try_from(limits::STACK_NAME.max).expect("small"))
             )
         } else {
-            fixed.clone()
+            // Each parameter at the longest value it is known to take (its allowed values,
+            // or its default).
+            text.parts
+                .iter()
+                .map(|part| match part {
+                    TextPart::Literal(literal) => literal.clone(),
+                    TextPart::Param(name) => self
+                        .params
+                        .get(name)
+                        .and_then(|state| {
+                            state
+                                .known
+                                .iter()
+                                .map(ParamValue::text)
+                                .max_by_key(String::len)
+                        })
+                        .unwrap_or_default(),
+                })
+                .collect()
         };
         let problem = if text.as_literal().is_some() && fixed.is_empty() {
             limits::export_name_problem("")
@@ -77,11 +95,18 @@ impl<'a> Checker<'a> {
                     span,
                     problem,
                 )
-                .with_note(format!(
-                    "without a parameter, the export is `<stack name>-{shown}`, and stack names are up to {} characters; see {}",
-                    limits::STACK_NAME.max,
-                    limits::EXPORT_NAME.source
-                ))
+                .with_note(if text.as_literal().is_some() {
+                    format!(
+                        "without a parameter, the export is `<stack name>-{shown}`, and stack names are up to {} characters; see {}",
+                        limits::STACK_NAME.max,
+                        limits::EXPORT_NAME.source
+                    )
+                } else {
+                    format!(
+                        "measured with each parameter at the longest value it can take (its allowed values, or its default); see {}",
+                        limits::EXPORT_NAME.source
+                    )
+                })
                 .with_help("write it like `bucket-name`, or `${stage}-backups:bucket-name` with a parameter"),
             );
             return None;
