@@ -125,10 +125,10 @@ pub const DEPLOYMENT_LIMITS: &[DeploymentLimit] = {
         ),
         DeploymentLimit {
             what: "log group name length",
-            targets: Targets::Terraform,
+            targets: Targets::Both,
             limit: LOG_GROUP_NAME,
             code: None,
-            implied: "`/aws/lambda/` and a function name of at most 64 characters",
+            implied: "`/aws/lambda/` and a function name of at most 64 characters on Terraform; `/aws/lambda/`, a stack name of at most 128 and a function name on CloudFormation, which the 64 characters bound too",
         },
         DeploymentLimit {
             what: "alarm name length",
