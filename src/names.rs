@@ -27,9 +27,9 @@ pub fn logical_stem(name: &str) -> String {
 /// (`AppData` + `FunctionFailureAlarm`). `LogicalIds` in `src/emit/mod.rs` builds the IDs;
 /// its tests check each one against this table.
 pub const LONGEST_ID_SUFFIXES: &[(&str, &str)] = &[
-    ("bucket", "ReplicationPolicy"),
+    ("bucket", "ReplicationRoleArn"),
     ("function", "FunctionFailureAlarm"),
-    ("schedule", "ScheduleRole"),
+    ("schedule", "ScheduleDeadLetterAlarm"),
     ("queue", "QueueKey"),
     ("topic", "TopicSubscription"),
     ("output", "Output"),

@@ -9,7 +9,7 @@
 //!
 //! ```text
 //! stack nightly_backups_for_every_tenant_of_the_platform
-//! queue failed_runs_of_the_nightly_backup_job   # nightly-backups-...-failed_runs_... > 80: E0540
+//! queue failed_runs_of_the_nightly_backup_job   # nightly-backups-...-failed_runs_... > 80: E0209
 //! ```
 
 use super::checker::Checker;
@@ -26,6 +26,10 @@ pub struct PhysicalName<'a> {
     pub what: &'static str,
     /// The service whose limit it is: "Lambda", "SQS".
     pub service: &'static str,
+    /// What the limit is on, in the note: "Lambda function", "SQS queue".
+    pub kind: &'static str,
+    /// The item whose name to shorten: "function", "schedule".
+    pub owner: &'static str,
     /// The limit on its length.
     pub limit: Limit,
     /// Text before the stack prefix.
@@ -71,109 +75,95 @@ pub fn physical_names<'a>(
     queues: &'a [Queue],
     topics: &'a [Topic],
 ) -> Vec<PhysicalName<'a>> {
-    let name = |what, service, limit, before, stacked, item: &'a str, after, span| PhysicalName {
-        what,
-        service,
-        limit,
-        before,
-        stacked,
-        item,
-        after,
-        span,
-    };
     let mut all = Vec::new();
+    let mut add =
+        |(what, service, kind): (&'static str, &'static str, &'static str),
+         limit: Limit,
+         (before, stacked): (&'static str, bool),
+         (owner, item, after, span): (&'static str, &'a str, &'static str, Span)| {
+            all.push(PhysicalName {
+                what,
+                service,
+                kind,
+                owner,
+                limit,
+                before,
+                stacked,
+                item,
+                after,
+                span,
+            });
+        };
+    let lambda = ("function", "Lambda", "Lambda function");
+    let sqs = ("queue", "SQS", "SQS queue");
+    let policy = ("inline policy", "IAM", "IAM inline policy");
     for f in functions {
         let (item, span) = (f.name.as_str(), f.span);
-        all.push(name(
-            "function",
-            "Lambda",
+        add(
+            lambda,
             limits::LAMBDA_FUNCTION_NAME,
-            "",
-            true,
-            item,
-            "",
-            span,
-        ));
-        all.push(name(
-            "log group",
-            "CloudWatch Logs",
+            ("", true),
+            ("function", item, "", span),
+        );
+        add(
+            ("log group", "CloudWatch Logs", "CloudWatch Logs log group"),
             limits::LOG_GROUP_NAME,
-            "/aws/lambda/",
-            true,
-            item,
-            "",
-            span,
-        ));
-        all.push(name(
-            "inline policy",
-            "IAM",
+            ("/aws/lambda/", true),
+            ("function", item, "", span),
+        );
+        add(
+            policy,
             limits::ROLE_POLICY_NAME,
-            "",
-            false,
-            item,
-            "-permissions",
-            span,
-        ));
+            ("", false),
+            ("function", item, "-permissions", span),
+        );
         if f.failure.alarm.is_some() {
-            all.push(name(
-                "alarm",
-                "CloudWatch",
+            add(
+                ("alarm", "CloudWatch", "CloudWatch alarm"),
                 limits::ALARM_NAME,
-                "",
-                true,
-                item,
-                "-failures",
-                span,
-            ));
+                ("", true),
+                ("function", item, "-failures", span),
+            );
         }
     }
     for s in schedules {
-        all.push(name(
-            "inline policy",
-            "IAM",
+        let (item, span) = (s.name.as_str(), s.span);
+        add(
+            ("dead-letter queue", "SQS", "SQS queue"),
+            limits::SQS_QUEUE_NAME,
+            ("", true),
+            ("schedule", item, "-dead-letters", span),
+        );
+        add(
+            policy,
             limits::ROLE_POLICY_NAME,
-            "",
-            false,
-            &s.name,
-            "-permissions",
-            s.span,
-        ));
+            ("", false),
+            ("schedule", item, "-permissions", span),
+        );
     }
     for b in buckets.iter().filter(|b| b.replicate_to.is_some()) {
-        all.push(name(
-            "inline policy",
-            "IAM",
+        add(
+            policy,
             limits::ROLE_POLICY_NAME,
-            "",
-            false,
-            &b.name,
-            "-replication",
-            b.span,
-        ));
+            ("", false),
+            ("bucket", &b.name, "-replication", b.span),
+        );
     }
     for q in queues {
-        all.push(name(
-            "queue",
-            "SQS",
+        add(
+            sqs,
             limits::SQS_QUEUE_NAME,
-            "",
-            true,
-            &q.name,
-            "",
-            q.span,
-        ));
+            ("", true),
+            ("queue", &q.name, "", q.span),
+        );
     }
     for t in topics {
-        all.push(name(
-            "topic",
-            "SNS",
+        add(
+            ("topic", "SNS", "SNS topic"),
             limits::SNS_TOPIC_NAME,
-            "",
-            true,
-            &t.name,
-            "",
-            t.span,
-        ));
+            ("", true),
+            ("topic", &t.name, "", t.span),
+        );
     }
     all
 }
@@ -194,7 +184,7 @@ pub fn stack_name_room(program: &Program) -> Option<usize> {
 }
 
 impl Checker<'_> {
-    /// E0209 (a function's name) and E0540 (any other name): each name, with the stack's
+    /// E0209 (a Lambda function's or an SQS queue's name) and E0540 (any other name): each name, with the stack's
     /// default prefix, within its limit.
     pub(super) fn check_physical_names(&mut self, stack: &Stack, names: &[PhysicalName<'_>]) {
         let prefix = names::physical_prefix(&stack.name);
@@ -204,7 +194,8 @@ impl Checker<'_> {
             if length <= usize::try_from(name.limit.max).expect("small") {
                 continue;
             }
-            let code = if name.what == "function" {
+            // Lambda function and SQS queue names keep the code they had before this table.
+            let code = if name.service == "Lambda" || name.service == "SQS" {
                 Code::E0209
             } else {
                 Code::E0540
@@ -212,12 +203,12 @@ impl Checker<'_> {
             let (label, help) = if name.stacked {
                 (
                     format!("{length} characters with the stack prefix"),
-                    format!("shorten the {}'s or the stack's name", name.what),
+                    format!("shorten the {}'s or the stack's name", name.owner),
                 )
             } else {
                 (
                     format!("{length} characters"),
-                    "shorten the name".to_owned(),
+                    format!("shorten the {}'s name", name.owner),
                 )
             };
             self.error(
@@ -231,8 +222,8 @@ impl Checker<'_> {
                     label,
                 )
                 .with_note(format!(
-                    "{} {} names are at most {} characters ({})",
-                    name.service, name.what, name.limit.max, name.limit.source
+                    "{} names are at most {} characters ({})",
+                    name.kind, name.limit.max, name.limit.source
                 ))
                 .with_help(help),
             );

@@ -112,10 +112,10 @@ pub const DEPLOYMENT_LIMITS: &[DeploymentLimit] = {
             Code::E0209,
         ),
         row(
-            "SQS queue name length",
+            "SQS queue name length (and a schedule's dead-letter queue)",
             Targets::Terraform,
             SQS_QUEUE_NAME,
-            Code::E0540,
+            Code::E0209,
         ),
         row(
             "SNS topic name length",
