@@ -116,6 +116,22 @@ fn copies_of<'p>(program: &'p Program, bucket: &'p Bucket) -> Vec<&'p Bucket> {
     copies
 }
 
+/// `replicate_to` of `bucket` with `another` added: `vault`, or `[replica, vault]` when it
+/// already replicates.
+fn with_destination(program: &Program, bucket: &str, another: &str) -> String {
+    let mut names: Vec<&str> = program
+        .bucket(bucket)
+        .replicate_to
+        .iter()
+        .map(|r| r.replica.as_str())
+        .collect();
+    if names.is_empty() {
+        return another.to_owned();
+    }
+    names.push(another);
+    format!("[{}]", names.join(", "))
+}
+
 /// `a`, `a and b`, `a, b and c`.
 fn enumerate(items: &[String]) -> String {
     match items {
@@ -414,7 +430,10 @@ fn places(program: &Program, backups: &[&Bucket], n: u64, span: Span, regions: b
                     "replicate `{bucket}` to a bucket with `region = \"...\"` in another region"
                 )
             } else {
-                format!("add `replicate_to = <replica>` to `{bucket}`")
+                format!(
+                    "add `replicate_to = {}` to `{bucket}`",
+                    with_destination(program, bucket, "<replica>")
+                )
             },
         )),
         Some(_) => None,
@@ -454,7 +473,8 @@ fn accounts_proof(program: &Program, backups: &[&Bucket], n: u64, span: Span) ->
         Some((count, bucket)) if count < n => Some((
             format!("`{bucket}` is held in {count} of the {n} accounts required"),
             format!(
-                "declare the other account's bucket, `bucket vault {{ existing = \"...\"  account = \"111122223333\" }}`, and write `replicate_to = vault` in `{bucket}`"
+                "declare the other account's bucket, `bucket vault {{ existing = \"...\"  account = \"111122223333\" }}`, and write `replicate_to = {}` in `{bucket}`",
+                with_destination(program, bucket, "vault")
             ),
         )),
         Some(_) => None,
