@@ -445,6 +445,14 @@ pub const MANAGED_POLICIES_PER_ROLE: Limit = Limit {
     source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
 };
 
+/// Rules of one bucket's replication configuration, so destinations of one `replicate_to`
+/// (drc writes one rule per destination).
+pub const REPLICATION_RULES: Limit = Limit {
+    min: 1,
+    max: 1_000,
+    source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-add-config.html",
+};
+
 /// S3 bucket name length, in characters.
 pub const BUCKET_NAME: Limit = Limit {
     min: 3,

@@ -163,7 +163,7 @@ impl<'a> Checker<'a> {
             .chain(
                 buckets
                     .iter()
-                    .filter(|b| b.replicate_to.is_some())
+                    .filter(|b| !b.replicate_to.is_empty())
                     .map(|b| {
                         (
                             format!("{}_replication_role_arn", b.name),

@@ -141,7 +141,7 @@ pub fn physical_names<'a>(
             ("schedule", item, "-permissions", span),
         );
     }
-    for b in buckets.iter().filter(|b| b.replicate_to.is_some()) {
+    for b in buckets.iter().filter(|b| !b.replicate_to.is_empty()) {
         add(
             policy,
             limits::ROLE_POLICY_NAME,

@@ -7,8 +7,8 @@ use super::limits::{
     ALARM_NAME, BUCKET_NAME, CFN_OUTPUTS, CFN_RESOURCES, EXPORT_NAME, INLINE_ROLE_POLICY_CHARS,
     LAMBDA_DESCRIPTION, LAMBDA_ENV_BYTES, LAMBDA_FUNCTION_NAME, LIFECYCLE_RULES, LOG_GROUP_NAME,
     LOGICAL_ID, Limit, MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_CHARS, OUTPUT_DESCRIPTION,
-    ROLE_POLICY_NAME, SCHEDULE_DESCRIPTION, SCHEDULE_PAYLOAD_BYTES, SNS_TOPIC_NAME, SQS_QUEUE_NAME,
-    STACK_DESCRIPTION, TAGS_PER_RESOURCE,
+    REPLICATION_RULES, ROLE_POLICY_NAME, SCHEDULE_DESCRIPTION, SCHEDULE_PAYLOAD_BYTES,
+    SNS_TOPIC_NAME, SQS_QUEUE_NAME, STACK_DESCRIPTION, TAGS_PER_RESOURCE,
 };
 use std::fmt::Write as _;
 
@@ -166,6 +166,12 @@ pub const DEPLOYMENT_LIMITS: &[DeploymentLimit] = {
             Targets::Both,
             LIFECYCLE_RULES,
             Code::E0542,
+        ),
+        row(
+            "replication rules in one bucket (one per destination)",
+            Targets::Both,
+            REPLICATION_RULES,
+            Code::E0345,
         ),
         row(
             "bucket name length",

@@ -273,15 +273,44 @@ pub fn alarmed_dead_letters<'p>(
     function.failure.alarm.as_ref().map(|a| a.target.as_str())
 }
 
-/// The account of a bucket's replica when the replica is in another account: the replication
-/// then names that account, hands it the replicas' ownership, and the stack outputs the
-/// replication role's ARN for that account's bucket policy (docs/deploying.md).
+/// The account of a replica when it is in another account: the replication rule then names
+/// that account, hands it the replicas' ownership, and the stack outputs the replication
+/// role's ARN for that account's bucket policy (docs/deploying.md).
 pub fn other_account_replica<'p>(
     program: &'p Program,
-    bucket: &crate::check::model::Bucket,
+    replication: &crate::check::model::Replication,
 ) -> Option<&'p str> {
-    let replica = program.bucket(&bucket.replicate_to.as_ref()?.replica);
+    let replica = program.bucket(&replication.replica);
     replica.existing.as_ref()?.account.as_deref()
+}
+
+/// The other accounts a bucket replicates into, as the replication role's output describes
+/// them (`account 111122223333`, `accounts 1111... and 4444...`); `None` when every replica
+/// is in the stack's account (the output then does not exist).
+pub fn other_accounts(program: &Program, bucket: &crate::check::model::Bucket) -> Option<String> {
+    let mut accounts: Vec<&str> = bucket
+        .replicate_to
+        .iter()
+        .filter_map(|r| other_account_replica(program, r))
+        .collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    match accounts.as_slice() {
+        [] => None,
+        [one] => Some(format!("account {one}")),
+        [rest @ .., last] => Some(format!("accounts {} and {last}", rest.join(", "))),
+    }
+}
+
+/// The `Id` of a bucket's replication rule on both targets: `ReplicateToReplica` for the
+/// first destination (the only one of most buckets), `ReplicateToReplica<n>` for the n-th
+/// after it. Its `Priority` is its position from 1: S3 needs a distinct priority on each
+/// rule of a configuration with several.
+pub(crate) fn replication_rule_id(index: usize) -> String {
+    match index {
+        0 => "ReplicateToReplica".to_owned(),
+        n => format!("ReplicateToReplica{}", n + 1),
+    }
 }
 
 /// The `Id` of a bucket's lifecycle rule on both targets: `Objects` for the whole-bucket rule,
@@ -301,7 +330,7 @@ pub fn resource_count(program: &Program, layouts: &[Layout]) -> usize {
         .local_buckets()
         .map(|b| {
             2 + usize::from(b.encryption == crate::check::model::Encryption::Kms)
-                + 2 * usize::from(b.replicate_to.is_some())
+                + 2 * usize::from(!b.replicate_to.is_empty())
         })
         .sum();
     let managed_policies: usize = layouts.iter().map(Layout::managed_policies).sum();
@@ -339,7 +368,7 @@ pub fn resource_count(program: &Program, layouts: &[Layout]) -> usize {
 pub fn output_count(program: &Program) -> usize {
     let role_arns = program
         .local_buckets()
-        .filter(|b| other_account_replica(program, b).is_some())
+        .filter(|b| other_accounts(program, b).is_some())
         .count();
     program.local_buckets().count()
         + role_arns

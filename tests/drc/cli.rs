@@ -468,8 +468,9 @@ fn explain_objectives_proves_every_objective_of_the_example() {
         [
             "proven rpo = 24h",
             "proven retention = 35d",
-            "proven copies = 2",
+            "proven copies = 3",
             "proven regions = 2",
+            "proven accounts = 2",
             "proven immutable = true",
         ]
     );

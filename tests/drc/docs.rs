@@ -665,6 +665,21 @@ fn written_out(code: Code, which: Which) -> Option<Vec<(String, String)>> {
             text.push_str("}\n");
             example(text)
         }
+        // `replicate_to` names 1,001 buckets of another account, each declared.
+        Code::E0345 if erroneous => {
+            let names: Vec<String> = (0..=1000).map(|i| format!("vault{i:04}")).collect();
+            let mut text = format!(
+                "bucket backups {{\n  versioned    = true\n  replicate_to = [{}]\n}}\n\n",
+                names.join(", ")
+            );
+            for name in &names {
+                let _ = writeln!(
+                    text,
+                    "bucket {name} {{ existing = \"acme-{name}\", account = \"111122223333\" }}"
+                );
+            }
+            example(text)
+        }
         // A read and a put with a prefix of its own for each of 130 tenants.
         Code::E0520 if erroneous => {
             let mut text = "bucket warehouse {}\nbucket archive { versioned = true }\n\nfunction exporter {\n  runtime = nodejs24.x\n  handler = \"index.handler\"\n  code    = \"lambda\"\n  env { WAREHOUSE = warehouse.name, ARCHIVE = archive.name }\n".to_owned();

@@ -309,7 +309,7 @@ fn outputs(stack: &Stack<'_>) -> Mapping {
         );
     }
     for bucket in stack.program.local_buckets() {
-        if let Some(account) = crate::emit::other_account_replica(stack.program, bucket) {
+        if let Some(accounts) = crate::emit::other_accounts(stack.program, bucket) {
             let role = Id::replication_role(&bucket.name);
             outputs.insert(
                 s(&format!("{role}Arn")),
@@ -317,7 +317,7 @@ fn outputs(stack: &Stack<'_>) -> Mapping {
                     (
                         "Description",
                         s(&format!(
-                            "ARN of the role replicating bucket {} into account {account}: its bucket policy names it",
+                            "ARN of the role replicating bucket {} into {accounts}: its bucket policy names it",
                             bucket.name
                         )),
                     ),

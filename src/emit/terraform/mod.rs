@@ -75,7 +75,7 @@ fn add_buckets(out: &mut Tf, stack: &Stack<'_>) {
             &program.tags(&bucket.tags),
         );
     }
-    if program.buckets().iter().any(|b| b.replicate_to.is_some()) {
+    if program.buckets().iter().any(|b| !b.replicate_to.is_empty()) {
         add_trust(out, "assume_s3", "s3.amazonaws.com", false);
     }
     for bucket in program.buckets() {
@@ -182,12 +182,12 @@ fn outputs(stack: &Stack<'_>) -> Map<String, Value> {
         );
     }
     for bucket in stack.program.created_buckets() {
-        if let Some(account) = crate::emit::other_account_replica(stack.program, bucket) {
+        if let Some(accounts) = crate::emit::other_accounts(stack.program, bucket) {
             let name = &bucket.name;
             outputs.insert(
                 format!("{name}_replication_role_arn"),
                 json!({
-                    "description": literal(&format!("ARN of the role replicating bucket {name} into account {account}: its bucket policy names it")),
+                    "description": literal(&format!("ARN of the role replicating bucket {name} into {accounts}: its bucket policy names it")),
                     "value": format!("${{aws_iam_role.{name}-replication.arn}}"),
                 }),
             );
