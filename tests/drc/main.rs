@@ -53,3 +53,4 @@ mod schedules;
 mod support;
 mod toolbelt;
 mod verify;
+mod yaml;
