@@ -1,6 +1,8 @@
 //! Input files drc refuses before reading them, and text it accepts or refuses once read:
 //! regular files only (FIFOs, devices and directories never block or grow memory), a size
-//! cap, UTF-8 with the offset of the first bad byte, and a leading byte-order mark accepted.
+//! cap, UTF-8 with the offset of the first bad byte, and a leading byte-order mark accepted;
+//! and reports that stay small whatever the input: at most 100 errors a file (then one
+//! `E0105`), snippets of long lines cut around their labels, control characters escaped.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -104,4 +106,64 @@ fn files_past_the_size_cap_are_refused() {
         2,
         "`big.dr` is larger than the 8 MiB drc reads in one .dr file",
     );
+}
+
+/// A bucket with `n` unknown attributes `q` on one line: `n` `E0202` errors.
+fn one_line_of_errors(n: usize) -> String {
+    format!("bucket data {{ {}}}\n", "q = 1 ".repeat(n))
+}
+
+#[test]
+fn errors_past_100_in_a_file_are_counted_in_one_e0105() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("many.dr"), one_line_of_errors(101)).expect("write");
+    let output = drc(dir.path(), &["build", "many.dr", "--out-dir", "out"]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert_eq!(text.matches("error[E0202]").count(), 100, "{text}");
+    assert_eq!(
+        text.matches("error[E0105]: 1 more error in this file not shown")
+            .count(),
+        1
+    );
+    assert!(
+        !dir.path().join("out").exists(),
+        "nothing is written on an error"
+    );
+}
+
+#[test]
+fn a_long_line_of_errors_gives_a_bounded_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = one_line_of_errors(6_000);
+    assert!(text.len() > 36_000);
+    std::fs::write(dir.path().join("wide.dr"), text).expect("write");
+    let output = drc(dir.path(), &["build", "wide.dr", "--out-dir", "out"]);
+    let report = stderr(&output);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(report.contains("error[E0105]: 5900 more errors in this file not shown"));
+    assert!(report.len() < 100_000, "{} bytes of errors", report.len());
+    let widest = report.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(widest <= 210, "a line of {widest} characters");
+    assert!(report.contains("wide.dr:1:615"), "columns are the file's");
+    assert!(
+        !dir.path().join("out").exists(),
+        "nothing is written on an error"
+    );
+}
+
+#[test]
+fn control_characters_in_messages_and_snippets_are_escaped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "stack s { tags { \"a\u{1b}[31mred\" = \"v\" } }\nbucket data {}\n";
+    std::fs::write(dir.path().join("esc.dr"), text).expect("write");
+    let output = drc(dir.path(), &["check", "esc.dr"]);
+    let report = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{report}");
+    assert!(report.contains("E0363"), "{report}");
+    assert!(
+        !report.contains('\u{1b}'),
+        "a raw escape character:\n{report}"
+    );
+    assert!(report.contains(r"a\u{1b}[31mred"), "{report}");
 }
