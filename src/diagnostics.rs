@@ -153,6 +153,8 @@ codes! {
     E0601, Error, "cannot read an imported file";
     E0602, Error, "import cycle";
     E0603, Error, "import of a file that is not a `.dr` file";
+    E0604, Error, "cannot read an input file";
+    E0605, Error, "input file is not UTF-8 text";
     E0901, Error, "internal error: the output does not grant exactly what is declared";
     W0001, Warning, "deprecated runtime";
     W0002, Warning, "setting has no effect";
