@@ -56,19 +56,26 @@ impl<'a> Excerpt<'a> {
         }
         let start = diagnostic.labels.iter().map(|l| l.range.start).min()?;
         let from = back(line, start - line_range.start, LEAD);
-        let to = ahead(line, from, MAX_COLUMNS);
         let mut text = String::new();
         let mut map = Vec::new();
         if from > 0 {
             text.push('…');
         }
-        for (at, c) in line[from..to].char_indices() {
+        // Columns are counted as printed: an escape takes its width.
+        let mut columns = 0;
+        let mut to = line.len();
+        for (at, c) in line[from..].char_indices() {
+            if columns >= MAX_COLUMNS {
+                to = from + at;
+                break;
+            }
             map.push((line_range.start + from + at, text.len()));
             match c {
                 '\n' | '\r' => {}
                 c if c.is_control() => text.push_str(&c.escape_unicode().to_string()),
                 c => text.push(c),
             }
+            columns += printed_width(c);
         }
         map.push((line_range.start + to, text.len()));
         if to < line.trim_end_matches(['\n', '\r']).len() {
@@ -115,21 +122,25 @@ impl<'a> Excerpt<'a> {
     }
 }
 
-/// The byte `count` characters before `at` (or the line's start).
-fn back(line: &str, at: usize, count: usize) -> usize {
-    line[..at]
-        .char_indices()
-        .rev()
-        .nth(count.saturating_sub(1))
-        .map_or(0, |(i, _)| i)
+/// The byte `columns` printed columns before `at` (or the line's start).
+fn back(line: &str, at: usize, columns: usize) -> usize {
+    let mut width = 0;
+    for (i, c) in line[..at].char_indices().rev() {
+        width += printed_width(c);
+        if width >= columns {
+            return i;
+        }
+    }
+    0
 }
 
-/// The byte `count` characters after `from` (or the line's end).
-fn ahead(line: &str, from: usize, count: usize) -> usize {
-    line[from..]
-        .char_indices()
-        .nth(count)
-        .map_or(line.len(), |(i, _)| from + i)
+/// How many columns a character of the line takes in the excerpt.
+fn printed_width(c: char) -> usize {
+    match c {
+        '\n' | '\r' => 0,
+        c if c.is_control() => c.escape_unicode().count(),
+        _ => 1,
+    }
 }
 
 impl<'b> Files<'b> for Excerpt<'_> {

@@ -48,7 +48,7 @@ fn fifos_and_devices_are_refused_before_any_read() {
     assert_refused(
         &drc(d, &["check", "pipe.dr"]),
         2,
-        "`pipe.dr` is a FIFO (named pipe), not a regular file",
+        "error[E0604]: `pipe.dr` is a FIFO (named pipe), not a regular file",
     );
     std::os::unix::fs::symlink("/dev/zero", d.join("zero.dr")).expect("symlink");
     assert_refused(&drc(d, &["check", "zero.dr"]), 2, "`zero.dr` is a device");
@@ -83,7 +83,7 @@ fn invalid_utf8_names_its_byte_offset() {
     assert_refused(
         &drc(dir.path(), &["check", "bad.dr"]),
         2,
-        "`bad.dr` is not UTF-8 text: the byte at offset 10 is invalid",
+        "error[E0605]: `bad.dr` is not UTF-8 text: the byte at offset 10 is invalid",
     );
 }
 
@@ -104,7 +104,7 @@ fn files_past_the_size_cap_are_refused() {
     assert_refused(
         &drc(dir.path(), &["check", "big.dr"]),
         2,
-        "`big.dr` is larger than the 8 MiB drc reads in one .dr file",
+        "error[E0604]: `big.dr` is larger than the 8 MiB drc reads in one .dr file",
     );
 }
 
@@ -166,4 +166,41 @@ fn control_characters_in_messages_and_snippets_are_escaped() {
         "a raw escape character:\n{report}"
     );
     assert!(report.contains(r"a\u{1b}[31mred"), "{report}");
+}
+
+#[test]
+fn a_missing_root_file_is_e0604_and_an_import_of_one_e0601() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = drc(dir.path(), &["build", "backups.dr", "--out-dir", "out"]);
+    assert_refused(&output, 2, "error[E0604]: there is no file `backups.dr`");
+    assert!(stderr(&output).contains("`drc explain --code E0604` explains this code"));
+    assert!(
+        !dir.path().join("out").exists(),
+        "nothing is written on an error"
+    );
+    std::fs::write(dir.path().join("a.dr"), "import \"gone.dr\"\nbucket b {}\n").expect("write");
+    let output = drc(dir.path(), &["check", "a.dr"]);
+    assert_refused(&output, 1, "there is no file `gone.dr`");
+    assert!(stderr(&output).contains("error[E0601]") && !stderr(&output).contains("E0604"));
+    let output = drc(dir.path(), &["check", "."]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    std::fs::create_dir(dir.path().join("empty")).expect("mkdir");
+    assert_refused(
+        &drc(dir.path(), &["check", "empty"]),
+        2,
+        "error[E0604]: `empty` is a directory with no .dr file in it",
+    );
+}
+
+#[test]
+fn a_snippet_of_control_characters_stays_narrow() {
+    // Found by the fuzz target: 200 escaped characters printed 1,000 columns.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = format!("bucket data {{ {} q = 1 }}\n", "\u{17}".repeat(300));
+    std::fs::write(dir.path().join("ctl.dr"), text).expect("write");
+    let output = drc(dir.path(), &["check", "ctl.dr"]);
+    let report = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{report}");
+    let widest = report.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(widest <= 220, "a line of {widest} characters:\n{report}");
 }
