@@ -1,9 +1,10 @@
-//! Bounded snippets: a diagnostic whose labels sit on one source line longer than
-//! [`MAX_COLUMNS`], or on a line holding control characters, is rendered from an excerpt of
-//! that line instead of the whole line: at most about [`MAX_COLUMNS`] characters around the
-//! labels, cut ends shown as `…`, control characters written as escapes (`\u{1b}`). Line
-//! and column numbers stay those of the file. Without it a 40 KB one-line file with 10,000
-//! errors printed the whole line 10,000 times.
+//! Bounded snippets: a diagnostic whose labels sit on source lines longer than
+//! [`MAX_COLUMNS`], or on lines holding control characters, is rendered from an excerpt of
+//! each labelled line instead of the whole lines: at most about [`MAX_COLUMNS`] columns
+//! around the labels, cut ends shown as `…`, control characters written as escapes
+//! (`\u{1b}`). Line and column numbers stay those of the file. Without it a 40 KB one-line
+//! file with 10,000 errors printed the whole line 10,000 times. A label spanning several
+//! lines keeps the whole lines.
 //!
 //! ```text
 //! 1 │ …q = 1 q = 1 q = 1 q = 1 q = 1…
@@ -15,53 +16,82 @@ use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::{self, Files};
 use std::ops::Range;
 
-/// The widest snippet line drc prints, in characters (before escapes).
+/// The widest snippet line drc prints, in columns (an escape counts its width).
 pub const MAX_COLUMNS: usize = 200;
 
-/// Characters kept before the first label.
+/// Columns kept before a line's first label.
 const LEAD: usize = 80;
 
-/// One line of one file, cut and escaped; what codespan renders in place of the file.
+/// The labelled lines of one file, each cut and escaped; what codespan renders in place of
+/// the file.
 pub(super) struct Excerpt<'a> {
     name: &'a str,
+    /// The lines' excerpts, each ending in a newline.
     text: String,
+    lines: Vec<Line<'a>>,
+}
+
+/// One line's excerpt.
+struct Line<'a> {
     /// The line's index in its file.
-    line_index: usize,
-    /// Pairs (byte in the file, byte in `text`) at every character kept, in order.
+    index: usize,
+    /// Where the excerpt is in [`Excerpt::text`], newline included.
+    range: Range<usize>,
+    /// Pairs (byte in the file, byte in the excerpt's text) at every character kept.
     map: Vec<(usize, usize)>,
-    /// The file's text from the line's start, for columns.
-    line: &'a str,
-    line_start: usize,
+    /// The line in its file, and where it starts, for columns.
+    text: &'a str,
+    start: usize,
 }
 
 impl<'a> Excerpt<'a> {
     /// The excerpt a diagnostic needs, or `None` when its file can be rendered as it is
-    /// (labels over several lines or files, or a short clean line).
+    /// (labels in several files or spanning lines, or short clean lines).
     pub(super) fn of(
         sources: &'a SourceMap,
         diagnostic: &cs::Diagnostic<FileId>,
     ) -> Option<Excerpt<'a>> {
-        let first = diagnostic.labels.first()?;
-        let file = first.file_id;
+        let file = diagnostic.labels.first()?.file_id;
         let source = sources.source(file).ok()?;
-        let line_index = sources.line_index(file, first.range.start).ok()?;
-        let line_range = sources.line_range(file, line_index).ok()?;
-        let same_line = diagnostic.labels.iter().all(|l| {
-            l.file_id == file && l.range.start >= line_range.start && l.range.end <= line_range.end
-        });
-        let line = source.get(line_range.clone())?;
+        let mut starts = std::collections::BTreeMap::new();
+        for label in &diagnostic.labels {
+            let index = sources.line_index(file, label.range.start).ok()?;
+            let range = sources.line_range(file, index).ok()?;
+            if label.file_id != file || label.range.end > range.end {
+                return None;
+            }
+            let first = starts.entry(index).or_insert((range, label.range.start));
+            first.1 = first.1.min(label.range.start);
+        }
         let clean = |c: char| !c.is_control() || c == '\n' || c == '\r';
-        if !same_line || (line.chars().count() <= MAX_COLUMNS && line.chars().all(clean)) {
+        let plain = starts.values().all(|(range, _)| {
+            let line = &source[range.clone()];
+            line.chars().count() <= MAX_COLUMNS && line.chars().all(clean)
+        });
+        if plain {
             return None;
         }
-        let start = diagnostic.labels.iter().map(|l| l.range.start).min()?;
-        let from = back(line, start - line_range.start, LEAD);
-        let mut text = String::new();
-        let mut map = Vec::new();
+        let mut excerpt = Excerpt {
+            name: sources.name(file).ok()?,
+            text: String::new(),
+            lines: Vec::new(),
+        };
+        for (index, (range, first)) in starts {
+            excerpt.push_line(index, &source[range.clone()], range.start, first);
+        }
+        Some(excerpt)
+    }
+
+    /// Appends the excerpt of one line: from [`LEAD`] columns before its first label,
+    /// [`MAX_COLUMNS`] columns on.
+    fn push_line(&mut self, index: usize, line: &'a str, start: usize, first: usize) {
+        let text = &mut self.text;
+        let begin = text.len();
+        let from = back(line, first - start, LEAD);
         if from > 0 {
             text.push('…');
         }
-        // Columns are counted as printed: an escape takes its width.
+        let mut map = Vec::new();
         let mut columns = 0;
         let mut to = line.len();
         for (at, c) in line[from..].char_indices() {
@@ -69,7 +99,7 @@ impl<'a> Excerpt<'a> {
                 to = from + at;
                 break;
             }
-            map.push((line_range.start + from + at, text.len()));
+            map.push((start + from + at, text.len()));
             match c {
                 '\n' | '\r' => {}
                 c if c.is_control() => text.push_str(&c.escape_unicode().to_string()),
@@ -77,27 +107,33 @@ impl<'a> Excerpt<'a> {
             }
             columns += printed_width(c);
         }
-        map.push((line_range.start + to, text.len()));
+        map.push((start + to, text.len()));
         if to < line.trim_end_matches(['\n', '\r']).len() {
             text.push('…');
         }
-        Some(Excerpt {
-            name: sources.name(file).ok()?,
-            text,
-            line_index,
+        text.push('\n');
+        self.lines.push(Line {
+            index,
+            range: begin..text.len(),
             map,
-            line,
-            line_start: line_range.start,
-        })
+            text: line,
+            start,
+        });
     }
 
-    /// A byte of the file as a byte of the excerpt (clamped to what it shows).
+    /// A byte of the file as a byte of the excerpt (clamped to what its line shows).
     fn to_excerpt(&self, byte: usize) -> usize {
-        let first = self.map.first().map_or(0, |p| p.0);
-        let last = self.map.last().map_or(0, |p| p.0);
+        let line = self
+            .lines
+            .iter()
+            .rev()
+            .find(|l| l.start <= byte)
+            .unwrap_or(&self.lines[0]);
+        let first = line.map.first().map_or(0, |p| p.0);
+        let last = line.map.last().map_or(0, |p| p.0);
         let byte = byte.clamp(first, last);
-        let at = self.map.partition_point(|p| p.0 <= byte).saturating_sub(1);
-        self.map[at].1
+        let at = line.map.partition_point(|p| p.0 <= byte).saturating_sub(1);
+        line.map[at].1
     }
 
     /// The diagnostic with its labels moved onto the excerpt.
@@ -119,6 +155,15 @@ impl<'a> Excerpt<'a> {
             labels,
             notes: diagnostic.notes,
         }
+    }
+
+    fn line(&self, line_index: usize) -> Result<&Line<'a>, files::Error> {
+        self.lines
+            .get(line_index)
+            .ok_or(files::Error::LineTooLarge {
+                given: line_index,
+                max: self.lines.len().saturating_sub(1),
+            })
     }
 }
 
@@ -156,22 +201,19 @@ impl<'b> Files<'b> for Excerpt<'_> {
         Ok(&self.text)
     }
 
-    fn line_index(&'b self, (): (), _byte_index: usize) -> Result<usize, files::Error> {
-        Ok(0)
+    fn line_index(&'b self, (): (), byte_index: usize) -> Result<usize, files::Error> {
+        Ok(self
+            .lines
+            .partition_point(|l| l.range.start <= byte_index)
+            .saturating_sub(1))
     }
 
     fn line_range(&'b self, (): (), line_index: usize) -> Result<Range<usize>, files::Error> {
-        match line_index {
-            0 => Ok(0..self.text.len()),
-            _ => Err(files::Error::LineTooLarge {
-                given: line_index,
-                max: 0,
-            }),
-        }
+        Ok(self.line(line_index)?.range.clone())
     }
 
-    fn line_number(&'b self, (): (), _line_index: usize) -> Result<usize, files::Error> {
-        Ok(self.line_index + 1)
+    fn line_number(&'b self, (): (), line_index: usize) -> Result<usize, files::Error> {
+        Ok(self.line(line_index)?.index + 1)
     }
 
     /// The column in the file: characters from the line's start to the byte of the file
@@ -179,14 +221,15 @@ impl<'b> Files<'b> for Excerpt<'_> {
     fn column_number(
         &'b self,
         (): (),
-        _line_index: usize,
+        line_index: usize,
         byte_index: usize,
     ) -> Result<usize, files::Error> {
-        let at = self
+        let line = self.line(line_index)?;
+        let at = line
             .map
             .partition_point(|p| p.1 <= byte_index)
             .saturating_sub(1);
-        let byte = self.map.get(at).map_or(self.line_start, |p| p.0) - self.line_start;
-        Ok(self.line[..byte].chars().count() + 1)
+        let byte = line.map.get(at).map_or(line.start, |p| p.0) - line.start;
+        Ok(line.text[..byte].chars().count() + 1)
     }
 }

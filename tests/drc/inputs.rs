@@ -204,3 +204,21 @@ fn a_snippet_of_control_characters_stays_narrow() {
     let widest = report.lines().map(|l| l.chars().count()).max().unwrap_or(0);
     assert!(widest <= 220, "a line of {widest} characters:\n{report}");
 }
+
+#[test]
+fn a_snippet_over_two_lines_cuts_the_long_one() {
+    // Found by the fuzz target: a `{` left open on a long line, labelled with the next item.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = format!(
+        "bucket a {{ tags {{ k = \"{}\" }}\nbucket b {{}}\n",
+        "v".repeat(2_000)
+    );
+    std::fs::write(dir.path().join("open.dr"), text).expect("write");
+    let output = drc(dir.path(), &["check", "open.dr"]);
+    let report = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{report}");
+    assert!(report.contains("E0101"), "{report}");
+    assert!(report.contains("2 │ bucket b {}"), "{report}");
+    let widest = report.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(widest <= 220, "a line of {widest} characters:\n{report}");
+}
