@@ -498,16 +498,33 @@ fn emit<'f, F: codespan_reporting::files::Files<'f>>(
     }
 }
 
+/// The most characters printed of one message, label, note or help line (escapes count
+/// their width): a message quoting user text (a 40 KB string) is cut there, with `…`.
+const MAX_MESSAGE_CHARS: usize = 500;
+
 /// Text with its control characters (other than line breaks) written as escapes
-/// (`\u{1b}`), so a message quoting user text cannot drive the terminal.
+/// (`\u{1b}`), so a message quoting user text cannot drive the terminal, and at most
+/// [`MAX_MESSAGE_CHARS`] characters long.
 fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\n' => "\n".to_owned(),
-            c if c.is_control() => c.escape_unicode().to_string(),
-            c => c.to_string(),
-        })
-        .collect()
+    let mut out = String::new();
+    let mut count = 0;
+    for c in text.chars() {
+        if count >= MAX_MESSAGE_CHARS {
+            out.push('…');
+            break;
+        }
+        match c {
+            '\n' => out.push('\n'),
+            c if c.is_control() => out.extend(c.escape_unicode()),
+            c => out.push(c),
+        }
+        count += if c.is_control() && c != '\n' {
+            c.escape_unicode().count()
+        } else {
+            1
+        };
+    }
+    out
 }
 
 /// "error: could not compile (2 errors, 1 warning)" and similar, or `None` when there is

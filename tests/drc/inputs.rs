@@ -222,3 +222,19 @@ fn a_snippet_over_two_lines_cuts_the_long_one() {
     let widest = report.lines().map(|l| l.chars().count()).max().unwrap_or(0);
     assert!(widest <= 220, "a line of {widest} characters:\n{report}");
 }
+
+#[test]
+fn a_message_quoting_long_user_text_is_cut() {
+    // Found by the fuzz target: a label quoting a cron field of 1,400 characters.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = format!(
+        "stack s {{ tags {{ \"{}\" = \"v\" }} }}\nbucket b {{}}\n",
+        "#".repeat(3_000)
+    );
+    std::fs::write(dir.path().join("long.dr"), text).expect("write");
+    let output = drc(dir.path(), &["check", "long.dr"]);
+    let report = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{report}");
+    let widest = report.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(widest <= 600, "a line of {widest} characters");
+}
