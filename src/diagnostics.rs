@@ -138,6 +138,8 @@ codes! {
     E0337, Error, "unknown region";
     E0338, Error, "bucket in another region replicates or logs its access";
     E0339, Error, "access logs to a bucket in another region";
+    E0342, Error, "invalid AWS account ID";
+    E0343, Error, "`account` on a bucket the stack creates";
     E0390, Error, "recovery objective not met";
     E0401, Error, "undefined name";
     E0402, Error, "verb not allowed on this kind of resource";

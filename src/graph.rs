@@ -75,6 +75,9 @@ fn build(program: &Program, policies: &Policies) -> (Vec<Node>, Vec<Edge>) {
         let mut lines = vec![format!("bucket {}", bucket.name)];
         if let Some(existing) = &bucket.existing {
             lines.push(format!("existing: {}", existing.name));
+            if let Some(account) = &existing.account {
+                lines.push(format!("account {account}"));
+            }
         } else {
             let mut facts = Vec::new();
             if bucket.versioned {
@@ -228,7 +231,8 @@ fn build(program: &Program, policies: &Policies) -> (Vec<Node>, Vec<Edge>) {
 }
 
 /// The node a resource belongs to, and what follows an action on it in a label: the
-/// objects' prefix, or `(key)` for the item's KMS key. `None` for a function's own logs.
+/// objects' prefix, `(key)` for the item's KMS key, `(dead-letter queue)` for a schedule's
+/// own queue. `None` for a function's own logs.
 fn target(resource: &Resource) -> Option<(String, String)> {
     Some(match resource {
         Resource::Bucket(b) | Resource::ExistingBucket { bucket: b, .. } => {
@@ -252,6 +256,8 @@ fn target(resource: &Resource) -> Option<(String, String)> {
         Resource::QueueKey(q) => (id("queue", q), " (key)".to_owned()),
         Resource::Topic(t) => (id("topic", t), String::new()),
         Resource::TopicKey(t) => (id("topic", t), " (key)".to_owned()),
+        // A schedule's own queue is drawn as part of the schedule, as a key is of its bucket.
+        Resource::ScheduleDeadLetters(s) => (id("schedule", s), " (dead-letter queue)".to_owned()),
         Resource::LogStreams(_) => return None,
     })
 }

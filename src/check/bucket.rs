@@ -30,6 +30,8 @@ pub(super) struct TargetBucket<'t> {
     pub(super) what: &'static str,
     /// What drc would have to do to an existing bucket (`make sure it is versioned`).
     pub(super) existing_help: &'static str,
+    /// Whether an existing bucket in another account (with `account`) may be the target.
+    pub(super) other_account: bool,
 }
 
 /// Why a string is not a KMS key ARN (`arn:<partition>:kms:<region>:<account>:key/<id>`).
@@ -155,7 +157,19 @@ impl<'a> Checker<'a> {
     /// every other setting is an error.
     pub(super) fn existing(&mut self, bucket: &Ident, body: &Body<'a>) -> Option<Existing> {
         let key = self.existing_key(body);
+        let account = self.account(body);
         let Some(attribute) = body.attributes.get("existing") else {
+            if let Some(attribute) = body.attributes.get("account") {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0343,
+                        "`account` is only for existing buckets",
+                        attribute.key.span,
+                        "this bucket is created by the stack, in the stack's account",
+                    )
+                    .with_help("to copy backups into another account, declare that account's bucket with `existing = \"bucket-name\"` and `account`, and replicate to it"),
+                );
+            }
             if let Some(attribute) = body.attributes.get("key") {
                 self.error(
                     Diagnostic::new(
@@ -172,7 +186,31 @@ impl<'a> Checker<'a> {
         let (text, span) = self.string(body, "existing")?;
         let (name, arn) = self.existing_name(&text, span)?;
         self.refuse_changes(bucket, body, attribute.span, &name);
-        Some(Existing { name, arn, key })
+        Some(Existing {
+            name,
+            arn,
+            key,
+            account,
+        })
+    }
+
+    /// `account = "123456789012"`: twelve digits (E0342 otherwise).
+    fn account(&mut self, body: &Body<'a>) -> Option<String> {
+        let (text, span) = self.string(body, "account")?;
+        if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
+            return Some(text);
+        }
+        self.error(
+            Diagnostic::new(
+                Code::E0342,
+                format!("`{text}` is not an AWS account ID"),
+                span,
+                "an account ID is twelve digits",
+            )
+            .with_note("see https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html")
+            .with_help("write the 12-digit ID of the account that owns the bucket, like \"111122223333\""),
+        );
+        None
     }
 
     /// `key = "arn:aws:kms:..."`: the KMS key ARN of an existing bucket (E0335 otherwise).
@@ -231,13 +269,13 @@ impl<'a> Checker<'a> {
         Some((name, arn))
     }
 
-    /// E0333 for every setting of an existing bucket other than `existing` and `key`:
+    /// E0333 for every setting of an existing bucket other than `existing`, `key` and `account`:
     /// drc does not change buckets outside the stack.
     fn refuse_changes(&mut self, bucket: &Ident, body: &Body<'a>, existing: Span, name: &str) {
         let changes = body
             .attributes
             .iter()
-            .filter(|(key, _)| !matches!(**key, "existing" | "key"))
+            .filter(|(key, _)| !matches!(**key, "existing" | "key" | "account"))
             .map(|(key, a)| (*key, a.key.span))
             .chain(body.blocks.iter().map(|(key, n)| (*key, n.name.span)))
             .chain(
@@ -269,19 +307,27 @@ impl<'a> Checker<'a> {
         span: Span,
         role: &str,
         change: &str,
+        other_account: bool,
     ) {
-        self.error(
-            Diagnostic::new(
-                Code::E0336,
-                format!("the existing bucket `{}` cannot be {role}", bucket.name),
-                span,
-                format!("drc cannot {change} without changing it"),
-            )
-            .with_label(bucket.span, "declared with `existing` here")
-            .with_help(format!(
+        let d = Diagnostic::new(
+            Code::E0336,
+            format!("the existing bucket `{}` cannot be {role}", bucket.name),
+            span,
+            format!("drc cannot {change} without changing it"),
+        )
+        .with_label(bucket.span, "declared with `existing` here");
+        let d = if other_account {
+            d.with_note("a bucket in another account can be a replica: its owner configures it (see docs/deploying.md)")
+                .with_help(format!(
+                    "declare {role} that the stack creates, without `existing`, or add `account = \"<its account ID>\"` to `{}` if another account owns it",
+                    bucket.name
+                ))
+        } else {
+            d.with_help(format!(
                 "declare {role} that the stack creates, without `existing`"
-            )),
-        );
+            ))
+        };
+        self.error(d);
     }
 
     /// The bucket a setting of `source` sends data to (its replica, its log bucket), once it
@@ -298,8 +344,18 @@ impl<'a> Checker<'a> {
             return None;
         }
         let bucket = buckets.iter().find(|b| b.name == target.name)?;
-        if bucket.existing.is_some() {
-            self.existing_as_target(bucket, target.span, target.what, target.existing_help);
+        let other_account = bucket
+            .existing
+            .as_ref()
+            .is_some_and(|e| e.account.is_some());
+        if bucket.existing.is_some() && !(other_account && target.other_account) {
+            self.existing_as_target(
+                bucket,
+                target.span,
+                target.what,
+                target.existing_help,
+                target.other_account,
+            );
             return None;
         }
         if bucket.name == source.name {

@@ -31,6 +31,7 @@ pub(super) const KINDS: &[KindSpec] = &[
             "replicate_to",
             "existing",
             "key",
+            "account",
             "region",
         ],
         required: &[],

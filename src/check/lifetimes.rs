@@ -22,7 +22,10 @@ pub fn check(program: &Program) -> Vec<Diagnostic> {
         short_storage(bucket, &mut warnings);
         lock_outlives_stack(bucket, &mut warnings);
         expiry_within_lock(bucket, &mut warnings);
-        if let Some(replication) = &bucket.replicate_to {
+        // A replica in another account keeps what its owner's rules say, which drc cannot see.
+        if let Some(replication) = &bucket.replicate_to
+            && program.bucket(&replication.replica).existing.is_none()
+        {
             replica_without_expiry(bucket, program.bucket(&replication.replica), &mut warnings);
         }
     }

@@ -77,6 +77,14 @@ pub const LAMBDA_EVENT_AGE_S: Limit = Limit {
     source: "https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionEventInvokeConfig.html",
 };
 
+/// SQS queue name length (drc names queues `<stack>-<queue>` on Terraform, and a schedule's
+/// dead-letter queue `<stack>-<schedule>-dead-letters`).
+pub const SQS_QUEUE_NAME: Limit = Limit {
+    min: 1,
+    max: 80,
+    source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html",
+};
+
 /// SQS message retention, in seconds.
 pub const SQS_RETENTION_S: Limit = Limit {
     min: 60,

@@ -67,6 +67,7 @@ impl<'a> Checker<'a> {
                 why: "access logs go to a bucket",
                 what: "a log bucket",
                 existing_help: "let the logging service write to it",
+                other_account: false,
             };
             let Some(target) = self.target_bucket(buckets, source, &target, || {
                 Diagnostic::new(

@@ -354,6 +354,7 @@ impl<'a> Checker<'a> {
             buckets,
             functions,
             schedules,
+            queues,
             outputs,
             ..
         } = bodies;
@@ -363,7 +364,7 @@ impl<'a> Checker<'a> {
         self.check_access_logs(buckets);
         self.check_cycles(functions);
         self.check_logical_ids(asts);
-        self.check_function_names(stack, functions);
+        self.check_physical_names(stack, functions, queues, schedules);
         self.check_outputs(outputs, buckets, functions);
         let tagged = buckets
             .iter()

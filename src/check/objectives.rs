@@ -42,7 +42,7 @@ pub struct Proof {
 }
 
 /// Every declared objective's proof, in the order `rpo`, `retention`, `copies`, `regions`,
-/// `immutable`.
+/// `accounts`, `immutable`.
 pub fn prove(program: &Program, today: Date) -> Vec<Proof> {
     let objectives = &program.stack.objectives;
     let backups = backups(program);
@@ -58,6 +58,9 @@ pub fn prove(program: &Program, today: Date) -> Vec<Proof> {
     }
     if let Some((n, span)) = objectives.regions {
         proofs.push(places(program, &backups, n, span, true));
+    }
+    if let Some((n, span)) = objectives.accounts {
+        proofs.push(accounts_proof(program, &backups, n, span));
     }
     if let Some((true, span)) = objectives.immutable {
         let retention = objectives.retention_days.map(|(d, _)| d);
@@ -111,6 +114,26 @@ fn copies_of<'p>(program: &'p Program, bucket: &'p Bucket) -> Vec<&'p Bucket> {
             .map(|r| program.bucket(&r.replica)),
     );
     copies
+}
+
+/// For a copy in another account: the step that says its lock and lifecycle are its owner's.
+fn other_account(bucket: &Bucket) -> Option<String> {
+    let account = bucket.existing.as_ref()?.account.as_ref()?;
+    Some(format!(
+        "`{}` is in account {account}: no writer of this stack can reach it, and its lock and lifecycle are its owner's (docs/deploying.md)",
+        bucket.name
+    ))
+}
+
+/// Where a copy is: its region, or its account when it is in another one.
+fn place(bucket: &Bucket) -> String {
+    match bucket.existing.as_ref().and_then(|e| e.account.as_ref()) {
+        Some(account) => format!("account {account}"),
+        None => bucket
+            .region
+            .map_or("the stack's region", |r| r.code)
+            .to_owned(),
+    }
 }
 
 fn proof(
@@ -254,6 +277,10 @@ fn retention_proof(program: &Program, backups: &[&Bucket], days: u32, span: Span
         ));
     }
     for bucket in backups.iter().flat_map(|b| copies_of(program, b)) {
+        if let Some(step) = other_account(bucket) {
+            steps.push(step);
+            continue;
+        }
         let lock = bucket.object_lock.map_or(0, |l| l.retain.days());
         if lock >= days {
             steps.push(format!(
@@ -348,20 +375,21 @@ fn places(program: &Program, backups: &[&Bucket], n: u64, span: Span, regions: b
     let mut fewest: Option<(u64, &str)> = None;
     for bucket in backups {
         let copies = copies_of(program, bucket);
-        let mut places: Vec<&str> = copies
+        // A copy in another account is in a region drc does not know: it adds no region.
+        let known_regions = copies
             .iter()
-            .map(|b| b.region.map_or("the stack's region", |r| r.code))
-            .collect();
-        places.sort_unstable();
-        places.dedup();
-        let count = if regions { places.len() } else { copies.len() };
+            .filter(|b| b.existing.is_none())
+            .map(|b| b.region.map_or("", |r| r.code));
+        let mut known: Vec<&str> = known_regions.collect();
+        known.sort_unstable();
+        known.dedup();
+        let count = if regions { known.len() } else { copies.len() };
         let count = u64::try_from(count).expect("few copies");
-        let names: Vec<String> = copies.iter().map(|b| format!("`{}`", b.name)).collect();
-        steps.push(format!(
-            "backups in {} ({})",
-            names.join(" and "),
-            places.join(", ")
-        ));
+        let names: Vec<String> = copies
+            .iter()
+            .map(|b| format!("`{}` ({})", b.name, place(b)))
+            .collect();
+        steps.push(format!("backups in {}", names.join(" and ")));
         if fewest.is_none_or(|(f, _)| count < f) {
             fewest = Some((count, bucket.name.as_str()));
         }
@@ -386,6 +414,46 @@ fn places(program: &Program, backups: &[&Bucket], n: u64, span: Span, regions: b
     proof(objective, span, steps, unmet)
 }
 
+/// `accounts`: the accounts holding every backup, the stack's and each replica's in another
+/// account (replication with the owner override, so that account owns the copy).
+fn accounts_proof(program: &Program, backups: &[&Bucket], n: u64, span: Span) -> Proof {
+    let mut steps = Vec::new();
+    let mut fewest: Option<(u64, &str)> = None;
+    for bucket in backups {
+        let copies = copies_of(program, bucket);
+        let account = |b: &Bucket| match b.existing.as_ref().and_then(|e| e.account.as_ref()) {
+            Some(account) => format!("account {account}"),
+            None => "the stack's account".to_owned(),
+        };
+        let mut accounts: Vec<String> = copies.iter().map(|b| account(b)).collect();
+        accounts.sort_unstable();
+        accounts.dedup();
+        let names: Vec<String> = copies
+            .iter()
+            .map(|b| format!("`{}` ({})", b.name, account(b)))
+            .collect();
+        steps.push(format!("backups in {}", names.join(" and ")));
+        let count = u64::try_from(accounts.len()).expect("few accounts");
+        if fewest.is_none_or(|(f, _)| count < f) {
+            fewest = Some((count, bucket.name.as_str()));
+        }
+    }
+    let unmet = match fewest {
+        None => Some((
+            "no retained bucket receives backups".to_owned(),
+            "add `retain = true` to the bucket the backup function `put`s into".to_owned(),
+        )),
+        Some((count, bucket)) if count < n => Some((
+            format!("`{bucket}` is held in {count} of the {n} accounts required"),
+            format!(
+                "declare the other account's bucket, `bucket vault {{ existing = \"...\"  account = \"111122223333\" }}`, and write `replicate_to = vault` in `{bucket}`"
+            ),
+        )),
+        Some(_) => None,
+    };
+    proof(format!("accounts = {n}"), span, steps, unmet)
+}
+
 /// `immutable`: every copy has a compliance-mode lock, at least `retention` long.
 fn immutable_proof(
     program: &Program,
@@ -402,6 +470,10 @@ fn immutable_proof(
         ));
     }
     for bucket in backups.iter().flat_map(|b| copies_of(program, b)) {
+        if let Some(step) = other_account(bucket) {
+            steps.push(step);
+            continue;
+        }
         match bucket.object_lock {
             None => {
                 unmet.get_or_insert((

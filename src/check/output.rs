@@ -80,8 +80,10 @@ impl<'a> Checker<'a> {
     }
 
     /// User outputs must not take the names of the outputs drc adds for every bucket
-    /// (`<bucket>_bucket_name`, `BucketName`) and function (`<function>_function_arn`), and
-    /// export names are unique.
+    /// (`<bucket>_bucket_name`, `BucketName`), every replicating bucket
+    /// (`<bucket>_replication_role_arn`, output only for a replica in another account, reserved
+    /// for every replicating bucket so adding `account` never breaks a stack) and function
+    /// (`<function>_function_arn`), and export names are unique.
     pub(super) fn check_outputs(
         &mut self,
         outputs: &[Output],
@@ -98,7 +100,20 @@ impl<'a> Checker<'a> {
                     &f.name,
                     f.span,
                 )
-            }));
+            }))
+            .chain(
+                buckets
+                    .iter()
+                    .filter(|b| b.replicate_to.is_some())
+                    .map(|b| {
+                        (
+                            format!("{}_replication_role_arn", b.name),
+                            "the replication role of bucket",
+                            &b.name,
+                            b.span,
+                        )
+                    }),
+            );
         for (name, kind, item, span) in built_in {
             if let Some(output) = outputs.iter().find(|o| o.name == name) {
                 self.error(

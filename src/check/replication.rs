@@ -47,6 +47,7 @@ impl<'a> Checker<'a> {
                 why: "a bucket replicates to another bucket",
                 what: "a replica",
                 existing_help: "make sure it is versioned",
+                other_account: true,
             };
             let Some(replica) = self.target_bucket(buckets, source, &target, || {
                 Diagnostic::new(
@@ -59,9 +60,12 @@ impl<'a> Checker<'a> {
             }) else {
                 continue;
             };
+            // A replica in another account is configured by its owner (docs/deploying.md):
+            // drc checks only what the stack decides, the source's versioning and the key.
+            let other_account = replica.existing.is_some();
             let unversioned: Vec<&Bucket> = [source, replica]
                 .into_iter()
-                .filter(|b| !b.versioned)
+                .filter(|b| !b.versioned && b.existing.is_none())
                 .collect();
             if !unversioned.is_empty() {
                 let mut d = Diagnostic::new(
@@ -76,6 +80,10 @@ impl<'a> Checker<'a> {
                 }
                 let names = list(unversioned.iter().map(|b| b.name.as_str()));
                 self.error(d.with_help(format!("add `versioned = true` to {names}")));
+            }
+            if other_account {
+                self.other_account_key(source, replica, replication);
+                continue;
             }
             if source.object_lock.is_some() && replica.object_lock.is_none() {
                 self.error(
@@ -98,6 +106,47 @@ impl<'a> Checker<'a> {
                 self.encryption_mismatch(source, replica, replication);
             }
         }
+    }
+
+    /// E0326 for a replica in another account: a KMS-encrypted source needs the replica's
+    /// `key` (S3 encrypts each replica with it); an SSE-S3 source keeps SSE-S3 on its replicas,
+    /// so a `key` there would protect nothing replication writes.
+    fn other_account_key(&mut self, source: &Bucket, replica: &Bucket, replication: &Replication) {
+        let key = replica.existing.as_ref().and_then(|e| e.key.as_ref());
+        let d = match (source.encryption, key) {
+            (Encryption::Kms, None) => Diagnostic::new(
+                Code::E0326,
+                format!(
+                    "`{}` is encrypted with a KMS key but its replica `{}` names none",
+                    source.name, replica.name
+                ),
+                source.encryption_span.unwrap_or(source.span),
+                "encrypted with a KMS key here",
+            )
+            .with_label(replication.span, "replication turned on here")
+            .with_note("S3 replicates SSE-KMS objects only when the replication names a key in the replica's region to encrypt the replicas with (see https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html)")
+            .with_help(format!(
+                "add `key = \"arn:aws:kms:...\"` to `{}`: the key its owner lets this stack's replication role use",
+                replica.name
+            )),
+            (Encryption::S3, Some(_)) => Diagnostic::new(
+                Code::E0326,
+                format!(
+                    "`{}` names a KMS key but its source `{}` is not encrypted with one",
+                    replica.name, source.name
+                ),
+                replica.span,
+                "a replica with a key",
+            )
+            .with_label(replication.span, "replication turned on here")
+            .with_note("S3 keeps the encryption of the source object on its replica, so replicas of SSE-S3 objects would not use the replica's key (see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html#bucket-key-replication)")
+            .with_help(format!(
+                "add `encryption = kms` to `{}`, or remove `key` from `{}`",
+                source.name, replica.name
+            )),
+            _ => return,
+        };
+        self.error(d);
     }
 
     /// E0326: a replica whose encryption is not its source's. A KMS-encrypted source needs a

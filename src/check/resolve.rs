@@ -6,7 +6,8 @@ use super::checker::Checker;
 use super::kinds::KINDS;
 use super::limits;
 use super::model::{
-    Bucket, Destination, EnvValue, Failure, Function, Kind, Reference, Stack, Text, Verb,
+    Bucket, Destination, EnvValue, Failure, Function, Kind, Queue, Reference, Schedule, Stack,
+    Text, Verb,
 };
 use super::words::article;
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
@@ -463,26 +464,52 @@ impl<'a> Checker<'a> {
         }
     }
 
-    pub(super) fn check_function_names(&mut self, stack: &Stack, functions: &[Function]) {
+    /// E0209 for a physical name drc gives on Terraform that is too long for its service:
+    /// `<stack>-<function>` (Lambda), `<stack>-<queue>` and a schedule's dead-letter queue
+    /// `<stack>-<schedule>-dead-letters` (SQS).
+    pub(super) fn check_physical_names(
+        &mut self,
+        stack: &Stack,
+        functions: &[Function],
+        queues: &[Queue],
+        schedules: &[Schedule],
+    ) {
         let prefix = names::physical_prefix(&stack.name);
-        for f in functions {
-            let length = prefix.len() + 1 + f.name.len();
-            if length > usize::try_from(limits::LAMBDA_FUNCTION_NAME.max).expect("small") {
-                self.error(
-                    Diagnostic::new(
-                        Code::E0209,
-                        format!("function name `{prefix}-{}` is too long for Lambda", f.name),
-                        f.span,
-                        format!("{length} characters with the stack prefix"),
-                    )
-                    .with_note(format!(
-                        "Lambda function names are at most {} characters ({})",
-                        limits::LAMBDA_FUNCTION_NAME.max,
-                        limits::LAMBDA_FUNCTION_NAME.source
-                    ))
-                    .with_help("shorten the function's or the stack's name"),
-                );
+        let lambda = ("Lambda", "Lambda function", &limits::LAMBDA_FUNCTION_NAME);
+        let sqs = ("SQS", "SQS queue", &limits::SQS_QUEUE_NAME);
+        // (physical name, span, service, what it names, whose name to shorten)
+        let named = functions
+            .iter()
+            .map(|f| {
+                let name = format!("{prefix}-{}", f.name);
+                (name, f.span, lambda, "function name", "function's")
+            })
+            .chain(queues.iter().map(|q| {
+                let name = format!("{prefix}-{}", q.name);
+                (name, q.span, sqs, "queue name", "queue's")
+            }))
+            .chain(schedules.iter().map(|s| {
+                let name = format!("{prefix}-{}-dead-letters", s.name);
+                (name, s.span, sqs, "dead-letter queue name", "schedule's")
+            }));
+        for (name, span, (service, kind, limit), what, whose) in named {
+            let length = name.len();
+            if length <= usize::try_from(limit.max).expect("small") {
+                continue;
             }
+            self.error(
+                Diagnostic::new(
+                    Code::E0209,
+                    format!("{what} `{name}` is too long for {service}"),
+                    span,
+                    format!("{length} characters with the stack prefix"),
+                )
+                .with_note(format!(
+                    "{kind} names are at most {} characters ({})",
+                    limit.max, limit.source
+                ))
+                .with_help(format!("shorten the {whose} or the stack's name")),
+            );
         }
     }
 

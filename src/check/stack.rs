@@ -12,7 +12,14 @@ use crate::syntax::ast::{Attribute, Entry, Ident, Value, ValueKind};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The objectives a stack can declare.
-pub(super) const OBJECTIVES: &[&str] = &["rpo", "retention", "copies", "regions", "immutable"];
+pub(super) const OBJECTIVES: &[&str] = &[
+    "rpo",
+    "retention",
+    "copies",
+    "regions",
+    "accounts",
+    "immutable",
+];
 
 /// The stack name when a file has no `stack` item: the file name, made a valid name.
 pub(super) fn default_stack_name(stem: &str) -> String {
@@ -77,11 +84,13 @@ impl<'a> Checker<'a> {
         };
         let copies = count("copies");
         let regions = count("regions");
+        let accounts = count("accounts");
         Objectives {
             rpo_s: self.duration(&inner, "rpo"),
             retention_days: self.whole_days(&inner, "retention", limits::OBJECT_LOCK_DAYS),
             copies,
             regions,
+            accounts,
             immutable: inner.attributes.get("immutable").and_then(|a| {
                 let span = a.value.span;
                 self.boolean(&inner, "immutable").map(|b| (b, span))

@@ -133,6 +133,12 @@ static OBJECTIVES: Block = Block {
             Words::None,
         ),
         attr(
+            "accounts",
+            "How many accounts the copies are in: the stack's and those of replicas in other accounts.",
+            "a whole number, at least 1",
+            Words::None,
+        ),
+        attr(
             "immutable",
             "Every copy has a compliance-mode Object Lock at least `retention` long: nobody, not even the account root, deletes a backup sooner.",
             "`true` or `false`",
@@ -362,6 +368,12 @@ pub static VOCABULARY: &[KindDoc] = &[
                 Words::None,
             ),
             attr(
+                "account",
+                "The other account that owns an existing bucket; with it the bucket may be a replica, a copy in another account.",
+                "a string: a 12-digit account ID; only with `existing`",
+                Words::None,
+            ),
+            attr(
                 "region",
                 "The Region the bucket lives in, when not the stack's.",
                 "a string: a Region code like `\"eu-central-1\"`",
@@ -477,7 +489,7 @@ pub static VOCABULARY: &[KindDoc] = &[
     },
     KindDoc {
         kind: Kind::Schedule,
-        meaning: "An EventBridge Scheduler schedule that invokes one function, with a role of its own allowed only to invoke it.",
+        meaning: "An EventBridge Scheduler schedule that invokes one function, with a role of its own allowed only to invoke it and to keep the runs it failed to invoke in the schedule's own dead-letter queue (alarmed to the function's `alarm` topic).",
         attributes: &[
             attr(
                 "every",

@@ -167,6 +167,14 @@ impl LogicalIds {
     pub fn failure_alarm(name: &str) -> String {
         format!("{}FunctionFailureAlarm", logical_stem(name))
     }
+    /// `AWS::SQS::Queue` a schedule's failed invocations go to (no other ID ends in `Letters`)
+    pub fn schedule_dead_letters(name: &str) -> String {
+        format!("{}ScheduleDeadLetters", logical_stem(name))
+    }
+    /// `AWS::CloudWatch::Alarm` on the messages in a schedule's dead-letter queue
+    pub fn schedule_dead_letter_alarm(name: &str) -> String {
+        format!("{}ScheduleDeadLetterAlarm", logical_stem(name))
+    }
     /// `AWS::SQS::Queue`
     pub fn queue(name: &str) -> String {
         format!("{}Queue", logical_stem(name))
@@ -248,6 +256,34 @@ pub fn alarmed_failure_queue(function: &crate::check::model::Function) -> Option
     Some((queue.target.as_str(), alarm.target.as_str()))
 }
 
+/// How long a schedule's dead-letter queue keeps a run EventBridge Scheduler failed to invoke:
+/// 14 days, the longest SQS allows, so a failure first noticed days later can still be read
+/// and the run replayed. Source:
+/// <https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html>
+pub const SCHEDULE_DEAD_LETTER_RETENTION_S: u32 = 1_209_600;
+
+/// The topic a schedule's dead-letter queue alarms ([`FAILURE_QUEUE_ALARM`]): the alarm topic
+/// of the function the schedule invokes, if it has one. A function without one is what W0301
+/// points out.
+pub fn alarmed_dead_letters<'p>(
+    program: &'p Program,
+    schedule: &crate::check::model::Schedule,
+) -> Option<&'p str> {
+    let function = program.function(&schedule.target);
+    function.failure.alarm.as_ref().map(|a| a.target.as_str())
+}
+
+/// The account of a bucket's replica when the replica is in another account: the replication
+/// then names that account, hands it the replicas' ownership, and the stack outputs the
+/// replication role's ARN for that account's bucket policy (docs/deploying.md).
+pub fn other_account_replica<'p>(
+    program: &'p Program,
+    bucket: &crate::check::model::Bucket,
+) -> Option<&'p str> {
+    let replica = program.bucket(&bucket.replicate_to.as_ref()?.replica);
+    replica.existing.as_ref()?.account.as_deref()
+}
+
 /// The `Id` of a bucket's lifecycle rule on both targets: `Objects` for the whole-bucket rule,
 /// `Prefix<n>` (its position among the bucket's rules) for a prefix's rule. The bucket-wide
 /// abort rule is `AbortIncompleteUploads`, which neither form can be.
@@ -288,13 +324,27 @@ pub fn resource_count(program: &Program, layouts: &[Layout]) -> usize {
         .iter()
         .map(|t| 2 + usize::from(t.email.is_some()))
         .sum();
-    buckets + functions + 2 * program.schedules().len() + queues + topics + managed_policies
+    // A schedule, its role, its dead-letter queue and the queue's alarm.
+    let schedules: usize = program
+        .schedules()
+        .iter()
+        .map(|s| 3 + usize::from(alarmed_dead_letters(program, s).is_some()))
+        .sum();
+    buckets + functions + schedules + queues + topics + managed_policies
 }
 
 /// The number of CloudFormation outputs a program becomes: one per bucket of the stack's
-/// region (its name), one per function (its ARN), and the user's `output` items.
+/// region (its name), one per bucket replicating to another account (its replication role's
+/// ARN), one per function (its ARN), and the user's `output` items.
 pub fn output_count(program: &Program) -> usize {
-    program.local_buckets().count() + program.functions().len() + program.outputs().len()
+    let role_arns = program
+        .local_buckets()
+        .filter(|b| other_account_replica(program, b).is_some())
+        .count();
+    program.local_buckets().count()
+        + role_arns
+        + program.functions().len()
+        + program.outputs().len()
 }
 
 /// Lowers a checked program and its policies, packaging each function's code (its `code`

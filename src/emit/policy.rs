@@ -191,7 +191,7 @@ fn longest_arn(program: &Program, resource: &Resource) -> String {
             "arn:{partition}:kms:{region}:{account}:key/{}",
             filler(as_usize(limits::KMS_KEY_ID.max))
         ),
-        Resource::Queue(_) => format!(
+        Resource::Queue(_) | Resource::ScheduleDeadLetters(_) => format!(
             "arn:{partition}:sqs:{region}:{account}:{}",
             filler(Bounds::QUEUE_NAME)
         ),

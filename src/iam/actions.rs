@@ -191,6 +191,19 @@ pub const REPLICATION_SOURCE_KEY_ACTIONS: &[&str] = &["kms:Decrypt"];
 /// [`REPLICATION_SOURCE_KEY_ACTIONS`], section "S3 Bucket Keys and replication".
 pub const REPLICATION_REPLICA_KEY_ACTIONS: &[&str] = &["kms:Decrypt", "kms:Encrypt"];
 
+/// The replication role's action on the replica's objects when the replica is in another
+/// account: change each replica's owner to the destination bucket's owner (replication with
+/// `AccessControlTranslation`). Source:
+/// <https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-change-owner.html>
+pub const REPLICATION_OWNER_OVERRIDE_ACTIONS: &[&str] = &["s3:ObjectOwnerOverrideToBucketOwner"];
+
+/// The actions a schedule's role gets on the schedule's own dead-letter queue, where EventBridge
+/// Scheduler puts a run it failed to invoke after its retries. The queue uses SQS-managed
+/// encryption, so no KMS action is needed. Source (AWS's example grants it on `*`; drc grants
+/// it on the one queue):
+/// <https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html#configuring-schedule-dlq-permissions>
+pub const SCHEDULE_DEAD_LETTER_ACTIONS: &[&str] = &["sqs:SendMessage"];
+
 /// The actions every function gets on its own log group's streams.
 pub const LOG_ACTIONS: &[&str] = &["logs:CreateLogStream", "logs:PutLogEvents"];
 

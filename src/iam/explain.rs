@@ -344,6 +344,9 @@ pub fn resource_json(resource: &Resource) -> Value {
             json!({ "kind": "existing_function", "function": name, "arn": arn })
         }
         Resource::Queue(q) => json!({ "kind": "queue", "queue": q }),
+        Resource::ScheduleDeadLetters(s) => {
+            json!({ "kind": "schedule_dead_letters", "schedule": s })
+        }
         Resource::QueueKey(q) => json!({ "kind": "queue_key", "queue": q }),
         Resource::Topic(t) => json!({ "kind": "topic", "topic": t }),
         Resource::TopicKey(t) => json!({ "kind": "topic_key", "topic": t }),

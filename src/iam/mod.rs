@@ -5,7 +5,8 @@
 //! using the KMS key of an encrypted bucket, queue or topic, and sending failed events to
 //! its `on_failure` and `dead_letter` targets (the `send` or `publish` row of the table,
 //! whichever the target's kind needs). Each schedule gets a role of its own, assumed by
-//! EventBridge Scheduler, allowed only to invoke the schedule's function. A bucket with
+//! EventBridge Scheduler, allowed only to invoke the schedule's function and to send the runs
+//! it failed to invoke to the schedule's own dead-letter queue. A bucket with
 //! `replicate_to` gets a role for S3 to assume, with only the replication actions on the two
 //! buckets ([`actions::REPLICATION_SOURCE_BUCKET_ACTIONS`] and the lists after it, the
 //! Object Lock one only when the source is locked). Every action records what caused it
@@ -19,7 +20,10 @@
 pub mod actions;
 pub mod diff;
 pub mod explain;
+mod resource;
 pub mod weakening;
+
+pub use resource::Resource;
 
 pub use crate::check::model::Verb;
 pub use actions::{Scope, VERBS, VerbRule};
@@ -158,12 +162,17 @@ pub enum Cause {
     TopicKey(Span),
     /// A schedule invokes its target function (span of the schedule's `invoke = ...`).
     ScheduleTarget(Span),
+    /// A schedule's runs that fail to invoke go to its own dead-letter queue (span of the
+    /// schedule's name).
+    ScheduleDeadLetters(Span),
     /// The bucket replicates to another (span of `replicate_to = ...`).
     Replication(Span),
     /// A bucket with Object Lock replicates to another (span of `replicate_to = ...`).
     LockedReplication(Span),
     /// A KMS-encrypted bucket replicates to another (span of `replicate_to = ...`).
     EncryptedReplication(Span),
+    /// The replica is in another account (span of `replicate_to = ...`).
+    OtherAccountReplication(Span),
 }
 
 impl Cause {
@@ -183,6 +192,9 @@ impl Cause {
             Cause::ScheduleTarget(_) => {
                 Some("a schedule's role may invoke the function it targets")
             }
+            Cause::ScheduleDeadLetters(_) => Some(
+                "a schedule's role may send the runs it failed to invoke to the schedule's dead-letter queue",
+            ),
             Cause::Replication(_) => {
                 Some("S3 replicates new object versions to the replica, never deletions")
             }
@@ -191,6 +203,9 @@ impl Cause {
             ),
             Cause::EncryptedReplication(_) => Some(
                 "both buckets use KMS keys: S3 decrypts each version with the source's key and encrypts its replica with the replica's",
+            ),
+            Cause::OtherAccountReplication(_) => Some(
+                "the replica is in another account: S3 makes that account the owner of each replica",
             ),
         }
     }
@@ -206,137 +221,11 @@ impl Cause {
             | Cause::QueueKey(s)
             | Cause::TopicKey(s)
             | Cause::ScheduleTarget(s)
+            | Cause::ScheduleDeadLetters(s)
             | Cause::Replication(s)
             | Cause::LockedReplication(s)
-            | Cause::EncryptedReplication(s) => s,
-        }
-    }
-}
-
-/// What a statement is granted on, target-neutral; emitters turn it into an ARN expression.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Resource {
-    /// A bucket's ARN.
-    Bucket(String),
-    /// `bucket-arn/prefix*`, or `bucket-arn/*` without a prefix.
-    Objects {
-        /// The bucket.
-        bucket: String,
-        /// The key prefix (empty for the whole bucket).
-        prefix: String,
-    },
-    /// The KMS key drc creates for a bucket.
-    BucketKey(String),
-    /// The log streams of a function's log group.
-    LogStreams(String),
-    /// A function's ARN.
-    Function(String),
-    /// A function outside the stack: its `.dr` name and ARN (with the markers [`PARTITION`],
-    /// [`REGION`] and [`ACCOUNT`] when it was given by name).
-    ExistingFunction {
-        /// The `.dr` name.
-        name: String,
-        /// The ARN.
-        arn: String,
-    },
-    /// A queue's ARN.
-    Queue(String),
-    /// The KMS key drc creates for a queue with `encryption = kms`.
-    QueueKey(String),
-    /// A topic's ARN.
-    Topic(String),
-    /// The KMS key drc creates for every topic.
-    TopicKey(String),
-    /// The ARN of a bucket outside the stack (`existing = ...`).
-    ExistingBucket {
-        /// The `.dr` name.
-        bucket: String,
-        /// Its ARN, a literal.
-        arn: String,
-    },
-    /// `arn/prefix*` of a bucket outside the stack.
-    ExistingObjects {
-        /// The `.dr` name.
-        bucket: String,
-        /// Its ARN, a literal.
-        arn: String,
-        /// The key prefix (empty for the whole bucket).
-        prefix: String,
-    },
-    /// The KMS key of a bucket outside the stack (`key = ...`).
-    ExistingKey {
-        /// The `.dr` name of the bucket.
-        bucket: String,
-        /// The key's ARN, a literal.
-        arn: String,
-    },
-}
-
-impl Resource {
-    /// How the resource reads for people: `objects of bucket backups under "daily/"`.
-    pub fn describe(&self) -> String {
-        match self {
-            Self::Bucket(b) => format!("bucket {b}"),
-            Self::Objects { bucket, prefix } if prefix.is_empty() => {
-                format!("all objects of bucket {bucket}")
-            }
-            Self::Objects { bucket, prefix } => {
-                format!("objects of bucket {bucket} under \"{prefix}\"")
-            }
-            Self::BucketKey(b) => format!("the KMS key of bucket {b}"),
-            Self::LogStreams(f) => format!("the log streams of function {f}'s log group"),
-            Self::Function(f) => format!("function {f}"),
-            Self::ExistingFunction { name, .. } => format!("existing function {name}"),
-            Self::Queue(q) => format!("queue {q}"),
-            Self::QueueKey(q) => format!("the KMS key of queue {q}"),
-            Self::Topic(t) => format!("topic {t}"),
-            Self::TopicKey(t) => format!("the KMS key of topic {t}"),
-            Self::ExistingBucket { bucket, arn } => format!("existing bucket {bucket} ({arn})"),
-            Self::ExistingObjects {
-                bucket,
-                arn,
-                prefix,
-            } if prefix.is_empty() => {
-                format!("all objects of existing bucket {bucket} ({arn})")
-            }
-            Self::ExistingObjects {
-                bucket,
-                arn,
-                prefix,
-            } => {
-                format!("objects of existing bucket {bucket} ({arn}) under \"{prefix}\"")
-            }
-            Self::ExistingKey { bucket, arn } => {
-                format!("the KMS key of existing bucket {bucket} ({arn})")
-            }
-        }
-    }
-}
-
-impl Resource {
-    /// The IAM resource type the ARN is of, as the Service Authorization Reference names it:
-    /// `("s3", "object")`. The action-table test checks every emitted action against it.
-    pub fn iam_type(&self) -> (&'static str, &'static str) {
-        match self {
-            Resource::Bucket(_) | Resource::ExistingBucket { .. } => ("s3", "bucket"),
-            Resource::Objects { .. } | Resource::ExistingObjects { .. } => ("s3", "object"),
-            Resource::LogStreams(_) => ("logs", "log-stream"),
-            Resource::Function(_) | Resource::ExistingFunction { .. } => ("lambda", "function"),
-            Resource::Queue(_) => ("sqs", "queue"),
-            Resource::Topic(_) => ("sns", "topic"),
-            Resource::BucketKey(_)
-            | Resource::ExistingKey { .. }
-            | Resource::QueueKey(_)
-            | Resource::TopicKey(_) => ("kms", "key"),
-        }
-    }
-
-    /// The service a key is used through, for its `kms:ViaService` condition.
-    fn via_service(&self) -> &'static str {
-        match self {
-            Resource::QueueKey(_) => "sqs",
-            Resource::TopicKey(_) => "sns",
-            _ => "s3",
+            | Cause::EncryptedReplication(s)
+            | Cause::OtherAccountReplication(s) => s,
         }
     }
 }
@@ -408,6 +297,16 @@ pub fn infer(program: &Program) -> Policies {
         for action in actions::rule(Verb::Invoke).actions {
             grant.add(action, Cause::ScheduleTarget(schedule.target_span));
         }
+        let dead_letters = grants
+            .entry((
+                Resource::ScheduleDeadLetters(schedule.name.clone()),
+                None,
+                None,
+            ))
+            .or_default();
+        for action in actions::SCHEDULE_DEAD_LETTER_ACTIONS {
+            dead_letters.add(action, Cause::ScheduleDeadLetters(schedule.span));
+        }
         Role {
             owner: Owner::Scheduler(schedule.name.clone()),
             statements: statements(program, grants),
@@ -442,10 +341,7 @@ fn replication_role(program: &Program, bucket: &crate::check::model::Bucket) -> 
             actions::REPLICATION_SOURCE_OBJECT_ACTIONS,
         ),
         (
-            Resource::Objects {
-                bucket: replication.replica.clone(),
-                prefix: String::new(),
-            },
+            replica_objects(program, &replication.replica),
             actions::REPLICATION_REPLICA_OBJECT_ACTIONS,
         ),
     ];
@@ -459,10 +355,25 @@ fn replication_role(program: &Program, bucket: &crate::check::model::Bucket) -> 
         )
     });
     let locked_cause = Cause::LockedReplication(replication.span);
+    let other_account = program
+        .bucket(&replication.replica)
+        .existing
+        .as_ref()
+        .is_some_and(|e| e.account.is_some())
+        .then(|| {
+            (
+                (
+                    replica_objects(program, &replication.replica),
+                    actions::REPLICATION_OWNER_OVERRIDE_ACTIONS,
+                ),
+                Cause::OtherAccountReplication(replication.span),
+            )
+        });
     for ((resource, list), cause) in groups
         .into_iter()
         .map(|group| (group, cause))
         .chain(locked.map(|group| (group, locked_cause)))
+        .chain(other_account)
     {
         let grant = grants.entry((resource, None, None)).or_default();
         for action in list {
@@ -478,7 +389,7 @@ fn replication_role(program: &Program, bucket: &crate::check::model::Bucket) -> 
                 actions::REPLICATION_SOURCE_KEY_ACTIONS,
             ),
             (
-                Resource::BucketKey(replication.replica.clone()),
+                replica_key(program, &replication.replica),
                 actions::REPLICATION_REPLICA_KEY_ACTIONS,
             ),
         ];
@@ -495,6 +406,38 @@ fn replication_role(program: &Program, bucket: &crate::check::model::Bucket) -> 
         owner: Owner::Replication(bucket.name.clone()),
         statements: statements(program, grants),
     })
+}
+
+/// Every object of a replica: of a bucket of the stack, or of one in another account.
+fn replica_objects(program: &Program, replica: &str) -> Resource {
+    match &program.bucket(replica).existing {
+        Some(existing) => Resource::ExistingObjects {
+            bucket: replica.to_owned(),
+            arn: existing.arn.clone(),
+            prefix: String::new(),
+        },
+        None => Resource::Objects {
+            bucket: replica.to_owned(),
+            prefix: String::new(),
+        },
+    }
+}
+
+/// The key replicas are encrypted with: the one drc creates for a replica of the stack, or
+/// the `key` of one in another account (the checker requires it when the source has a key).
+fn replica_key(program: &Program, replica: &str) -> Resource {
+    match program
+        .bucket(replica)
+        .existing
+        .as_ref()
+        .and_then(|e| e.key.as_ref())
+    {
+        Some(arn) => Resource::ExistingKey {
+            bucket: replica.to_owned(),
+            arn: arn.clone(),
+        },
+        None => Resource::BucketKey(replica.to_owned()),
+    }
 }
 
 /// Adds the grants one verb on one target implies, with their KMS grants, for `cause`.
@@ -728,6 +671,7 @@ fn sid_for(resource: &Resource, lister: Option<Verb>) -> String {
             format!("Invoke{}", stem(f))
         }
         Resource::Queue(q) => format!("SendTo{}", stem(q)),
+        Resource::ScheduleDeadLetters(s) => format!("{}DeadLetters", stem(s)),
         Resource::QueueKey(q) => format!("{}QueueKey", stem(q)),
         Resource::Topic(t) => format!("PublishTo{}", stem(t)),
         Resource::TopicKey(t) => format!("{}TopicKey", stem(t)),

@@ -447,7 +447,13 @@ pub(super) fn expected_error(
         span,
         format!("expected {expected} here"),
     );
-    if let Some(help) = syntax_help(text, start, found) {
+    let help = syntax_help(text, start, found).or_else(|| {
+        positives
+            .contains(&Rule::lbrace)
+            .then(|| missing_equals(text, start))
+            .flatten()
+    });
+    if let Some(help) = help {
         diagnostic = diagnostic.with_help(help);
     }
     diagnostic
@@ -545,6 +551,27 @@ fn syntax_help(text: &str, at: usize, found: &str) -> Option<String> {
         return Some("a block is not closed: add `}`".to_owned());
     }
     None
+}
+
+/// After `handler "x.h"`, a `{` is expected (a name and a string open a labelled block), but
+/// the writer most likely left out the `=` of an attribute: the help shows it written.
+fn missing_equals(text: &str, at: usize) -> Option<String> {
+    let before = text[..at].trim_end();
+    let line = before.rsplit('\n').next().unwrap_or(before).trim_start();
+    let key_end = line
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|&n| n > 0)?;
+    let (key, rest) = line.split_at(key_end);
+    let value = rest.trim_start();
+    let is_string = value.len() >= 2
+        && value.starts_with('"')
+        && value.ends_with('"')
+        && value[1..value.len() - 1].matches('"').count() == 0;
+    is_string.then(|| {
+        format!(
+            "to set an attribute, write `{key} = {value}`; a name and a string open a block only when `{{` follows"
+        )
+    })
 }
 
 fn line_has_open_quote(text: &str, at: usize) -> bool {

@@ -118,7 +118,7 @@ pub fn requests(old: Option<Side<'_>>, new: Option<Side<'_>>) -> Vec<NewRequest>
         let services: &[&str] = match item.kind {
             ItemKind::Bucket => &["s3"],
             ItemKind::BucketKey | ItemKind::QueueKey | ItemKind::TopicKey => &["kms"],
-            ItemKind::Queue => &["sqs"],
+            ItemKind::Queue | ItemKind::ScheduleQueue => &["sqs"],
             ItemKind::Topic => &["sns"],
             _ => &["lambda"],
         };
@@ -165,6 +165,7 @@ fn item_word(kind: ItemKind) -> &'static str {
         ItemKind::QueueKey => "the key of queue",
         ItemKind::TopicKey => "the key of topic",
         ItemKind::Queue => "queue",
+        ItemKind::ScheduleQueue => "the dead-letter queue of schedule",
         ItemKind::Topic => "topic",
         _ => "function",
     }

@@ -153,7 +153,7 @@ fn diagnostics(program: &Program, report: &StackReport) -> Vec<Diagnostic> {
                 .iter()
                 .find(|f| named(&f.name))
                 .map(|f| f.span),
-            ItemKind::Schedule => program
+            ItemKind::Schedule | ItemKind::ScheduleQueue => program
                 .schedules()
                 .iter()
                 .find(|s| named(&s.name))
@@ -451,7 +451,7 @@ fn compare(
         let services: &[&str] = match item.kind {
             ItemKind::Bucket => &["s3"],
             ItemKind::BucketKey | ItemKind::QueueKey | ItemKind::TopicKey => &["kms"],
-            ItemKind::Queue => &["sqs"],
+            ItemKind::Queue | ItemKind::ScheduleQueue => &["sqs"],
             ItemKind::Topic => &["sns"],
             ItemKind::Function => &["lambda"],
             _ => &[],
@@ -489,6 +489,7 @@ fn describe_item(item: &Item, symbols: &Symbols) -> String {
         ItemKind::QueueKey => format!("the key of queue `{name}`"),
         ItemKind::TopicKey => format!("the key of topic `{name}`"),
         ItemKind::Queue => format!("queue `{name}`"),
+        ItemKind::ScheduleQueue => format!("the dead-letter queue of schedule `{name}`"),
         ItemKind::Topic => format!("topic `{name}`"),
         ItemKind::Function => format!("function `{name}`"),
         _ => format!("`{name}`"),

@@ -268,6 +268,9 @@ pub struct BucketFacts {
     pub locked: bool,
     /// Replication: the role's template id, the replica's ARN, the replica's key ARN.
     pub replication: Option<(Option<String>, String, Option<String>)>,
+    /// Whether its replication hands each replica to the destination's owner
+    /// (`AccessControlTranslation`, for a replica in another account).
+    pub owner_override: bool,
     /// Access logging: the log bucket's name (symbolic) and the prefix.
     pub logging: Option<(String, String)>,
 }
@@ -303,6 +306,8 @@ pub struct ScheduleFacts {
     pub target: String,
     /// The template id of the role it invokes with.
     pub role: Option<String>,
+    /// The ARN of the queue its failed invocations go to.
+    pub dead_letter: Option<String>,
 }
 
 /// What the templates create, by item stem: what `drc verify` derives the built-in rules'

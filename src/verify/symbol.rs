@@ -35,6 +35,8 @@ pub enum ItemKind {
     BucketKey,
     /// An SQS queue (its name).
     Queue,
+    /// The dead-letter queue drc creates for a schedule (its name), by the schedule's stem.
+    ScheduleQueue,
     /// The KMS key of a queue.
     QueueKey,
     /// An SNS topic (its name).
@@ -60,6 +62,7 @@ impl ItemKind {
             ItemKind::Bucket => "bucket",
             ItemKind::BucketKey => "key of bucket",
             ItemKind::Queue => "queue",
+            ItemKind::ScheduleQueue => "dead-letter queue of schedule",
             ItemKind::QueueKey => "key of queue",
             ItemKind::Topic => "topic",
             ItemKind::TopicKey => "key of topic",

@@ -885,7 +885,7 @@ fn verify_proves_built_outputs_and_exits_1_on_a_violation() {
     assert_eq!(proven.status, 0, "{}{}", proven.stdout, proven.stderr);
     assert_eq!(
         proven.stdout,
-        "stack disaster_recovery: proven on cloudformation and terraform: 3 roles and 9 resource policies allow exactly what is declared\nproven: 1 stacks\n"
+        "stack disaster_recovery: proven on cloudformation and terraform: 3 roles and 10 resource policies allow exactly what is declared\nproven: 1 stacks\n"
     );
     // The main template alone brings its regional template along.
     let cfn = out.join("disaster_recovery.cfn.yaml");

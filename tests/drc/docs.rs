@@ -637,8 +637,8 @@ fn written_out(code: Code, which: Which) -> Option<Vec<(String, String)>> {
             }
             example(text)
         }
-        // A bucket, a function with an alarm and a schedule for each of 63 tenants;
-        // corrected, `t01` to `t32` and `t33` to `t63` in two stacks.
+        // A bucket, a function with an alarm and a schedule for each of 50 tenants;
+        // corrected, `t01` to `t25` and `t26` to `t50` in two stacks.
         Code::E0501 => {
             let stack = |name: &str, tenants: std::ops::RangeInclusive<u32>| {
                 let mut text = format!(
@@ -654,16 +654,16 @@ fn written_out(code: Code, which: Which) -> Option<Vec<(String, String)>> {
                 text
             };
             if erroneous {
-                example(stack("tenant_backups", 1..=63))
+                example(stack("tenant_backups", 1..=50))
             } else {
                 Some(vec![
                     (
                         "tenant_backups_a.dr".to_owned(),
-                        stack("tenant_backups_a", 1..=32),
+                        stack("tenant_backups_a", 1..=25),
                     ),
                     (
                         "tenant_backups_b.dr".to_owned(),
-                        stack("tenant_backups_b", 33..=63),
+                        stack("tenant_backups_b", 26..=50),
                     ),
                 ])
             }

@@ -142,10 +142,18 @@ fn the_disaster_recovery_example_is_the_book_stack_done_right() {
             .any(|r| r["Prefix"] == "daily/"
                 && r["Transitions"][1]["StorageClass"] == "DEEP_ARCHIVE")
     );
-    assert_eq!(
-        template["Resources"]["BackupFunctionErrorAlarm"]["Type"],
-        "AWS::CloudWatch::Alarm"
-    );
+    // Every failure is heard of: the function's errors, the runs it failed into its
+    // failure queue, and the runs the scheduler failed to invoke (issue 13, point 5).
+    for alarm in [
+        "BackupFunctionErrorAlarm",
+        "BackupFunctionFailureAlarm",
+        "NightlyScheduleDeadLetterAlarm",
+    ] {
+        assert_eq!(
+            template["Resources"][alarm]["Type"], "AWS::CloudWatch::Alarm",
+            "{alarm}"
+        );
+    }
     assert_eq!(
         schedule["Properties"]["ScheduleExpressionTimezone"],
         "Europe/Paris"

@@ -234,3 +234,31 @@ fn graph_reads_stdin_and_reports_errors_like_check() {
     let unknown = Drc::new(&["graph", "examples/log_archive.dr", "--format", "png"]).run();
     assert_eq!(unknown.status, 2);
 }
+
+#[test]
+fn a_copy_in_another_account_shows_its_account() {
+    let output = Drc::new(&[
+        "graph",
+        "tests/fixtures/valid/bucket_replication_other_account/input.dr",
+    ])
+    .run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    assert!(
+        output.stdout.contains(
+            "bucket_vault[(\"bucket vault<br/>existing: acme-backup-vault<br/>account 111122223333\")]"
+        ),
+        "{}",
+        output.stdout
+    );
+    let edges = mermaid_edges(&output.stdout);
+    assert!(
+        edges
+            .iter()
+            .any(|(from, lines, to, dashed)| from == "bucket_backups"
+                && to == "bucket_vault"
+                && *dashed
+                && lines == &["replicates to"]),
+        "{}",
+        output.stdout
+    );
+}

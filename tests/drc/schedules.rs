@@ -1,4 +1,4 @@
-//! Schedules, outputs and tags, checked through the compiler on sources built in the test
+//! Schedules, alarms, outputs and tags, checked through the compiler on sources built in the test
 //! (cases too large for a fixture, and properties read back from both templates).
 
 use crate::support::today;
@@ -128,4 +128,126 @@ fn item_tags_override_stack_tags_on_every_taggable_resource() {
         assert_eq!(team_tag["Value"], team, "{id}");
         assert_eq!(tags.len(), 2, "{id}");
     }
+}
+
+#[test]
+fn every_schedule_gets_a_dead_letter_queue_alarmed_to_its_functions_topic() {
+    // `backup` has an alarm topic; `quiet` has none (W0301 says so), so its schedule's queue
+    // gets no alarm.
+    let text = format!(
+        "{FUNCTION}function quiet {{\n  runtime = nodejs24.x\n  handler = \"index.handler\"\n  code = \"lambda\"\n}}\nschedule nightly {{\n  every = 24h\n  invoke = backup\n}}\nschedule hourly {{\n  every = 1h\n  invoke = quiet\n}}\n"
+    );
+    let compilation = compile(&text);
+    assert!(compilation.succeeded(), "{:?}", codes(&compilation));
+    let cfn: serde_norway::Value =
+        serde_norway::from_str(&crate::support::artifact_text(&compilation, ".cfn.yaml"))
+            .expect("YAML");
+    let yaml = |v: &serde_norway::Value| serde_norway::to_string(v).expect("YAML");
+    let resources = &cfn["Resources"];
+    for (stem, alarmed) in [("Nightly", true), ("Hourly", false)] {
+        let queue = &resources[format!("{stem}ScheduleDeadLetters").as_str()];
+        assert_eq!(queue["Type"], "AWS::SQS::Queue");
+        assert_eq!(queue["Properties"]["SqsManagedSseEnabled"], true);
+        assert_eq!(queue["Properties"]["MessageRetentionPeriod"], 1_209_600);
+        let queue_arn = format!("!GetAtt {stem}ScheduleDeadLetters.Arn\n");
+        let target = &resources[format!("{stem}Schedule").as_str()]["Properties"]["Target"];
+        assert_eq!(yaml(&target["DeadLetterConfig"]["Arn"]), queue_arn);
+        // The schedule's role may send there, and to no other queue.
+        let statements = &resources[format!("{stem}ScheduleRole").as_str()]["Properties"]["Policies"]
+            [0]["PolicyDocument"]["Statement"];
+        let sends: Vec<String> = statements
+            .as_sequence()
+            .expect("statements")
+            .iter()
+            .filter(|s| yaml(&s["Action"]).contains("sqs:"))
+            .map(|s| format!("{}{}", yaml(&s["Action"]), yaml(&s["Resource"])))
+            .collect();
+        assert_eq!(sends, [format!("- sqs:SendMessage\n{queue_arn}")]);
+        let alarm = &resources[format!("{stem}ScheduleDeadLetterAlarm").as_str()];
+        assert_eq!(alarm.get("Type").is_some(), alarmed, "{stem}");
+        if alarmed {
+            let properties = &alarm["Properties"];
+            assert_eq!(
+                properties["MetricName"],
+                "ApproximateNumberOfMessagesVisible"
+            );
+            assert_eq!(
+                yaml(&properties["Dimensions"][0]["Value"]),
+                format!("!GetAtt {stem}ScheduleDeadLetters.QueueName\n")
+            );
+            assert_eq!(yaml(&properties["AlarmActions"]), "- !Ref AlertsTopic\n");
+        }
+    }
+    let tf: serde_json::Value =
+        serde_json::from_str(&crate::support::artifact_text(&compilation, ".tf.json"))
+            .expect("JSON");
+    let resource = &tf["resource"];
+    for (name, alarmed) in [("nightly", true), ("hourly", false)] {
+        let queue = &resource["aws_sqs_queue"][name];
+        assert_eq!(queue["sqs_managed_sse_enabled"], true);
+        assert_eq!(
+            queue["name"],
+            format!("${{var.stack_name}}-{name}-dead-letters")
+        );
+        assert_eq!(
+            resource["aws_scheduler_schedule"][name]["target"]["dead_letter_config"]["arn"],
+            format!("${{aws_sqs_queue.{name}.arn}}")
+        );
+        let alarm = &resource["aws_cloudwatch_metric_alarm"][format!("{name}-dead-letters")];
+        assert_eq!(!alarm.is_null(), alarmed, "{name}");
+        if alarmed {
+            assert_eq!(
+                alarm["dimensions"]["QueueName"],
+                format!("${{aws_sqs_queue.{name}.name}}")
+            );
+            assert_eq!(alarm["alarm_actions"][0], "${aws_sns_topic.alerts.arn}");
+        }
+    }
+}
+
+#[test]
+fn a_dead_letter_queue_name_may_have_80_characters_and_no_more() {
+    // Without a stack item the stack is `test`: `test-<schedule>-dead-letters` on Terraform.
+    for (length, codes_seen) in [(62, vec![]), (63, vec!["E0209"])] {
+        let name = format!("s{}", "x".repeat(length - 1));
+        assert_eq!(format!("test-{name}-dead-letters").len(), length + 18);
+        let text = format!("{FUNCTION}schedule {name} {{\n  every = 24h\n  invoke = backup\n}}\n");
+        assert_eq!(codes(&compile(&text)), codes_seen, "{length}");
+    }
+}
+
+#[test]
+fn every_alarm_has_an_address_of_its_own_on_terraform() {
+    // `a`'s failure-queue alarm and `a_failures`'s error alarm once shared the address
+    // `aws_cloudwatch_metric_alarm.a_failures`, and Terraform kept only one of them.
+    let text = "topic alerts {}\nqueue failed {}\nfunction a {\n  runtime = nodejs24.x\n  handler = \"index.handler\"\n  code = \"lambda\"\n  alarm = alerts\n  on_failure = failed\n}\nfunction a_failures {\n  runtime = nodejs24.x\n  handler = \"index.handler\"\n  code = \"lambda\"\n  alarm = alerts\n}\nschedule a_dead_letters {\n  every = 24h\n  invoke = a\n}\n";
+    let compilation = compile(text);
+    assert!(compilation.succeeded(), "{:?}", codes(&compilation));
+    let cfn: serde_norway::Value =
+        serde_norway::from_str(&crate::support::artifact_text(&compilation, ".cfn.yaml"))
+            .expect("YAML");
+    let cfn_alarms = cfn["Resources"]
+        .as_mapping()
+        .expect("resources")
+        .values()
+        .filter(|r| r["Type"] == "AWS::CloudWatch::Alarm")
+        .count();
+    // a's errors, a's failure queue, a_failures's errors, the schedule's dead-letter queue.
+    assert_eq!(cfn_alarms, 4);
+    let tf: serde_json::Value =
+        serde_json::from_str(&crate::support::artifact_text(&compilation, ".tf.json"))
+            .expect("JSON");
+    let tf_alarms = tf["resource"]["aws_cloudwatch_metric_alarm"]
+        .as_object()
+        .expect("alarms");
+    assert_eq!(
+        tf_alarms.keys().collect::<Vec<_>>(),
+        [
+            "a",
+            "a-failures",
+            "a_failures",
+            "a_dead_letters-dead-letters"
+        ],
+        "{tf_alarms:#?}"
+    );
 }

@@ -910,3 +910,89 @@ fn generated_programs_are_proven_on_both_targets() {
     // Every feature the generator knows appears in several programs.
     assert!(features.values().all(|&n| n >= 3), "{features:?}");
 }
+
+#[test]
+fn a_schedule_role_sending_to_another_queue_is_caught() {
+    let (_, compilation) = example();
+    // The role may send to the function's failure queue instead of its own dead-letter queue.
+    let mutated = mutate(&outputs(&compilation), ".cfn.yaml", |t| {
+        once(
+            t,
+            "            - sqs:SendMessage\n            Resource: !GetAtt NightlyScheduleDeadLetters.Arn",
+            "            - sqs:SendMessage\n            Resource: !GetAtt FailedRunsQueue.Arn",
+        )
+    });
+    let report = caught(&mutated);
+    assert!(
+        has(
+            &report,
+            Kind::OverGrant,
+            "sqs:SendMessage",
+            "<queue failed_runs>"
+        ),
+        "{report:#?}"
+    );
+    assert!(
+        has(
+            &report,
+            Kind::UnderGrant,
+            "sqs:SendMessage",
+            "<dead-letter queue of schedule nightly>"
+        ),
+        "{report:#?}"
+    );
+}
+
+#[test]
+fn a_schedule_naming_another_dead_letter_queue_is_not_proven() {
+    let (_, compilation) = example();
+    // The schedule and its role both name the failure queue: consistent with each other, but
+    // not the schedule's own queue, so `drc verify` (which reads the templates alone) refuses.
+    let mutated = mutate(&outputs(&compilation), ".tf.json", |t| {
+        let t = once(
+            t,
+            "\"dead_letter_config\": {\n            \"arn\": \"${aws_sqs_queue.nightly.arn}\"",
+            "\"dead_letter_config\": {\n            \"arn\": \"${aws_sqs_queue.failed_runs.arn}\"",
+        );
+        once(
+            &t,
+            "\"sqs:SendMessage\"\n            ],\n            \"resources\": [\n              \"${aws_sqs_queue.nightly.arn}\"",
+            "\"sqs:SendMessage\"\n            ],\n            \"resources\": [\n              \"${aws_sqs_queue.failed_runs.arn}\"",
+        )
+    });
+    let report = drc::verify::verify(&mutated).expect("readable");
+    assert!(!report.proven(), "{report:#?}");
+    assert!(
+        report.problems.iter().any(|p| p.message
+            == "schedule nightly sends the runs it failed to invoke to arn:{partition}:sqs:{region}:{account}:<queue failed_runs>, which is not its own dead-letter queue"),
+        "{:#?}",
+        report.problems
+    );
+}
+
+#[test]
+fn an_owner_override_without_a_replica_in_another_account_is_an_over_grant() {
+    let (_, compilation) =
+        build(&root().join("tests/fixtures/valid/bucket_replication_other_account/input.dr"));
+    let outputs = outputs(&compilation);
+    assert!(drc::verify::verify(&outputs).expect("readable").proven());
+    // Without the owner override in the replication, nothing entitles the role's
+    // s3:ObjectOwnerOverrideToBucketOwner.
+    let mutated = mutate(&outputs, ".cfn.yaml", |t| {
+        once(
+            t,
+            "            AccessControlTranslation:\n              Owner: Destination\n",
+            "",
+        )
+    });
+    let report = caught(&mutated);
+    assert!(
+        has(
+            &report,
+            Kind::OverGrant,
+            "s3:ObjectOwnerOverrideToBucketOwner",
+            "acme-backup-vault/"
+        ),
+        "{report:#?}"
+    );
+}

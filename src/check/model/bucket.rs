@@ -53,7 +53,8 @@ pub struct OtherRegion {
 }
 
 /// A bucket that lives outside the stack. Invariant: the bucket has no other setting (drc
-/// emits no resource for it), and it is neither a replica nor a log bucket.
+/// emits no resource for it), it is never a log bucket, and it is a replica only when it has
+/// an `account` (a copy in another account, whose owner configures it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Existing {
     /// The S3 bucket name.
@@ -62,6 +63,10 @@ pub struct Existing {
     pub arn: String,
     /// `key = "arn:aws:kms:...:key/..."`: the KMS key its objects are encrypted with.
     pub key: Option<String>,
+    /// `account = "123456789012"`: the account that owns it, when it is not the stack's. Such
+    /// a bucket may be a replica (a copy in another account); S3 then makes that account the
+    /// owner of every replica.
+    pub account: Option<String>,
 }
 
 /// `access_logs { bucket = logs  prefix = "backups/" }`: S3 server access logs of this bucket

@@ -21,7 +21,8 @@ pub struct Stack {
     pub objectives: Objectives,
 }
 
-/// `objectives { rpo = 24h  retention = 35d  copies = 2  regions = 2  immutable = true }`:
+/// `objectives { rpo = 24h  retention = 35d  copies = 2  regions = 2  accounts = 2
+/// immutable = true }`:
 /// each declared objective with the span of its value. Invariant: numbers are at least 1.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Objectives {
@@ -33,6 +34,8 @@ pub struct Objectives {
     pub copies: Option<(u64, Span)>,
     /// `regions = 2`: regions holding each backup.
     pub regions: Option<(u64, Span)>,
+    /// `accounts = 2`: accounts holding each backup.
+    pub accounts: Option<(u64, Span)>,
     /// `immutable = true`: nobody may delete or overwrite a backup before `retention`.
     pub immutable: Option<(bool, Span)>,
 }
@@ -44,6 +47,7 @@ impl Objectives {
             || self.retention_days.is_some()
             || self.copies.is_some()
             || self.regions.is_some()
+            || self.accounts.is_some()
             || self.immutable.is_some()
     }
 }

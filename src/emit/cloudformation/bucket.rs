@@ -234,7 +234,19 @@ fn replication_configuration(
     replication: &Replication,
 ) -> Value {
     let mut destination = Mapping::new();
-    destination.insert(s("Bucket"), bucket_arn(program, &replication.replica));
+    let replica = program.bucket(&replication.replica);
+    match &replica.existing {
+        Some(existing) => destination.insert(s("Bucket"), s(&existing.arn)),
+        None => destination.insert(s("Bucket"), bucket_arn(program, &replication.replica)),
+    };
+    // A replica in another account: its account owns each replica.
+    if let Some(account) = crate::emit::other_account_replica(program, bucket) {
+        destination.insert(s("Account"), s(account));
+        destination.insert(
+            s("AccessControlTranslation"),
+            map([("Owner", s("Destination"))]),
+        );
+    }
     let mut rule = Mapping::new();
     for (key, value) in [
         ("Id", s("ReplicateToReplica")),
@@ -252,12 +264,13 @@ fn replication_configuration(
             s("SourceSelectionCriteria"),
             map([("SseKmsEncryptedObjects", map([("Status", s("Enabled"))]))]),
         );
+        let key = match replica.existing.as_ref().and_then(|e| e.key.as_ref()) {
+            Some(arn) => s(arn),
+            None => bucket_key_arn(program, &replication.replica),
+        };
         destination.insert(
             s("EncryptionConfiguration"),
-            map([(
-                "ReplicaKmsKeyID",
-                bucket_key_arn(program, &replication.replica),
-            )]),
+            map([("ReplicaKmsKeyID", key)]),
         );
     }
     rule.insert(s("Destination"), Value::Mapping(destination));

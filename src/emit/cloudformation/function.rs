@@ -278,47 +278,54 @@ pub(super) fn add_failure_handling(resources: &mut Mapping, function: &Function,
         );
     }
     if let Some((queue, topic)) = crate::emit::alarmed_failure_queue(function) {
-        let a = &crate::emit::FAILURE_QUEUE_ALARM;
         resources.insert(
             s(&Id::failure_alarm(name)),
-            map([
-                ("Type", s("AWS::CloudWatch::Alarm")),
-                (
-                    "Properties",
-                    with_tags(
-                        map([
-                            (
-                                "AlarmDescription",
-                                s(&format!(
-                                    "Runs of function {name} failed into queue {queue}"
-                                )),
-                            ),
-                            ("Namespace", s(a.namespace)),
-                            ("MetricName", s(a.metric)),
-                            (
-                                "Dimensions",
-                                Value::Sequence(vec![map([
-                                    ("Name", s("QueueName")),
-                                    ("Value", get_att(&Id::queue(queue), "QueueName")),
-                                ])]),
-                            ),
-                            ("Statistic", s(a.statistic)),
-                            ("Period", n(a.period_s)),
-                            ("EvaluationPeriods", n(1)),
-                            ("Threshold", n(a.threshold)),
-                            ("ComparisonOperator", s(a.comparison)),
-                            ("TreatMissingData", s(a.missing_data)),
-                            (
-                                "AlarmActions",
-                                Value::Sequence(vec![reference(&Id::topic(topic))]),
-                            ),
-                        ]),
-                        tags,
-                    ),
-                ),
-            ]),
+            queue_alarm(
+                &format!("Runs of function {name} failed into queue {queue}"),
+                &Id::queue(queue),
+                topic,
+                tags,
+            ),
         );
     }
+}
+
+/// An alarm on messages waiting in the queue `queue_id` ([`FAILURE_QUEUE_ALARM`]), to `topic`.
+///
+/// [`FAILURE_QUEUE_ALARM`]: crate::emit::FAILURE_QUEUE_ALARM
+fn queue_alarm(description: &str, queue_id: &str, topic: &str, tags: &Tags) -> Value {
+    let a = &crate::emit::FAILURE_QUEUE_ALARM;
+    map([
+        ("Type", s("AWS::CloudWatch::Alarm")),
+        (
+            "Properties",
+            with_tags(
+                map([
+                    ("AlarmDescription", s(description)),
+                    ("Namespace", s(a.namespace)),
+                    ("MetricName", s(a.metric)),
+                    (
+                        "Dimensions",
+                        Value::Sequence(vec![map([
+                            ("Name", s("QueueName")),
+                            ("Value", get_att(queue_id, "QueueName")),
+                        ])]),
+                    ),
+                    ("Statistic", s(a.statistic)),
+                    ("Period", n(a.period_s)),
+                    ("EvaluationPeriods", n(1)),
+                    ("Threshold", n(a.threshold)),
+                    ("ComparisonOperator", s(a.comparison)),
+                    ("TreatMissingData", s(a.missing_data)),
+                    (
+                        "AlarmActions",
+                        Value::Sequence(vec![reference(&Id::topic(topic))]),
+                    ),
+                ]),
+                tags,
+            ),
+        ),
+    ])
 }
 
 /// An `AWS::IAM::Role` with one trust statement and one inline policy.
@@ -354,16 +361,19 @@ pub(super) fn role(
     ])
 }
 
-/// An EventBridge Scheduler schedule and the role it assumes to invoke its function.
-/// Schedules are not taggable; their role carries the tags.
+/// An EventBridge Scheduler schedule, the role it assumes to invoke its function, and its
+/// dead-letter queue, with an alarm to `alarm` (the function's alarm topic) when there is one.
+/// Schedules are not taggable; their role and queue carry the tags.
 pub(super) fn add_schedule(
     resources: &mut Mapping,
     schedule: &Schedule,
     statements: &[Value],
     provenance: Value,
+    alarm: Option<&str>,
     tags: &Tags,
 ) {
     let name = &schedule.name;
+    add_dead_letters(resources, name, alarm, tags);
     let role_id = Id::schedule_role(name);
     resources.insert(
         s(&role_id),
@@ -400,6 +410,46 @@ pub(super) fn add_schedule(
             ),
         ]),
     );
+}
+
+/// A schedule's dead-letter queue (SQS-managed encryption, [`SCHEDULE_DEAD_LETTER_RETENTION_S`])
+/// and, when the invoked function has an alarm topic, an alarm on the queue to that topic.
+///
+/// [`SCHEDULE_DEAD_LETTER_RETENTION_S`]: crate::emit::SCHEDULE_DEAD_LETTER_RETENTION_S
+fn add_dead_letters(resources: &mut Mapping, name: &str, alarm: Option<&str>, tags: &Tags) {
+    let queue_id = Id::schedule_dead_letters(name);
+    resources.insert(
+        s(&queue_id),
+        map([
+            ("Type", s("AWS::SQS::Queue")),
+            ("DeletionPolicy", s("Delete")),
+            ("UpdateReplacePolicy", s("Delete")),
+            (
+                "Properties",
+                with_tags(
+                    map([
+                        (
+                            "MessageRetentionPeriod",
+                            n(crate::emit::SCHEDULE_DEAD_LETTER_RETENTION_S),
+                        ),
+                        ("SqsManagedSseEnabled", Value::Bool(true)),
+                    ]),
+                    tags,
+                ),
+            ),
+        ]),
+    );
+    if let Some(topic) = alarm {
+        resources.insert(
+            s(&Id::schedule_dead_letter_alarm(name)),
+            queue_alarm(
+                &format!("Schedule {name} failed to invoke its function"),
+                &queue_id,
+                topic,
+                tags,
+            ),
+        );
+    }
 }
 
 /// The `AWS::Scheduler::Schedule` properties: when it fires, and its target invoked through
@@ -447,6 +497,13 @@ fn schedule_properties(schedule: &Schedule, role_id: &str) -> Mapping {
     if !retry.is_empty() {
         target.insert(s("RetryPolicy"), Value::Mapping(retry));
     }
+    target.insert(
+        s("DeadLetterConfig"),
+        map([(
+            "Arn",
+            get_att(&Id::schedule_dead_letters(&schedule.name), "Arn"),
+        )]),
+    );
     properties.insert(s("Target"), Value::Mapping(target));
     properties
 }

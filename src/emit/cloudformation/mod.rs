@@ -77,6 +77,7 @@ pub fn emit(stack: &Stack<'_>) -> String {
                 &stack.policies.schedule_role(&schedule.name).statements,
             ),
             provenance(stack.explanation_of(&owner)),
+            crate::emit::alarmed_dead_letters(program, schedule),
             &program.tags(&schedule.tags),
         );
     }
@@ -306,6 +307,24 @@ fn outputs(stack: &Stack<'_>) -> Mapping {
                 ("Value", reference(&id)),
             ]),
         );
+    }
+    for bucket in stack.program.local_buckets() {
+        if let Some(account) = crate::emit::other_account_replica(stack.program, bucket) {
+            let role = Id::replication_role(&bucket.name);
+            outputs.insert(
+                s(&format!("{role}Arn")),
+                map([
+                    (
+                        "Description",
+                        s(&format!(
+                            "ARN of the role replicating bucket {} into account {account}: its bucket policy names it",
+                            bucket.name
+                        )),
+                    ),
+                    ("Value", get_att(&role, "Arn")),
+                ]),
+            );
+        }
     }
     for function in stack.program.functions() {
         let id = Id::function(&function.name);

@@ -88,6 +88,7 @@ pub(super) fn resource(program: &Program, resource: &Resource) -> Value {
             }
         }
         Resource::Queue(q) => get_att(&Id::queue(q), "Arn"),
+        Resource::ScheduleDeadLetters(s) => get_att(&Id::schedule_dead_letters(s), "Arn"),
         Resource::QueueKey(q) => get_att(&Id::queue_key(q), "Arn"),
         Resource::Topic(t) => reference(&Id::topic(t)),
         Resource::TopicKey(t) => get_att(&Id::topic_key(t), "Arn"),

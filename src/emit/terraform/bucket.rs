@@ -370,11 +370,12 @@ pub(super) fn add_replication(
         }),
     );
     let replica = replication.replica.as_str();
-    let mut depends_on = vec![
-        format!("aws_s3_bucket_versioning.{name}"),
-        format!("aws_s3_bucket_versioning.{replica}"),
-        format!("aws_iam_role_policy.{role}"),
-    ];
+    let existing = program.bucket(replica).existing.as_ref();
+    let mut depends_on = vec![format!("aws_s3_bucket_versioning.{name}")];
+    if existing.is_none() {
+        depends_on.push(format!("aws_s3_bucket_versioning.{replica}"));
+    }
+    depends_on.push(format!("aws_iam_role_policy.{role}"));
     // A locked source replicates only to a locked replica: the replica's lock is turned on
     // by its own resource, so replication waits for it (and for the source's).
     for locked in [name, replica] {
@@ -382,21 +383,35 @@ pub(super) fn add_replication(
             depends_on.push(format!("aws_s3_bucket_object_lock_configuration.{locked}"));
         }
     }
+    let destination = match existing {
+        Some(existing) => literal(&existing.arn),
+        None => format!("${{aws_s3_bucket.{replica}.arn}}"),
+    };
     let mut replication_rule = json!({
         "id": "ReplicateToReplica",
         "status": "Enabled",
         "priority": 1,
         "filter": {},
         "delete_marker_replication": { "status": "Disabled" },
-        "destination": { "bucket": format!("${{aws_s3_bucket.{replica}.arn}}") },
+        "destination": { "bucket": destination },
     });
+    // A replica in another account: its account owns each replica.
+    if let Some(account) = crate::emit::other_account_replica(program, bucket) {
+        replication_rule["destination"]["account"] = json!(literal(account));
+        replication_rule["destination"]["access_control_translation"] =
+            json!({ "owner": "Destination" });
+    }
     // SSE-KMS objects are replicated only when asked, and encrypted with the replica's key
     // (the checker makes both sides use a key or neither).
     if bucket.encryption == Encryption::Kms {
         replication_rule["source_selection_criteria"] =
             json!({ "sse_kms_encrypted_objects": { "status": "Enabled" } });
+        let key = match existing.and_then(|e| e.key.as_ref()) {
+            Some(arn) => literal(arn),
+            None => format!("${{aws_kms_key.{replica}.arn}}"),
+        };
         replication_rule["destination"]["encryption_configuration"] =
-            json!({ "replica_kms_key_id": format!("${{aws_kms_key.{replica}.arn}}") });
+            json!({ "replica_kms_key_id": key });
     }
     out.resource(
         "aws_s3_bucket_replication_configuration",

@@ -72,29 +72,45 @@ pub(super) fn add_failure_handling(out: &mut Tf, function: &Function, tags: &Tag
         );
     }
     if let Some((queue, topic)) = crate::emit::alarmed_failure_queue(function) {
-        let a = &crate::emit::FAILURE_QUEUE_ALARM;
+        // `-` is in no `.dr` name: `<function>_failures` was the error alarm's address of a
+        // function named so.
         out.resource(
             "aws_cloudwatch_metric_alarm",
-            &format!("{name}_failures"),
-            with_tags(
-                json!({
-                    "alarm_name": format!("${{var.stack_name}}-{}-failures", literal(name)),
-                    "alarm_description": literal(&format!("Runs of function {name} failed into queue {queue}")),
-                    "namespace": a.namespace,
-                    "metric_name": a.metric,
-                    "dimensions": { "QueueName": format!("${{aws_sqs_queue.{queue}.name}}") },
-                    "statistic": a.statistic,
-                    "period": a.period_s,
-                    "evaluation_periods": 1,
-                    "threshold": a.threshold,
-                    "comparison_operator": a.comparison,
-                    "treat_missing_data": a.missing_data,
-                    "alarm_actions": [format!("${{aws_sns_topic.{topic}.arn}}")],
-                }),
+            &format!("{name}-failures"),
+            queue_alarm(
+                &format!("{name}-failures"),
+                &format!("Runs of function {name} failed into queue {queue}"),
+                queue,
+                topic,
                 tags,
             ),
         );
     }
+}
+
+/// An alarm named `<stack>-<suffix>` on messages waiting in `aws_sqs_queue.<queue>`
+/// ([`FAILURE_QUEUE_ALARM`]), to `aws_sns_topic.<topic>`.
+///
+/// [`FAILURE_QUEUE_ALARM`]: crate::emit::FAILURE_QUEUE_ALARM
+fn queue_alarm(suffix: &str, description: &str, queue: &str, topic: &str, tags: &Tags) -> Value {
+    let a = &crate::emit::FAILURE_QUEUE_ALARM;
+    with_tags(
+        json!({
+            "alarm_name": format!("${{var.stack_name}}-{}", literal(suffix)),
+            "alarm_description": literal(description),
+            "namespace": a.namespace,
+            "metric_name": a.metric,
+            "dimensions": { "QueueName": format!("${{aws_sqs_queue.{queue}.name}}") },
+            "statistic": a.statistic,
+            "period": a.period_s,
+            "evaluation_periods": 1,
+            "threshold": a.threshold,
+            "comparison_operator": a.comparison,
+            "treat_missing_data": a.missing_data,
+            "alarm_actions": [format!("${{aws_sns_topic.{topic}.arn}}")],
+        }),
+        tags,
+    )
 }
 
 /// A function's resources: its log group, role, permissions, the function itself, and its
@@ -376,16 +392,19 @@ pub(super) fn add_trust(out: &mut Tf, name: &str, service: &str, own_account_onl
     );
 }
 
-/// An EventBridge Scheduler schedule and the role it assumes to invoke its function.
+/// An EventBridge Scheduler schedule, the role it assumes to invoke its function, and its
+/// dead-letter queue, with an alarm to `alarm` (the function's alarm topic) when there is one.
 /// Schedules are not taggable; their role carries the tags.
 pub(super) fn add_schedule(
     out: &mut Tf,
     schedule: &Schedule,
     statements: &[Statement],
     provenance: &str,
+    alarm: Option<&str>,
     tags: &Tags,
 ) {
     let name = schedule.name.as_str();
+    add_dead_letters(out, name, alarm, tags);
     add_role(
         out,
         name,
@@ -443,6 +462,44 @@ pub(super) fn add_schedule(
     if !retry.is_empty() {
         target.insert("retry_policy".into(), Value::Object(retry));
     }
+    target.insert(
+        "dead_letter_config".into(),
+        json!({ "arn": format!("${{aws_sqs_queue.{name}.arn}}") }),
+    );
     body.insert("target".into(), Value::Object(target));
     out.resource("aws_scheduler_schedule", name, Value::Object(body));
+}
+
+/// A schedule's dead-letter queue, `aws_sqs_queue.<schedule>` (no queue can have a schedule's
+/// name), with SQS-managed encryption and [`SCHEDULE_DEAD_LETTER_RETENTION_S`]; and, when the
+/// invoked function has an alarm topic, an alarm on the queue to that topic, addressed
+/// `<schedule>-dead-letters` (a `-` no `.dr` name has, so no other alarm's address).
+///
+/// [`SCHEDULE_DEAD_LETTER_RETENTION_S`]: crate::emit::SCHEDULE_DEAD_LETTER_RETENTION_S
+fn add_dead_letters(out: &mut Tf, name: &str, alarm: Option<&str>, tags: &Tags) {
+    out.resource(
+        "aws_sqs_queue",
+        name,
+        with_tags(
+            json!({
+                "name": format!("${{var.stack_name}}-{}-dead-letters", literal(name)),
+                "message_retention_seconds": crate::emit::SCHEDULE_DEAD_LETTER_RETENTION_S,
+                "sqs_managed_sse_enabled": true,
+            }),
+            tags,
+        ),
+    );
+    if let Some(topic) = alarm {
+        out.resource(
+            "aws_cloudwatch_metric_alarm",
+            &format!("{name}-dead-letters"),
+            queue_alarm(
+                &format!("{name}-dead-letters"),
+                &format!("Schedule {name} failed to invoke its function"),
+                name,
+                topic,
+                tags,
+            ),
+        );
+    }
 }

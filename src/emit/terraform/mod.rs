@@ -119,6 +119,7 @@ fn add_functions(out: &mut Tf, stack: &Stack<'_>) {
             schedule,
             &stack.policies.schedule_role(&schedule.name).statements,
             &provenance(stack.explanation_of(&owner)),
+            crate::emit::alarmed_dead_letters(program, schedule),
             &program.tags(&schedule.tags),
         );
     }
@@ -170,6 +171,18 @@ fn outputs(stack: &Stack<'_>) -> Map<String, Value> {
             format!("{name}_bucket_name"),
             json!({ "description": literal(&format!("Name of bucket {name}")), "value": format!("${{aws_s3_bucket.{name}.id}}") }),
         );
+    }
+    for bucket in stack.program.created_buckets() {
+        if let Some(account) = crate::emit::other_account_replica(stack.program, bucket) {
+            let name = &bucket.name;
+            outputs.insert(
+                format!("{name}_replication_role_arn"),
+                json!({
+                    "description": literal(&format!("ARN of the role replicating bucket {name} into account {account}: its bucket policy names it")),
+                    "value": format!("${{aws_iam_role.{name}-replication.arn}}"),
+                }),
+            );
+        }
     }
     for function in stack.program.functions() {
         let name = &function.name;

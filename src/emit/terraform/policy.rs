@@ -60,7 +60,10 @@ pub(super) fn resource(resource: &Resource) -> String {
                 iam::ACCOUNT,
                 "${data.aws_caller_identity.current.account_id}",
             ),
-        Resource::Queue(q) => format!("${{aws_sqs_queue.{q}.arn}}"),
+        // A schedule's dead-letter queue has the schedule's name, which no queue can have.
+        Resource::Queue(q) | Resource::ScheduleDeadLetters(q) => {
+            format!("${{aws_sqs_queue.{q}.arn}}")
+        }
         Resource::QueueKey(q) => format!("${{aws_kms_key.{q}.arn}}"),
         Resource::Topic(t) => format!("${{aws_sns_topic.{t}.arn}}"),
         Resource::TopicKey(t) => format!("${{aws_kms_key.{t}.arn}}"),

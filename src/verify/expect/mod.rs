@@ -40,12 +40,17 @@ pub mod rules {
     pub const DEAD_LETTER: &str = "failed events go to the dead-letter target";
     /// A schedule's role.
     pub const SCHEDULE: &str = "a schedule's role may invoke the function it targets";
+    /// A schedule's dead-letter queue.
+    pub const SCHEDULE_DEAD_LETTERS: &str = "a schedule's role may send the runs it failed to invoke to the schedule's dead-letter queue";
     /// A replication role.
     pub const REPLICATION: &str =
         "S3 replicates new object versions to the replica, never deletions";
     /// A locked source.
     pub const LOCKED_REPLICATION: &str =
         "the source has Object Lock: each replica keeps its version's retention and legal hold";
+    /// A replica in another account.
+    pub const OTHER_ACCOUNT_REPLICATION: &str =
+        "the replica is in another account: S3 makes that account the owner of each replica";
     /// Both buckets with keys.
     pub const ENCRYPTED_REPLICATION: &str = "both buckets use KMS keys: S3 decrypts each version with the source's key and encrypts its replica with the replica's";
     /// The service that assumes a role.
@@ -242,9 +247,9 @@ pub fn describe_owner(owner: &Owner, symbols: &Symbols) -> String {
 /// The replication role's statements.
 fn replication(
     out: &mut Vec<Statement>,
-    source: &Target,
-    replica: &Target,
+    (source, replica): (&Target, &Target),
     locked: bool,
+    owner_override: bool,
     subject: &str,
 ) {
     let (
@@ -283,6 +288,14 @@ fn replication(
         None,
         &base,
     ));
+    if owner_override {
+        out.push(allow(
+            actions::REPLICATION_OWNER_OVERRIDE_ACTIONS,
+            format!("{replica_arn}/*"),
+            None,
+            &reason(rules::OTHER_ACCOUNT_REPLICATION),
+        ));
+    }
     if locked {
         out.push(allow(
             actions::REPLICATION_SOURCE_LOCK_ACTIONS,
@@ -434,6 +447,15 @@ fn key_policy(topic: bool, subject: &str, symbols: &mut Symbols) -> Vec<Statemen
 }
 
 /// Symbolic text for an ARN written with drc's markers (`{partition}`, `{region}`, `{account}`).
+/// The ARN of the dead-letter queue drc creates for a schedule, by the schedule's stem.
+fn dead_letters_arn(stem: &str, symbols: &mut Symbols) -> String {
+    let partition = symbols.text(Symbol::Partition);
+    let region = symbols.text(Symbol::Region);
+    let account = symbols.text(Symbol::Account);
+    let name = symbols.item(ItemKind::ScheduleQueue, stem);
+    format!("arn:{partition}:sqs:{region}:{account}:{name}")
+}
+
 fn markers(text: &str, symbols: &mut Symbols) -> String {
     text.replace(PARTITION, &symbols.text(Symbol::Partition))
         .replace(REGION, &symbols.text(Symbol::Region))

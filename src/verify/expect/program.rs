@@ -3,8 +3,8 @@
 //! against).
 
 use super::{
-    Expected, ExpectedRole, Key, Target, allow, bucket_policy, key_policy, markers, replication,
-    rules, trust, verb, via_of_arn,
+    Expected, ExpectedRole, Key, Target, allow, bucket_policy, dead_letters_arn, key_policy,
+    markers, replication, rules, trust, verb, via_of_arn,
 };
 use crate::check::model::{Encryption, Kind, Program, QueueEncryption, TextPart, Verb};
 use crate::iam::actions::{self};
@@ -55,6 +55,14 @@ pub fn from_program(program: &Program, sources: &SourceMap, symbols: &mut Symbol
         ),
         (
             ItemKind::Schedule,
+            program
+                .schedules()
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect(),
+        ),
+        (
+            ItemKind::ScheduleQueue,
             program
                 .schedules()
                 .iter()
@@ -249,6 +257,26 @@ pub fn from_program(program: &Program, sources: &SourceMap, symbols: &mut Symbol
                 &reason,
             ));
         }
+        let dead_letters = dead_letters_arn(&logical_stem(&schedule.name), symbols);
+        identity.push(allow(
+            actions::SCHEDULE_DEAD_LETTER_ACTIONS,
+            dead_letters.clone(),
+            None,
+            &Reason::Rule {
+                rule: rules::SCHEDULE_DEAD_LETTERS,
+                subject: format!("schedule {}", schedule.name),
+            },
+        ));
+        expected.resource_policies.insert(
+            Item {
+                kind: ItemKind::ScheduleQueue,
+                stem: logical_stem(&schedule.name),
+            },
+            ResourcePolicy {
+                arn: dead_letters,
+                statements: Vec::new(),
+            },
+        );
         let trust = trust(&owner, symbols);
         expected
             .roles
@@ -260,11 +288,16 @@ pub fn from_program(program: &Program, sources: &SourceMap, symbols: &mut Symbol
         };
         let owner = Owner::Replication(logical_stem(&bucket.name));
         let mut identity = Vec::new();
+        let other_account = program
+            .bucket(&replica.replica)
+            .existing
+            .as_ref()
+            .is_some_and(|e| e.account.is_some());
         replication(
             &mut identity,
-            &targets[&bucket.name],
-            &targets[&replica.replica],
+            (&targets[&bucket.name], &targets[&replica.replica]),
             bucket.object_lock.is_some(),
+            other_account,
             &format!("bucket {}", bucket.name),
         );
         let trust = trust(&owner, symbols);

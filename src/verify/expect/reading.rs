@@ -4,8 +4,8 @@
 //! from the statements their declarations cause.
 
 use super::{
-    Expected, ExpectedRole, Key, Target, allow, bucket_policy, describe_owner, key_policy,
-    replication, rules, trust, verb, via_of_arn,
+    Expected, ExpectedRole, Key, Target, allow, bucket_policy, dead_letters_arn, describe_owner,
+    key_policy, replication, rules, trust, verb, via_of_arn,
 };
 use crate::check::model::{Kind, Verb};
 use crate::iam::actions::{self, Scope};
@@ -344,6 +344,27 @@ pub fn from_reading(reading: &Reading, symbols: &mut Symbols) -> Expected {
                         None,
                         &reason,
                     ));
+                    // Only the schedule's own queue: another queue named there is refused.
+                    let own = dead_letters_arn(stem, symbols);
+                    match &schedule.dead_letter {
+                        Some(arn) if *arn == own => identity.push(allow(
+                            actions::SCHEDULE_DEAD_LETTER_ACTIONS,
+                            own,
+                            None,
+                            &Reason::Rule {
+                                rule: rules::SCHEDULE_DEAD_LETTERS,
+                                subject: subject.clone(),
+                            },
+                        )),
+                        Some(arn) => problem(
+                            role.id.clone(),
+                            format!(
+                                "{subject} sends the runs it failed to invoke to {}, which is not its own dead-letter queue",
+                                symbols.show(arn)
+                            ),
+                        ),
+                        None => {}
+                    }
                 }
             }
             Owner::Replication(stem) => {
@@ -355,14 +376,16 @@ pub fn from_reading(reading: &Reading, symbols: &mut Symbols) -> Expected {
                     continue;
                 };
                 let replica_facts = facts.buckets.values().find(|b| &b.arn == destination);
-                let replica_region =
-                    replica_facts.map_or_else(|| region.clone(), |b| b.region.clone());
                 let key = replica_key
                     .clone()
                     .or_else(|| replica_facts.and_then(|b| b.key.clone()))
-                    .map(|arn| Key {
-                        arn,
-                        via: format!("s3.{replica_region}.amazonaws.com"),
+                    .map(|arn| {
+                        let via = match replica_facts {
+                            Some(b) => format!("s3.{}.amazonaws.com", b.region),
+                            // A replica outside the stack: its key's region, from its ARN.
+                            None => via_of_arn("s3", &arn, symbols),
+                        };
+                        Key { arn, via }
                     });
                 let replica = Target::Bucket {
                     arn: destination.clone(),
@@ -374,9 +397,9 @@ pub fn from_reading(reading: &Reading, symbols: &mut Symbols) -> Expected {
                 });
                 replication(
                     &mut identity,
-                    &source,
-                    &replica,
+                    (&source, &replica),
                     bucket.locked,
+                    bucket.owner_override,
                     &format!("bucket {name}"),
                 );
             }

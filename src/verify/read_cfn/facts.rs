@@ -57,6 +57,16 @@ impl<'t> Reader<'t, '_> {
                 .and_then(|k| self.text(t, k, &format!("{at}.ReplicationConfiguration")));
             Some((role, bucket, key))
         });
+        let owner_override = properties
+            .get("ReplicationConfiguration")
+            .and_then(|r| r.get("Rules"))
+            .and_then(Node::as_sequence)
+            .and_then(|rules| rules.first())
+            .and_then(|r| r.get("Destination"))
+            .and_then(|d| d.get("AccessControlTranslation"))
+            .and_then(|a| a.get("Owner"))
+            .and_then(Node::as_str)
+            == Some("Destination");
         let logging = properties.get("LoggingConfiguration").and_then(|l| {
             let bucket = self.text(
                 t,
@@ -75,6 +85,7 @@ impl<'t> Reader<'t, '_> {
             key,
             locked,
             replication,
+            owner_override,
             logging,
         }
     }

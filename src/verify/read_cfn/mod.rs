@@ -36,6 +36,11 @@ const ITEMS: &[(&str, &str, ItemKind)] = &[
     ("AWS::KMS::Key", "QueueKey", ItemKind::QueueKey),
     ("AWS::KMS::Key", "TopicKey", ItemKind::TopicKey),
     ("AWS::SQS::Queue", "Queue", ItemKind::Queue),
+    (
+        "AWS::SQS::Queue",
+        "ScheduleDeadLetters",
+        ItemKind::ScheduleQueue,
+    ),
     ("AWS::SNS::Topic", "Topic", ItemKind::Topic),
     ("AWS::Lambda::Function", "Function", ItemKind::Function),
     (
@@ -261,7 +266,9 @@ impl<'t> Reader<'t, '_> {
                             .arn
                             .clone_from(&arn);
                         let facts = MessagingFacts { arn, key };
-                        if kind == "AWS::SQS::Queue" {
+                        if item.kind == ItemKind::ScheduleQueue {
+                            // A schedule's own: the schedule's facts name it.
+                        } else if kind == "AWS::SQS::Queue" {
                             reading.facts.queues.insert(item.stem, facts);
                         } else {
                             reading.facts.topics.insert(item.stem, facts);
@@ -308,10 +315,20 @@ impl<'t> Reader<'t, '_> {
                             .get("RoleArn")
                             .and_then(Self::referenced)
                             .map(str::to_owned);
-                        reading
-                            .facts
-                            .schedules
-                            .insert(item.stem, ScheduleFacts { target: arn, role });
+                        let dead_letter = target
+                            .get("DeadLetterConfig")
+                            .and_then(|d| d.get("Arn"))
+                            .and_then(|v| {
+                                self.text(t, v, &format!("{at}.Target.DeadLetterConfig.Arn"))
+                            });
+                        reading.facts.schedules.insert(
+                            item.stem,
+                            ScheduleFacts {
+                                target: arn,
+                                role,
+                                dead_letter,
+                            },
+                        );
                     }
                     "AWS::IAM::Role" => {
                         let role = self.role(t, resource, &mut managed_links);

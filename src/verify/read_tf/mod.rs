@@ -131,6 +131,10 @@ impl<'r> Reader<'r, '_> {
     fn item(&self, kind: &str, name: &str) -> Option<Item> {
         let item_kind = match kind {
             "aws_s3_bucket" => ItemKind::Bucket,
+            // A schedule's dead-letter queue has the schedule's name, which no queue can have.
+            "aws_sqs_queue" if self.resource("aws_scheduler_schedule", name).is_some() => {
+                ItemKind::ScheduleQueue
+            }
             "aws_sqs_queue" => ItemKind::Queue,
             "aws_sns_topic" => ItemKind::Topic,
             "aws_lambda_function" => ItemKind::Function,
@@ -193,6 +197,7 @@ impl<'r> Reader<'r, '_> {
         let mut encryption: Vec<(String, String)> = Vec::new();
         let mut locked: Vec<String> = Vec::new();
         let mut replication: Vec<(String, Replication)> = Vec::new();
+        let mut overrides: Vec<String> = Vec::new();
         let mut logging: Vec<(String, (String, String))> = Vec::new();
         for (kind, name, body) in self.resources() {
             let at = format!("resource.{kind}.{name}");
@@ -202,6 +207,7 @@ impl<'r> Reader<'r, '_> {
                     item.kind,
                     ItemKind::Bucket
                         | ItemKind::Queue
+                        | ItemKind::ScheduleQueue
                         | ItemKind::Topic
                         | ItemKind::Function
                         | ItemKind::Schedule
@@ -278,6 +284,9 @@ impl<'r> Reader<'r, '_> {
                         .get("encryption_configuration")
                         .and_then(|e| e.get("replica_kms_key_id"))
                         .and_then(|k| self.text(k, &at));
+                    if destination.get("access_control_translation").and_then(|a| a.get("owner")).and_then(Value::as_str) == Some("Destination") {
+                        overrides.push(bucket.clone());
+                    }
                     replication.push((bucket, (role, target, key)));
                 }
                 "aws_s3_bucket_logging" => {
@@ -308,7 +317,9 @@ impl<'r> Reader<'r, '_> {
                     let key = body.get("kms_master_key_id").and_then(|k| self.text(k, &at));
                     reading.resource_policies.entry(item.clone()).or_default().arn.clone_from(&arn);
                     let facts = MessagingFacts { arn, key };
-                    if kind == "aws_sqs_queue" {
+                    if item.kind == ItemKind::ScheduleQueue {
+                        // A schedule's own: the schedule's facts name it.
+                    } else if kind == "aws_sqs_queue" {
                         reading.facts.queues.insert(item.stem, facts);
                     } else {
                         reading.facts.topics.insert(item.stem, facts);
@@ -365,7 +376,11 @@ impl<'r> Reader<'r, '_> {
                         .get("role_arn")
                         .and_then(Self::referenced)
                         .map(|(k, n)| format!("{k}.{n}"));
-                    reading.facts.schedules.insert(item.stem, ScheduleFacts { target: arn, role });
+                    let dead_letter = target
+                        .get("dead_letter_config")
+                        .and_then(|d| d.get("arn"))
+                        .and_then(|a| self.text(a, &format!("{at}.target.dead_letter_config.arn")));
+                    reading.facts.schedules.insert(item.stem, ScheduleFacts { target: arn, role, dead_letter });
                 }
                 "aws_iam_role" => {
                     for field in ["inline_policy", "managed_policy_arns", "permissions_boundary"] {
@@ -457,6 +472,11 @@ impl<'r> Reader<'r, '_> {
         for (bucket, value) in replication {
             if let Some(facts) = reading.facts.buckets.get_mut(&bucket) {
                 facts.replication = Some(value);
+            }
+        }
+        for bucket in overrides {
+            if let Some(facts) = reading.facts.buckets.get_mut(&bucket) {
+                facts.owner_override = true;
             }
         }
         for (bucket, value) in logging {
