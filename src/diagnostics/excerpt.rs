@@ -64,10 +64,19 @@ impl<'a> Excerpt<'a> {
             first.1 = first.1.min(label.range.start);
         }
         let clean = |c: char| !c.is_control() || c == '\n' || c == '\r';
-        let plain = starts.values().all(|(range, _)| {
-            let line = &source[range.clone()];
-            line.chars().count() <= MAX_COLUMNS && line.chars().all(clean)
-        });
+        // codespan also prints the one line between two labelled lines: it must be short too.
+        let gaps: Vec<usize> = starts
+            .keys()
+            .filter(|i| starts.contains_key(&(*i + 2)) && !starts.contains_key(&(*i + 1)))
+            .map(|i| i + 1)
+            .collect();
+        let short = |index: usize| {
+            sources.line_range(file, index).is_ok_and(|range| {
+                let line = &source[range];
+                line.chars().count() <= MAX_COLUMNS && line.chars().all(clean)
+            })
+        };
+        let plain = starts.keys().chain(&gaps).all(|&index| short(index));
         if plain {
             return None;
         }

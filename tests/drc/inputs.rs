@@ -238,3 +238,16 @@ fn a_message_quoting_long_user_text_is_cut() {
     let widest = report.lines().map(|l| l.chars().count()).max().unwrap_or(0);
     assert!(widest <= 600, "a line of {widest} characters");
 }
+
+#[test]
+fn a_long_line_between_two_labelled_lines_is_not_printed_whole() {
+    // Found by the fuzz target: codespan prints the one line between two labels in full.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = format!("bucket a {{\n  # {}\nbucket b {{}}\n", "x".repeat(2_000));
+    std::fs::write(dir.path().join("gap.dr"), text).expect("write");
+    let output = drc(dir.path(), &["check", "gap.dr"]);
+    let report = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{report}");
+    let widest = report.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(widest <= 220, "a line of {widest} characters:\n{report}");
+}
