@@ -216,6 +216,7 @@ pub fn analyze_loaded(
         }
     }
     diagnostics::sort(&mut all);
+    diagnostics::cap(&mut all);
     (analyses, all)
 }
 
@@ -306,6 +307,7 @@ pub fn compile_with(
             .collect();
     }
     diagnostics::sort(&mut diagnostics);
+    diagnostics::cap(&mut diagnostics);
     if diagnostics::has_errors(&diagnostics) {
         stacks.clear();
     }

@@ -265,7 +265,10 @@ impl<'a> Checker<'a> {
             spec.verbs,
             spec.kind.keyword(),
         );
-        let existing = self.existing.contains(item.name.text.as_str());
+        // By name and by this body: a second item of the same name (E0203) without `existing`
+        // is checked as the item it is.
+        let existing = self.existing.contains(item.name.text.as_str())
+            && body.attributes.contains_key("existing");
         for (key, example) in spec.required {
             if !body.attributes.contains_key(key) && !existing {
                 self.error(

@@ -14,6 +14,7 @@ mod messaging;
 mod names;
 mod policy;
 mod values;
+mod yaml;
 
 use names::reference_value;
 
@@ -183,19 +184,21 @@ pub fn emit_regional(stack: &Stack<'_>, region: &str) -> String {
     render(stack, template)
 }
 
-/// The template as YAML, under drc's header.
+/// The template as YAML, under drc's header. The header is a comment: a control character
+/// or line break in the file's name would end it and start YAML of the name's choosing, so
+/// those are written escaped (a newline as `\u{a}`).
 fn render(stack: &Stack<'_>, template: Mapping) -> String {
-    let yaml = serde_norway::to_string(&Value::Mapping(template))
-        .expect("a mapping of strings, numbers and tags always serializes");
-    // The YAML library writes the string `OFF` plain, which CloudFormation's YAML 1.1
-    // parser reads as the boolean `false`. Quote it where drc writes it: the line is
-    // matched with its exact indentation, which user text (always deeper, or quoted)
-    // cannot have.
-    let yaml = yaml.replace(
-        "\n      FlexibleTimeWindow:\n        Mode: OFF\n",
-        "\n      FlexibleTimeWindow:\n        Mode: 'OFF'\n",
-    );
-    format!("# {}\n{yaml}", super::header(stack))
+    let header: String = super::header(stack)
+        .chars()
+        .map(|c| {
+            if yaml::needs_escape(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    format!("# {header}\n{}", yaml::write(&Value::Mapping(template)))
 }
 
 /// The stack's `param`s (IDs ending in `Param`); for each bucket in another region, its name
