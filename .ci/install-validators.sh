@@ -10,7 +10,9 @@
 set -euo pipefail
 
 VENV="${1:-/tmp/validators/venv}"
-PINS=(cfn-lint==1.58.0 checkov==3.3.30 parliament==1.6.4)
+# ruamel.yaml is the YAML 1.2 loader of .ci/yaml-readback.py (PyYAML, its YAML 1.1 loader,
+# comes with cfn-lint).
+PINS=(cfn-lint==1.58.0 checkov==3.3.30 parliament==1.6.4 ruamel.yaml==0.19.1)
 
 have_pins() {
     [ -x "$VENV/bin/python" ] || return 1

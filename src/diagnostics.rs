@@ -9,6 +9,8 @@
 //! Stages never print: they return diagnostics, the pipeline collects them, [`sort`]s them by
 //! (file, span, code) and the CLI renders them.
 
+mod excerpt;
+
 use crate::source::{SourceMap, Span};
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::term::{self, termcolor};
@@ -67,6 +69,7 @@ codes! {
     E0102, Error, "invalid escape in a string";
     E0103, Error, "number too large";
     E0104, Error, "blocks nested too deep";
+    E0105, Error, "too many errors in one file";
     E0201, Error, "unknown item kind";
     E0202, Error, "unknown attribute";
     E0203, Error, "duplicate name";
@@ -80,6 +83,7 @@ codes! {
     E0223, Error, "reserved parameter name";
     E0224, Error, "`allow` of a code that is not a warning";
     E0225, Error, "`allow` without a reason";
+    E0226, Error, "the stack creates no resource";
     E0215, Error, "setting on a function outside the stack";
     E0219, Error, "output named like an output drc adds";
     E0220, Error, "export name used twice";
@@ -137,6 +141,8 @@ codes! {
     E0339, Error, "access logs to a bucket in another region";
     E0342, Error, "invalid AWS account ID";
     E0343, Error, "`account` on a bucket the stack creates";
+    E0344, Error, "replication destination named twice";
+    E0345, Error, "more replication destinations than S3 allows";
     E0390, Error, "recovery objective not met";
     E0401, Error, "undefined name";
     E0402, Error, "verb not allowed on this kind of resource";
@@ -149,9 +155,14 @@ codes! {
     E0501, Error, "too many resources for one CloudFormation stack";
     E0520, Error, "permissions too large for one role's policies";
     E0521, Error, "one permission too large for an IAM policy";
+    E0540, Error, "name too long for AWS";
+    E0541, Error, "logical ID too long";
+    E0542, Error, "too many lifecycle rules";
     E0601, Error, "cannot read an imported file";
     E0602, Error, "import cycle";
     E0603, Error, "import of a file that is not a `.dr` file";
+    E0604, Error, "cannot read an input file";
+    E0605, Error, "input file is not UTF-8 text";
     E0901, Error, "internal error: the output does not grant exactly what is declared";
     W0001, Warning, "deprecated runtime";
     W0002, Warning, "setting has no effect";
@@ -347,16 +358,18 @@ impl Diagnostic {
         };
         let mut labels = vec![
             cs::Label::primary(self.primary.span.file, self.primary.span.range())
-                .with_message(&self.primary.message),
+                .with_message(printable(&self.primary.message)),
         ];
-        labels.extend(
-            self.secondary.iter().map(|l| {
-                cs::Label::secondary(l.span.file, l.span.range()).with_message(&l.message)
-            }),
-        );
-        let mut notes: Vec<String> = self.notes.iter().map(|n| format!("note: {n}")).collect();
+        labels.extend(self.secondary.iter().map(|l| {
+            cs::Label::secondary(l.span.file, l.span.range()).with_message(printable(&l.message))
+        }));
+        let mut notes: Vec<String> = self
+            .notes
+            .iter()
+            .map(|n| format!("note: {}", printable(n)))
+            .collect();
         if let Some(help) = &self.help {
-            notes.push(format!("help: {help}"));
+            notes.push(format!("help: {}", printable(help)));
         }
         notes.push(format!(
             "note: `drc explain --code {}` explains this code",
@@ -364,7 +377,7 @@ impl Diagnostic {
         ));
         cs::Diagnostic::new(severity)
             .with_code(self.code.as_str())
-            .with_message(&self.message)
+            .with_message(printable(&self.message))
             .with_labels(labels)
             .with_notes(notes)
     }
@@ -395,6 +408,51 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
+/// The most errors drc reports for one file; the rest are counted in one `E0105`.
+pub const MAX_ERRORS_PER_FILE: usize = 100;
+
+/// Keeps the first [`MAX_ERRORS_PER_FILE`] errors of each file (in the order given, which
+/// [`sort`] makes reading order) and replaces the others with one `E0105` at the first of
+/// them, saying how many were left out; warnings are kept. The result is sorted again.
+pub fn cap(diagnostics: &mut Vec<Diagnostic>) {
+    let mut errors: std::collections::BTreeMap<crate::source::FileId, (usize, Option<Span>)> =
+        std::collections::BTreeMap::new();
+    diagnostics.retain(|d| {
+        // A second cap (a compilation caps what its analysis capped) keeps the first count.
+        if !d.is_error() || d.code == Code::E0105 {
+            return true;
+        }
+        let (count, first_left_out) = errors.entry(d.primary.span.file).or_default();
+        *count += 1;
+        if *count <= MAX_ERRORS_PER_FILE {
+            return true;
+        }
+        first_left_out.get_or_insert(d.primary.span);
+        false
+    });
+    for (count, first_left_out) in errors.into_values() {
+        if let Some(span) = first_left_out {
+            let more = count - MAX_ERRORS_PER_FILE;
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::E0105,
+                    format!(
+                        "{more} more error{} in this file not shown",
+                        if more == 1 { "" } else { "s" }
+                    ),
+                    span,
+                    "the first of them is here",
+                )
+                .with_note(format!(
+                    "drc reports at most {MAX_ERRORS_PER_FILE} errors per file"
+                ))
+                .with_help("fix the errors above, then check again"),
+            );
+        }
+    }
+    sort(diagnostics);
+}
+
 /// Whether any diagnostic is an error.
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(Diagnostic::is_error)
@@ -402,28 +460,77 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 
 /// Renders diagnostics as a compiler would print them, followed by a summary line.
 ///
-/// `color` adds ANSI colour codes (the CLI asks for it only on a terminal).
+/// `color` adds ANSI colour codes (the CLI asks for it only on a terminal). A snippet of a
+/// line longer than [`excerpt::MAX_COLUMNS`], or holding control characters, shows an
+/// excerpt of it ([`excerpt`]).
 pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
-    let config = term::Config::default();
     let mut out = String::new();
+    let mut buffer = termcolor::Buffer::ansi();
+    for d in diagnostics {
+        let diagnostic = d.to_codespan();
+        match excerpt::Excerpt::of(sources, &diagnostic) {
+            Some(excerpt) => {
+                let diagnostic = excerpt.relabel(diagnostic);
+                emit(&mut out, &mut buffer, color, &excerpt, &diagnostic);
+            }
+            None => emit(&mut out, &mut buffer, color, sources, &diagnostic),
+        }
+    }
     if color {
-        let styles = term::Styles::default();
-        let mut buffer = termcolor::Buffer::ansi();
-        for d in diagnostics {
-            let mut writer = term::StylesWriter::new(&mut buffer, &styles);
-            term::emit_to_write_style(&mut writer, &config, sources, &d.to_codespan())
-                .expect("diagnostic spans always point into the source map");
-        }
         out.push_str(&String::from_utf8_lossy(buffer.as_slice()));
-    } else {
-        for d in diagnostics {
-            term::emit_to_string(&mut out, &config, sources, &d.to_codespan())
-                .expect("diagnostic spans always point into the source map");
-        }
     }
     if let Some(summary) = summary(diagnostics) {
         out.push_str(&summary);
         out.push('\n');
+    }
+    out
+}
+
+/// One diagnostic, into `out` without colour or into `buffer` with it.
+fn emit<'f, F: codespan_reporting::files::Files<'f>>(
+    out: &mut String,
+    buffer: &mut termcolor::Buffer,
+    color: bool,
+    files: &'f F,
+    diagnostic: &cs::Diagnostic<F::FileId>,
+) {
+    let config = term::Config::default();
+    if color {
+        let styles = term::Styles::default();
+        let mut writer = term::StylesWriter::new(buffer, &styles);
+        term::emit_to_write_style(&mut writer, &config, files, diagnostic)
+            .expect("diagnostic spans always point into the source map");
+    } else {
+        term::emit_to_string(out, &config, files, diagnostic)
+            .expect("diagnostic spans always point into the source map");
+    }
+}
+
+/// The most characters printed of one message, label, note or help line (escapes count
+/// their width): a message quoting user text (a 40 KB string) is cut there, with `…`.
+const MAX_MESSAGE_CHARS: usize = 500;
+
+/// Text with its control characters (other than line breaks) written as escapes
+/// (`\u{1b}`), so a message quoting user text cannot drive the terminal, and at most
+/// [`MAX_MESSAGE_CHARS`] characters long.
+fn printable(text: &str) -> String {
+    let mut out = String::new();
+    let mut count = 0;
+    for c in text.chars() {
+        if count >= MAX_MESSAGE_CHARS {
+            out.push('…');
+            break;
+        }
+        match c {
+            '\n' => out.push('\n'),
+            c if c.is_control() => out.extend(c.escape_unicode()),
+            c => out.push(c),
+        }
+        count += if c.is_control() && c != '\n' {
+            c.escape_unicode().count()
+        } else {
+            1
+        };
     }
     out
 }

@@ -196,7 +196,7 @@ fn build(program: &Program, policies: &Policies) -> (Vec<Node>, Vec<Edge>) {
         }
     }
     for bucket in program.buckets() {
-        if let Some(replication) = &bucket.replicate_to {
+        for replication in &bucket.replicate_to {
             edges.push(Edge {
                 from: id("bucket", &bucket.name),
                 to: id("bucket", &replication.replica),

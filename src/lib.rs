@@ -216,6 +216,7 @@ pub fn analyze_loaded(
         }
     }
     diagnostics::sort(&mut all);
+    diagnostics::cap(&mut all);
     (analyses, all)
 }
 
@@ -308,6 +309,7 @@ pub fn compile_with(
             .collect();
     }
     diagnostics::sort(&mut diagnostics);
+    diagnostics::cap(&mut diagnostics);
     if diagnostics::has_errors(&diagnostics) {
         stacks.clear();
     }

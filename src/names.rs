@@ -23,6 +23,28 @@ pub fn logical_stem(name: &str) -> String {
         .collect()
 }
 
+/// The longest ending drc adds to a name's stem in one kind's CloudFormation logical IDs
+/// (`AppData` + `FunctionFailureAlarm`). `LogicalIds` in `src/emit/mod.rs` builds the IDs;
+/// its tests check each one against this table.
+pub const LONGEST_ID_SUFFIXES: &[(&str, &str)] = &[
+    ("bucket", "ReplicationRoleArn"),
+    ("function", "FunctionFailureAlarm"),
+    ("schedule", "ScheduleDeadLetterAlarm"),
+    ("queue", "QueueKey"),
+    ("topic", "TopicSubscription"),
+    ("output", "Output"),
+    ("param", "Param"),
+];
+
+/// The longest ending of `kind`'s logical IDs ([`LONGEST_ID_SUFFIXES`]); empty for a kind
+/// that gives none (`stack`).
+pub fn longest_id_suffix(kind: &str) -> &'static str {
+    LONGEST_ID_SUFFIXES
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or("", |(_, suffix)| suffix)
+}
+
 /// The prefix of physical names drc sets (Lambda function names, log groups on Terraform):
 /// the stack name with `_` turned into `-`.
 pub fn physical_prefix(stack: &str) -> String {

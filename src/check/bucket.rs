@@ -375,7 +375,7 @@ impl<'a> Checker<'a> {
             let settings = [
                 bucket
                     .replicate_to
-                    .as_ref()
+                    .first()
                     .map(|r| ("replicate_to", r.span)),
                 bucket.access_logs.as_ref().map(|l| ("access_logs", l.span)),
             ];

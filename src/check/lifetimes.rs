@@ -11,7 +11,7 @@
 //!                                                 // backup is gone 30 days later
 //! ```
 
-use super::model::{Bucket, LifecycleRule, LockMode, Program, Transition, Verb};
+use super::model::{Bucket, LifecycleRule, LockMode, Program, Replication, Transition, Verb};
 use crate::diagnostics::{Code, Diagnostic};
 
 /// Every lifetime warning of a checked program.
@@ -23,10 +23,11 @@ pub fn check(program: &Program) -> Vec<Diagnostic> {
         lock_outlives_stack(bucket, &mut warnings);
         expiry_within_lock(bucket, &mut warnings);
         // A replica in another account keeps what its owner's rules say, which drc cannot see.
-        if let Some(replication) = &bucket.replicate_to
-            && program.bucket(&replication.replica).existing.is_none()
-        {
-            replica_without_expiry(bucket, program.bucket(&replication.replica), &mut warnings);
+        for replication in &bucket.replicate_to {
+            let replica = program.bucket(&replication.replica);
+            if replica.existing.is_none() {
+                replica_without_expiry(bucket, replica, replication, &mut warnings);
+            }
         }
     }
     warnings
@@ -214,7 +215,12 @@ fn expiry_within_lock(bucket: &Bucket, warnings: &mut Vec<Diagnostic>) {
 }
 
 /// W0109: a replica that keeps what its source expires: lifecycle rules are not replicated.
-fn replica_without_expiry(source: &Bucket, replica: &Bucket, warnings: &mut Vec<Diagnostic>) {
+fn replica_without_expiry(
+    source: &Bucket,
+    replica: &Bucket,
+    replication: &Replication,
+    warnings: &mut Vec<Diagnostic>,
+) {
     let Some(days) = source
         .lifecycle
         .rules
@@ -232,10 +238,6 @@ fn replica_without_expiry(source: &Bucket, replica: &Bucket, warnings: &mut Vec<
     {
         return;
     }
-    let replication = source
-        .replicate_to
-        .as_ref()
-        .expect("called for a replicating bucket");
     warnings.push(
         Diagnostic::new(
             Code::W0109,

@@ -459,11 +459,62 @@ pub const MANAGED_POLICIES_PER_ROLE: Limit = Limit {
     source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
 };
 
+/// Rules of one bucket's replication configuration, so destinations of one `replicate_to`
+/// (drc writes one rule per destination).
+pub const REPLICATION_RULES: Limit = Limit {
+    min: 1,
+    max: 1_000,
+    source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-add-config.html",
+};
+
 /// S3 bucket name length, in characters.
 pub const BUCKET_NAME: Limit = Limit {
     min: 3,
     max: 63,
     source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
+};
+
+/// SNS topic name length (drc names topics `<stack>-<topic>` on Terraform).
+pub const SNS_TOPIC_NAME: Limit = Limit {
+    min: 1,
+    max: 256,
+    source: "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html",
+};
+
+/// CloudWatch Logs log group name length (drc names a function's `/aws/lambda/<function name>`).
+pub const LOG_GROUP_NAME: Limit = Limit {
+    min: 1,
+    max: 512,
+    source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html",
+};
+
+/// CloudWatch alarm name length (drc names a function's alarms `<function name>-errors` and
+/// `<function name>-failures` on Terraform).
+pub const ALARM_NAME: Limit = Limit {
+    min: 1,
+    max: 255,
+    source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
+};
+
+/// Name of an inline role policy (`<function>-permissions`, `<bucket>-replication`).
+pub const ROLE_POLICY_NAME: Limit = Limit {
+    min: 1,
+    max: 128,
+    source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html",
+};
+
+/// CloudFormation logical ID length.
+pub const LOGICAL_ID: Limit = Limit {
+    min: 1,
+    max: 255,
+    source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/resources-section-structure.html",
+};
+
+/// Lifecycle rules in one bucket's lifecycle configuration.
+pub const LIFECYCLE_RULES: Limit = Limit {
+    min: 0,
+    max: 1_000,
+    source: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_LifecycleConfiguration.html",
 };
 
 /// CloudFormation stack name length, in characters.

@@ -30,7 +30,9 @@ mod lock;
 mod logging;
 mod output;
 mod params;
+pub mod physical;
 mod queue;
+pub mod quotas;
 mod replication;
 mod resolve;
 mod schedule;
@@ -165,11 +167,37 @@ impl<'a> Checker<'a> {
         );
         let recovered = asts.iter().any(|ast| ast.recovered);
         if !self.diagnostics.iter().any(Diagnostic::is_error) && !recovered {
+            self.check_not_empty(&program);
             for schedule in program.schedules() {
                 self.warn_unreported_failure(schedule, &program);
             }
         }
         program
+    }
+
+    /// E0226: a stack that creates nothing. CloudFormation refuses a template whose
+    /// `Resources` is empty, and an empty or comments-only file is a mistake on any target.
+    fn check_not_empty(&mut self, program: &Program) {
+        let creates = program.created_buckets().next().is_some()
+            || !program.functions().is_empty()
+            || !program.schedules().is_empty()
+            || !program.queues().is_empty()
+            || !program.topics().is_empty();
+        if creates {
+            return;
+        }
+        self.error(
+            Diagnostic::new(
+                Code::E0226,
+                format!("stack `{}` creates no resource", program.stack.name),
+                Span::new(self.file, 0, 0),
+                "nothing in this file creates a bucket, function, schedule, queue or topic",
+            )
+            .with_note(
+                "a CloudFormation template needs at least one resource (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/resources-section-structure.html)",
+            )
+            .with_help("declare a resource, like `bucket backups { versioned = true }`"),
+        );
     }
 
     /// Pass 1: finds each item's kind (E0201 for an unknown one) and declares its name, so
@@ -237,7 +265,10 @@ impl<'a> Checker<'a> {
             spec.verbs,
             spec.kind.keyword(),
         );
-        let existing = self.existing.contains(item.name.text.as_str());
+        // By name and by this body: a second item of the same name (E0203) without `existing`
+        // is checked as the item it is.
+        let existing = self.existing.contains(item.name.text.as_str())
+            && body.attributes.contains_key("existing");
         for (key, example) in spec.required {
             if !body.attributes.contains_key(key) && !existing {
                 self.error(
@@ -352,6 +383,7 @@ impl<'a> Checker<'a> {
             functions,
             schedules,
             queues,
+            topics,
             outputs,
             ..
         } = bodies;
@@ -361,7 +393,9 @@ impl<'a> Checker<'a> {
         self.check_access_logs(buckets);
         self.check_cycles(functions);
         self.check_logical_ids(asts);
-        self.check_physical_names(stack, functions, queues, schedules);
+        let names = physical::physical_names(buckets, functions, schedules, queues, topics);
+        self.check_physical_names(stack, &names);
+        self.check_lifecycle_rule_count(buckets);
         self.check_outputs(outputs, buckets, functions);
         let tagged = buckets
             .iter()

@@ -104,16 +104,40 @@ fn backups(program: &Program) -> Vec<&Bucket> {
         .collect()
 }
 
-/// A backup bucket and its replica, if it has one.
+/// A backup bucket and each of its replicas.
 fn copies_of<'p>(program: &'p Program, bucket: &'p Bucket) -> Vec<&'p Bucket> {
     let mut copies = vec![bucket];
     copies.extend(
         bucket
             .replicate_to
-            .as_ref()
+            .iter()
             .map(|r| program.bucket(&r.replica)),
     );
     copies
+}
+
+/// `replicate_to` of `bucket` with `another` added: `vault`, or `[replica, vault]` when it
+/// already replicates.
+fn with_destination(program: &Program, bucket: &str, another: &str) -> String {
+    let mut names: Vec<&str> = program
+        .bucket(bucket)
+        .replicate_to
+        .iter()
+        .map(|r| r.replica.as_str())
+        .collect();
+    if names.is_empty() {
+        return another.to_owned();
+    }
+    names.push(another);
+    format!("[{}]", names.join(", "))
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn enumerate(items: &[String]) -> String {
+    match items {
+        [rest @ .., last] if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => items.join(""),
+    }
 }
 
 /// For a copy in another account: the step that says its lock and lifecycle are its owner's.
@@ -316,7 +340,7 @@ fn retention_proof(program: &Program, backups: &[&Bucket], days: u32, span: Span
                         && matches!(a.verb, Verb::Put | Verb::Delete)
                         && covers(rule, a.prefix.as_deref())
                 })
-            }) || bucket.replicate_to.is_none()
+            }) || bucket.replicate_to.is_empty()
                 && !backups.iter().any(|b| b.name == bucket.name);
             match rule.noncurrent_expire_days {
                 Some(n) if n < days && writers => {
@@ -389,7 +413,7 @@ fn places(program: &Program, backups: &[&Bucket], n: u64, span: Span, regions: b
             .iter()
             .map(|b| format!("`{}` ({})", b.name, place(b)))
             .collect();
-        steps.push(format!("backups in {}", names.join(" and ")));
+        steps.push(format!("backups in {}", enumerate(&names)));
         if fewest.is_none_or(|(f, _)| count < f) {
             fewest = Some((count, bucket.name.as_str()));
         }
@@ -406,7 +430,10 @@ fn places(program: &Program, backups: &[&Bucket], n: u64, span: Span, regions: b
                     "replicate `{bucket}` to a bucket with `region = \"...\"` in another region"
                 )
             } else {
-                format!("add `replicate_to = <replica>` to `{bucket}`")
+                format!(
+                    "add `replicate_to = {}` to `{bucket}`",
+                    with_destination(program, bucket, "<replica>")
+                )
             },
         )),
         Some(_) => None,
@@ -432,7 +459,7 @@ fn accounts_proof(program: &Program, backups: &[&Bucket], n: u64, span: Span) ->
             .iter()
             .map(|b| format!("`{}` ({})", b.name, account(b)))
             .collect();
-        steps.push(format!("backups in {}", names.join(" and ")));
+        steps.push(format!("backups in {}", enumerate(&names)));
         let count = u64::try_from(accounts.len()).expect("few accounts");
         if fewest.is_none_or(|(f, _)| count < f) {
             fewest = Some((count, bucket.name.as_str()));
@@ -446,7 +473,8 @@ fn accounts_proof(program: &Program, backups: &[&Bucket], n: u64, span: Span) ->
         Some((count, bucket)) if count < n => Some((
             format!("`{bucket}` is held in {count} of the {n} accounts required"),
             format!(
-                "declare the other account's bucket, `bucket vault {{ existing = \"...\"  account = \"111122223333\" }}`, and write `replicate_to = vault` in `{bucket}`"
+                "declare the other account's bucket, `bucket vault {{ existing = \"...\"  account = \"111122223333\" }}`, and write `replicate_to = {}` in `{bucket}`",
+                with_destination(program, bucket, "vault")
             ),
         )),
         Some(_) => None,

@@ -4,7 +4,8 @@
 use super::body::Body;
 use super::checker::Checker;
 use super::limits;
-use super::model::{Bucket, Function, Output, Reference};
+use super::model::{Bucket, Function, Output, ParamValue, Reference, Text, TextPart};
+use super::text::text_display;
 use super::words::describe;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
@@ -35,24 +36,82 @@ impl<'a> Checker<'a> {
         })
     }
 
-    /// `export = "prod-backups:bucket-name"`: a name CloudFormation accepts (E0366).
-    fn export_name(&mut self, body: &Body<'a>) -> Option<(String, Span)> {
-        self.string(body, "export").and_then(|(text, span)| {
-            if let Some(problem) = limits::export_name_problem(&text) {
-                self.error(
-                    Diagnostic::new(
-                        Code::E0366,
-                        format!("`{text}` is not a valid export name"),
-                        span,
-                        problem,
+    /// `export = "bucket-name"` or `"${stage}-backups:bucket-name"`: a name CloudFormation
+    /// accepts (E0366) at its longest. Without a parameter, drc prefixes the stack's name
+    /// (`${AWS::StackName}-`, up to 128 characters), so the export is unique per deployment;
+    /// with one, the parameter makes it so, and it is measured at its longest known value.
+    fn export_name(&mut self, body: &Body<'a>) -> Option<(Text, Span)> {
+        let (text, span) = self.text(body, "export")?;
+        let literals: Vec<&str> = text
+            .parts
+            .iter()
+            .filter_map(|part| match part {
+                TextPart::Literal(literal) => Some(literal.as_str()),
+                TextPart::Param(_) => None,
+            })
+            .collect();
+        let fixed: String = literals.concat();
+        let longest = if text.as_literal().is_some() {
+            // `${AWS::StackName}-` at the longest stack name.
+            format!(
+                "{}-{fixed}",
+                "s".repeat(usize::try_from(limits::STACK_NAME.max).expect("small"))
+            )
+        } else {
+            // Each parameter at the longest value it is known to take (its allowed values,
+            // or its default).
+            text.parts
+                .iter()
+                .map(|part| match part {
+                    TextPart::Literal(literal) => literal.clone(),
+                    TextPart::Param(name) => self
+                        .params
+                        .get(name)
+                        .and_then(|state| {
+                            state
+                                .known
+                                .iter()
+                                .map(ParamValue::text)
+                                .max_by_key(String::len)
+                        })
+                        .unwrap_or_default(),
+                })
+                .collect()
+        };
+        let problem = if text.as_literal().is_some() && fixed.is_empty() {
+            limits::export_name_problem("")
+        } else {
+            literals
+                .iter()
+                .find_map(|literal| literal_export_problem(literal))
+                .or_else(|| limits::export_name_problem(&longest))
+        };
+        if let Some(problem) = problem {
+            let shown = text_display(&text);
+            self.error(
+                Diagnostic::new(
+                    Code::E0366,
+                    format!("`{shown}` is not a valid export name"),
+                    span,
+                    problem,
+                )
+                .with_note(if text.as_literal().is_some() {
+                    format!(
+                        "without a parameter, the export is `<stack name>-{shown}`, and stack names are up to {} characters; see {}",
+                        limits::STACK_NAME.max,
+                        limits::EXPORT_NAME.source
                     )
-                    .with_note(format!("see {}", limits::EXPORT_NAME.source))
-                    .with_help("write it like `prod-backups:bucket-name`"),
-                );
-                return None;
-            }
-            Some((text, span))
-        })
+                } else {
+                    format!(
+                        "measured with each parameter at the longest value it can take (its allowed values, or its default); see {}",
+                        limits::EXPORT_NAME.source
+                    )
+                })
+                .with_help("write it like `bucket-name`, or `${stage}-backups:bucket-name` with a parameter"),
+            );
+            return None;
+        }
+        Some((text, span))
     }
 
     /// `value = item.name` or `item.arn`: a reference, resolved once every name is declared
@@ -104,7 +163,7 @@ impl<'a> Checker<'a> {
             .chain(
                 buckets
                     .iter()
-                    .filter(|b| b.replicate_to.is_some())
+                    .filter(|b| !b.replicate_to.is_empty())
                     .map(|b| {
                         (
                             format!("{}_replication_role_arn", b.name),
@@ -128,12 +187,13 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        let mut exports: BTreeMap<&str, &Output> = BTreeMap::new();
+        let mut exports: BTreeMap<String, &Output> = BTreeMap::new();
         for output in outputs {
             let Some(export) = &output.export else {
                 continue;
             };
-            if let Some(first) = exports.insert(export, output) {
+            let export = text_display(export);
+            if let Some(first) = exports.insert(export.clone(), output) {
                 self.error(
                     Diagnostic::new(
                         Code::E0220,
@@ -148,4 +208,12 @@ impl<'a> Checker<'a> {
             }
         }
     }
+}
+
+/// The characters of a fixed part of an export name: letters, digits, `:` and `-`.
+fn literal_export_problem(literal: &str) -> Option<String> {
+    literal
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == ':' || *c == '-'))
+        .map(|c| format!("export names use only letters, digits, `:` and `-`, not `{c}`"))
 }

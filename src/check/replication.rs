@@ -1,43 +1,96 @@
-//! A bucket's `replicate_to = other`: the replica named, versioning on both sides, encryption
-//! that both sides must share (E0326), and regions.
+//! A bucket's `replicate_to = other` (or a list of destinations, one replication rule each):
+//! the replicas named once each, versioning on both sides, encryption that both sides must
+//! share (E0326), and regions.
 
 use super::body::Body;
 use super::bucket::TargetBucket;
 use super::checker::Checker;
+use super::limits;
 use super::model::{Bucket, Encryption, Replication};
 use super::words::list;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::ast::ValueKind;
 
 impl<'a> Checker<'a> {
-    /// `replicate_to = replica`: the name only; [`Checker::check_replication`] resolves it.
-    pub(super) fn replicate_to(&mut self, body: &Body<'a>) -> Option<Replication> {
-        let attribute = body.attributes.get("replicate_to")?;
-        match &attribute.value.kind {
-            ValueKind::Word(w) if !w.contains('.') => Some(Replication {
+    /// `replicate_to = replica` or `replicate_to = [replica, vault]`: the names only, each
+    /// destination once (E0344) and at most S3's rules per configuration (E0345);
+    /// [`Checker::check_replication`] resolves them.
+    pub(super) fn replicate_to(&mut self, body: &Body<'a>) -> Vec<Replication> {
+        let Some(attribute) = body.attributes.get("replicate_to") else {
+            return Vec::new();
+        };
+        let values = match &attribute.value.kind {
+            ValueKind::List(values) => values.iter().collect(),
+            _ => vec![&attribute.value],
+        };
+        let mut destinations: Vec<Replication> = Vec::new();
+        for value in values {
+            let ValueKind::Word(w) = &value.kind else {
+                self.wrong_type(value, &value.kind, "the name of a bucket, like `replica`");
+                continue;
+            };
+            if w.contains('.') {
+                self.wrong_type(value, &value.kind, "the name of a bucket, like `replica`");
+                continue;
+            }
+            if let Some(first) = destinations.iter().find(|r| &r.replica == w) {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0344,
+                        format!("`{w}` is named twice in `replicate_to`"),
+                        value.span,
+                        "named again here",
+                    )
+                    .with_label(first.replica_span, "first named here")
+                    .with_note("each destination gets one replication rule; a second would copy every object to the same bucket again")
+                    .with_help(format!("remove the second `{w}`")),
+                );
+                continue;
+            }
+            destinations.push(Replication {
                 replica: w.clone(),
                 span: attribute.span,
-                replica_span: attribute.value.span,
-            }),
-            other => {
-                self.wrong_type(
-                    &attribute.value,
-                    other,
-                    "the name of a bucket, like `replica`",
-                );
-                None
-            }
+                replica_span: value.span,
+            });
         }
+        let limit = limits::REPLICATION_RULES;
+        if destinations.len() as u64 > limit.max {
+            self.error(
+                Diagnostic::new(
+                    Code::E0345,
+                    format!(
+                        "`replicate_to` names {} destinations, more than S3's {}",
+                        destinations.len(),
+                        limit.max
+                    ),
+                    destinations[usize::try_from(limit.max).expect("a small limit")].replica_span,
+                    format!(
+                        "destination {}: S3 takes {} rules, one per destination",
+                        limit.max + 1,
+                        limit.max
+                    ),
+                )
+                .with_note(format!(
+                    "a bucket's replication configuration holds at most {} rules (see {})",
+                    limit.max, limit.source
+                ))
+                .with_help(format!(
+                    "name at most {} destinations, or split them over several source buckets",
+                    limit.max
+                )),
+            );
+        }
+        destinations
     }
 
     /// Each `replicate_to`: the replica is another bucket, both sides are versioned, a locked
     /// source has a locked replica, and the features drc does not combine with replication yet
     /// are absent.
     pub(super) fn check_replication(&mut self, buckets: &[Bucket]) {
-        for source in buckets {
-            let Some(replication) = &source.replicate_to else {
-                continue;
-            };
+        for (source, replication) in buckets
+            .iter()
+            .flat_map(|b| b.replicate_to.iter().map(move |r| (b, r)))
+        {
             if source.existing.is_some() {
                 continue; // E0333 already said this setting cannot be used
             }

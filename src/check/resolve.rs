@@ -5,10 +5,7 @@
 use super::checker::Checker;
 use super::kinds::KINDS;
 use super::limits;
-use super::model::{
-    Bucket, Destination, EnvValue, Failure, Function, Kind, Queue, Reference, Schedule, Stack,
-    Text, Verb,
-};
+use super::model::{Bucket, Destination, EnvValue, Failure, Function, Kind, Reference, Text, Verb};
 use super::words::article;
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::names;
@@ -16,7 +13,7 @@ use crate::source::Span;
 use crate::syntax::ast::{Ast, Ident, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
-const REFERENCE_ATTRIBUTES: &[&str] = &["name", "arn"];
+const REFERENCE_ATTRIBUTES: &[&str] = &["name", "arn", "url"];
 /// Depth-first search for a path back to `start`; returns its edges (from, to, span).
 pub(super) fn find_cycle(
     start: usize,
@@ -60,7 +57,10 @@ pub(super) fn existing_references_to_literals(buckets: &[Bucket], functions: &mu
             if let Some(existing) = existing {
                 *value = EnvValue::Literal(match reference.attribute {
                     super::model::Attribute::Name => Text::literal(existing.name.clone()),
-                    super::model::Attribute::Arn => Text::literal(existing.arn.clone()),
+                    // A bucket has no `url` (E0403); its ARN is the nearest.
+                    super::model::Attribute::Arn | super::model::Attribute::Url => {
+                        Text::literal(existing.arn.clone())
+                    }
                 });
             }
         }
@@ -202,12 +202,15 @@ impl<'a> Checker<'a> {
             );
             return;
         };
-        if !matches!(kind, Kind::Bucket | Kind::Function) {
+        if !matches!(
+            kind,
+            Kind::Bucket | Kind::Function | Kind::Queue | Kind::Topic
+        ) {
             let mut d = Diagnostic::new(
                 Code::E0402,
                 format!("{} cannot be referenced", article(kind.keyword())),
                 item_span,
-                "only buckets and functions have a name and an ARN to pass",
+                "only buckets, functions, queues and topics have a name and an ARN to pass",
             )
             .with_label(
                 declared,
@@ -234,6 +237,26 @@ impl<'a> Checker<'a> {
                 .with_help(
                     "write its name or ARN as a string instead, like `LEGACY = \"legacy-report\"`",
                 ),
+            );
+            return;
+        }
+        if reference.attribute == super::model::Attribute::Url && kind != Kind::Queue {
+            let start = item_span.end + 1;
+            self.error(
+                Diagnostic::new(
+                    Code::E0403,
+                    format!("{} has no `url`", article(kind.keyword())),
+                    Span {
+                        start,
+                        ..reference.span
+                    },
+                    "only queues have a URL",
+                )
+                .with_label(
+                    declared,
+                    format!("declared as {} here", article(kind.keyword())),
+                )
+                .with_help("use `name` or `arn`"),
             );
             return;
         }
@@ -436,6 +459,27 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             }
+            let longest = format!("{stem}{}", names::longest_id_suffix(spec.kind.keyword()));
+            if longest.len() > usize::try_from(limits::LOGICAL_ID.max).expect("small") {
+                self.error(
+                    Diagnostic::new(
+                        Code::E0541,
+                        format!(
+                            "`{}` gives a CloudFormation logical ID too long: `{longest}`",
+                            item.name.text
+                        ),
+                        item.name.span,
+                        format!("{} characters in the longest ID it gives", longest.len()),
+                    )
+                    .with_note(format!(
+                        "logical IDs are at most {} characters ({})",
+                        limits::LOGICAL_ID.max,
+                        limits::LOGICAL_ID.source
+                    ))
+                    .with_help("shorten the name"),
+                );
+                continue;
+            }
             let id = format!("{stem}{}", names::logical_stem(spec.kind.keyword()));
             match seen.get(&(spec.kind, stem.clone())) {
                 Some(first) if first.text != item.name.text => {
@@ -464,55 +508,6 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// E0209 for a physical name drc gives on Terraform that is too long for its service:
-    /// `<stack>-<function>` (Lambda), `<stack>-<queue>` and a schedule's dead-letter queue
-    /// `<stack>-<schedule>-dead-letters` (SQS).
-    pub(super) fn check_physical_names(
-        &mut self,
-        stack: &Stack,
-        functions: &[Function],
-        queues: &[Queue],
-        schedules: &[Schedule],
-    ) {
-        let prefix = names::physical_prefix(&stack.name);
-        let lambda = ("Lambda", "Lambda function", &limits::LAMBDA_FUNCTION_NAME);
-        let sqs = ("SQS", "SQS queue", &limits::SQS_QUEUE_NAME);
-        // (physical name, span, service, what it names, whose name to shorten)
-        let named = functions
-            .iter()
-            .map(|f| {
-                let name = format!("{prefix}-{}", f.name);
-                (name, f.span, lambda, "function name", "function's")
-            })
-            .chain(queues.iter().map(|q| {
-                let name = format!("{prefix}-{}", q.name);
-                (name, q.span, sqs, "queue name", "queue's")
-            }))
-            .chain(schedules.iter().map(|s| {
-                let name = format!("{prefix}-{}-dead-letters", s.name);
-                (name, s.span, sqs, "dead-letter queue name", "schedule's")
-            }));
-        for (name, span, (service, kind, limit), what, whose) in named {
-            let length = name.len();
-            if length <= usize::try_from(limit.max).expect("small") {
-                continue;
-            }
-            self.error(
-                Diagnostic::new(
-                    Code::E0209,
-                    format!("{what} `{name}` is too long for {service}"),
-                    span,
-                    format!("{length} characters with the stack prefix"),
-                )
-                .with_note(format!(
-                    "{kind} names are at most {} characters ({})",
-                    limit.max, limit.source
-                ))
-                .with_help(format!("shorten the {whose} or the stack's name")),
-            );
-        }
-    }
-
     /// `item.attribute` (`backups.name`, `copy.arn`): the reference, its attribute checked
     /// (E0403); the item is resolved in pass 3.
     pub(super) fn reference(&mut self, value: &Value, word: &str) -> Option<Reference> {
@@ -520,6 +515,7 @@ impl<'a> Checker<'a> {
         let attribute = match attribute {
             "name" => super::model::Attribute::Name,
             "arn" => super::model::Attribute::Arn,
+            "url" => super::model::Attribute::Url,
             other => {
                 let start = value.span.start + u32::try_from(item.len() + 1).expect("short");
                 self.error(
@@ -532,7 +528,7 @@ impl<'a> Checker<'a> {
                         },
                         "not an attribute of a resource",
                     )
-                    .with_note("buckets and functions have `name` and `arn`")
+                    .with_note("buckets, functions, queues and topics have `name` and `arn`; queues also have `url`")
                     .with_suggestion(other, REFERENCE_ATTRIBUTES.iter().copied()),
                 );
                 return None;

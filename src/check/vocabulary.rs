@@ -351,7 +351,7 @@ pub static VOCABULARY: &[KindDoc] = &[
             ),
             attr(
                 "replicate_to",
-                "Replicate every new object version to another versioned bucket of the stack (deletions are not replicated).",
+                "Replicate every new object version to another versioned bucket, or to each bucket of a list, `[replica, vault]` (one replication rule each; deletions are not replicated).",
                 "the name of a bucket",
                 Words::Names(&[Kind::Bucket]),
             ),

@@ -2,31 +2,35 @@
 //! all or nothing.
 
 use super::output::say;
-use super::reading::{MAX_SOURCE_BYTES, not_regular, read_source};
+use super::reading::{MAX_SOURCE_BYTES, not_regular, read_source, refusal, utf8, without_code};
 use super::staging::write_all;
+use crate::diagnostics::Code;
 use crate::source::STDIN;
-use crate::{CodeFile, CodeSource, Compilation, SourceLoader, SourceMap};
+use crate::{Artifact, CodeFile, CodeSource, Compilation, SourceLoader, SourceMap};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 /// The `*.dr` files directly in a directory, sorted by name.
 pub(super) fn dr_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
+    let cannot = |e: std::io::Error| {
+        refusal(
+            Code::E0604,
+            &format!("cannot read `{}`: {e}", dir.display()),
+        )
+    };
+    let entries = std::fs::read_dir(dir).map_err(cannot)?;
     let mut files = Vec::new();
     for entry in entries {
-        let path = entry
-            .map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?
-            .path();
+        let path = entry.map_err(cannot)?.path();
         if path.extension().is_some_and(|e| e == "dr") && path.is_file() {
             files.push(path);
         }
     }
     files.sort();
     if files.is_empty() {
-        return Err(format!(
-            "`{}` is a directory with no .dr file in it",
-            dir.display()
+        return Err(refusal(
+            Code::E0604,
+            &format!("`{}` is a directory with no .dr file in it", dir.display()),
         ));
     }
     Ok(files)
@@ -62,9 +66,36 @@ fn add_file(sources: &mut SourceMap, path: &Path) -> Result<(), String> {
 
 /// Writes every artifact of the build all or nothing ([`staging`](super::staging)), then
 /// says what it wrote.
+///
+/// One stack's outputs go into `out_dir` itself. Several stacks each get a directory of
+/// their own, `out_dir/<stack>/`, with all their templates and the archives they name:
+/// Terraform reads every `.tf.json` of a directory as one configuration, so two stacks side
+/// by side would repeat the `stack_name` variable and the provider requirements, and
+/// `terraform init` would fail.
 pub(super) fn write_outputs(compilation: &Compilation, out_dir: &Path) -> Result<(), String> {
-    let artifacts = compilation.stacks.iter().flat_map(|s| &s.artifacts);
-    for path in write_all(artifacts, out_dir)? {
+    let several = compilation.stacks.len() > 1;
+    let placed: Vec<Artifact> = compilation
+        .stacks
+        .iter()
+        .flat_map(|stack| {
+            stack.artifacts.iter().map(move |artifact| Artifact {
+                file_name: if several {
+                    format!("{}/{}", stack.name, artifact.file_name)
+                } else {
+                    artifact.file_name.clone()
+                },
+                bytes: artifact.bytes.clone(),
+            })
+        })
+        .collect();
+    if several {
+        for stack in &compilation.stacks {
+            let dir = out_dir.join(&stack.name);
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+        }
+    }
+    for path in write_all(&placed, out_dir)? {
         say(&format!("wrote {}\n", path.display()));
     }
     Ok(())
@@ -77,22 +108,17 @@ fn read_stdin() -> Result<String, String> {
     std::io::stdin()
         .take(MAX_SOURCE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read standard input: {e}"))?;
+        .map_err(|e| refusal(Code::E0604, &format!("cannot read standard input: {e}")))?;
     if bytes.len() as u64 > MAX_SOURCE_BYTES {
-        return Err(format!(
-            "standard input is larger than the {} MiB drc reads in one .dr file",
-            MAX_SOURCE_BYTES / 1024 / 1024
+        return Err(refusal(
+            Code::E0604,
+            &format!(
+                "standard input is larger than the {} MiB drc reads in one .dr file",
+                MAX_SOURCE_BYTES / 1024 / 1024
+            ),
         ));
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "standard input is not UTF-8 text: the byte at offset {} is invalid",
-            e.utf8_error().valid_up_to()
-        )
-    })?;
-    Ok(text
-        .strip_prefix('\u{feff}')
-        .map_or(text.clone(), str::to_owned))
+    utf8(bytes, "standard input").map_err(|why| refusal(Code::E0605, &why))
 }
 
 /// Reads imported `.dr` files from the file system (names are paths relative to the current
@@ -101,7 +127,7 @@ pub struct FsSources;
 
 impl SourceLoader for FsSources {
     fn read(&self, name: &str) -> Result<String, String> {
-        read_source(Path::new(name))
+        read_source(Path::new(name)).map_err(without_code)
     }
 }
 

@@ -157,7 +157,13 @@ pub fn main() -> ExitCode {
     match run(cli.command, color) {
         Ok(code) => code,
         Err(message) => {
-            output::say(&format!("error: {message}\n"));
+            output::say(&match reading::split_code(&message) {
+                Some((code, why)) => format!(
+                    "error[{code}]: {why}\n  = note: `drc explain --code {code}` explains this code\n",
+                    code = code.as_str()
+                ),
+                None => format!("error: {message}\n"),
+            });
             ExitCode::from(2)
         }
     }

@@ -7,8 +7,30 @@
 //! that grows while it is read cannot exhaust memory either. Text that is not UTF-8 is
 //! refused with the byte offset of the first bad byte; a leading byte-order mark is dropped.
 
+use crate::diagnostics::Code;
 use std::io::Read as _;
 use std::path::Path;
+
+/// An input refused before it is checked, as the CLI's error message: `E0604: why` or
+/// `E0605: why`, which [`split_code`] takes apart again for printing
+/// (`error[E0604]: why`). There is no span to point at: the file never got into the map.
+pub(super) fn refusal(code: Code, why: &str) -> String {
+    format!("{}: {why}", code.as_str())
+}
+
+/// A message's code and the rest, when it starts with a registered code and `: `.
+pub(super) fn split_code(message: &str) -> Option<(Code, &str)> {
+    let (code, rest) = message.split_once(": ")?;
+    Some((Code::named(code)?, rest))
+}
+
+/// A message without its code: an imported file's refusal is the label of an `E0601`.
+pub(super) fn without_code(message: String) -> String {
+    match split_code(&message) {
+        Some((_, rest)) => rest.to_owned(),
+        None => message,
+    }
+}
 
 /// The largest `.dr` file drc reads: 8 MiB, far beyond any real stack (the largest example
 /// is a few kilobytes), and small enough that every later stage stays fast.
@@ -39,8 +61,37 @@ pub(super) fn not_regular(metadata: &std::fs::Metadata) -> Option<&'static str> 
     Some("not a regular file")
 }
 
-/// Reads a `.dr` file: the error is a sentence saying why it cannot be used.
+/// Reads a `.dr` file: the error is a sentence saying why it cannot be used, coded `E0605`
+/// when the text is not UTF-8 and `E0604` for every other refusal ([`refusal`]).
 pub(super) fn read_source(path: &Path) -> Result<String, String> {
+    read_bytes(path)
+        .map_err(|why| refusal(Code::E0604, &why))
+        .and_then(|bytes| {
+            utf8(bytes, &format!("`{}`", path.display())).map_err(|why| {
+                refusal(
+                    Code::E0605,
+                    &format!("{why} (drc reads .dr files as UTF-8)"),
+                )
+            })
+        })
+}
+
+/// UTF-8 text without a leading byte-order mark, or why not (`what` names the input).
+pub(super) fn utf8(bytes: Vec<u8>, what: &str) -> Result<String, String> {
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{what} is not UTF-8 text: the byte at offset {} is invalid",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    })
+}
+
+/// A regular file's bytes, at most [`MAX_SOURCE_BYTES`] of them.
+fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
     let shown = path.display();
     let metadata = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => format!("there is no file `{shown}`"),
@@ -67,14 +118,5 @@ pub(super) fn read_source(path: &Path) -> Result<String, String> {
     if bytes.len() as u64 > MAX_SOURCE_BYTES {
         return Err(too_large());
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "`{shown}` is not UTF-8 text: the byte at offset {} is invalid (drc reads .dr files as UTF-8)",
-            e.utf8_error().valid_up_to()
-        )
-    })?;
-    Ok(match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_owned(),
-        None => text,
-    })
+    Ok(bytes)
 }

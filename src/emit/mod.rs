@@ -277,15 +277,44 @@ pub fn alarmed_dead_letters<'p>(
     function.failure.alarm.as_ref().map(|a| a.target.as_str())
 }
 
-/// The account of a bucket's replica when the replica is in another account: the replication
-/// then names that account, hands it the replicas' ownership, and the stack outputs the
-/// replication role's ARN for that account's bucket policy (docs/deploying.md).
+/// The account of a replica when it is in another account: the replication rule then names
+/// that account, hands it the replicas' ownership, and the stack outputs the replication
+/// role's ARN for that account's bucket policy (docs/deploying.md).
 pub fn other_account_replica<'p>(
     program: &'p Program,
-    bucket: &crate::check::model::Bucket,
+    replication: &crate::check::model::Replication,
 ) -> Option<&'p str> {
-    let replica = program.bucket(&bucket.replicate_to.as_ref()?.replica);
+    let replica = program.bucket(&replication.replica);
     replica.existing.as_ref()?.account.as_deref()
+}
+
+/// The other accounts a bucket replicates into, as the replication role's output describes
+/// them (`account 111122223333`, `accounts 1111... and 4444...`); `None` when every replica
+/// is in the stack's account (the output then does not exist).
+pub fn other_accounts(program: &Program, bucket: &crate::check::model::Bucket) -> Option<String> {
+    let mut accounts: Vec<&str> = bucket
+        .replicate_to
+        .iter()
+        .filter_map(|r| other_account_replica(program, r))
+        .collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    match accounts.as_slice() {
+        [] => None,
+        [one] => Some(format!("account {one}")),
+        [rest @ .., last] => Some(format!("accounts {} and {last}", rest.join(", "))),
+    }
+}
+
+/// The `Id` of a bucket's replication rule on both targets: `ReplicateToReplica` for the
+/// first destination (the only one of most buckets), `ReplicateToReplica<n>` for the n-th
+/// after it. Its `Priority` is its position from 1: S3 needs a distinct priority on each
+/// rule of a configuration with several.
+pub(crate) fn replication_rule_id(index: usize) -> String {
+    match index {
+        0 => "ReplicateToReplica".to_owned(),
+        n => format!("ReplicateToReplica{}", n + 1),
+    }
 }
 
 /// The `Id` of a bucket's lifecycle rule on both targets: `Objects` for the whole-bucket rule,
@@ -305,7 +334,7 @@ pub fn resource_count(program: &Program, layouts: &[Layout]) -> usize {
         .local_buckets()
         .map(|b| {
             2 + usize::from(b.encryption == crate::check::model::Encryption::Kms)
-                + 2 * usize::from(b.replicate_to.is_some())
+                + 2 * usize::from(!b.replicate_to.is_empty())
         })
         .sum();
     let managed_policies: usize = layouts.iter().map(Layout::managed_policies).sum();
@@ -343,7 +372,7 @@ pub fn resource_count(program: &Program, layouts: &[Layout]) -> usize {
 pub fn output_count(program: &Program) -> usize {
     let role_arns = program
         .local_buckets()
-        .filter(|b| other_account_replica(program, b).is_some())
+        .filter(|b| other_accounts(program, b).is_some())
         .count();
     program.local_buckets().count()
         + role_arns
@@ -597,5 +626,121 @@ pub fn deny_operator(variable: &str) -> &'static str {
         "ArnNotEqualsIfExists"
     } else {
         "StringNotEqualsIfExists"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LogicalIds as Id;
+    use crate::names::longest_id_suffix;
+
+    /// The checker refuses a name whose longest logical ID is over 255 characters (E0541),
+    /// reading the longest ending of each kind from `names::LONGEST_ID_SUFFIXES`: no ID may
+    /// be longer than that.
+    #[test]
+    fn every_logical_id_fits_its_kinds_longest_suffix() {
+        let by_kind: [(&str, Vec<String>); 7] = [
+            (
+                "bucket",
+                vec![
+                    Id::bucket("x"),
+                    Id::bucket_policy("x"),
+                    Id::bucket_key("x"),
+                    Id::replication_role("x"),
+                    Id::replication_policy("x"),
+                    format!("{}Name", Id::bucket("x")),
+                    format!("{}Arn", Id::bucket_key("x")),
+                    format!("{}Arn", Id::replication_role("x")),
+                ],
+            ),
+            (
+                "function",
+                vec![
+                    Id::function("x"),
+                    Id::role("x"),
+                    Id::role_policy("x", 10),
+                    Id::log_group("x"),
+                    Id::invoke_config("x"),
+                    Id::error_alarm("x"),
+                    Id::failure_alarm("x"),
+                    format!("{}Arn", Id::function("x")),
+                ],
+            ),
+            (
+                "schedule",
+                vec![
+                    Id::schedule("x"),
+                    Id::schedule_role("x"),
+                    Id::schedule_dead_letters("x"),
+                    Id::schedule_dead_letter_alarm("x"),
+                ],
+            ),
+            ("queue", vec![Id::queue("x"), Id::queue_key("x")]),
+            (
+                "topic",
+                vec![
+                    Id::topic("x"),
+                    Id::topic_key("x"),
+                    Id::topic_subscription("x"),
+                ],
+            ),
+            ("output", vec![Id::output("x")]),
+            ("param", vec![Id::param("x")]),
+        ];
+        for (kind, ids) in by_kind {
+            let longest = longest_id_suffix(kind).len();
+            for id in ids {
+                assert!(
+                    id.len() - 1 <= longest,
+                    "{kind}: `{id}` is longer than X{}",
+                    longest_id_suffix(kind)
+                );
+            }
+        }
+    }
+
+    /// Every logical ID is a name's stem followed by a suffix of words. Two items with
+    /// different stems can only get the same ID if one suffix ends another (`Key` and
+    /// `BucketKey` would let `a_bucket`'s key meet `a`'s); with no such pair, the checker
+    /// only needs to refuse equal stems within a kind (E0208).
+    #[test]
+    fn no_logical_id_suffix_ends_another() {
+        let ids: Vec<String> = vec![
+            Id::bucket("x"),
+            Id::bucket_policy("x"),
+            Id::bucket_key("x"),
+            Id::replication_role("x"),
+            Id::replication_policy("x"),
+            Id::function("x"),
+            Id::role("x"),
+            Id::role_policy("x", 1),
+            Id::log_group("x"),
+            Id::schedule("x"),
+            Id::schedule_role("x"),
+            Id::schedule_dead_letters("x"),
+            Id::schedule_dead_letter_alarm("x"),
+            Id::output("x"),
+            Id::param("x"),
+            Id::invoke_config("x"),
+            Id::error_alarm("x"),
+            Id::failure_alarm("x"),
+            Id::queue("x"),
+            Id::queue_key("x"),
+            Id::topic("x"),
+            Id::topic_key("x"),
+            Id::topic_subscription("x"),
+        ];
+        let suffixes: Vec<&str> = ids
+            .iter()
+            .map(|id| id.strip_prefix('X').expect("the stem comes first"))
+            .collect();
+        for a in &suffixes {
+            for b in &suffixes {
+                assert!(
+                    a == b || !a.ends_with(b),
+                    "`{a}` ends with `{b}`: names with different stems could collide"
+                );
+            }
+        }
     }
 }

@@ -322,84 +322,83 @@ pub fn infer(program: &Program) -> Policies {
 }
 
 /// The role S3 assumes to replicate a bucket: read the source's versions (with their retention
-/// and legal hold when the source has Object Lock), write replicas, and decrypt with the
-/// source's key and encrypt with the replica's when both use KMS keys.
+/// and legal hold when the source has Object Lock), write replicas into each destination, and
+/// decrypt with the source's key and encrypt with each replica's when they use KMS keys.
 fn replication_role(program: &Program, bucket: &crate::check::model::Bucket) -> Option<Role> {
-    let replication = bucket.replicate_to.as_ref()?;
-    let cause = Cause::Replication(replication.span);
+    // The source's grants come from the first destination's attribute: every destination
+    // is on the same `replicate_to` line.
+    let first = bucket.replicate_to.first()?;
     let mut grants: Grants = BTreeMap::new();
-    let groups = [
-        (
-            Resource::Bucket(bucket.name.clone()),
-            actions::REPLICATION_SOURCE_BUCKET_ACTIONS,
-        ),
-        (
-            Resource::Objects {
-                bucket: bucket.name.clone(),
-                prefix: String::new(),
-            },
-            actions::REPLICATION_SOURCE_OBJECT_ACTIONS,
-        ),
-        (
-            replica_objects(program, &replication.replica),
-            actions::REPLICATION_REPLICA_OBJECT_ACTIONS,
-        ),
-    ];
-    let locked = bucket.object_lock.as_ref().map(|_| {
-        (
-            Resource::Objects {
-                bucket: bucket.name.clone(),
-                prefix: String::new(),
-            },
-            actions::REPLICATION_SOURCE_LOCK_ACTIONS,
-        )
-    });
-    let locked_cause = Cause::LockedReplication(replication.span);
-    let other_account = program
-        .bucket(&replication.replica)
-        .existing
-        .as_ref()
-        .is_some_and(|e| e.account.is_some())
-        .then(|| {
-            (
-                (
-                    replica_objects(program, &replication.replica),
-                    actions::REPLICATION_OWNER_OVERRIDE_ACTIONS,
-                ),
-                Cause::OtherAccountReplication(replication.span),
-            )
-        });
-    for ((resource, list), cause) in groups
-        .into_iter()
-        .map(|group| (group, cause))
-        .chain(locked.map(|group| (group, locked_cause)))
-        .chain(other_account)
-    {
-        let grant = grants.entry((resource, None, None)).or_default();
+    let mut add = |resource: Resource, list: &[&'static str], cause: Cause, condition| {
+        let grant = grants.entry((resource, None, condition)).or_default();
         for action in list {
             grant.add(action, cause);
         }
+    };
+    let source_objects = Resource::Objects {
+        bucket: bucket.name.clone(),
+        prefix: String::new(),
+    };
+    let cause = Cause::Replication(first.span);
+    add(
+        Resource::Bucket(bucket.name.clone()),
+        actions::REPLICATION_SOURCE_BUCKET_ACTIONS,
+        cause,
+        None,
+    );
+    add(
+        source_objects.clone(),
+        actions::REPLICATION_SOURCE_OBJECT_ACTIONS,
+        cause,
+        None,
+    );
+    if bucket.object_lock.is_some() {
+        add(
+            source_objects,
+            actions::REPLICATION_SOURCE_LOCK_ACTIONS,
+            Cause::LockedReplication(first.span),
+            None,
+        );
     }
     // The checker makes both sides use KMS keys or neither (E0326).
-    if bucket.encryption == Encryption::Kms {
-        let encrypted = Cause::EncryptedReplication(replication.span);
-        let keys = [
-            (
-                Resource::BucketKey(bucket.name.clone()),
-                actions::REPLICATION_SOURCE_KEY_ACTIONS,
-            ),
-            (
-                replica_key(program, &replication.replica),
+    let via = Some(("StringEquals", "kms:ViaService"));
+    let encrypted = bucket.encryption == Encryption::Kms;
+    if encrypted {
+        add(
+            Resource::BucketKey(bucket.name.clone()),
+            actions::REPLICATION_SOURCE_KEY_ACTIONS,
+            Cause::EncryptedReplication(first.span),
+            via,
+        );
+    }
+    for replication in &bucket.replicate_to {
+        let replica = &replication.replica;
+        add(
+            replica_objects(program, replica),
+            actions::REPLICATION_REPLICA_OBJECT_ACTIONS,
+            Cause::Replication(replication.span),
+            None,
+        );
+        let other_account = program
+            .bucket(replica)
+            .existing
+            .as_ref()
+            .is_some_and(|e| e.account.is_some());
+        if other_account {
+            add(
+                replica_objects(program, replica),
+                actions::REPLICATION_OWNER_OVERRIDE_ACTIONS,
+                Cause::OtherAccountReplication(replication.span),
+                None,
+            );
+        }
+        if encrypted {
+            add(
+                replica_key(program, replica),
                 actions::REPLICATION_REPLICA_KEY_ACTIONS,
-            ),
-        ];
-        for (key, list) in keys {
-            let grant = grants
-                .entry((key, None, Some(("StringEquals", "kms:ViaService"))))
-                .or_default();
-            for action in list {
-                grant.add(action, encrypted);
-            }
+                Cause::EncryptedReplication(replication.span),
+                via,
+            );
         }
     }
     Some(Role {

@@ -192,15 +192,21 @@ fn setting_changes(old: &Bucket, new: &Bucket, found: &mut Vec<Found>) {
 
 /// Changes to `replicate_to` and `object_lock`.
 fn replication_and_lock_changes(old: &Bucket, new: &Bucket, found: &mut Vec<Found>) {
-    let replica = |b: &Bucket| b.replicate_to.as_ref().map(|r| r.replica.clone());
-    let (a, b) = (replica(old), replica(new));
+    let replicas =
+        |b: &Bucket| -> Vec<String> { b.replicate_to.iter().map(|r| r.replica.clone()).collect() };
+    let (a, b) = (replicas(old), replicas(new));
     if a != b {
-        let change = if a.is_some() {
+        // A destination no longer named is a copy fewer, whatever else was added.
+        let change = if a.iter().any(|r| !b.contains(r)) {
             Weakening::ReplicationRemoved
         } else {
             Weakening::ReplicationAdded
         };
-        let shown = |r: Option<String>| r.unwrap_or_else(|| "not set".to_owned());
+        let shown = |r: Vec<String>| match r.as_slice() {
+            [] => "not set".to_owned(),
+            [one] => one.clone(),
+            many => format!("[{}]", many.join(", ")),
+        };
         found.push((change, shown(a), shown(b)));
     }
     if let Some(stronger) = lock_stronger(old.object_lock.as_ref(), new.object_lock.as_ref()) {

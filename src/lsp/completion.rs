@@ -162,16 +162,29 @@ fn values(world: &World<'_>, file: FileId, words: Words) -> Vec<CompletionItem> 
         Words::Names(kinds) => names(world, file, kinds),
         Words::Reference => declared(world, file)
             .into_iter()
-            .filter(|o| matches!(o.declares, Some(Kind::Bucket | Kind::Function)))
+            .filter(|o| {
+                matches!(
+                    o.declares,
+                    Some(Kind::Bucket | Kind::Function | Kind::Queue | Kind::Topic)
+                )
+            })
             .flat_map(|o| {
-                ["name", "arn"].map(|attribute| {
-                    item(
-                        &format!("{}.{attribute}", o.name),
-                        CompletionItemKind::REFERENCE,
-                        &format!("the {attribute} of {}", kind_name(o.declares)),
-                        None,
-                    )
-                })
+                let attributes: &[&str] = if o.declares == Some(Kind::Queue) {
+                    &["name", "arn", "url"]
+                } else {
+                    &["name", "arn"]
+                };
+                attributes
+                    .iter()
+                    .map(|attribute| {
+                        item(
+                            &format!("{}.{attribute}", o.name),
+                            CompletionItemKind::REFERENCE,
+                            &format!("the {attribute} of {}", kind_name(o.declares)),
+                            None,
+                        )
+                    })
+                    .collect::<Vec<_>>()
             })
             .collect(),
     }

@@ -266,13 +266,22 @@ pub struct BucketFacts {
     pub key: Option<String>,
     /// Whether it has Object Lock.
     pub locked: bool,
-    /// Replication: the role's template id, the replica's ARN, the replica's key ARN.
-    pub replication: Option<(Option<String>, String, Option<String>)>,
-    /// Whether its replication hands each replica to the destination's owner
-    /// (`AccessControlTranslation`, for a replica in another account).
-    pub owner_override: bool,
+    /// Replication: the role's template id and each rule's destination.
+    pub replication: Option<(Option<String>, Vec<Destination>)>,
     /// Access logging: the log bucket's name (symbolic) and the prefix.
     pub logging: Option<(String, String)>,
+}
+
+/// One replication rule's destination, as the templates write it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Destination {
+    /// The replica's ARN.
+    pub arn: String,
+    /// The key replicas are encrypted with, if the rule names one.
+    pub key: Option<String>,
+    /// Whether the rule hands each replica to the destination's owner
+    /// (`AccessControlTranslation`, for a replica in another account).
+    pub owner_override: bool,
 }
 
 /// Facts about a function the templates create.

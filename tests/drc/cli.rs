@@ -166,6 +166,72 @@ fn errors_exit_1_report_every_problem_and_write_nothing() {
 }
 
 #[test]
+fn an_empty_or_comments_only_file_is_an_error_and_writes_nothing() {
+    let dir = temp_dir();
+    write(dir.path(), "empty.dr", "");
+    write(
+        dir.path(),
+        "notes.dr",
+        "# to be written\n\n# bucket backups {}\n",
+    );
+    for file in ["empty.dr", "notes.dr"] {
+        let output = Drc::new(&["build", file]).in_dir(dir.path()).run();
+        assert_eq!(output.status, 1, "{file}: {}", output.stderr);
+        assert_contains(&output.stderr, "error[E0226]");
+        assert_contains(&output.stderr, "creates no resource");
+        assert!(!dir.path().join("out").exists(), "nothing written on error");
+    }
+}
+
+#[test]
+fn several_stacks_get_a_directory_each() {
+    let dir = temp_dir();
+    with_handler(dir.path());
+    write(
+        dir.path(),
+        "alpha.dr",
+        "stack alpha {}\nbucket data { versioned = true }\n",
+    );
+    write(dir.path(), "beta.dr", &format!("stack beta {{}}\n{STACK}"));
+    let output = Drc::new(&["build", "alpha.dr", "beta.dr", "--out-dir", "out"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(output.status, 0, "{}", output.stderr);
+    let out = dir.path().join("out");
+    // Terraform reads every .tf.json of a directory as one configuration: one per directory.
+    assert_eq!(files_in(&out), ["alpha", "beta"]);
+    assert_eq!(
+        files_in(&out.join("alpha")),
+        ["alpha.cfn.yaml", "alpha.tf.json"]
+    );
+    let beta = files_in(&out.join("beta"));
+    assert_eq!(beta.len(), 3, "{beta:?}");
+    assert!(
+        beta[0].starts_with("beta-") && beta[0].ends_with(".zip"),
+        "{beta:?}"
+    );
+    assert_eq!(beta[1..], ["beta.cfn.yaml", "beta.tf.json"]);
+    // The archive the configuration names is beside it.
+    let tf = std::fs::read_to_string(out.join("beta/beta.tf.json")).expect("tf");
+    assert_contains(&tf, &format!("${{path.module}}/{}", beta[0]));
+    for stack in ["alpha", "beta"] {
+        let verified = Drc::new(&["verify", &format!("out/{stack}")])
+            .in_dir(dir.path())
+            .run();
+        assert_eq!(verified.status, 0, "{}", verified.stderr);
+    }
+    // One stack keeps the flat layout.
+    let one = Drc::new(&["build", "alpha.dr", "--out-dir", "one"])
+        .in_dir(dir.path())
+        .run();
+    assert_eq!(one.status, 0, "{}", one.stderr);
+    assert_eq!(
+        files_in(&dir.path().join("one")),
+        ["alpha.cfn.yaml", "alpha.tf.json"]
+    );
+}
+
+#[test]
 fn errors_leave_existing_outputs_untouched() {
     let dir = temp_dir();
     let out = dir.path().join("out");
@@ -402,8 +468,9 @@ fn explain_objectives_proves_every_objective_of_the_example() {
         [
             "proven rpo = 24h",
             "proven retention = 35d",
-            "proven copies = 2",
+            "proven copies = 3",
             "proven regions = 2",
+            "proven accounts = 2",
             "proven immutable = true",
         ]
     );
@@ -734,7 +801,7 @@ fn set_fixes_a_parameter_and_removes_it_from_both_outputs() {
     write(
         dir.path(),
         "described.dr",
-        "stack described {\n  description = \"Backups for ${stage}\"\n}\n\nparam stage {\n  default = \"dev\"\n}\n",
+        "stack described {\n  description = \"Backups for ${stage}\"\n}\n\nparam stage {\n  default = \"dev\"\n}\n\nbucket backups {\n  versioned = true\n}\n",
     );
     let open = Drc::new(&["check", "described.dr"])
         .in_dir(dir.path())

@@ -96,7 +96,11 @@ fn the_example_graph_shows_schedules_replication_logs_and_alarms() {
         graph,
         "bucket_app_data[(\"bucket app_data<br/>existing: acme-app-data\")]",
     );
-    assert_contains(graph, "class bucket_app_data outside");
+    assert_contains(
+        graph,
+        "bucket_vault[(\"bucket vault<br/>existing: acme-backup-vault<br/>account 111122223333\")]",
+    );
+    assert_contains(graph, "class bucket_app_data,bucket_vault outside");
     let edges = mermaid_edges(graph);
     let edge = |from: &str, to: &str| {
         edges
@@ -115,7 +119,12 @@ fn the_example_graph_shows_schedules_replication_logs_and_alarms() {
     );
     assert!(put.1.iter().any(|l| l.ends_with(" (key)")), "{put:?}");
     assert!(!put.1.iter().any(|l| l.contains("Delete")), "{put:?}");
-    assert!(edge("bucket_backups", "bucket_replica").3);
+    // Both destinations of `replicate_to`, dashed: S3 writes them, not a role of the stack's.
+    for replica in ["bucket_replica", "bucket_vault"] {
+        let replication = edge("bucket_backups", replica);
+        assert_eq!(replication.1, ["replicates to"], "{replication:?}");
+        assert!(replication.3, "{replication:?}");
+    }
     assert_eq!(
         edge("bucket_backups", "bucket_logs").1,
         ["access logs backups/"]

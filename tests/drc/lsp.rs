@@ -276,7 +276,7 @@ fn completion_offers_what_fits_where_the_cursor_is() {
     let mut client = Client::start(&disk);
     client.open("/w/shared.dr", SHARED);
     let text = format!(
-        "{MAIN}\nbuc\nbucket logs {{\n  encryption = \n  repl\n}}\nfunction g {{\n  read \n  runtime = nodejs2\n}}\n"
+        "{MAIN}\nbuc\nbucket logs {{\n  encryption = \n  repl\n}}\nfunction g {{\n  read \n  runtime = nodejs2\n}}\nqueue jobs {{}}\nfunction h {{\n  env {{ JOBS = j }}\n}}\n"
     );
     client.open("/w/main.dr", &text);
     let mut complete = |needle: &str, after: &str| {
@@ -290,6 +290,17 @@ fn completion_offers_what_fits_where_the_cursor_is() {
     assert_eq!(complete("read \n", "read "), ["backups", "logs"]);
     let runtimes = complete("runtime = nodejs2", "runtime = nodejs2");
     assert!(runtimes.contains(&"nodejs24.x".to_owned()), "{runtimes:?}");
+    let references = complete("JOBS = j", "JOBS = ");
+    for expected in ["jobs.url", "jobs.arn", "jobs.name", "backups.name"] {
+        assert!(
+            references.contains(&expected.to_owned()),
+            "{expected}: {references:?}"
+        );
+    }
+    assert!(
+        !references.contains(&"backups.url".to_owned()),
+        "{references:?}"
+    );
     let entries = complete("  memory", "  ");
     for expected in ["runtime", "env", "put", "invoke"] {
         assert!(

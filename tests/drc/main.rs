@@ -8,12 +8,15 @@
 //! - `oracle`: the action table and every emitted action checked against AWS's IAM data;
 //! - `cli`: the real binary: arguments, exit statuses, files written or not;
 //! - `inputs`: files refused before reading (FIFOs, devices, too large) and text refused
-//!   or accepted once read (invalid UTF-8, a byte-order mark);
+//!   or accepted once read (invalid UTF-8, a byte-order mark); reports bounded (100 errors
+//!   a file, snippets cut around their labels, control characters escaped);
 //! - `outputs`: a build's files are written all or nothing, one archive per distinct code,
 //!   with a bounded number of open files and whatever becomes of stderr;
 //! - `diffs`: `drc diff` on every `tests/fixtures/diff/<case>/{old,new}.dr` pair.
 //! - `layout`: imports run one way through the stages, with no circle, and no file outgrows
 //!   a room;
+//! - `yaml`: strings YAML 1.1 or 1.2 could misread, through every string position of the
+//!   CloudFormation template and read back;
 //! - `verify`: the proof of every example, valid fixture and generated program, and every
 //!   class of mutation of the templates caught with a concrete request;
 //! - `formats`: `--message-format json` and `sarif`, the SARIF log checked against the
@@ -54,3 +57,4 @@ mod schedules;
 mod support;
 mod toolbelt;
 mod verify;
+mod yaml;

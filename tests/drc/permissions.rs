@@ -125,10 +125,12 @@ fn document_grants<'v>(
                 serde_norway::Value::Tagged(t) => {
                     format!("{} {}", t.tag, t.value.as_str().expect("string"))
                 }
-                // Only resources outside the stack (an existing function or bucket) are
-                // named by a literal ARN.
+                // Only resources outside the stack (an existing function, bucket or a key
+                // of another account) are named by a literal ARN.
                 serde_norway::Value::String(arn)
-                    if arn.starts_with("arn:aws:lambda:") || arn.starts_with("arn:aws:s3:::") =>
+                    if arn.starts_with("arn:aws:lambda:")
+                        || arn.starts_with("arn:aws:s3:::")
+                        || arn.starts_with("arn:aws:kms:") =>
                 {
                     arn.clone()
                 }
@@ -216,7 +218,7 @@ fn backup_function_can_list_and_read_the_source_and_put_daily_backups_and_nothin
 /// in another region: it reads the source's versions and writes replicas, decrypts with the
 /// source's key and encrypts with the replica's, and can delete nothing.
 #[test]
-fn replication_role_reads_the_source_writes_replicas_and_uses_exactly_the_two_keys() {
+fn replication_role_reads_the_source_writes_each_copy_and_uses_exactly_their_keys() {
     let (_, compilation) = compile_file(
         &root().join("examples/disaster_recovery.dr"),
         "disaster_recovery.dr",
@@ -228,8 +230,16 @@ fn replication_role_reads_the_source_writes_replicas_and_uses_exactly_the_two_ke
     let replicas = "!Sub arn:${AWS::Partition}:s3:::${ReplicaBucketName}/*";
     let source_key = "!GetAtt BackupsBucketKey.Arn";
     let replica_key = "!Ref ReplicaBucketKeyArn";
+    // The vault, in another account, is named by its literal ARNs on both targets.
+    let vault = "arn:aws:s3:::acme-backup-vault/*";
+    let vault_key = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     let expected = |source, versions, replicas, source_key, replica_key| {
         set(&[
+            ("s3:ReplicateObject", vault),
+            ("s3:ReplicateTags", vault),
+            ("s3:ObjectOwnerOverrideToBucketOwner", vault),
+            ("kms:Decrypt", vault_key),
+            ("kms:Encrypt", vault_key),
             ("s3:GetReplicationConfiguration", source),
             ("s3:ListBucket", source),
             ("s3:GetObjectVersionForReplication", versions),
@@ -277,6 +287,7 @@ fn replication_role_reads_the_source_writes_replicas_and_uses_exactly_the_two_ke
         "- !Sub s3.${AWS::Region}.amazonaws.com"
     );
     assert_eq!(via("ReplicaKey").trim(), "- s3.eu-central-1.amazonaws.com");
+    assert_eq!(via("VaultKey").trim(), "- s3.eu-west-1.amazonaws.com");
 }
 
 #[test]

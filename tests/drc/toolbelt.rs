@@ -107,7 +107,8 @@ fn a_directory_stands_for_its_dr_files_in_name_order() {
         .run();
     assert_eq!(output.status, 0, "{}", output.stderr);
     let wrote: Vec<&str> = output.stderr.lines().collect();
-    assert_eq!(wrote, ["wrote out/a.tf.json", "wrote out/b.tf.json"]);
+    // Two stacks: a directory each, so each Terraform directory holds one configuration.
+    assert_eq!(wrote, ["wrote out/a/a.tf.json", "wrote out/b/b.tf.json"]);
     // The examples directory: every example, each a stack of its own.
     let output = Drc::new(&["check", "--deny-warnings", "examples"]).run();
     assert_eq!(output.status, 0, "{}", output.stderr);

@@ -30,8 +30,9 @@ pub struct Bucket {
     pub tags: Tags,
     /// `object_lock { ... }`
     pub object_lock: Option<ObjectLock>,
-    /// `replicate_to = replica`
-    pub replicate_to: Option<Replication>,
+    /// `replicate_to = replica` or `replicate_to = [replica, vault]`: one entry per
+    /// destination, in the order written (each a rule of the replication configuration).
+    pub replicate_to: Vec<Replication>,
     /// `access_logs { bucket = logs  prefix = "backups/" }`
     pub access_logs: Option<AccessLogs>,
     /// `existing = "my-data"`: a bucket outside the stack, which drc never creates or changes.
@@ -87,7 +88,8 @@ pub struct AccessLogs {
 /// `replicate_to = replica`: S3 copies every new object version to the replica bucket, in the
 /// same region or in the replica's `region`. Invariant: the replica is another bucket of the
 /// stack, both are versioned, both use the same kind of encryption (SSE-S3, or each its own
-/// KMS key), and the replica has Object Lock when the source has it.
+/// KMS key), and the replica has Object Lock when the source has it. A bucket's destinations
+/// are distinct, and there are at most [`crate::check::limits::REPLICATION_RULES`] of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Replication {
     /// The replica bucket's `.dr` name.

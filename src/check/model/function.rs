@@ -126,6 +126,8 @@ pub enum Attribute {
     Name,
     /// The ARN.
     Arn,
+    /// A queue's URL, which the SQS API takes to send a message.
+    Url,
 }
 
 /// What a function declares it does to a resource: `put backups "daily/"`.

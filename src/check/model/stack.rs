@@ -1,6 +1,7 @@
 //! The stack's own settings and its outputs.
 
 use super::function::Reference;
+use super::text::Text;
 use super::vocabulary::Tags;
 use crate::source::Span;
 
@@ -62,8 +63,10 @@ pub struct Output {
     pub span: Span,
     /// `value = backups.name`
     pub value: Reference,
-    /// `export = "..."`: a CloudFormation export name (Terraform has no exports).
-    pub export: Option<String>,
+    /// `export = "..."`: a CloudFormation export name (Terraform has no exports). Without a
+    /// parameter in it, CloudFormation's export is `<stack name>-<export>`, so two
+    /// deployments of one template never export the same name.
+    pub export: Option<Text>,
     /// `description = "..."`
     pub description: Option<String>,
 }

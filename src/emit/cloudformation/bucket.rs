@@ -159,10 +159,10 @@ fn bucket_properties(program: &Program, bucket: &Bucket) -> Mapping {
             ]),
         );
     }
-    if let Some(replication) = &bucket.replicate_to {
+    if !bucket.replicate_to.is_empty() {
         properties.insert(
             s("ReplicationConfiguration"),
-            replication_configuration(program, bucket, replication),
+            replication_configuration(program, bucket),
         );
     }
     properties
@@ -226,11 +226,28 @@ fn lifecycle(lifecycle: &Lifecycle) -> Value {
     map([("Rules", Value::Sequence(rules))])
 }
 
-/// The `replicate to` block as a replication configuration with one rule, through the
-/// bucket's replication role.
-fn replication_configuration(
+/// `replicate_to` as a replication configuration through the bucket's replication role: one
+/// rule per destination, each in the V2 schema (`Filter`, `DeleteMarkerReplication`) with its
+/// own `Priority`, as S3 requires of a configuration with several rules
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-add-config.html>).
+fn replication_configuration(program: &Program, bucket: &Bucket) -> Value {
+    let rules = bucket
+        .replicate_to
+        .iter()
+        .enumerate()
+        .map(|(index, replication)| replication_rule(program, bucket, index, replication))
+        .collect();
+    map([
+        ("Role", get_att(&Id::replication_role(&bucket.name), "Arn")),
+        ("Rules", Value::Sequence(rules)),
+    ])
+}
+
+/// One destination's replication rule.
+fn replication_rule(
     program: &Program,
     bucket: &Bucket,
+    index: usize,
     replication: &Replication,
 ) -> Value {
     let mut destination = Mapping::new();
@@ -240,7 +257,7 @@ fn replication_configuration(
         None => destination.insert(s("Bucket"), bucket_arn(program, &replication.replica)),
     };
     // A replica in another account: its account owns each replica.
-    if let Some(account) = crate::emit::other_account_replica(program, bucket) {
+    if let Some(account) = crate::emit::other_account_replica(program, replication) {
         destination.insert(s("Account"), s(account));
         destination.insert(
             s("AccessControlTranslation"),
@@ -249,9 +266,12 @@ fn replication_configuration(
     }
     let mut rule = Mapping::new();
     for (key, value) in [
-        ("Id", s("ReplicateToReplica")),
+        ("Id", s(&crate::emit::replication_rule_id(index))),
         ("Status", s("Enabled")),
-        ("Priority", n(1)),
+        (
+            "Priority",
+            n(u32::try_from(index + 1).expect("at most 1,000 destinations (E0345)")),
+        ),
         ("Filter", map([("Prefix", s(""))])),
         ("DeleteMarkerReplication", map([("Status", s("Disabled"))])),
     ] {
@@ -274,10 +294,7 @@ fn replication_configuration(
         );
     }
     rule.insert(s("Destination"), Value::Mapping(destination));
-    map([
-        ("Role", get_att(&Id::replication_role(&bucket.name), "Arn")),
-        ("Rules", Value::Sequence(vec![Value::Mapping(rule)])),
-    ])
+    Value::Mapping(rule)
 }
 
 /// The bucket policy's statements: deny anything without TLS; on a KMS bucket, deny writes

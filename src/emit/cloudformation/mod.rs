@@ -15,6 +15,7 @@ mod names;
 mod nested;
 mod policy;
 mod values;
+mod yaml;
 
 use names::reference_value;
 use nested::Unit;
@@ -29,7 +30,10 @@ use messaging::{add_queue, add_topic};
 use names::{remote_key_param, remote_name_param};
 use policy::{provenance, statements};
 use serde_norway::{Mapping, Value};
-use values::{BUCKET_NAME_PATTERN, CODE_BUCKET, get_att, map, param_value, reference, s};
+use values::{
+    BUCKET_NAME_PATTERN, CODE_BUCKET, escape_sub, get_att, map, param_value, reference, s, sub,
+    text,
+};
 
 /// Renders the stack as CloudFormation templates (file name and text): the stack's own
 /// template, then, when one template would pass a limit of CloudFormation's (resources,
@@ -241,19 +245,21 @@ pub fn emit_regional(stack: &Stack<'_>, region: &str) -> String {
     render(stack, template)
 }
 
-/// The template as YAML, under drc's header.
+/// The template as YAML, under drc's header. The header is a comment: a control character
+/// or line break in the file's name would end it and start YAML of the name's choosing, so
+/// those are written escaped (a newline as `\u{a}`).
 fn render(stack: &Stack<'_>, template: Mapping) -> String {
-    let yaml = serde_norway::to_string(&Value::Mapping(template))
-        .expect("a mapping of strings, numbers and tags always serializes");
-    // The YAML library writes the string `OFF` plain, which CloudFormation's YAML 1.1
-    // parser reads as the boolean `false`. Quote it where drc writes it: the line is
-    // matched with its exact indentation, which user text (always deeper, or quoted)
-    // cannot have.
-    let yaml = yaml.replace(
-        "\n      FlexibleTimeWindow:\n        Mode: OFF\n",
-        "\n      FlexibleTimeWindow:\n        Mode: 'OFF'\n",
-    );
-    format!("# {}\n{yaml}", super::header(stack))
+    let header: String = super::header(stack)
+        .chars()
+        .map(|c| {
+            if yaml::needs_escape(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    format!("# {header}\n{}", yaml::write(&Value::Mapping(template)))
 }
 
 /// The stack's `param`s (IDs ending in `Param`); for each bucket in another region, its name
@@ -378,7 +384,7 @@ fn builtin_outputs(stack: &Stack<'_>) -> Mapping {
         );
     }
     for bucket in stack.program.local_buckets() {
-        if let Some(account) = crate::emit::other_account_replica(stack.program, bucket) {
+        if let Some(accounts) = crate::emit::other_accounts(stack.program, bucket) {
             let role = Id::replication_role(&bucket.name);
             outputs.insert(
                 s(&format!("{role}Arn")),
@@ -386,7 +392,7 @@ fn builtin_outputs(stack: &Stack<'_>) -> Mapping {
                     (
                         "Description",
                         s(&format!(
-                            "ARN of the role replicating bucket {} into account {account}: its bucket policy names it",
+                            "ARN of the role replicating bucket {} into {accounts}: its bucket policy names it",
                             bucket.name
                         )),
                     ),
@@ -421,7 +427,12 @@ fn user_outputs(stack: &Stack<'_>) -> Mapping {
         }
         body.insert(s("Value"), reference_value(stack.program, &output.value));
         if let Some(export) = &output.export {
-            body.insert(s("Export"), map([("Name", s(export))]));
+            // Unique per deployment: the parameters it inserts, or else the stack's name.
+            let name = match export.as_literal() {
+                Some(fixed) => sub(&format!("${{AWS::StackName}}-{}", escape_sub(fixed))),
+                None => text(export),
+            };
+            body.insert(s("Export"), map([("Name", name)]));
         }
         outputs.insert(s(&Id::output(&output.name)), Value::Mapping(body));
     }

@@ -61,12 +61,21 @@ pub(super) fn remote_key_param(bucket: &str) -> String {
     format!("{}KeyArn", Id::bucket(bucket))
 }
 
-/// The value of `item.name` or `item.arn`.
+/// The value of `item.name`, `item.arn` or `queue.url`: `Ref` and `Fn::GetAtt` return
+/// values per resource type (`AWS::SQS::Queue`'s `Ref` is its URL, `AWS::SNS::Topic`'s its
+/// ARN). Sources: the "Return values" of
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sqs-queue.html>
+/// and <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sns-topic.html>.
 pub(super) fn reference_value(program: &Program, r: &Reference) -> Value {
     match (r.kind, r.attribute) {
         (Kind::Bucket, Attribute::Name) => bucket_name(program, &r.item),
-        (Kind::Bucket, Attribute::Arn) => bucket_arn(program, &r.item),
+        (Kind::Bucket, _) => bucket_arn(program, &r.item),
+        (Kind::Queue, Attribute::Name) => get_att(&Id::queue(&r.item), "QueueName"),
+        (Kind::Queue, Attribute::Arn) => get_att(&Id::queue(&r.item), "Arn"),
+        (Kind::Queue, Attribute::Url) => reference(&Id::queue(&r.item)),
+        (Kind::Topic, Attribute::Name) => get_att(&Id::topic(&r.item), "TopicName"),
+        (Kind::Topic, _) => reference(&Id::topic(&r.item)),
         (_, Attribute::Name) => reference(&Id::function(&r.item)),
-        (_, Attribute::Arn) => get_att(&Id::function(&r.item), "Arn"),
+        (_, _) => get_att(&Id::function(&r.item), "Arn"),
     }
 }

@@ -326,6 +326,48 @@ pub(super) fn add_key(
     out.resource("aws_kms_key", name, with_tags(key, tags));
 }
 
+/// One destination's rule: the V2 schema (`filter`, `delete_marker_replication`) with its own
+/// `priority`, as S3 requires of a configuration with several rules
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-add-config.html>).
+fn replication_rule(
+    program: &Program,
+    bucket: &Bucket,
+    index: usize,
+    replication: &crate::check::model::Replication,
+) -> Value {
+    let replica = replication.replica.as_str();
+    let existing = program.bucket(replica).existing.as_ref();
+    let destination = match existing {
+        Some(existing) => literal(&existing.arn),
+        None => format!("${{aws_s3_bucket.{replica}.arn}}"),
+    };
+    let mut rule = json!({
+        "id": crate::emit::replication_rule_id(index),
+        "status": "Enabled",
+        "priority": index + 1,
+        "filter": {},
+        "delete_marker_replication": { "status": "Disabled" },
+        "destination": { "bucket": destination },
+    });
+    // A replica in another account: its account owns each replica.
+    if let Some(account) = crate::emit::other_account_replica(program, replication) {
+        rule["destination"]["account"] = json!(literal(account));
+        rule["destination"]["access_control_translation"] = json!({ "owner": "Destination" });
+    }
+    // SSE-KMS objects are replicated only when asked, and encrypted with the replica's key
+    // (the checker makes both sides use a key or neither).
+    if bucket.encryption == Encryption::Kms {
+        rule["source_selection_criteria"] =
+            json!({ "sse_kms_encrypted_objects": { "status": "Enabled" } });
+        let key = match existing.and_then(|e| e.key.as_ref()) {
+            Some(arn) => literal(arn),
+            None => format!("${{aws_kms_key.{replica}.arn}}"),
+        };
+        rule["destination"]["encryption_configuration"] = json!({ "replica_kms_key_id": key });
+    }
+    rule
+}
+
 /// The role S3 assumes to replicate a bucket, its policy, and the replication configuration.
 /// Resource names end in `-replication`: `.dr` names cannot contain `-`, so they never
 /// collide with a function's role.
@@ -337,9 +379,9 @@ pub(super) fn add_replication(
     provenance: &str,
     tags: &Tags,
 ) {
-    let Some(replication) = &bucket.replicate_to else {
+    if bucket.replicate_to.is_empty() {
         return;
-    };
+    }
     let name = bucket.name.as_str();
     let role = format!("{name}-replication");
     let policy = format!("replication_{name}");
@@ -369,57 +411,35 @@ pub(super) fn add_replication(
             "policy": format!("${{data.aws_iam_policy_document.{policy}.json}}"),
         }),
     );
-    let replica = replication.replica.as_str();
-    let existing = program.bucket(replica).existing.as_ref();
-    let mut depends_on = vec![format!("aws_s3_bucket_versioning.{name}")];
-    if existing.is_none() {
-        depends_on.push(format!("aws_s3_bucket_versioning.{replica}"));
-    }
+    // Replication waits for the versioning of the source and of each replica of the stack,
+    // and, as a locked source replicates only to a locked replica, for their locks.
+    let ours: Vec<&str> = std::iter::once(name)
+        .chain(bucket.replicate_to.iter().map(|r| r.replica.as_str()))
+        .filter(|b| program.bucket(b).existing.is_none())
+        .collect();
+    let mut depends_on: Vec<String> = ours
+        .iter()
+        .map(|b| format!("aws_s3_bucket_versioning.{b}"))
+        .collect();
     depends_on.push(format!("aws_iam_role_policy.{role}"));
-    // A locked source replicates only to a locked replica: the replica's lock is turned on
-    // by its own resource, so replication waits for it (and for the source's).
-    for locked in [name, replica] {
+    for locked in ours {
         if program.bucket(locked).object_lock.is_some() {
             depends_on.push(format!("aws_s3_bucket_object_lock_configuration.{locked}"));
         }
     }
-    let destination = match existing {
-        Some(existing) => literal(&existing.arn),
-        None => format!("${{aws_s3_bucket.{replica}.arn}}"),
-    };
-    let mut replication_rule = json!({
-        "id": "ReplicateToReplica",
-        "status": "Enabled",
-        "priority": 1,
-        "filter": {},
-        "delete_marker_replication": { "status": "Disabled" },
-        "destination": { "bucket": destination },
-    });
-    // A replica in another account: its account owns each replica.
-    if let Some(account) = crate::emit::other_account_replica(program, bucket) {
-        replication_rule["destination"]["account"] = json!(literal(account));
-        replication_rule["destination"]["access_control_translation"] =
-            json!({ "owner": "Destination" });
-    }
-    // SSE-KMS objects are replicated only when asked, and encrypted with the replica's key
-    // (the checker makes both sides use a key or neither).
-    if bucket.encryption == Encryption::Kms {
-        replication_rule["source_selection_criteria"] =
-            json!({ "sse_kms_encrypted_objects": { "status": "Enabled" } });
-        let key = match existing.and_then(|e| e.key.as_ref()) {
-            Some(arn) => literal(arn),
-            None => format!("${{aws_kms_key.{replica}.arn}}"),
-        };
-        replication_rule["destination"]["encryption_configuration"] =
-            json!({ "replica_kms_key_id": key });
-    }
+    let rules: Vec<Value> = bucket
+        .replicate_to
+        .iter()
+        .enumerate()
+        .map(|(index, replication)| replication_rule(program, bucket, index, replication))
+        .collect();
     out.resource(
         "aws_s3_bucket_replication_configuration",
         name,
         json!({
             "bucket": format!("${{aws_s3_bucket.{name}.id}}"),
             "role": format!("${{aws_iam_role.{role}.arn}}"),
-            "rule": [replication_rule],
+            "rule": rules,
             "depends_on": depends_on,
         }),
     );

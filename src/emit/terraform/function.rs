@@ -2,8 +2,8 @@
 //! configuration, alarm and failure destinations; and a schedule with its role.
 
 use super::policy::statement;
-use super::values::{Tf, literal, text, with_tags};
-use crate::check::model::{Attribute, Destination, EnvValue, Function, Kind, Schedule, Tags};
+use super::values::{Tf, literal, reference_value, text, with_tags};
+use crate::check::model::{Destination, EnvValue, Function, Kind, Schedule, Tags};
 use crate::emit::{Archive, ERROR_ALARM, Layout};
 use crate::iam::Statement;
 use serde_json::{Map, Value, json};
@@ -312,18 +312,7 @@ fn environment(function: &Function) -> Map<String, Value> {
         .map(|(key, value)| {
             let value = match value {
                 EnvValue::Literal(value) => text(value),
-                EnvValue::Ref(r) => match (r.kind, r.attribute) {
-                    (Kind::Bucket, Attribute::Name) => {
-                        format!("${{aws_s3_bucket.{}.id}}", r.item)
-                    }
-                    (Kind::Bucket, Attribute::Arn) => {
-                        format!("${{aws_s3_bucket.{}.arn}}", r.item)
-                    }
-                    (_, Attribute::Name) => {
-                        format!("${{aws_lambda_function.{}.function_name}}", r.item)
-                    }
-                    (_, Attribute::Arn) => format!("${{aws_lambda_function.{}.arn}}", r.item),
-                },
+                EnvValue::Ref(r) => reference_value(r),
             };
             (key.clone(), json!(value))
         })

@@ -10,10 +10,12 @@ mod bucket;
 mod function;
 mod messaging;
 mod policy;
+pub mod provider;
 mod values;
 
 use super::Stack;
 use crate::check::model::{Bucket, Encryption, Param, ParamValue, QueueEncryption};
+use crate::check::physical::stack_name_room;
 use crate::iam::Owner;
 use crate::iam::{self};
 use crate::names::physical_prefix;
@@ -73,7 +75,7 @@ fn add_buckets(out: &mut Tf, stack: &Stack<'_>) {
             &program.tags(&bucket.tags),
         );
     }
-    if program.buckets().iter().any(|b| b.replicate_to.is_some()) {
+    if program.buckets().iter().any(|b| !b.replicate_to.is_empty()) {
         add_trust(out, "assume_s3", "s3.amazonaws.com", false);
     }
     for bucket in program.buckets() {
@@ -130,23 +132,30 @@ fn add_functions(out: &mut Tf, stack: &Stack<'_>) {
 fn render(stack: &Stack<'_>, out: Tf) -> String {
     let program = stack.program;
     let mut root = Map::new();
-    root.insert("//".into(), json!(literal(&super::header(stack))));
+    // A `//` property is a comment, and descriptions are literal strings, not templates: all
+    // are written as they are (<https://developer.hashicorp.com/terraform/language/syntax/json>).
+    root.insert("//".into(), json!(super::header(stack)));
     root.insert(
         "terraform".into(),
         json!({
             "required_version": ">= 1.5.0",
-            "required_providers": { "aws": { "source": "hashicorp/aws", "version": "~> 6.0" } }
+            "required_providers": { "aws": { "source": "hashicorp/aws", "version": provider::constraint(&out.resources) } }
         }),
     );
     let mut variables = Map::new();
-    variables.insert(
-        "stack_name".into(),
-        json!({
-            "type": "string",
-            "description": "Prefix of the physical names drc sets (Lambda function names, log groups)",
-            "default": literal(&physical_prefix(&program.stack.name)),
-        }),
-    );
+    let mut stack_name = json!({
+        "type": "string",
+        "description": "Prefix of the physical names drc sets (Lambda function names, log groups, queues, topics)",
+        "default": physical_prefix(&program.stack.name),
+    });
+    // drc checked every name with the default; a longer value must still fit them all.
+    if let Some(room) = stack_name_room(program) {
+        stack_name["validation"] = json!([{
+            "condition": format!("${{length(var.stack_name) >= 1 && length(var.stack_name) <= {room}}}"),
+            "error_message": format!("The stack_name is 1 to {room} characters long: with a longer one, a name drc sets would pass its AWS limit."),
+        }]);
+    }
+    variables.insert("stack_name".into(), stack_name);
     for param in program.params() {
         variables.insert(param.name.clone(), variable(param));
     }
@@ -169,16 +178,16 @@ fn outputs(stack: &Stack<'_>) -> Map<String, Value> {
         let name = &bucket.name;
         outputs.insert(
             format!("{name}_bucket_name"),
-            json!({ "description": literal(&format!("Name of bucket {name}")), "value": format!("${{aws_s3_bucket.{name}.id}}") }),
+            json!({ "description": format!("Name of bucket {name}"), "value": format!("${{aws_s3_bucket.{name}.id}}") }),
         );
     }
     for bucket in stack.program.created_buckets() {
-        if let Some(account) = crate::emit::other_account_replica(stack.program, bucket) {
+        if let Some(accounts) = crate::emit::other_accounts(stack.program, bucket) {
             let name = &bucket.name;
             outputs.insert(
                 format!("{name}_replication_role_arn"),
                 json!({
-                    "description": literal(&format!("ARN of the role replicating bucket {name} into account {account}: its bucket policy names it")),
+                    "description": literal(&format!("ARN of the role replicating bucket {name} into {accounts}: its bucket policy names it")),
                     "value": format!("${{aws_iam_role.{name}-replication.arn}}"),
                 }),
             );
@@ -188,7 +197,7 @@ fn outputs(stack: &Stack<'_>) -> Map<String, Value> {
         let name = &function.name;
         outputs.insert(
             format!("{name}_function_arn"),
-            json!({ "description": literal(&format!("ARN of function {name}")), "value": format!("${{aws_lambda_function.{name}.arn}}") }),
+            json!({ "description": format!("ARN of function {name}"), "value": format!("${{aws_lambda_function.{name}.arn}}") }),
         );
     }
     // User outputs keep their `.dr` name; the checker refuses names the ones above take.
@@ -196,7 +205,7 @@ fn outputs(stack: &Stack<'_>) -> Map<String, Value> {
     for output in stack.program.outputs() {
         let mut body = Map::new();
         if let Some(description) = &output.description {
-            body.insert("description".into(), json!(literal(description)));
+            body.insert("description".into(), json!(description));
         }
         body.insert("value".into(), json!(reference_value(&output.value)));
         outputs.insert(output.name.clone(), Value::Object(body));
@@ -213,7 +222,7 @@ fn variable(param: &Param) -> Value {
         body.insert("default".into(), param_value(default));
     }
     if let Some(description) = &param.description {
-        body.insert("description".into(), json!(literal(description)));
+        body.insert("description".into(), json!(description));
     }
     if !param.allowed.is_empty() {
         let values: Vec<String> = param

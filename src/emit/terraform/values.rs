@@ -22,13 +22,19 @@ impl Tf {
     }
 }
 
+/// Adds `kind.name`. An address is written once (or again with the same body, for shared
+/// documents): a second, different body would silently replace the first.
 pub(super) fn insert(block: &mut Map<String, Value>, kind: &str, name: &str, body: Value) {
-    block
+    let named = block
         .entry(kind.to_owned())
         .or_insert_with(|| Value::Object(Map::new()))
         .as_object_mut()
-        .expect("type blocks are objects")
-        .insert(name.to_owned(), body);
+        .expect("type blocks are objects");
+    assert!(
+        named.get(name).is_none_or(|p| *p == body),
+        "two different {kind}.{name} in one configuration"
+    );
+    named.insert(name.to_owned(), body);
 }
 
 /// Adds `tags` (a map) to a resource's body, unless there are none. Each taggable resource
@@ -46,14 +52,21 @@ pub(super) fn with_tags(mut body: Value, tags: &Tags) -> Value {
     body
 }
 
-/// The expression of `item.name` or `item.arn`.
+/// The expression of `item.name`, `item.arn` or `queue.url`, from the AWS provider's
+/// attributes of each resource type.
 pub(super) fn reference_value(r: &Reference) -> String {
-    match (r.kind, r.attribute) {
-        (Kind::Bucket, Attribute::Name) => format!("${{aws_s3_bucket.{}.id}}", r.item),
-        (Kind::Bucket, Attribute::Arn) => format!("${{aws_s3_bucket.{}.arn}}", r.item),
-        (_, Attribute::Name) => format!("${{aws_lambda_function.{}.function_name}}", r.item),
-        (_, Attribute::Arn) => format!("${{aws_lambda_function.{}.arn}}", r.item),
-    }
+    let (resource, attribute) = match (r.kind, r.attribute) {
+        (Kind::Bucket, Attribute::Name) => ("aws_s3_bucket", "id"),
+        (Kind::Bucket, _) => ("aws_s3_bucket", "arn"),
+        (Kind::Queue, Attribute::Name) => ("aws_sqs_queue", "name"),
+        (Kind::Queue, Attribute::Arn) => ("aws_sqs_queue", "arn"),
+        (Kind::Queue, Attribute::Url) => ("aws_sqs_queue", "url"),
+        (Kind::Topic, Attribute::Name) => ("aws_sns_topic", "name"),
+        (Kind::Topic, _) => ("aws_sns_topic", "arn"),
+        (_, Attribute::Name) => ("aws_lambda_function", "function_name"),
+        (_, _) => ("aws_lambda_function", "arn"),
+    };
+    format!("${{{resource}.{}.{attribute}}}", r.item)
 }
 
 /// A parameter's default value.

@@ -244,24 +244,19 @@ pub fn describe_owner(owner: &Owner, symbols: &Symbols) -> String {
     }
 }
 
-/// The replication role's statements.
+/// The replication role's statements: reading the source once, then writing into each
+/// destination (its `bool`: the rule hands replicas to the destination's owner).
 fn replication(
     out: &mut Vec<Statement>,
-    (source, replica): (&Target, &Target),
+    source: &Target,
+    replicas: &[(Target, bool)],
     locked: bool,
-    owner_override: bool,
     subject: &str,
 ) {
-    let (
-        Target::Bucket {
-            arn: source_arn,
-            key: source_key,
-        },
-        Target::Bucket {
-            arn: replica_arn,
-            key: replica_key,
-        },
-    ) = (source, replica)
+    let Target::Bucket {
+        arn: source_arn,
+        key: source_key,
+    } = source
     else {
         return;
     };
@@ -270,6 +265,7 @@ fn replication(
         subject: subject.to_owned(),
     };
     let base = reason(rules::REPLICATION);
+    let encrypted = reason(rules::ENCRYPTED_REPLICATION);
     out.push(allow(
         actions::REPLICATION_SOURCE_BUCKET_ACTIONS,
         source_arn.clone(),
@@ -282,20 +278,6 @@ fn replication(
         None,
         &base,
     ));
-    out.push(allow(
-        actions::REPLICATION_REPLICA_OBJECT_ACTIONS,
-        format!("{replica_arn}/*"),
-        None,
-        &base,
-    ));
-    if owner_override {
-        out.push(allow(
-            actions::REPLICATION_OWNER_OVERRIDE_ACTIONS,
-            format!("{replica_arn}/*"),
-            None,
-            &reason(rules::OTHER_ACCOUNT_REPLICATION),
-        ));
-    }
     if locked {
         out.push(allow(
             actions::REPLICATION_SOURCE_LOCK_ACTIONS,
@@ -304,23 +286,56 @@ fn replication(
             &reason(rules::LOCKED_REPLICATION),
         ));
     }
-    let encrypted = reason(rules::ENCRYPTED_REPLICATION);
-    for (key, list) in [
-        (source_key, actions::REPLICATION_SOURCE_KEY_ACTIONS),
-        (replica_key, actions::REPLICATION_REPLICA_KEY_ACTIONS),
-    ] {
-        if let Some(key) = key {
+    key_statement(
+        out,
+        source_key.as_ref(),
+        actions::REPLICATION_SOURCE_KEY_ACTIONS,
+        &encrypted,
+    );
+    for (replica, owner_override) in replicas {
+        let Target::Bucket {
+            arn: replica_arn,
+            key: replica_key,
+        } = replica
+        else {
+            continue;
+        };
+        out.push(allow(
+            actions::REPLICATION_REPLICA_OBJECT_ACTIONS,
+            format!("{replica_arn}/*"),
+            None,
+            &base,
+        ));
+        if *owner_override {
             out.push(allow(
-                list,
-                key.arn.clone(),
-                Some(condition(
-                    Test::StringEquals,
-                    "kms:ViaService",
-                    vec![key.via.clone()],
-                )),
-                &encrypted,
+                actions::REPLICATION_OWNER_OVERRIDE_ACTIONS,
+                format!("{replica_arn}/*"),
+                None,
+                &reason(rules::OTHER_ACCOUNT_REPLICATION),
             ));
         }
+        key_statement(
+            out,
+            replica_key.as_ref(),
+            actions::REPLICATION_REPLICA_KEY_ACTIONS,
+            &encrypted,
+        );
+    }
+}
+
+/// A replication key grant, through S3 in the key's region only.
+fn key_statement(out: &mut Vec<Statement>, key: Option<&Key>, list: &[&str], reason: &Reason) {
+    if let Some(key) = key {
+        out.push(allow(
+            list,
+            key.arn.clone(),
+            Some(condition(
+                Test::StringEquals,
+                "kms:ViaService",
+                vec![key.via.clone()],
+            )),
+            reason,
+        ));
     }
 }
 

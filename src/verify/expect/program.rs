@@ -283,21 +283,28 @@ pub fn from_program(program: &Program, sources: &SourceMap, symbols: &mut Symbol
             .insert(owner, ExpectedRole { trust, identity });
     }
     for bucket in program.buckets() {
-        let Some(replica) = &bucket.replicate_to else {
+        if bucket.replicate_to.is_empty() {
             continue;
-        };
+        }
         let owner = Owner::Replication(logical_stem(&bucket.name));
         let mut identity = Vec::new();
-        let other_account = program
-            .bucket(&replica.replica)
-            .existing
-            .as_ref()
-            .is_some_and(|e| e.account.is_some());
+        let replicas: Vec<(Target, bool)> = bucket
+            .replicate_to
+            .iter()
+            .map(|r| {
+                let other_account = program
+                    .bucket(&r.replica)
+                    .existing
+                    .as_ref()
+                    .is_some_and(|e| e.account.is_some());
+                (targets[&r.replica].clone(), other_account)
+            })
+            .collect();
         replication(
             &mut identity,
-            (&targets[&bucket.name], &targets[&replica.replica]),
+            &targets[&bucket.name],
+            &replicas,
             bucket.object_lock.is_some(),
-            other_account,
             &format!("bucket {}", bucket.name),
         );
         let trust = trust(&owner, symbols);

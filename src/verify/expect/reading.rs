@@ -372,34 +372,42 @@ pub fn from_reading(reading: &Reading, symbols: &mut Symbols) -> Expected {
                 else {
                     continue;
                 };
-                let Some((_, destination, replica_key)) = &bucket.replication else {
+                let Some((_, destinations)) = &bucket.replication else {
                     continue;
                 };
-                let replica_facts = facts.buckets.values().find(|b| &b.arn == destination);
-                let key = replica_key
-                    .clone()
-                    .or_else(|| replica_facts.and_then(|b| b.key.clone()))
-                    .map(|arn| {
-                        let via = match replica_facts {
-                            Some(b) => format!("s3.{}.amazonaws.com", b.region),
-                            // A replica outside the stack: its key's region, from its ARN.
-                            None => via_of_arn("s3", &arn, symbols),
+                let replicas: Vec<(Target, bool)> = destinations
+                    .iter()
+                    .map(|destination| {
+                        let replica_facts =
+                            facts.buckets.values().find(|b| b.arn == destination.arn);
+                        let key = destination
+                            .key
+                            .clone()
+                            .or_else(|| replica_facts.and_then(|b| b.key.clone()))
+                            .map(|arn| {
+                                let via = match replica_facts {
+                                    Some(b) => format!("s3.{}.amazonaws.com", b.region),
+                                    // A replica outside the stack: its key's region, from its ARN.
+                                    None => via_of_arn("s3", &arn, symbols),
+                                };
+                                Key { arn, via }
+                            });
+                        let replica = Target::Bucket {
+                            arn: destination.arn.clone(),
+                            key,
                         };
-                        Key { arn, via }
-                    });
-                let replica = Target::Bucket {
-                    arn: destination.clone(),
-                    key,
-                };
+                        (replica, destination.owner_override)
+                    })
+                    .collect();
                 let name = symbols.display_name(&Item {
                     kind: ItemKind::Bucket,
                     stem: stem.clone(),
                 });
                 replication(
                     &mut identity,
-                    (&source, &replica),
+                    &source,
+                    &replicas,
                     bucket.locked,
-                    bucket.owner_override,
                     &format!("bucket {name}"),
                 );
             }

@@ -4,8 +4,8 @@
 
 use super::{Reader, Resource};
 use crate::verify::policy::{
-    BucketFacts, Condition, Effect, FunctionFacts, Origin, Patterns, Principal, Principals,
-    Reading, RoleReading, Statement, operator, principal,
+    BucketFacts, Condition, Destination, Effect, FunctionFacts, Origin, Patterns, Principal,
+    Principals, Reading, RoleReading, Statement, operator, principal,
 };
 use crate::verify::tree::Node;
 
@@ -38,35 +38,33 @@ impl<'t> Reader<'t, '_> {
         let replication = properties.get("ReplicationConfiguration").and_then(|r| {
             let role = r.get("Role").and_then(Self::referenced).map(str::to_owned);
             let rules = r.get("Rules").and_then(Node::as_sequence)?;
-            if rules.len() != 1 {
-                self.problem(
-                    t,
-                    &format!("{at}.ReplicationConfiguration"),
-                    "replication with other than one rule is not modelled",
-                );
+            let at = format!("{at}.ReplicationConfiguration");
+            if rules.is_empty() {
+                self.problem(t, &at, "replication without a rule is not modelled");
             }
-            let destination = rules.first()?.get("Destination")?;
-            let bucket = self.text(
-                t,
-                destination.get("Bucket")?,
-                &format!("{at}.ReplicationConfiguration"),
-            )?;
-            let key = destination
-                .get("EncryptionConfiguration")
-                .and_then(|e| e.get("ReplicaKmsKeyID"))
-                .and_then(|k| self.text(t, k, &format!("{at}.ReplicationConfiguration")));
-            Some((role, bucket, key))
+            let destinations = rules
+                .iter()
+                .filter_map(|rule| {
+                    let destination = rule.get("Destination")?;
+                    let arn = self.text(t, destination.get("Bucket")?, &at)?;
+                    let key = destination
+                        .get("EncryptionConfiguration")
+                        .and_then(|e| e.get("ReplicaKmsKeyID"))
+                        .and_then(|k| self.text(t, k, &at));
+                    let owner_override = destination
+                        .get("AccessControlTranslation")
+                        .and_then(|a| a.get("Owner"))
+                        .and_then(Node::as_str)
+                        == Some("Destination");
+                    Some(Destination {
+                        arn,
+                        key,
+                        owner_override,
+                    })
+                })
+                .collect();
+            Some((role, destinations))
         });
-        let owner_override = properties
-            .get("ReplicationConfiguration")
-            .and_then(|r| r.get("Rules"))
-            .and_then(Node::as_sequence)
-            .and_then(|rules| rules.first())
-            .and_then(|r| r.get("Destination"))
-            .and_then(|d| d.get("AccessControlTranslation"))
-            .and_then(|a| a.get("Owner"))
-            .and_then(Node::as_str)
-            == Some("Destination");
         let logging = properties.get("LoggingConfiguration").and_then(|l| {
             let bucket = self.text(
                 t,
@@ -85,7 +83,6 @@ impl<'t> Reader<'t, '_> {
             key,
             locked,
             replication,
-            owner_override,
             logging,
         }
     }

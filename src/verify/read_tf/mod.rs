@@ -20,7 +20,7 @@ mod documents;
 mod values;
 
 use super::policy::{
-    BucketFacts, FunctionFacts, MessagingFacts, Owner, Problem, Reading, RoleReading,
+    BucketFacts, Destination, FunctionFacts, MessagingFacts, Owner, Problem, Reading, RoleReading,
     ScheduleFacts, Statement,
 };
 use super::symbol::{Item, ItemKind, Symbol, Symbols};
@@ -39,8 +39,8 @@ const INERT: &[&str] = &[
     "aws_sns_topic_subscription",
 ];
 
-/// A bucket's replication: the role's address, the replica's ARN, the replica's key.
-type Replication = (Option<String>, String, Option<String>);
+/// A bucket's replication: the role's address and each rule's destination.
+type Replication = (Option<String>, Vec<Destination>);
 
 /// The prefix drc's provenance comment starts with.
 const WHY: &str = "Why each action is granted: ";
@@ -197,7 +197,6 @@ impl<'r> Reader<'r, '_> {
         let mut encryption: Vec<(String, String)> = Vec::new();
         let mut locked: Vec<String> = Vec::new();
         let mut replication: Vec<(String, Replication)> = Vec::new();
-        let mut overrides: Vec<String> = Vec::new();
         let mut logging: Vec<(String, (String, String))> = Vec::new();
         for (kind, name, body) in self.resources() {
             let at = format!("resource.{kind}.{name}");
@@ -270,24 +269,28 @@ impl<'r> Reader<'r, '_> {
                         .get("role")
                         .and_then(Self::referenced)
                         .map(|(k, n)| format!("{k}.{n}"));
-                    let replication_rules = body.get("rule").and_then(Value::as_sequence);
-                    if replication_rules.map_or(0, <[Value]>::len) != 1 {
-                        self.problem(&at, "replication with other than one rule is not modelled");
+                    let replication_rules = body.get("rule").and_then(Value::as_sequence).unwrap_or_default();
+                    if replication_rules.is_empty() {
+                        self.problem(&at, "replication without a rule is not modelled");
                     }
-                    let Some(destination) = replication_rules.and_then(|r| r.first()).and_then(|r| r.get("destination")) else {
-                        continue;
-                    };
-                    let Some(target) = destination.get("bucket").and_then(|b| self.text(b, &at)) else {
-                        continue;
-                    };
-                    let key = destination
-                        .get("encryption_configuration")
-                        .and_then(|e| e.get("replica_kms_key_id"))
-                        .and_then(|k| self.text(k, &at));
-                    if destination.get("access_control_translation").and_then(|a| a.get("owner")).and_then(Value::as_str) == Some("Destination") {
-                        overrides.push(bucket.clone());
-                    }
-                    replication.push((bucket, (role, target, key)));
+                    let destinations = replication_rules
+                        .iter()
+                        .filter_map(|rule| {
+                            let destination = rule.get("destination")?;
+                            let arn = destination.get("bucket").and_then(|b| self.text(b, &at))?;
+                            let key = destination
+                                .get("encryption_configuration")
+                                .and_then(|e| e.get("replica_kms_key_id"))
+                                .and_then(|k| self.text(k, &at));
+                            let owner_override = destination
+                                .get("access_control_translation")
+                                .and_then(|a| a.get("owner"))
+                                .and_then(Value::as_str)
+                                == Some("Destination");
+                            Some(Destination { arn, key, owner_override })
+                        })
+                        .collect();
+                    replication.push((bucket, (role, destinations)));
                 }
                 "aws_s3_bucket_logging" => {
                     let Some(bucket) = bucket_of("bucket") else { continue };
@@ -472,11 +475,6 @@ impl<'r> Reader<'r, '_> {
         for (bucket, value) in replication {
             if let Some(facts) = reading.facts.buckets.get_mut(&bucket) {
                 facts.replication = Some(value);
-            }
-        }
-        for bucket in overrides {
-            if let Some(facts) = reading.facts.buckets.get_mut(&bucket) {
-                facts.owner_override = true;
             }
         }
         for (bucket, value) in logging {
