@@ -461,8 +461,8 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 /// Renders diagnostics as a compiler would print them, followed by a summary line.
 ///
 /// `color` adds ANSI colour codes (the CLI asks for it only on a terminal). A snippet of a
-/// line longer than [`excerpt::MAX_COLUMNS`], or holding control characters, shows an
-/// excerpt of it ([`excerpt`]).
+/// line longer than about 200 columns (`excerpt::MAX_COLUMNS`), or holding control
+/// characters, shows an excerpt of it.
 pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
     let mut out = String::new();
     let mut buffer = termcolor::Buffer::ansi();

@@ -9,7 +9,7 @@
 //!
 //! The rule, stable when the stack grows: units are taken in declaration order (file, then
 //! position), and each takes its kind's fixed number of slots, the most resources a unit of
-//! that kind can be ([`slots`]), whatever its settings; a nested stack takes units until
+//! that kind can be (`slots`), whatever its settings; a nested stack takes units until
 //! the next would pass [`SLOTS_PER_PART`]. So a unit's nested stack depends only on the
 //! kinds of the units declared before it: adding items at the end of the file, or changing
 //! an item's settings, moves no unit. Only inserting or removing an item before others (or
