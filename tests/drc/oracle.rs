@@ -354,8 +354,13 @@ fn arns_drc_spells_out_have_the_shape_aws_gives_their_resource_type() {
             .display()
             .to_string();
         let (_, compilation) = crate::support::compile_file(&path, &display);
-        let cfn = crate::support::artifact_text(&compilation, ".cfn.yaml");
-        let template: serde_norway::Value = serde_norway::from_str(&cfn).expect("valid YAML");
+        // A split stack has a root template and nested ones: each role is in one of them.
+        let templates: Vec<serde_norway::Value> = compilation.stacks[0]
+            .artifacts
+            .iter()
+            .filter(|a| a.file_name.ends_with(".cfn.yaml"))
+            .map(|a| serde_norway::from_slice(&a.bytes).expect("valid YAML"))
+            .collect();
         let (_, analyses, _) = crate::support::analyze_file(&path, &display);
         for role in analyses[0].policies.roles() {
             // Only function roles have a logical ID this test knows how to find.
@@ -367,7 +372,12 @@ fn arns_drc_spells_out_have_the_shape_aws_gives_their_resource_type() {
             else {
                 continue;
             };
-            let arns = spelled_out_arns(&template, &drc::emit::LogicalIds::role(&function));
+            let role_id = drc::emit::LogicalIds::role(&function);
+            let template = templates
+                .iter()
+                .find(|t| t["Resources"].get(&role_id).is_some())
+                .unwrap_or_else(|| panic!("{display}: no template holds {role_id}"));
+            let arns = spelled_out_arns(template, &role_id);
             for statement in &role.statements {
                 let Some(arn) = arns.get(&statement.sid) else {
                     continue;
