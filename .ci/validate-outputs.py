@@ -371,7 +371,11 @@ def check_checkov(path, venv, accept, accept_source):
                 fh.write(text)
             framework = "terraform_json"
         else:
-            declares_resources = bool(re.search(r"(?m)^[\"']?Resources[\"']?\s*:", text))
+            # checkov has no check of a nested stack (AWS::CloudFormation::Stack): a root
+            # template holding only nested stacks rightly gives no results.
+            declares_resources = bool(re.search(r"(?m)^[\"']?Resources[\"']?\s*:", text)) and any(
+                t != "AWS::CloudFormation::Stack"
+                for t in re.findall(r"(?m)^\s+Type:\s*['\"]?(AWS::[A-Za-z0-9:]+)", text))
             target = os.path.abspath(path)
             framework = "cloudformation"
         cp = run([checkov, "-f", target, "--framework", framework, "--skip-download", "-o", "json"],
