@@ -104,8 +104,11 @@ fn rewrite(
     };
     match value {
         Value::Tagged(tagged) => {
-            let tag = tagged.tag.to_string();
-            let tag = tag.trim_start_matches('!');
+            // Compared in place: a tag's text is not copied for every node of every part.
+            let tag = ["Ref", "GetAtt", "Sub"]
+                .into_iter()
+                .find(|name| tagged.tag == *name)
+                .unwrap_or_default();
             match (tag, &mut tagged.value) {
                 ("Ref", Value::String(id)) => {
                     if let Some((name, source)) = wiring.resolve(here, id, None) {
