@@ -643,7 +643,7 @@ mod tests {
         assert!(entries.len() > Entries::SCANNED);
         for key in (0..45)
             .map(|i| format!("K{i}"))
-            .chain(["".into(), "x".into()])
+            .chain([String::new(), "x".into()])
         {
             let scanned = entries
                 .iter()
