@@ -40,7 +40,12 @@ pub static NULL: Node<'static> = Node::Null;
 /// thousands of keys, and a reader that scanned them for every reference would take time
 /// growing with the square of the stack.
 #[derive(Debug, Clone, Default)]
-pub struct Entries<'a> {
+pub struct Entries<'a>(Box<Indexed<'a>>);
+
+/// Behind one pointer, so a node is no larger than before the index (a template's tree
+/// holds millions of nodes, most of them scalars).
+#[derive(Debug, Clone, Default)]
+struct Indexed<'a> {
     items: Vec<(Node<'a>, Node<'a>)>,
     /// Positions in `items` sorted by key (a key that is not a scalar first), each key's
     /// positions in order; empty for a mapping small enough to scan.
@@ -65,22 +70,20 @@ impl<'a> Entries<'a> {
                     .cmp(&items[b as usize].0.as_str())
             });
         }
-        Self { items, sorted }
+        Self(Box::new(Indexed { items, sorted }))
     }
 
     /// The value of the first entry whose key is `key`.
     pub fn get(&self, key: &str) -> Option<&Node<'a>> {
-        if self.sorted.is_empty() {
-            return self
-                .items
+        let Indexed { items, sorted } = &*self.0;
+        if sorted.is_empty() {
+            return items
                 .iter()
                 .find(|(k, _)| k.as_str() == Some(key))
                 .map(|(_, v)| v);
         }
-        let at = self
-            .sorted
-            .partition_point(|&i| self.items[i as usize].0.as_str() < Some(key));
-        let (k, v) = &self.items[*self.sorted.get(at)? as usize];
+        let at = sorted.partition_point(|&i| items[i as usize].0.as_str() < Some(key));
+        let (k, v) = &items[*sorted.get(at)? as usize];
         (k.as_str() == Some(key)).then_some(v)
     }
 }
@@ -89,7 +92,7 @@ impl<'a> std::ops::Deref for Entries<'a> {
     type Target = [(Node<'a>, Node<'a>)];
 
     fn deref(&self) -> &Self::Target {
-        &self.items
+        &self.0.items
     }
 }
 
@@ -98,14 +101,14 @@ impl<'e, 'a> IntoIterator for &'e Entries<'a> {
     type IntoIter = std::slice::Iter<'e, (Node<'a>, Node<'a>)>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.items.iter()
+        self.0.items.iter()
     }
 }
 
 /// Equal when the entries are: the index follows from them.
 impl PartialEq for Entries<'_> {
     fn eq(&self, other: &Self) -> bool {
-        self.items == other.items
+        self.0.items == other.0.items
     }
 }
 
@@ -641,6 +644,11 @@ mod tests {
             unreachable!("built as a mapping");
         };
         assert!(entries.len() > Entries::SCANNED);
+        assert_eq!(
+            std::mem::size_of::<Node>(),
+            32,
+            "a node as small as before the index"
+        );
         for key in (0..45)
             .map(|i| format!("K{i}"))
             .chain([String::new(), "x".into()])
