@@ -72,6 +72,7 @@ pub use jiff::civil::{Date, date};
 pub use load::SourceLoader;
 pub use source::{FileId, SourceMap, Span};
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What to compile for.
@@ -271,9 +272,13 @@ pub fn compile_with(
                 let mut targets = options.targets.clone();
                 targets.sort();
                 targets.dedup();
+                // The targets are written in parallel, then taken in order.
                 let mut artifacts: Vec<Artifact> = targets
-                    .iter()
-                    .flat_map(|&target| emit::emit(&stack, target))
+                    .par_iter()
+                    .map(|&target| emit::emit(&stack, target))
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .flatten()
                     .collect();
                 // Proof, not promise: the templates are read back and checked against the
                 // declarations before anything is returned (E0901 when they disagree).

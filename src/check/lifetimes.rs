@@ -11,14 +11,27 @@
 //!                                                 // backup is gone 30 days later
 //! ```
 
-use super::model::{Bucket, LifecycleRule, LockMode, Program, Replication, Transition, Verb};
+use super::model::{
+    Access, Bucket, Function, LifecycleRule, LockMode, Program, Replication, Transition, Verb,
+};
 use crate::diagnostics::{Code, Diagnostic};
+use std::collections::BTreeMap;
 
 /// Every lifetime warning of a checked program.
 pub fn check(program: &Program) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
+    // Each bucket's puts, in function order, gathered in one pass over the functions.
+    let mut puts: BTreeMap<&str, Vec<(&Function, &Access)>> = BTreeMap::new();
+    for function in program.functions() {
+        for put in function.accesses.iter().filter(|a| a.verb == Verb::Put) {
+            puts.entry(&put.target).or_default().push((function, put));
+        }
+    }
     for bucket in program.created_buckets() {
-        overwrites_that_expire(program, bucket, &mut warnings);
+        let bucket_puts = puts
+            .get(bucket.name.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        overwrites_that_expire(bucket, bucket_puts, &mut warnings);
         short_storage(bucket, &mut warnings);
         lock_outlives_stack(bucket, &mut warnings);
         expiry_within_lock(bucket, &mut warnings);
@@ -44,25 +57,24 @@ pub fn covers(rule: &LifecycleRule, prefix: Option<&str>) -> bool {
 /// W0108: a function may `put` where a noncurrent expiry deletes overwritten versions sooner
 /// than the rule's `expire` keeps current ones (a bucket that keeps backups until deleted
 /// declares no retention to compare with; the `retention` objective covers it).
-fn overwrites_that_expire(program: &Program, bucket: &Bucket, warnings: &mut Vec<Diagnostic>) {
+fn overwrites_that_expire(
+    bucket: &Bucket,
+    puts: &[(&Function, &Access)],
+    warnings: &mut Vec<Diagnostic>,
+) {
     if !bucket.retain || !bucket.versioned {
         return;
     }
-    for function in program.functions() {
-        for put in function
-            .accesses
-            .iter()
-            .filter(|a| a.verb == Verb::Put && a.target == bucket.name)
-        {
-            let Some((rule, days)) = bucket.lifecycle.rules.iter().find_map(|rule| {
-                let days = rule.noncurrent_expire_days?;
-                let kept = rule.expire_days?;
-                (covers(rule, put.prefix.as_deref()) && days < kept).then_some((rule, days))
-            }) else {
-                continue;
-            };
-            let kept = rule.expire_days.expect("found with an expiry");
-            warnings.push(
+    for &(function, put) in puts {
+        let Some((rule, days)) = bucket.lifecycle.rules.iter().find_map(|rule| {
+            let days = rule.noncurrent_expire_days?;
+            let kept = rule.expire_days?;
+            (covers(rule, put.prefix.as_deref()) && days < kept).then_some((rule, days))
+        }) else {
+            continue;
+        };
+        let kept = rule.expire_days.expect("found with an expiry");
+        warnings.push(
                 Diagnostic::new(
                     Code::W0108,
                     format!(
@@ -83,7 +95,6 @@ fn overwrites_that_expire(program: &Program, bucket: &Bucket, warnings: &mut Vec
                     "keep overwritten versions as long as backups: `noncurrent_expire = {kept}d`, or have the bucket policy deny `s3:PutObject` without `s3:if-none-match` (then the code must write with `If-None-Match: *`, and CopyObject into the bucket needs it too)"
                 )),
             );
-        }
     }
 }
 

@@ -27,7 +27,7 @@ pub enum Node<'a> {
     /// A sequence.
     Sequence(Vec<Node<'a>>),
     /// A mapping, in order.
-    Mapping(Vec<(Node<'a>, Node<'a>)>),
+    Mapping(Entries<'a>),
     /// `!Tag node`, the tag without `!`.
     Tagged(Cow<'a, str>, Box<Node<'a>>),
 }
@@ -35,14 +35,88 @@ pub enum Node<'a> {
 /// The null node, to borrow.
 pub static NULL: Node<'static> = Node::Null;
 
+/// A mapping's entries in order, found by key in logarithmic time once there are more than
+/// [`Entries::SCANNED`]: a template's `Resources` or a configuration's policy documents hold
+/// thousands of keys, and a reader that scanned them for every reference would take time
+/// growing with the square of the stack.
+#[derive(Debug, Clone, Default)]
+pub struct Entries<'a>(Box<Indexed<'a>>);
+
+/// Behind one pointer, so a node is no larger than before the index (a template's tree
+/// holds millions of nodes, most of them scalars).
+#[derive(Debug, Clone, Default)]
+struct Indexed<'a> {
+    items: Vec<(Node<'a>, Node<'a>)>,
+    /// Positions in `items` sorted by key (a key that is not a scalar first), each key's
+    /// positions in order; empty for a mapping small enough to scan.
+    sorted: Vec<u32>,
+}
+
+impl<'a> Entries<'a> {
+    /// Up to this many entries, a lookup scans them.
+    pub const SCANNED: usize = 16;
+
+    /// The entries, indexed when there are many.
+    pub fn new(items: Vec<(Node<'a>, Node<'a>)>) -> Self {
+        let mut sorted = Vec::new();
+        if items.len() > Self::SCANNED {
+            sorted = (0..u32::try_from(items.len()).expect("a mapping of fewer than 2^32 keys"))
+                .collect();
+            // Stable: equal keys keep their order, so a lookup finds the first, as a scan would.
+            sorted.sort_by(|&a, &b| {
+                items[a as usize]
+                    .0
+                    .as_str()
+                    .cmp(&items[b as usize].0.as_str())
+            });
+        }
+        Self(Box::new(Indexed { items, sorted }))
+    }
+
+    /// The value of the first entry whose key is `key`.
+    pub fn get(&self, key: &str) -> Option<&Node<'a>> {
+        let Indexed { items, sorted } = &*self.0;
+        if sorted.is_empty() {
+            return items
+                .iter()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(_, v)| v);
+        }
+        let at = sorted.partition_point(|&i| items[i as usize].0.as_str() < Some(key));
+        let (k, v) = &items[*sorted.get(at)? as usize];
+        (k.as_str() == Some(key)).then_some(v)
+    }
+}
+
+impl<'a> std::ops::Deref for Entries<'a> {
+    type Target = [(Node<'a>, Node<'a>)];
+
+    fn deref(&self) -> &Self::Target {
+        &self.0.items
+    }
+}
+
+impl<'e, 'a> IntoIterator for &'e Entries<'a> {
+    type Item = &'e (Node<'a>, Node<'a>);
+    type IntoIter = std::slice::Iter<'e, (Node<'a>, Node<'a>)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.items.iter()
+    }
+}
+
+/// Equal when the entries are: the index follows from them.
+impl PartialEq for Entries<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.items == other.0.items
+    }
+}
+
 impl<'a> Node<'a> {
     /// The value of a key of a mapping.
     pub fn get(&self, key: &str) -> Option<&Node<'a>> {
         match self {
-            Node::Mapping(entries) => entries
-                .iter()
-                .find(|(k, _)| k.as_str() == Some(key))
-                .map(|(_, v)| v),
+            Node::Mapping(entries) => entries.get(key),
             _ => None,
         }
     }
@@ -100,11 +174,11 @@ pub fn from_value(value: serde_norway::Value) -> Node<'static> {
         Value::Number(n) => Node::Scalar(Cow::Owned(n.to_string())),
         Value::String(s) => Node::Scalar(Cow::Owned(s)),
         Value::Sequence(items) => Node::Sequence(items.into_iter().map(from_value).collect()),
-        Value::Mapping(map) => Node::Mapping(
+        Value::Mapping(map) => Node::Mapping(Entries::new(
             map.into_iter()
                 .map(|(k, v)| (from_value(k), from_value(v)))
                 .collect(),
-        ),
+        )),
         Value::Tagged(tagged) => {
             let tag = tagged.tag.to_string();
             Node::Tagged(
@@ -252,7 +326,7 @@ impl<'a> Reader<'a> {
             };
             entries.push((key, value));
         }
-        Some(Node::Mapping(entries))
+        Some(Node::Mapping(Entries::new(entries)))
     }
 
     /// A value written after `key: ` or `- `, on a line whose block is at `indent`.
@@ -286,7 +360,7 @@ impl<'a> Reader<'a> {
             return self.block_scalar(text.starts_with('>'), header, indent);
         }
         match text {
-            "{}" => return Some(Node::Mapping(Vec::new())),
+            "{}" => return Some(Node::Mapping(Entries::default())),
             "[]" => return Some(Node::Sequence(Vec::new())),
             _ => {}
         }
@@ -544,7 +618,7 @@ impl<'de> serde::de::Visitor<'de> for JsonVisitor {
         while let Some((Json(key), Json(value))) = map.next_entry()? {
             entries.push((key, value));
         }
-        Ok(Node::Mapping(entries))
+        Ok(Node::Mapping(Entries::new(entries)))
     }
 }
 
@@ -554,6 +628,38 @@ mod tests {
 
     fn fast(text: &str) -> Option<Node<'_>> {
         Reader::new(text).document()
+    }
+
+    #[test]
+    fn an_indexed_mapping_finds_what_a_scan_finds() {
+        // Past SCANNED entries, with a repeated key and a key that is not a scalar.
+        let key = |k: &str| Node::Scalar(Cow::Owned(k.to_owned()));
+        let mut items: Vec<_> = (0..40)
+            .map(|i| (key(&format!("K{}", 39 - i)), key(&i.to_string())))
+            .collect();
+        items.push((key("K7"), key("again")));
+        items.push((Node::Sequence(vec![key("x")]), key("y")));
+        let node = Node::Mapping(Entries::new(items));
+        let Node::Mapping(entries) = &node else {
+            unreachable!("built as a mapping");
+        };
+        assert!(entries.len() > Entries::SCANNED);
+        assert_eq!(
+            std::mem::size_of::<Node>(),
+            32,
+            "a node as small as before the index"
+        );
+        for key in (0..45)
+            .map(|i| format!("K{i}"))
+            .chain([String::new(), "x".into()])
+        {
+            let scanned = entries
+                .iter()
+                .find(|(k, _)| k.as_str() == Some(key.as_str()))
+                .map(|(_, v)| v);
+            assert_eq!(node.get(&key), scanned, "{key}");
+        }
+        assert_eq!(node.get("K7").and_then(Node::as_str), Some("32"));
     }
 
     #[test]

@@ -22,13 +22,16 @@ use nested::Unit;
 
 use super::{LogicalIds as Id, Stack};
 use crate::check::limits;
-use crate::check::model::{Bucket, Encryption, Param, ParamType, TextPart};
-use crate::iam::Owner;
+use crate::check::model::{
+    Bucket, Encryption, Function, Param, ParamType, Queue, Schedule, TextPart, Topic,
+};
+use crate::iam::{self, Owner};
 use bucket::{add_bucket, add_replication_role};
 use function::{add_function, add_schedule};
 use messaging::{add_queue, add_topic};
 use names::{remote_key_param, remote_name_param};
 use policy::{provenance, statements};
+use rayon::prelude::*;
 use serde_norway::{Mapping, Value};
 use values::{
     BUCKET_NAME_PATTERN, CODE_BUCKET, escape_sub, get_att, map, param_value, reference, s, sub,
@@ -100,51 +103,74 @@ fn skeleton(stack: &Stack<'_>) -> Mapping {
 }
 
 /// Every item's resources, one unit per item, in the template's order: buckets, replication
-/// roles, functions, schedules, queues, topics.
+/// roles, functions, schedules, queues, topics. Units are built in parallel, then taken in
+/// that order.
 fn units(stack: &Stack<'_>) -> Vec<Unit> {
     let program = stack.program;
-    let mut units = Vec::new();
-    let mut unit = |key, add: &mut dyn FnMut(&mut Mapping)| {
-        let mut resources = Mapping::new();
-        add(&mut resources);
-        units.push(Unit { key, resources });
-    };
-    for bucket in program.local_buckets() {
-        let log_sources: Vec<&Bucket> = program.log_sources(&bucket.name).collect();
-        unit(bucket.span, &mut |resources| {
+    let mut jobs: Vec<Job> = program.local_buckets().map(Job::Bucket).collect();
+    jobs.extend(program.buckets().iter().filter_map(|bucket| {
+        let role = stack.policies.replication_role(&bucket.name)?;
+        Some(Job::Replication(bucket, role))
+    }));
+    jobs.extend(
+        program
+            .functions()
+            .iter()
+            .zip(&stack.archives)
+            .map(|(function, archive)| Job::Function(function, &archive.file_name)),
+    );
+    jobs.extend(program.schedules().iter().map(Job::Schedule));
+    jobs.extend(program.queues().iter().map(Job::Queue));
+    jobs.extend(program.topics().iter().map(Job::Topic));
+    jobs.into_par_iter().map(|job| unit(stack, job)).collect()
+}
+
+/// One item whose resources make a unit.
+#[derive(Clone, Copy)]
+enum Job<'s> {
+    Bucket(&'s Bucket),
+    Replication(&'s Bucket, &'s iam::Role),
+    Function(&'s Function, &'s str),
+    Schedule(&'s Schedule),
+    Queue(&'s Queue),
+    Topic(&'s Topic),
+}
+
+/// The resources of one item.
+fn unit(stack: &Stack<'_>, job: Job) -> Unit {
+    let program = stack.program;
+    let mut resources = Mapping::new();
+    let key = match job {
+        Job::Bucket(bucket) => {
+            let log_sources: Vec<&Bucket> = program.log_sources(&bucket.name).collect();
             add_bucket(
-                resources,
+                &mut resources,
                 program,
                 bucket,
                 &log_sources,
                 &program.stack.name,
                 &program.tags(&bucket.tags),
             );
-        });
-    }
-    for bucket in program.buckets() {
-        if let Some(role) = stack.policies.replication_role(&bucket.name) {
-            unit(bucket.span, &mut |resources| {
-                add_replication_role(
-                    resources,
-                    &bucket.name,
-                    &statements(program, &role.statements),
-                    provenance(stack.explanation_of(&role.owner)),
-                    &program.tags(&bucket.tags),
-                );
-            });
+            bucket.span
         }
-    }
-    for (function, archive) in program.functions().iter().zip(&stack.archives) {
-        unit(function.span, &mut |resources| {
-            add_function(resources, stack, function, &archive.file_name);
-        });
-    }
-    for schedule in program.schedules() {
-        let owner = Owner::Scheduler(schedule.name.clone());
-        unit(schedule.span, &mut |resources| {
+        Job::Replication(bucket, role) => {
+            add_replication_role(
+                &mut resources,
+                &bucket.name,
+                &statements(program, &role.statements),
+                provenance(stack.explanation_of(&role.owner)),
+                &program.tags(&bucket.tags),
+            );
+            bucket.span
+        }
+        Job::Function(function, archive) => {
+            add_function(&mut resources, stack, function, archive);
+            function.span
+        }
+        Job::Schedule(schedule) => {
+            let owner = Owner::Scheduler(schedule.name.clone());
             add_schedule(
-                resources,
+                &mut resources,
                 schedule,
                 &statements(
                     program,
@@ -154,19 +180,28 @@ fn units(stack: &Stack<'_>) -> Vec<Unit> {
                 crate::emit::alarmed_dead_letters(program, schedule),
                 &program.tags(&schedule.tags),
             );
-        });
-    }
-    for queue in program.queues() {
-        unit(queue.span, &mut |resources| {
-            add_queue(resources, queue, &program.stack.name, &program.stack.tags);
-        });
-    }
-    for topic in program.topics() {
-        unit(topic.span, &mut |resources| {
-            add_topic(resources, topic, &program.stack.name, &program.stack.tags);
-        });
-    }
-    units
+            schedule.span
+        }
+        Job::Queue(queue) => {
+            add_queue(
+                &mut resources,
+                queue,
+                &program.stack.name,
+                &program.stack.tags,
+            );
+            queue.span
+        }
+        Job::Topic(topic) => {
+            add_topic(
+                &mut resources,
+                topic,
+                &program.stack.name,
+                &program.stack.tags,
+            );
+            topic.span
+        }
+    };
+    Unit { key, resources }
 }
 
 /// The template of the buckets a stack creates in another `region`. It is deployed as a

@@ -21,6 +21,7 @@
 use super::values::{CODE_BUCKET, get_att, map, reference, s, sub};
 use crate::emit::Stack;
 use crate::source::Span;
+use rayon::prelude::*;
 use serde_norway::{Mapping, Value};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
@@ -104,8 +105,11 @@ fn rewrite(
     };
     match value {
         Value::Tagged(tagged) => {
-            let tag = tagged.tag.to_string();
-            let tag = tag.trim_start_matches('!');
+            // Compared in place: a tag's text is not copied for every node of every part.
+            let tag = ["Ref", "GetAtt", "Sub"]
+                .into_iter()
+                .find(|name| tagged.tag == *name)
+                .unwrap_or_default();
             match (tag, &mut tagged.value) {
                 ("Ref", Value::String(id)) => {
                     if let Some((name, source)) = wiring.resolve(here, id, None) {
@@ -258,8 +262,13 @@ pub(super) fn split(
     }
     let mut files = vec![(root_name.to_owned(), String::new())];
     let mut nested = Mapping::new();
-    for (index, part) in parts.into_iter().enumerate() {
-        let (file, text, body) = render_part(stack, index, part, &parameters);
+    // The parts are written in parallel, then taken in order.
+    let rendered: Vec<_> = parts
+        .into_par_iter()
+        .enumerate()
+        .map(|(index, part)| render_part(stack, index, part, &parameters))
+        .collect();
+    for (index, (file, text, body)) in rendered.into_iter().enumerate() {
         nested.insert(s(&part_id(index)), body);
         files.push((file, text));
     }

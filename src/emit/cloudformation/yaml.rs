@@ -30,7 +30,7 @@ pub(super) fn write(value: &Value) -> String {
         Value::Mapping(m) if !m.is_empty() => mapping(&mut out, m, 0),
         Value::Sequence(items) if !items.is_empty() => sequence(&mut out, items, 0),
         other => {
-            out.push_str(&inline(other).expect("an empty collection or a scalar is inline"));
+            inline(&mut out, other);
             out.push('\n');
         }
     }
@@ -64,9 +64,10 @@ fn plain_is_safe(text: &str) -> bool {
         || text.contains(": ")
         || text.contains(" #")
         || text.contains('\t')
-        || IMPLICIT_WORDS
-            .iter()
-            .any(|word| text.eq_ignore_ascii_case(word))
+        || (text.len() <= LONGEST_WORD
+            && IMPLICIT_WORDS
+                .iter()
+                .any(|word| text.eq_ignore_ascii_case(word)))
         || looks_numeric(text))
 }
 
@@ -79,6 +80,18 @@ const INDICATORS: &str = "-?:,[]{}#&*!|>'\"%@`~=<.";
 const IMPLICIT_WORDS: [&str; 11] = [
     "y", "n", "yes", "no", "on", "off", "true", "false", "null", "<<", "=",
 ];
+
+/// The length of the longest of [`IMPLICIT_WORDS`]: a longer text is none of them.
+const LONGEST_WORD: usize = {
+    let (mut i, mut longest) = (0, 0);
+    while i < IMPLICIT_WORDS.len() {
+        if IMPLICIT_WORDS[i].len() > longest {
+            longest = IMPLICIT_WORDS[i].len();
+        }
+        i += 1;
+    }
+    longest
+};
 
 /// Could be a number or a timestamp in YAML 1.1 or 1.2: after a sign, a digit or `.`, then
 /// only the characters those types use (digits, hex digits, `x`, `o`, `_`, `:`, `.`, signs,
@@ -125,19 +138,31 @@ fn double_quoted(text: &str) -> String {
     out
 }
 
-/// A value that fits on the line of its key or dash: a scalar, a tagged scalar or an empty
-/// collection. `None` for a non-empty collection, which takes the lines below.
-fn inline(value: &Value) -> Option<String> {
-    Some(match value {
-        Value::Null => "null".to_owned(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(text) => scalar(text).into_owned(),
-        Value::Sequence(items) if items.is_empty() => "[]".to_owned(),
-        Value::Mapping(m) if m.is_empty() => "{}".to_owned(),
-        Value::Tagged(tagged) => format!("{} {}", tagged.tag, inline(&tagged.value)?),
-        Value::Sequence(_) | Value::Mapping(_) => return None,
-    })
+/// Whether a value fits on the line of its key or dash: a scalar, a tagged scalar or an
+/// empty collection. A non-empty collection takes the lines below.
+fn is_inline(value: &Value) -> bool {
+    match value {
+        Value::Sequence(items) => items.is_empty(),
+        Value::Mapping(m) => m.is_empty(),
+        Value::Tagged(tagged) => is_inline(&tagged.value),
+        Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => true,
+    }
+}
+
+/// Writes a value [`is_inline`] accepts, straight into `out`.
+fn inline(out: &mut String, value: &Value) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => write!(out, "{n}").expect("writing to a String"),
+        Value::String(text) => out.push_str(&scalar(text)),
+        Value::Sequence(_) => out.push_str("[]"),
+        Value::Mapping(_) => out.push_str("{}"),
+        Value::Tagged(tagged) => {
+            write!(out, "{} ", tagged.tag).expect("writing to a String");
+            inline(out, &tagged.value);
+        }
+    }
 }
 
 fn indent(out: &mut String, depth: usize) {
@@ -150,7 +175,8 @@ fn mapping(out: &mut String, m: &serde_norway::Mapping, depth: usize) {
         if i > 0 {
             indent(out, depth);
         }
-        out.push_str(&inline(key).expect("mapping keys are scalars"));
+        debug_assert!(is_inline(key), "mapping keys are scalars");
+        inline(out, key);
         out.push(':');
         after_key(out, value, depth);
     }
@@ -159,16 +185,15 @@ fn mapping(out: &mut String, m: &serde_norway::Mapping, depth: usize) {
 /// A mapping's value: on the key's line, or below it (a sequence at the key's column,
 /// libyaml's indentless style; a mapping two columns in).
 fn after_key(out: &mut String, value: &Value, depth: usize) {
-    if let Some(text) = inline(value) {
+    if is_inline(value) {
         out.push(' ');
-        out.push_str(&text);
+        inline(out, value);
         out.push('\n');
         return;
     }
     let value = match value {
         Value::Tagged(tagged) => {
-            out.push(' ');
-            out.push_str(&tagged.tag.to_string());
+            write!(out, " {}", tagged.tag).expect("writing to a String");
             &tagged.value
         }
         other => other,
@@ -194,16 +219,15 @@ fn sequence(out: &mut String, items: &[Value], depth: usize) {
             indent(out, depth);
         }
         out.push('-');
-        if let Some(text) = inline(item) {
+        if is_inline(item) {
             out.push(' ');
-            out.push_str(&text);
+            inline(out, item);
             out.push('\n');
             continue;
         }
         let item = match item {
             Value::Tagged(tagged) => {
-                out.push(' ');
-                out.push_str(&tagged.tag.to_string());
+                write!(out, " {}", tagged.tag).expect("writing to a String");
                 out.push('\n');
                 indent(out, depth + 2);
                 &tagged.value

@@ -23,6 +23,7 @@ use bucket::{add_bucket, add_replication};
 use function::{add_function, add_schedule, add_trust};
 use messaging::{add_queue, add_topic};
 use policy::provenance;
+use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use values::{Tf, hcl_string, literal, param_value, reference_value};
 
@@ -65,7 +66,8 @@ fn needs_partition_and_region(stack: &Stack<'_>) -> bool {
 /// The buckets this stack creates, then the replication of every bucket that replicates.
 fn add_buckets(out: &mut Tf, stack: &Stack<'_>) {
     let program = stack.program;
-    for bucket in program.created_buckets() {
+    let buckets: Vec<&Bucket> = program.created_buckets().collect();
+    out.extend(in_parallel(&buckets, |out, bucket| {
         let log_sources: Vec<&Bucket> = program.log_sources(&bucket.name).collect();
         add_bucket(
             out,
@@ -74,7 +76,7 @@ fn add_buckets(out: &mut Tf, stack: &Stack<'_>) {
             &program.stack.name,
             &program.tags(&bucket.tags),
         );
-    }
+    }));
     if program.buckets().iter().any(|b| !b.replicate_to.is_empty()) {
         add_trust(out, "assume_s3", "s3.amazonaws.com", false);
     }
@@ -98,7 +100,8 @@ fn add_functions(out: &mut Tf, stack: &Stack<'_>) {
     if !program.functions().is_empty() {
         add_trust(out, "assume_lambda", "lambda.amazonaws.com", false);
     }
-    for (function, archive) in program.functions().iter().zip(&stack.archives) {
+    let functions: Vec<_> = program.functions().iter().zip(&stack.archives).collect();
+    out.extend(in_parallel(&functions, |out, (function, archive)| {
         let role = stack.policies.function_role(&function.name);
         let provenance = provenance(stack.function_explanation(&function.name));
         add_function(
@@ -110,11 +113,11 @@ fn add_functions(out: &mut Tf, stack: &Stack<'_>) {
             archive,
             &program.tags(&function.tags),
         );
-    }
+    }));
     if !program.schedules().is_empty() {
         add_trust(out, "assume_scheduler", "scheduler.amazonaws.com", true);
     }
-    for schedule in program.schedules() {
+    out.extend(in_parallel(program.schedules(), |out, schedule| {
         let owner = Owner::Scheduler(schedule.name.clone());
         add_schedule(
             out,
@@ -124,7 +127,20 @@ fn add_functions(out: &mut Tf, stack: &Stack<'_>) {
             crate::emit::alarmed_dead_letters(program, schedule),
             &program.tags(&schedule.tags),
         );
-    }
+    }));
+}
+
+/// What `add` writes for each item, item by item in parallel, as fragments in the items'
+/// order (for [`Tf::merge`]).
+fn in_parallel<T: Sync>(items: &[T], add: impl Fn(&mut Tf, &T) + Sync) -> Vec<Tf> {
+    items
+        .par_iter()
+        .map(|item| {
+            let mut out = Tf::default();
+            add(&mut out, item);
+            out
+        })
+        .collect()
 }
 
 /// The configuration's text: header, provider requirements, variables, data sources,

@@ -20,6 +20,31 @@ impl Tf {
     pub(super) fn resource(&mut self, kind: &str, name: &str, body: Value) {
         insert(&mut self.resources, kind, name, body);
     }
+
+    /// Merges fragments, in order.
+    pub(super) fn extend(&mut self, fragments: Vec<Tf>) {
+        for fragment in fragments {
+            self.merge(fragment);
+        }
+    }
+
+    /// Adds what `other` holds, in its order, as if it had been added here: fragments built
+    /// apart (in parallel) and merged in order give the configuration built in one pass.
+    pub(super) fn merge(&mut self, other: Tf) {
+        for (block, from) in [
+            (&mut self.data, other.data),
+            (&mut self.resources, other.resources),
+        ] {
+            for (kind, named) in from {
+                let Value::Object(named) = named else {
+                    unreachable!("type blocks are objects");
+                };
+                for (name, body) in named {
+                    insert(block, &kind, &name, body);
+                }
+            }
+        }
+    }
 }
 
 /// Adds `kind.name`. An address is written once (or again with the same body, for shared

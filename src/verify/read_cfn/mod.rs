@@ -27,6 +27,7 @@ use super::policy::{
 };
 use super::symbol::{Item, ItemKind, Symbol, Symbols};
 use super::tree::{self, NULL, Node};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::collections::HashMap;
 
@@ -76,6 +77,31 @@ struct Template<'a> {
     index: HashMap<String, usize>,
 }
 
+/// One template, parsed, with the position of each resource in its `Resources`.
+fn template<'t>(name: &str, bytes: &'t [u8]) -> Result<Template<'t>, String> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| format!("`{name}` is not a CloudFormation template: {e}"))?;
+    let root =
+        tree::parse(text).map_err(|e| format!("`{name}` is not a CloudFormation template: {e}"))?;
+    let stem = name.strip_suffix(".cfn.yaml").unwrap_or(name);
+    let region = stem.split_once('.').map(|(_, region)| region.to_owned());
+    let index = root
+        .get("Resources")
+        .and_then(Node::as_mapping)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (id, _))| Some((id.as_str()?.to_owned(), i)))
+        .collect();
+    Ok(Template {
+        file: name.to_owned(),
+        region,
+        parent: None,
+        root,
+        index,
+    })
+}
+
 /// Reads the CloudFormation templates of one stack (`files`: name and bytes). An error is a
 /// file that is not YAML; what the reader cannot model is a problem in the reading.
 pub fn read(
@@ -83,30 +109,14 @@ pub fn read(
     symbols: &mut Symbols,
     provenance: bool,
 ) -> Result<Reading, String> {
-    let mut templates = Vec::new();
-    for (name, bytes) in files {
-        let text = std::str::from_utf8(bytes)
-            .map_err(|e| format!("`{name}` is not a CloudFormation template: {e}"))?;
-        let root = tree::parse(text)
-            .map_err(|e| format!("`{name}` is not a CloudFormation template: {e}"))?;
-        let stem = name.strip_suffix(".cfn.yaml").unwrap_or(name);
-        let region = stem.split_once('.').map(|(_, region)| region.to_owned());
-        let index = root
-            .get("Resources")
-            .and_then(Node::as_mapping)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-            .filter_map(|(i, (id, _))| Some((id.as_str()?.to_owned(), i)))
-            .collect();
-        templates.push(Template {
-            file: (*name).to_owned(),
-            region,
-            parent: None,
-            root,
-            index,
-        });
-    }
+    // Each template is parsed on its own, so a split stack's are parsed in parallel; the
+    // error reported is the first file's, whichever thread met it first.
+    let mut templates = files
+        .par_iter()
+        .map(|&(name, bytes)| template(name, bytes))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
     let missing = nested::link(&mut templates);
     let mut reader = Reader {
         templates: &templates,
