@@ -181,6 +181,7 @@ codes! {
     W0112, Warning, "expiry shorter than the object lock";
     W0501, Warning, "unused parameter";
     W0301, Warning, "scheduled function cannot report failure";
+    W0302, Warning, "scheduled function keeps failed events but alarms no one";
     W0401, Warning, "time zone of a rate schedule";
     W0402, Warning, "event age without retries";
     W0403, Warning, "cron time in a daylight saving change";

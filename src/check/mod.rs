@@ -170,6 +170,7 @@ impl<'a> Checker<'a> {
             self.check_not_empty(&program);
             for schedule in program.schedules() {
                 self.warn_unreported_failure(schedule, &program);
+                self.warn_unwatched_failure_queue(schedule, &program);
             }
         }
         program

@@ -5,7 +5,7 @@ use super::body::Body;
 use super::checker::Checker;
 use super::cron;
 use super::limits;
-use super::model::{Program, Schedule, ScheduleExpression};
+use super::model::{Kind, Program, Schedule, ScheduleExpression};
 use super::words::{describe, value_text};
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::source::Span;
@@ -387,6 +387,52 @@ impl<'a> Checker<'a> {
                 "add `alarm = <topic>` to function `{}` to be notified of errors, or `on_failure = <queue>` to keep failed events",
                 function.name
             )),
+        );
+    }
+
+    /// W0302: a scheduled function whose failed events are kept only in queues, with no
+    /// `alarm`. drc alarms on the function's errors, its `on_failure` queue and its
+    /// schedule's dead-letter queue only to the function's `alarm` topic, so without one the
+    /// events wait where nobody looks. A topic as `on_failure` or `dead_letter` tells its
+    /// subscribers; a function with no failure handling at all is W0301's.
+    pub(super) fn warn_unwatched_failure_queue(&mut self, schedule: &Schedule, program: &Program) {
+        let function = program.function(&schedule.target);
+        let failure = &function.failure;
+        let kept: Vec<_> = [&failure.on_failure, &failure.dead_letter]
+            .into_iter()
+            .flatten()
+            .collect();
+        if failure.alarm.is_some() || kept.is_empty() || kept.iter().any(|d| d.kind == Kind::Topic)
+        {
+            return;
+        }
+        let mut diagnostic = Diagnostic::new(
+            Code::W0302,
+            format!(
+                "schedule `{}` invokes `{}`, whose failed events are kept but nobody is told",
+                schedule.name, function.name
+            ),
+            schedule.target_span,
+            "a failed run here waits in a queue, unnoticed",
+        );
+        for queue in &kept {
+            diagnostic = diagnostic.with_label(
+                queue.span,
+                format!("kept in queue `{}`, which nothing alarms on", queue.target),
+            );
+        }
+        let also = failure
+            .on_failure
+            .as_ref()
+            .map(|queue| format!(", and so does an event waiting in `{}`", queue.target))
+            .unwrap_or_default();
+        self.error(
+            diagnostic
+                .with_note("drc alarms on a function's errors, its `on_failure` queue and its schedule's dead-letter queue only when the function has an `alarm` topic")
+                .with_help(format!(
+                    "add `alarm = <topic>` to function `{}`: each of its errors then notifies the topic{also}",
+                    function.name
+                )),
         );
     }
 }

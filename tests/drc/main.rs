@@ -27,6 +27,7 @@
 //! - `recipes`: the pre-commit hook over the examples in a git repository, and the GitHub
 //!   Actions workflow's drc lines;
 //! - `toolbelt`: error pages, completions, the man page, stdin, directories and `allow`;
+//! - `citations`: every line of an example a doc cites holds what the doc says it holds;
 //! - `docs`: every code has its page in `docs/errors/`, and every page's erroneous example
 //!   prints exactly what the page shows while its corrected example compiles cleanly.
 
@@ -35,6 +36,7 @@
 // drc names its own files in lowercase; an exact suffix is the assertion.
 #![allow(clippy::case_sensitive_file_extension_comparisons)]
 
+mod citations;
 mod cli;
 mod diffs;
 mod docs;
