@@ -384,7 +384,7 @@ impl<'a> Checker<'a> {
             .with_label(function.span, "no `alarm`, `on_failure` or `dead_letter`")
             .with_note("EventBridge invokes asynchronously: when the function fails, Lambda retries and then drops the event")
             .with_help(format!(
-                "add `alarm = <topic>` to function `{}` to be notified of errors, or `on_failure = <queue>` to keep failed events",
+                "add `alarm = <topic>` to function `{}` to be notified of errors, and `on_failure = <queue>` beside it to keep failed events",
                 function.name
             )),
         );
