@@ -12,10 +12,11 @@
 use super::clock;
 use super::cron::Cron;
 use super::lifetimes::covers;
-use super::model::{Bucket, LockMode, Program, ScheduleExpression, Verb};
+use super::model::{Access, Bucket, LockMode, Program, ScheduleExpression, Verb};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
 use jiff::civil::Date;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// EventBridge Scheduler's retry horizon when `max_event_age` is not set (24 hours).
 /// <https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html>
@@ -91,16 +92,18 @@ pub fn unmet(program: &Program, today: Date) -> Vec<Diagnostic> {
 
 /// The retained buckets the stack creates that a function may `put` into.
 fn backups(program: &Program) -> Vec<&Bucket> {
+    // The buckets some function puts into, gathered once: not a scan of every function
+    // for every bucket.
+    let written: BTreeSet<&str> = program
+        .functions()
+        .iter()
+        .flat_map(|f| &f.accesses)
+        .filter(|a| a.verb == Verb::Put)
+        .map(|a| a.target.as_str())
+        .collect();
     program
         .created_buckets()
-        .filter(|b| {
-            b.retain
-                && program.functions().iter().any(|f| {
-                    f.accesses
-                        .iter()
-                        .any(|a| a.verb == Verb::Put && a.target == b.name)
-                })
-        })
+        .filter(|b| b.retain && written.contains(b.name.as_str()))
         .collect()
 }
 
@@ -300,6 +303,14 @@ fn retention_proof(program: &Program, backups: &[&Bucket], days: u32, span: Span
             "add `retain = true` to the bucket the backup function `put`s into".to_owned(),
         ));
     }
+    // Each bucket's puts and deletes, and the backups by name, gathered once.
+    let mut changes: BTreeMap<&str, Vec<&Access>> = BTreeMap::new();
+    for access in program.functions().iter().flat_map(|f| &f.accesses) {
+        if matches!(access.verb, Verb::Put | Verb::Delete) {
+            changes.entry(&access.target).or_default().push(access);
+        }
+    }
+    let backup_names: BTreeSet<&str> = backups.iter().map(|b| b.name.as_str()).collect();
     for bucket in backups.iter().flat_map(|b| copies_of(program, b)) {
         if let Some(step) = other_account(bucket) {
             steps.push(step);
@@ -334,14 +345,12 @@ fn retention_proof(program: &Program, backups: &[&Bucket], days: u32, span: Span
                     format!("write `expire = {days}d` or longer"),
                 ));
             }
-            let writers = program.functions().iter().any(|f| {
-                f.accesses.iter().any(|a| {
-                    a.target == bucket.name
-                        && matches!(a.verb, Verb::Put | Verb::Delete)
-                        && covers(rule, a.prefix.as_deref())
-                })
-            }) || bucket.replicate_to.is_empty()
-                && !backups.iter().any(|b| b.name == bucket.name);
+            let writers = changes
+                .get(bucket.name.as_str())
+                .into_iter()
+                .flatten()
+                .any(|a| covers(rule, a.prefix.as_deref()))
+                || bucket.replicate_to.is_empty() && !backup_names.contains(bucket.name.as_str());
             match rule.noncurrent_expire_days {
                 Some(n) if n < days && writers => {
                     unmet.get_or_insert((

@@ -20,6 +20,7 @@ use crate::names::logical_stem;
 use crate::source::{SourceMap, Span};
 pub use package::{Archive, CodeFile, CodeSource};
 pub use policy::Layout;
+use rayon::prelude::*;
 
 /// An output target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -405,8 +406,15 @@ pub fn lower<'p>(
     );
     let mut diagnostics = Vec::new();
     let mut layouts = Vec::new();
-    for role in policies.roles() {
-        match policy::layout(program, role) {
+    // Each role's layout measures its statements as written: the roles are laid out in
+    // parallel, then taken in order.
+    let laid_out: Vec<_> = policies
+        .roles()
+        .par_iter()
+        .map(|role| policy::layout(program, role))
+        .collect();
+    for (role, layout) in policies.roles().iter().zip(laid_out) {
+        match layout {
             Ok(layout) => layouts.push(layout),
             Err(overflow) => diagnostics.push(policy_overflow(program, role, &overflow)),
         }
