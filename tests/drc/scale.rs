@@ -183,3 +183,10 @@ fn a_split_stack_built_twice_is_byte_identical() {
     );
     assert!(first == second, "two builds differ");
 }
+
+#[test]
+fn the_largest_benchmarked_stack_fits_one_file() {
+    // BENCHMARKS.md builds 20,000 copies from one file, which drc reads only up to 8 MiB
+    // (E0604, src/cli/reading.rs).
+    assert!(generate::stack(20_000).len() < 8 * 1024 * 1024);
+}
