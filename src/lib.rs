@@ -59,6 +59,7 @@ pub mod init;
 pub mod load;
 pub mod lsp;
 pub mod names;
+pub mod parallel;
 pub mod report;
 pub mod source;
 pub mod syntax;
@@ -72,7 +73,6 @@ pub use jiff::civil::{Date, date};
 pub use load::SourceLoader;
 pub use source::{FileId, SourceMap, Span};
 
-use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What to compile for.
@@ -272,11 +272,11 @@ pub fn compile_with(
                 let mut targets = options.targets.clone();
                 targets.sort();
                 targets.dedup();
-                // The targets are written in parallel, then taken in order.
-                let mut artifacts: Vec<Artifact> = targets
-                    .par_iter()
-                    .map(|&target| emit::emit(&stack, target))
-                    .collect::<Vec<_>>()
+                // The targets are written in parallel (for a large stack), taken in order.
+                let mut artifacts: Vec<Artifact> =
+                    parallel::map(&targets, analysis.program.item_count(), |&target| {
+                        emit::emit(&stack, target)
+                    })
                     .into_iter()
                     .flatten()
                     .collect();

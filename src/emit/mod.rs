@@ -20,7 +20,6 @@ use crate::names::logical_stem;
 use crate::source::{SourceMap, Span};
 pub use package::{Archive, CodeFile, CodeSource};
 pub use policy::Layout;
-use rayon::prelude::*;
 
 /// An output target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -408,11 +407,8 @@ pub fn lower<'p>(
     let mut layouts = Vec::new();
     // Each role's layout measures its statements as written: the roles are laid out in
     // parallel, then taken in order.
-    let laid_out: Vec<_> = policies
-        .roles()
-        .par_iter()
-        .map(|role| policy::layout(program, role))
-        .collect();
+    let roles = policies.roles();
+    let laid_out = crate::parallel::map(roles, roles.len(), |role| policy::layout(program, role));
     for (role, layout) in policies.roles().iter().zip(laid_out) {
         match layout {
             Ok(layout) => layouts.push(layout),

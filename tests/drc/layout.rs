@@ -17,11 +17,13 @@ const DATA_TABLES: &[&str] = &["verify::actions"];
 const ROOM_LINES: usize = 800;
 
 /// The stages in the order data flows; a file may import only from its own stage or an
-/// earlier one. Shared ground (sources, diagnostics, naming) sits before every stage.
+/// earlier one. Shared ground (sources, diagnostics, naming, parallel maps) sits before
+/// every stage.
 const STAGES: &[(&str, u8)] = &[
     ("source", 0),
     ("diagnostics", 0),
     ("names", 0),
+    ("parallel", 0),
     ("syntax", 1),
     ("fmt", 2),
     ("load", 2),

@@ -158,6 +158,16 @@ impl Program {
         &self.items.existing_functions
     }
 
+    /// How many items the stack declares: buckets, functions, schedules, queues, topics.
+    pub fn item_count(&self) -> usize {
+        let items = &self.items;
+        items.buckets.len()
+            + items.functions.len()
+            + items.schedules.len()
+            + items.queues.len()
+            + items.topics.len()
+    }
+
     /// `output` items in source order.
     pub fn outputs(&self) -> &[Output] {
         &self.items.outputs

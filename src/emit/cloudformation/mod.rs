@@ -31,7 +31,6 @@ use function::{add_function, add_schedule};
 use messaging::{add_queue, add_topic};
 use names::{remote_key_param, remote_name_param};
 use policy::{provenance, statements};
-use rayon::prelude::*;
 use serde_norway::{Mapping, Value};
 use values::{
     BUCKET_NAME_PATTERN, CODE_BUCKET, escape_sub, get_att, map, param_value, reference, s, sub,
@@ -122,7 +121,8 @@ fn units(stack: &Stack<'_>) -> Vec<Unit> {
     jobs.extend(program.schedules().iter().map(Job::Schedule));
     jobs.extend(program.queues().iter().map(Job::Queue));
     jobs.extend(program.topics().iter().map(Job::Topic));
-    jobs.into_par_iter().map(|job| unit(stack, job)).collect()
+    let work = jobs.len();
+    crate::parallel::map_owned(jobs, work, |job| unit(stack, job))
 }
 
 /// One item whose resources make a unit.

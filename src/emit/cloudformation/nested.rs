@@ -21,7 +21,6 @@
 use super::values::{CODE_BUCKET, get_att, map, reference, s, sub};
 use crate::emit::Stack;
 use crate::source::Span;
-use rayon::prelude::*;
 use serde_norway::{Mapping, Value};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
@@ -263,11 +262,11 @@ pub(super) fn split(
     let mut files = vec![(root_name.to_owned(), String::new())];
     let mut nested = Mapping::new();
     // The parts are written in parallel, then taken in order.
-    let rendered: Vec<_> = parts
-        .into_par_iter()
-        .enumerate()
-        .map(|(index, part)| render_part(stack, index, part, &parameters))
-        .collect();
+    let parts: Vec<_> = parts.into_iter().enumerate().collect();
+    let rendered =
+        crate::parallel::map_owned(parts, stack.program.item_count(), |(index, part)| {
+            render_part(stack, index, part, &parameters)
+        });
     for (index, (file, text, body)) in rendered.into_iter().enumerate() {
         nested.insert(s(&part_id(index)), body);
         files.push((file, text));

@@ -23,7 +23,6 @@ use bucket::{add_bucket, add_replication};
 use function::{add_function, add_schedule, add_trust};
 use messaging::{add_queue, add_topic};
 use policy::provenance;
-use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use values::{Tf, hcl_string, literal, param_value, reference_value};
 
@@ -132,15 +131,12 @@ fn add_functions(out: &mut Tf, stack: &Stack<'_>) {
 
 /// What `add` writes for each item, item by item in parallel, as fragments in the items'
 /// order (for [`Tf::merge`]).
-fn in_parallel<T: Sync>(items: &[T], add: impl Fn(&mut Tf, &T) + Sync) -> Vec<Tf> {
-    items
-        .par_iter()
-        .map(|item| {
-            let mut out = Tf::default();
-            add(&mut out, item);
-            out
-        })
-        .collect()
+fn in_parallel<T: Sync>(items: &[T], add: impl Fn(&mut Tf, &T) + Sync + Send) -> Vec<Tf> {
+    crate::parallel::map(items, items.len(), |item| {
+        let mut out = Tf::default();
+        add(&mut out, item);
+        out
+    })
 }
 
 /// The configuration's text: header, provider requirements, variables, data sources,

@@ -27,7 +27,6 @@ use super::policy::{
 };
 use super::symbol::{Item, ItemKind, Symbol, Symbols};
 use super::tree::{self, NULL, Node};
-use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::collections::HashMap;
 
@@ -111,10 +110,8 @@ pub fn read(
 ) -> Result<Reading, String> {
     // Each template is parsed on its own, so a split stack's are parsed in parallel; the
     // error reported is the first file's, whichever thread met it first.
-    let mut templates = files
-        .par_iter()
-        .map(|&(name, bytes)| template(name, bytes))
-        .collect::<Vec<_>>()
+    let kib = files.iter().map(|(_, bytes)| bytes.len()).sum::<usize>() / 1024;
+    let mut templates = crate::parallel::map(files, kib, |&(name, bytes)| template(name, bytes))
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
     let missing = nested::link(&mut templates);
