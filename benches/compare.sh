@@ -74,10 +74,17 @@ for n in "${sizes[@]}"; do
     runs=$(runs_for "$n")
     echo "== N=$n, $runs runs, load $(cut -d' ' -f1 /proc/loadavg)" >&2
 
-    cfn_kb=$(peak "$drc" build "$dir/stack.dr" --target cloudformation --out-dir "$dir/cfn")
-    cfn=$(wall "cfn-$n" "$runs" "$drc" build "$dir/stack.dr" --target cloudformation --out-dir "$dir/cfn")
-    cfn_bytes=$(cat "$dir"/cfn/*.cfn.yaml | wc -c)
-    templates=$(ls "$dir"/cfn/*.cfn.yaml | wc -l)
+    # CloudFormation refuses a stack past 500 nested stacks (E0501): the row says so.
+    cfn=
+    if cfn_kb=$(peak "$drc" build "$dir/stack.dr" --target cloudformation --out-dir "$dir/cfn"); then
+        cfn=$(wall "cfn-$n" "$runs" "$drc" build "$dir/stack.dr" --target cloudformation --out-dir "$dir/cfn")
+        cfn_bytes=$(cat "$dir"/cfn/*.cfn.yaml | wc -c)
+        templates=$(ls "$dir"/cfn/*.cfn.yaml | wc -l)
+        cfn_cells="$(ms "$cfn") | $(mb "$cfn_kb") | $(bytes "$cfn_bytes") ($templates)"
+    else
+        refusal=$(grep -o 'error\[E[0-9]*\]' "$work/stderr" | head -n 1 | grep -o 'E[0-9]*')
+        cfn_cells="refused (${refusal:-an error}) | - | -"
+    fi
 
     tf_kb=$(peak "$drc" build "$dir/stack.dr" --target terraform --out-dir "$dir/tf")
     tf=$(wall "tf-$n" "$runs" "$drc" build "$dir/stack.dr" --target terraform --out-dir "$dir/tf")
@@ -90,7 +97,9 @@ for n in "${sizes[@]}"; do
     sam_s=$(wall "sam-$n" "$sam_runs" "$python" "$sam" translate "$dir/sam.json" "$dir/sam-out.json")
     sam_bytes=$(wc -c <"$dir/sam-out.json")
 
-    echo "| $n | $(ms "$cfn") | $(mb "$cfn_kb") | $(bytes "$cfn_bytes") ($templates) | $(ms "$tf") | $(mb "$tf_kb") | $(bytes "$tf_bytes") | $(ms "$sam_s") | $(mb "$sam_kb") | $(bytes "$sam_bytes") | $(ratio "$sam_s" "$cfn") | $(ratio "$sam_s" "$tf") | $(ratio "$sam_kb" "$cfn_kb") |" >>"$table"
+    sam_cfn="-" sam_cfn_peak="-"
+    [[ -n $cfn ]] && sam_cfn=$(ratio "$sam_s" "$cfn") sam_cfn_peak=$(ratio "$sam_kb" "$cfn_kb")
+    echo "| $n | $cfn_cells | $(ms "$tf") | $(mb "$tf_kb") | $(bytes "$tf_bytes") | $(ms "$sam_s") | $(mb "$sam_kb") | $(bytes "$sam_bytes") | $sam_cfn | $(ratio "$sam_s" "$tf") | $sam_cfn_peak |" >>"$table"
     rm -rf "$dir"
 done
 echo >>"$table"
