@@ -94,7 +94,9 @@ pub fn group(files: Vec<(String, Vec<u8>)>) -> Result<Vec<Outputs>, String> {
 /// An error is a file that cannot be parsed at all.
 pub fn verify(outputs: &Outputs) -> Result<StackReport, String> {
     let mut symbols = Symbols::new();
-    run(outputs, None, &mut symbols, true)
+    let report = run(outputs, None, &mut symbols, true)?;
+    symbols.room()?;
+    Ok(report)
 }
 
 /// Proves the files of a build (names and bytes; code archives are passed over) against the
@@ -132,7 +134,9 @@ pub fn proof(
     let [stack] = stacks.as_slice() else {
         return Err("the artifacts name more than one stack".to_owned());
     };
-    run(stack, Some(&expected), &mut symbols, false).map(Some)
+    let report = run(stack, Some(&expected), &mut symbols, false)?;
+    symbols.room()?;
+    Ok(Some(report))
 }
 
 /// The first findings of a report as `E0901` diagnostics.

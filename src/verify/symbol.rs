@@ -125,6 +125,9 @@ pub struct Symbols {
     list: Vec<Symbol>,
     index: HashMap<Symbol, char>,
     names: HashMap<Item, String>,
+    /// Set when a symbol found no character left: the proof's findings then mean nothing,
+    /// and [`Symbols::room`] says so.
+    full: bool,
 }
 
 impl Default for Symbols {
@@ -141,6 +144,7 @@ impl Symbols {
             list: Vec::new(),
             index: HashMap::new(),
             names: HashMap::new(),
+            full: false,
         };
         for symbol in [
             Symbol::Partition,
@@ -152,6 +156,17 @@ impl Symbols {
             symbols.intern(symbol);
         }
         symbols
+    }
+
+    /// An error when the stack had more symbols than there are characters for them: every
+    /// one past the last shares the first's, so a proof over them would be no proof.
+    pub fn room(&self) -> Result<(), String> {
+        if self.full {
+            return Err(format!(
+                "the proof tells apart at most {CAPACITY} names and values, and this stack has more: split it into smaller stacks"
+            ));
+        }
+        Ok(())
     }
 
     /// The character of a symbol, interning it on first use.
@@ -174,7 +189,11 @@ impl Symbols {
             return c;
         }
         let n = u32::try_from(self.list.len()).expect("far fewer symbols than u32::MAX");
-        assert!(n < CAPACITY, "a stack with more than {CAPACITY} symbols");
+        if n >= CAPACITY {
+            // No character left: answer with the first, and let `room` refuse the proof.
+            self.full = true;
+            return char::from_u32(FIRST).expect("a char");
+        }
         // Plane 15 first, then plane 16, skipping each plane's two noncharacters.
         let code = if n < 0xFFFE {
             FIRST + n
@@ -318,6 +337,22 @@ pub fn glob_ignore_case(pattern: &str, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stack_past_the_characters_is_refused_not_a_panic() {
+        let mut symbols = Symbols::new();
+        // Five deployment symbols, then parameters up to the last character.
+        for i in 0..CAPACITY - 5 {
+            symbols.intern(Symbol::Param(format!("P{i}")));
+        }
+        assert_eq!(symbols.room(), Ok(()));
+        symbols.intern(Symbol::Param("OneMore".into()));
+        let refusal = symbols.room().expect_err("no character left");
+        assert!(
+            refusal.contains("split it into smaller stacks"),
+            "{refusal}"
+        );
+    }
 
     #[test]
     fn globs() {
