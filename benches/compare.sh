@@ -6,7 +6,7 @@
 # `drc build --target terraform` and the translator, measured in the same run, with the
 # translator's time and memory over drc's.
 #
-#   SAM_PYTHON=/tmp/sam-venv/bin/python benches/compare.sh          # N = 1 100 1000 5000 20000
+#   SAM_PYTHON=/tmp/sam-venv/bin/python benches/compare.sh          # N = 1 100 1000 5000 15000
 #   SIZES="1 100" SAM_PYTHON=... benches/compare.sh
 #
 # SAM_PYTHON is a Python with aws-sam-translator installed:
@@ -19,7 +19,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 target=${CARGO_TARGET_DIR:-$root/target}
 results=${RESULTS:-$target/scale}
 python=${SAM_PYTHON:?set SAM_PYTHON to a Python with aws-sam-translator}
-read -r -a sizes <<<"${SIZES:-1 100 1000 5000 20000}"
+read -r -a sizes <<<"${SIZES:-1 100 1000 5000 15000}"
 sam="$root/benches/sam/sam_stack.py"
 
 # NO_BUILD=1 uses the binaries already built.
