@@ -186,7 +186,7 @@ fn a_split_stack_built_twice_is_byte_identical() {
 
 #[test]
 fn the_largest_benchmarked_stack_fits_one_file() {
-    // BENCHMARKS.md builds 20,000 copies from one file, which drc reads only up to 8 MiB
-    // (E0604, src/cli/reading.rs).
+    // BENCHMARKS.md's 20,000 copies are read from one file, which drc reads only up to
+    // 8 MiB (E0604, src/cli/reading.rs), so the build meets the stack's real limits.
     assert!(generate::stack(20_000).len() < 8 * 1024 * 1024);
 }
