@@ -106,12 +106,32 @@ pub fn prove(program: &Program, sources: &SourceMap, files: &[(&str, &[u8])]) ->
     match proof(program, sources, files) {
         Ok(Some(report)) => diagnostics(program, &report),
         Ok(None) => Vec::new(),
-        Err(why) => vec![internal(
+        Err(Unproven::Unreadable(why)) => vec![internal(
             program.stack.span,
             format!("drc cannot read back its own output: {why}"),
             "the output",
         )],
+        // A limit of the proof, not a bug: the stack is refused with the way out.
+        Err(Unproven::TooLarge(why)) => vec![
+            Diagnostic::new(
+                Code::E0901,
+                format!("drc cannot prove this stack: {why}"),
+                program.stack.span,
+                "too large to prove",
+            )
+            .with_note("drc proves the templates it is about to write against the declarations, and writes nothing when the proof fails")
+            .with_help("split the stack into smaller ones (docs/permissions.md#proof gives the limit)"),
+        ],
     }
+}
+
+/// Why a build's outputs could not be proven at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unproven {
+    /// drc could not read its own output: a bug.
+    Unreadable(String),
+    /// The stack has more names than the proof can tell apart (`Symbols::room`).
+    TooLarge(String),
 }
 
 /// The report behind [`prove`]: `None` when the files hold no template.
@@ -119,7 +139,7 @@ pub fn proof(
     program: &Program,
     sources: &SourceMap,
     files: &[(&str, &[u8])],
-) -> Result<Option<StackReport>, String> {
+) -> Result<Option<StackReport>, Unproven> {
     let templates: Vec<(String, Vec<u8>)> = files
         .iter()
         .filter(|(name, _)| name.ends_with(".cfn.yaml") || name.ends_with(".tf.json"))
@@ -130,12 +150,14 @@ pub fn proof(
     }
     let mut symbols = Symbols::new();
     let expected = expect::from_program(program, sources, &mut symbols);
-    let stacks = group(templates)?;
+    let stacks = group(templates).map_err(Unproven::Unreadable)?;
     let [stack] = stacks.as_slice() else {
-        return Err("the artifacts name more than one stack".to_owned());
+        return Err(Unproven::Unreadable(
+            "the artifacts name more than one stack".to_owned(),
+        ));
     };
-    let report = run(stack, Some(&expected), &mut symbols, false)?;
-    symbols.room()?;
+    let report = run(stack, Some(&expected), &mut symbols, false).map_err(Unproven::Unreadable)?;
+    symbols.room().map_err(Unproven::TooLarge)?;
     Ok(Some(report))
 }
 

@@ -180,18 +180,12 @@ fn verb(
         }
     };
     out.push(statement);
-    if let Some(key) = target.key().filter(|_| !rule.kms_actions.is_empty()) {
-        out.push(allow(
-            rule.kms_actions,
-            key.arn.clone(),
-            Some(condition(
-                Test::StringEquals,
-                "kms:ViaService",
-                vec![key.via.clone()],
-            )),
-            reason,
-        ));
-    }
+    key_statement(
+        out,
+        target.key().filter(|_| !rule.kms_actions.is_empty()),
+        rule.kms_actions,
+        reason,
+    );
     Ok(())
 }
 
@@ -323,7 +317,7 @@ fn replication(
     }
 }
 
-/// A replication key grant, through S3 in the key's region only.
+/// A key grant, through the service in the key's region only.
 fn key_statement(out: &mut Vec<Statement>, key: Option<&Key>, list: &[&str], reason: &Reason) {
     if let Some(key) = key {
         out.push(allow(
