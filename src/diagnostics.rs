@@ -153,6 +153,7 @@ codes! {
     E0421, Error, "schedule invokes a function outside the stack";
     E0422, Error, "reference to a function outside the stack";
     E0501, Error, "too many resources for one CloudFormation stack";
+    E0502, Error, "item needs more values than a nested stack can pass";
     E0520, Error, "permissions too large for one role's policies";
     E0521, Error, "one permission too large for an IAM policy";
     E0540, Error, "name too long for AWS";

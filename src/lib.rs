@@ -273,13 +273,21 @@ pub fn compile_with(
                 targets.sort();
                 targets.dedup();
                 // The targets are written in parallel (for a large stack), taken in order.
-                let mut artifacts: Vec<Artifact> =
-                    parallel::map(&targets, analysis.program.item_count(), |&target| {
-                        emit::emit(&stack, target)
-                    })
-                    .into_iter()
-                    .flatten()
-                    .collect();
+                // Only to check: the split a CloudFormation build would make is placed too.
+                if targets.is_empty()
+                    && let Err(diagnostic) = emit::check_split(&stack)
+                {
+                    diagnostics.push(*diagnostic);
+                }
+                let mut artifacts: Vec<Artifact> = Vec::new();
+                for emitted in parallel::map(&targets, analysis.program.item_count(), |&target| {
+                    emit::emit(&stack, target)
+                }) {
+                    match emitted {
+                        Ok(more) => artifacts.extend(more),
+                        Err(diagnostic) => diagnostics.push(*diagnostic),
+                    }
+                }
                 // Proof, not promise: the templates are read back and checked against the
                 // declarations before anything is returned (E0901 when they disagree).
                 let files: Vec<(&str, &[u8])> = artifacts

@@ -4,11 +4,12 @@
 //! the page equal to it.
 
 use super::limits::{
-    ALARM_NAME, BUCKET_NAME, CFN_OUTPUTS, CFN_RESOURCES, EXPORT_NAME, INLINE_ROLE_POLICY_CHARS,
-    LAMBDA_DESCRIPTION, LAMBDA_ENV_BYTES, LAMBDA_FUNCTION_NAME, LIFECYCLE_RULES, LOG_GROUP_NAME,
-    LOGICAL_ID, Limit, MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_CHARS, OUTPUT_DESCRIPTION,
-    REPLICATION_RULES, ROLE_POLICY_NAME, SCHEDULE_DESCRIPTION, SCHEDULE_PAYLOAD_BYTES,
-    SNS_TOPIC_NAME, SQS_QUEUE_NAME, STACK_DESCRIPTION, TAGS_PER_RESOURCE,
+    ALARM_NAME, BUCKET_NAME, CFN_OUTPUTS, CFN_PARAMETERS, CFN_RESOURCES, EXPORT_NAME,
+    INLINE_ROLE_POLICY_CHARS, LAMBDA_DESCRIPTION, LAMBDA_ENV_BYTES, LAMBDA_FUNCTION_NAME,
+    LIFECYCLE_RULES, LOG_GROUP_NAME, LOGICAL_ID, Limit, MANAGED_POLICIES_PER_ROLE,
+    MANAGED_POLICY_CHARS, OUTPUT_DESCRIPTION, REPLICATION_RULES, ROLE_POLICY_NAME,
+    SCHEDULE_DESCRIPTION, SCHEDULE_PAYLOAD_BYTES, SNS_TOPIC_NAME, SQS_QUEUE_NAME,
+    STACK_DESCRIPTION, TAGS_PER_RESOURCE,
 };
 use std::fmt::Write as _;
 
@@ -74,6 +75,18 @@ pub const DEPLOYMENT_LIMITS: &[DeploymentLimit] = {
             Targets::CloudFormation,
             CFN_RESOURCES,
             Code::E0501,
+        ),
+        row(
+            "parameters of a nested stack (the values its items use from other nested stacks)",
+            Targets::CloudFormation,
+            CFN_PARAMETERS,
+            Code::E0502,
+        ),
+        row(
+            "outputs of a nested stack (the values other nested stacks use from its items)",
+            Targets::CloudFormation,
+            CFN_OUTPUTS,
+            Code::E0502,
         ),
         row(
             "`output` items of a stack (the root template's outputs)",

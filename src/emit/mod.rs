@@ -52,8 +52,9 @@ pub struct Artifact {
     pub bytes: Vec<u8>,
 }
 
-/// The lowered, target-neutral stack. Invariant: when CloudFormation is a target, it fits
-/// one template or at most 500 nested stacks (every unit placed, `placement`), every function has exactly one archive (same order as the program's functions), and every
+/// The lowered, target-neutral stack. Invariant: when CloudFormation is a target, its units'
+/// slots fit 500 nested stacks (`parts::fewest`), every function has exactly one archive
+/// (same order as the program's functions), and every
 /// role of the policies has its explanation and its layout, found through the policies'
 /// index of owners.
 #[derive(Debug)]
@@ -71,9 +72,6 @@ pub struct Stack<'p> {
     layouts: Vec<Layout>,
     /// The source file's name (without directories), for the "generated from" header.
     pub source_name: String,
-    /// Which nested stack each unit goes to if the CloudFormation template is split (empty
-    /// when CloudFormation is not a target).
-    pub placement: parts::Placement,
 }
 
 impl Stack<'_> {
@@ -415,10 +413,9 @@ pub fn lower<'p>(
             Err(overflow) => diagnostics.push(policy_overflow(program, role, &overflow)),
         }
     }
-    let mut placement = parts::Placement::default();
     if cloudformation && diagnostics.is_empty() {
-        placement = parts::place(program, policies, &layouts);
-        diagnostics.extend(too_many_parts(program, &layouts, &placement));
+        let fewest = parts::fewest(program, policies, &layouts);
+        diagnostics.extend(parts::too_many_parts(program, &layouts, fewest, true));
         diagnostics.extend(too_many_outputs(program));
     }
     let mut archives = Vec::new();
@@ -438,36 +435,10 @@ pub fn lower<'p>(
             archives,
             layouts,
             source_name: source_name.to_owned(),
-            placement,
         })
     } else {
         Err(diagnostics)
     }
-}
-
-/// The error for a stack too large even for nested stacks: the root template holds one
-/// resource per nested stack, so at most 500 of them.
-fn too_many_parts(
-    program: &Program,
-    layouts: &[Layout],
-    placement: &parts::Placement,
-) -> Option<Diagnostic> {
-    let max = usize::try_from(limits::CFN_RESOURCES.max).expect("small");
-    let count = resource_count(program, layouts);
-    (count > max && placement.count() > max).then(|| {
-        Diagnostic::new(
-            Code::E0501,
-            format!("this stack needs {count} CloudFormation resources"),
-            program.stack.span,
-            format!("more than {max} nested stacks of {max} resources can hold"),
-        )
-        .with_note(format!(
-            "drc splits a stack past one template into nested stacks, {} of them here, and the root template holds at most {max}; see {}",
-            placement.count(),
-            limits::CFN_RESOURCES.source
-        ))
-        .with_help("split the file into several stacks")
-    })
 }
 
 /// The error for a stack with more `output` items than one template can hold: they are the
@@ -577,11 +548,15 @@ fn policy_overflow(
 /// buckets are created in (`<stack>.<region>.cfn.yaml`, deployed first, in that region).
 /// The code archives they refer to are the stack's [`Stack::archives`], shared by both
 /// targets.
-pub fn emit(stack: &Stack<'_>, target: Target) -> Vec<Artifact> {
+///
+/// A split stack can still fail here: its nested stacks, placed by what the units' values
+/// need, may be more than 500 (E0501), or one unit may need more parameters or outputs
+/// than a template has (E0502).
+pub fn emit(stack: &Stack<'_>, target: Target) -> Result<Vec<Artifact>, Box<Diagnostic>> {
     let name = &stack.program.stack.name;
-    match target {
+    Ok(match target {
         Target::CloudFormation => {
-            let mut artifacts: Vec<Artifact> = cloudformation::emit(stack)
+            let mut artifacts: Vec<Artifact> = cloudformation::emit(stack)?
                 .into_iter()
                 .map(|(file_name, text)| Artifact {
                     file_name,
@@ -600,7 +575,13 @@ pub fn emit(stack: &Stack<'_>, target: Target) -> Vec<Artifact> {
             file_name: target.file_name(name),
             bytes: terraform::emit(stack).into_bytes(),
         }],
-    }
+    })
+}
+
+/// For `drc check`, which writes nothing: the error CloudFormation's build would give
+/// splitting the stack into nested stacks, if any (see [`emit`]).
+pub fn check_split(stack: &Stack<'_>) -> Result<(), Box<Diagnostic>> {
+    cloudformation::check_split(stack)
 }
 
 impl From<Archive> for Artifact {

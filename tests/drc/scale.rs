@@ -101,6 +101,47 @@ fn placements(compilation: &Compilation) -> std::collections::BTreeMap<String, S
     placements
 }
 
+/// Asserts that each nested stack of the root takes values only from nested stacks before
+/// it: no two depend on each other (CloudFormation refuses a cycle, cfn-lint's E3004).
+fn assert_parts_use_only_earlier_parts(compilation: &Compilation) {
+    let templates = templates(compilation);
+    let (_, root) = &templates[0];
+    let parts = root["Resources"].as_mapping().expect("resources");
+    let index = |id: &str| -> usize {
+        id.strip_prefix("Part")
+            .and_then(|rest| rest.strip_suffix("Stack"))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("`{id}` is a part"))
+    };
+    let mut crossings = 0;
+    for (part, body) in parts {
+        let here = index(part.as_str().expect("IDs are text"));
+        let Some(parameters) = body["Properties"]["Parameters"].as_mapping() else {
+            continue;
+        };
+        for (name, value) in parameters {
+            let text = serde_norway::to_string(value).expect("YAML");
+            if let Some(dotted) = text.trim().strip_prefix("!GetAtt ") {
+                let from = index(dotted.split('.').next().expect("Stack.Outputs.Name"));
+                assert!(
+                    from < here,
+                    "Part{here}Stack's {name:?} comes from Part{from}Stack"
+                );
+                crossings += 1;
+            }
+        }
+    }
+    assert!(crossings > 0, "values cross between the parts");
+}
+
+#[test]
+fn a_split_stack_has_no_cycle_between_nested_stacks() {
+    // Copy i's function puts into copy i + 1's bucket: in declaration order, a part ending
+    // between a function and its schedule would use the next part's bucket while the next
+    // part uses its function.
+    assert_parts_use_only_earlier_parts(&build(100, &[Target::CloudFormation]));
+}
+
 #[test]
 fn five_thousand_copies_build_for_both_targets_within_every_template_limit() {
     let compilation = build(5_000, &Target::ALL);
@@ -126,6 +167,7 @@ fn five_thousand_copies_build_for_both_targets_within_every_template_limit() {
         );
     }
     assert_eq!(placements(&compilation).len(), 9 * 5_000);
+    assert_parts_use_only_earlier_parts(&compilation);
     let terraform = compilation.stacks[0]
         .artifacts
         .iter()

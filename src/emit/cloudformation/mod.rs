@@ -25,6 +25,7 @@ use crate::check::limits;
 use crate::check::model::{
     Bucket, Encryption, Function, Param, ParamType, Queue, Schedule, TextPart, Topic,
 };
+use crate::diagnostics::Diagnostic;
 use crate::iam::{self, Owner};
 use bucket::{add_bucket, add_replication_role};
 use function::{add_function, add_schedule};
@@ -40,17 +41,13 @@ use values::{
 /// Renders the stack as CloudFormation templates (file name and text): the stack's own
 /// template, then, when one template would pass a limit of CloudFormation's (resources,
 /// outputs, parameters, size), the nested stacks' templates it is split into (`nested.rs`).
-pub fn emit(stack: &Stack<'_>) -> Vec<(String, String)> {
+pub fn emit(stack: &Stack<'_>) -> Result<Vec<(String, String)>, Box<Diagnostic>> {
     let file = super::Target::CloudFormation.file_name(&stack.program.stack.name);
     let parameters = parameters(stack);
     let units = units(stack);
     let builtin = builtin_outputs(stack);
     let user = user_outputs(stack);
-    let resources: usize = units.iter().map(|unit| unit.resources.len()).sum();
-    let fits = resources <= limit(limits::CFN_RESOURCES)
-        && builtin.len() + user.len() <= limit(limits::CFN_OUTPUTS)
-        && parameters.len() <= limit(limits::CFN_PARAMETERS);
-    if !fits {
+    if !fits(&parameters, &units, &builtin, &user) {
         return nested::split(
             stack,
             &file,
@@ -74,7 +71,7 @@ pub fn emit(stack: &Stack<'_>) -> Vec<(String, String)> {
     }
     let text = render(stack, template);
     if text.len() <= limit(limits::CFN_TEMPLATE_BYTES) {
-        return vec![(file, text)];
+        return Ok(vec![(file, text)]);
     }
     nested::split(
         stack,
@@ -85,6 +82,28 @@ pub fn emit(stack: &Stack<'_>) -> Vec<(String, String)> {
         builtin_outputs(stack),
         user_outputs(stack),
     )
+}
+
+/// What `drc check`, which writes no template, knows of a build's split: its error, if it
+/// has one (E0501, E0502). Only a stack past a count (resources, outputs, parameters) is
+/// placed; one split for its size alone is placed when it is built.
+pub fn check_split(stack: &Stack<'_>) -> Result<(), Box<Diagnostic>> {
+    let mut parameters = parameters(stack);
+    let mut units = units(stack);
+    let builtin = builtin_outputs(stack);
+    let mut user = user_outputs(stack);
+    if fits(&parameters, &units, &builtin, &user) {
+        return Ok(());
+    }
+    nested::arrange(stack, &mut parameters, &mut units, &builtin, &mut user).map(|_| ())
+}
+
+/// Whether the units, outputs and parameters fit one template by CloudFormation's counts.
+fn fits(parameters: &Mapping, units: &[Unit], builtin: &Mapping, user: &Mapping) -> bool {
+    let resources: usize = units.iter().map(|unit| unit.resources.len()).sum();
+    resources <= limit(limits::CFN_RESOURCES)
+        && builtin.len() + user.len() <= limit(limits::CFN_OUTPUTS)
+        && parameters.len() <= limit(limits::CFN_PARAMETERS)
 }
 
 fn limit(limit: limits::Limit) -> usize {

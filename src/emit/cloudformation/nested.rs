@@ -19,7 +19,9 @@
 //! ```
 
 use super::values::{CODE_BUCKET, get_att, map, reference, s, sub};
+use crate::diagnostics::Diagnostic;
 use crate::emit::Stack;
+use crate::emit::parts::{Demand, PlaceError, Placement};
 use crate::source::Span;
 use serde_norway::{Mapping, Value};
 use sha2::{Digest, Sha256};
@@ -77,11 +79,20 @@ impl Wiring<'_> {
         if Some(part) == here {
             return None;
         }
-        let (name, value) = match attribute {
-            Some(attribute) => (format!("{id}{attribute}"), get_att(id, attribute)),
-            None => (format!("{id}Ref"), reference(id)),
+        let value = match attribute {
+            Some(attribute) => get_att(id, attribute),
+            None => reference(id),
         };
-        Some((name, Source::Part(part, value)))
+        Some((carried(id, attribute), Source::Part(part, value)))
+    }
+}
+
+/// The name of the output and the parameter that carry a resource's value (`!Ref id`, or
+/// `!GetAtt id.attribute`) between parts.
+fn carried(id: &str, attribute: Option<&str>) -> String {
+    match attribute {
+        Some(attribute) => format!("{id}{attribute}"),
+        None => format!("{id}Ref"),
     }
 }
 
@@ -98,10 +109,26 @@ fn rewrite(
     here: Option<usize>,
     needs: &mut Vec<(String, Source)>,
 ) {
-    let replacement = |name: &str, source: &Source| match (here, source) {
-        (None, Source::Part(part, _)) => format!("{}.Outputs.{name}", part_id(*part)),
-        _ => name.to_owned(),
-    };
+    visit(value, here.is_none(), &mut |id, attribute| {
+        let (name, source) = wiring.resolve(here, id, attribute)?;
+        let text = match (here, &source) {
+            (None, Source::Part(part, _)) => format!("{}.Outputs.{name}", part_id(*part)),
+            _ => name.clone(),
+        };
+        needs.push((name, source));
+        Some(text)
+    });
+}
+
+/// Calls `f` on every reference in `value` (`!Ref id`, `!GetAtt id.attribute`, and `${id}`
+/// or `${id.attribute}` in `!Sub` text) with its logical ID and attribute. Where `f` gives a
+/// name, the reference becomes that name: `${name}` in text, `!Ref name`, or `!GetAtt name`
+/// when `getatt` (in the root, which reads a nested stack's output).
+fn visit(
+    value: &mut Value,
+    getatt: bool,
+    f: &mut impl FnMut(&str, Option<&str>) -> Option<String>,
+) {
     match value {
         Value::Tagged(tagged) => {
             // Compared in place: a tag's text is not copied for every node of every part.
@@ -109,31 +136,11 @@ fn rewrite(
                 .into_iter()
                 .find(|name| tagged.tag == *name)
                 .unwrap_or_default();
-            match (tag, &mut tagged.value) {
-                ("Ref", Value::String(id)) => {
-                    if let Some((name, source)) = wiring.resolve(here, id, None) {
-                        let text = replacement(&name, &source);
-                        *value = if here.is_none() && matches!(source, Source::Part(..)) {
-                            tagged_getatt(&text)
-                        } else {
-                            reference(&text)
-                        };
-                        needs.push((name, source));
-                    }
-                }
-                ("GetAtt", Value::String(dotted)) => {
-                    if let Some((id, attribute)) = dotted.split_once('.')
-                        && let Some((name, source)) = wiring.resolve(here, id, Some(attribute))
-                    {
-                        let text = replacement(&name, &source);
-                        *value = if here.is_none() {
-                            tagged_getatt(&text)
-                        } else {
-                            reference(&text)
-                        };
-                        needs.push((name, source));
-                    }
-                }
+            let renamed = match (tag, &mut tagged.value) {
+                ("Ref", Value::String(id)) => f(id, None),
+                ("GetAtt", Value::String(dotted)) => dotted
+                    .split_once('.')
+                    .and_then(|(id, attribute)| f(id, Some(attribute))),
                 ("Sub", Value::String(template)) => {
                     *template = rewrite_sub(template, |var| {
                         let (id, attribute) = match var.split_once('.') {
@@ -142,23 +149,31 @@ fn rewrite(
                             }
                             _ => (var, None),
                         };
-                        let (name, source) = wiring.resolve(here, id, attribute)?;
-                        let text = replacement(&name, &source);
-                        needs.push((name, source));
-                        Some(text)
+                        f(id, attribute)
                     });
+                    None
                 }
-                (_, inner) => rewrite(inner, wiring, here, needs),
+                (_, inner) => {
+                    visit(inner, getatt, f);
+                    None
+                }
+            };
+            if let Some(name) = renamed {
+                *value = if getatt {
+                    tagged_getatt(&name)
+                } else {
+                    reference(&name)
+                };
             }
         }
         Value::Mapping(mapping) => {
             for (_, inner) in mapping.iter_mut() {
-                rewrite(inner, wiring, here, needs);
+                visit(inner, getatt, f);
             }
         }
         Value::Sequence(items) => {
             for inner in items {
-                rewrite(inner, wiring, here, needs);
+                visit(inner, getatt, f);
             }
         }
         _ => {}
@@ -194,7 +209,8 @@ fn rewrite_sub(template: &str, mut f: impl FnMut(&str) -> Option<String>) -> Str
 
 /// The split stack's templates: the root (named `root_name`) first, then its parts. `units`
 /// hold every resource, `builtin` drc's outputs (each goes to the part of the resource it
-/// names), `user` the `output` items (kept in the root).
+/// names), `user` the `output` items (kept in the root). Fails when the units cannot be
+/// placed (`parts::place`).
 pub(super) fn split(
     stack: &Stack<'_>,
     root_name: &str,
@@ -203,13 +219,13 @@ pub(super) fn split(
     mut units: Vec<Unit>,
     builtin: Mapping,
     mut user: Mapping,
-) -> Vec<(String, String)> {
-    let count = stack.placement.count();
+) -> Result<Vec<(String, String)>, Box<Diagnostic>> {
+    let placement = arrange(stack, &mut parameters, &mut units, &builtin, &mut user)?;
+    let count = placement.count();
     let mut parts: Vec<Part> = (0..count).map(|_| Part::default()).collect();
     let mut home = HashMap::new();
-    units.sort_by_key(|unit| unit.key);
     for unit in units {
-        let part = stack.placement.part(unit.key);
+        let part = placement.part(unit.key);
         for (id, body) in unit.resources {
             home.insert(
                 id.as_str().expect("logical IDs are strings").to_owned(),
@@ -225,7 +241,6 @@ pub(super) fn split(
             .expect("drc's outputs name a resource");
         parts[home[&id]].outputs.insert(name, body);
     }
-    parameters.insert(s(CODE_BUCKET), super::code_bucket_parameter(true));
     let wiring = Wiring {
         home,
         root: &parameters,
@@ -277,7 +292,92 @@ pub(super) fn split(
         root.insert(s("Outputs"), Value::Mapping(user));
     }
     files[0].1 = super::render(stack, root);
-    files
+    Ok(files)
+}
+
+/// Where each unit of a split stack goes. `parameters` gain the code archives' bucket (which
+/// nested templates are read from) and `units` are sorted in declaration order. Fails when
+/// the units cannot be placed (E0501, E0502).
+pub(super) fn arrange(
+    stack: &Stack<'_>,
+    parameters: &mut Mapping,
+    units: &mut [Unit],
+    builtin: &Mapping,
+    user: &mut Mapping,
+) -> Result<Placement, Box<Diagnostic>> {
+    parameters.insert(s(CODE_BUCKET), super::code_bucket_parameter(true));
+    units.sort_by_key(|unit| unit.key);
+    place(stack, parameters, units, builtin, user)
+        .map_err(|error| Box::new(crate::emit::parts::placement_error(stack, error)))
+}
+
+/// Where each unit goes: what each asks of its part (the values it uses, by reading its
+/// references; its outputs), placed by `parts::place`. `units` are in declaration order.
+fn place(
+    stack: &Stack<'_>,
+    parameters: &Mapping,
+    units: &mut [Unit],
+    builtin: &Mapping,
+    user: &mut Mapping,
+) -> Result<Placement, PlaceError> {
+    let mut owner: HashMap<String, Span> = HashMap::new();
+    for unit in units.iter() {
+        for (id, _) in &unit.resources {
+            owner.insert(
+                id.as_str().expect("logical IDs are strings").to_owned(),
+                unit.key,
+            );
+        }
+    }
+    let mut demands: Vec<Demand> = Vec::new();
+    for unit in units.iter_mut() {
+        if demands.last().is_none_or(|d| d.key != unit.key) {
+            demands.push(Demand {
+                key: unit.key,
+                values: Vec::new(),
+                parameters: Vec::new(),
+                outputs: Vec::new(),
+            });
+        }
+        let demand = demands.last_mut().expect("just pushed");
+        for (_, body) in &mut unit.resources {
+            visit(body, false, &mut |id, attribute| {
+                if id == "AWS::StackName" {
+                    demand.parameters.push(ROOT_STACK_NAME.to_owned());
+                } else if parameters.contains_key(id) {
+                    demand.parameters.push(id.to_owned());
+                } else if let Some(&key) = owner.get(id) {
+                    demand.values.push((key, carried(id, attribute)));
+                }
+                None
+            });
+        }
+    }
+    let index: HashMap<Span, usize> = demands
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.key, i))
+        .collect();
+    for (name, body) in builtin {
+        let id = body
+            .get("Value")
+            .and_then(named_resource)
+            .expect("drc's outputs name a resource");
+        let name = name.as_str().expect("output names are strings").to_owned();
+        demands[index[&owner[&id]]].outputs.push(name);
+    }
+    for (_, body) in user.iter_mut() {
+        visit(body, true, &mut |id, attribute| {
+            if let Some(key) = owner.get(id) {
+                demands[index[key]].outputs.push(carried(id, attribute));
+            }
+            None
+        });
+    }
+    let slots = crate::emit::parts::slots(stack.program, stack.policies, &stack.layouts);
+    crate::emit::parts::place(&demands, |key| {
+        *slots.get(&key).expect("every unit has its slots")
+    })
 }
 
 /// The logical ID a drc output's `!Ref X` or `!GetAtt X.Attribute` names.
