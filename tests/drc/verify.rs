@@ -637,6 +637,30 @@ fn what_cannot_be_modelled_withholds_the_proof() {
 }
 
 #[test]
+fn resources_that_depend_on_each_other_withhold_the_proof() {
+    // The function's invoke configuration names the function; the function waiting for
+    // it closes a cycle CloudFormation refuses, as two nested stacks passing each other's
+    // outputs would.
+    let (_, compilation) = example();
+    let mutated = mutate(&outputs(&compilation), ".cfn.yaml", |t| {
+        once(
+            t,
+            "  BackupFunction:\n    Type: AWS::Lambda::Function\n",
+            "  BackupFunction:\n    Type: AWS::Lambda::Function\n    DependsOn: BackupFunctionInvokeConfig\n",
+        )
+    });
+    let report = drc::verify::verify(&mutated).expect("readable");
+    assert!(!report.proven());
+    assert!(
+        report.problems.iter().any(|p| p.message.contains(
+            "a cycle, which CloudFormation refuses: BackupFunction -> BackupFunctionInvokeConfig -> BackupFunction"
+        )),
+        "{:?}",
+        report.problems
+    );
+}
+
+#[test]
 fn the_build_refuses_output_that_fails_its_proof() {
     // The in-process proof, on bytes that an emitter slip would have produced.
     let path = root().join("examples/disaster_recovery.dr");

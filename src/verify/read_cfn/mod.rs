@@ -17,6 +17,7 @@
 //! <https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-template-resource-type-ref.html>).
 //! Anything the reader does not model is a [`Problem`], and the proof is withheld.
 
+mod cycles;
 mod documents;
 mod facts;
 mod nested;
@@ -127,6 +128,21 @@ pub fn read(
             &format!("Resources.{id}.Properties.TemplateURL"),
             format!("the nested stack's template `{file}` is not among the files read"),
         );
+    }
+    // CloudFormation refuses resources that depend on each other in a cycle: between the
+    // nested stacks of a split, that would be a placement's slip.
+    let cycles = crate::parallel::map(&templates, kib, |template| cycles::cycle(&template.root));
+    for (t, cycle) in cycles.into_iter().enumerate() {
+        if let Some(cycle) = cycle {
+            reader.problem(
+                t,
+                &format!("Resources.{}", cycle[0]),
+                format!(
+                    "resources depend on each other in a cycle, which CloudFormation refuses: {}",
+                    cycle.join(" -> ")
+                ),
+            );
+        }
     }
     let mut reading = reader.read();
     reading.files = files.iter().map(|(name, _)| (*name).to_owned()).collect();
