@@ -25,8 +25,9 @@
 //!
 //! A unit's part depends only on the units ordered before it, and a unit declared at the end
 //! of the file that no earlier unit uses is ordered after every earlier unit: adding items
-//! at the end moves no unit. Inserting or removing an item before others, or changing what
-//! an item uses, can shift the units after it.
+//! at the end moves no unit (unless a part is at 200 outputs and the new item uses one more
+//! of its values). Inserting or removing an item before others, or changing what an item
+//! uses, can shift the units after it.
 //!
 //! ```text
 //! bucket b0 {...}  function f0 { put b1 }  schedule s0 {...}  bucket b1 {...}

@@ -142,7 +142,7 @@ fn visit(
                     .split_once('.')
                     .and_then(|(id, attribute)| f(id, Some(attribute))),
                 ("Sub", Value::String(template)) => {
-                    *template = rewrite_sub(template, |var| {
+                    let renamed = rewrite_sub(template, |var| {
                         let (id, attribute) = match var.split_once('.') {
                             Some((id, attribute)) if !var.starts_with("AWS::") => {
                                 (id, Some(attribute))
@@ -151,6 +151,9 @@ fn visit(
                         };
                         f(id, attribute)
                     });
+                    if let Some(renamed) = renamed {
+                        *template = renamed;
+                    }
                     None
                 }
                 (_, inner) => {
@@ -184,27 +187,32 @@ fn tagged_getatt(dotted: &str) -> Value {
     super::values::tagged("GetAtt", s(dotted))
 }
 
-/// `Fn::Sub` text with each `${var}` that `f` renames replaced; `${!...}` escapes are kept.
-fn rewrite_sub(template: &str, mut f: impl FnMut(&str) -> Option<String>) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        match after.find('}') {
-            Some(end) if !after.starts_with('!') => {
-                let var = &after[..end];
-                let _ = write!(out, "${{{}}}", f(var).as_deref().unwrap_or(var));
-                rest = &after[end + 1..];
+/// `Fn::Sub` text with each `${var}` that `f` renames replaced, or `None` when it renames
+/// none; `${!...}` escapes are kept.
+fn rewrite_sub(template: &str, mut f: impl FnMut(&str) -> Option<String>) -> Option<String> {
+    // Written only from the first renamed variable on: most text has none.
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(start) = template[at..].find("${").map(|i| at + i) {
+        let after = start + 2;
+        match template[after..].find('}') {
+            Some(end) if !template[after..].starts_with('!') => {
+                let var = &template[after..after + end];
+                if let Some(name) = f(var) {
+                    let out = out.get_or_insert_with(|| String::with_capacity(template.len() + 16));
+                    out.push_str(&template[copied..start]);
+                    let _ = write!(out, "${{{name}}}");
+                    copied = after + end + 1;
+                }
+                at = after + end + 1;
             }
-            _ => {
-                out.push_str("${");
-                rest = after;
-            }
+            _ => at = after,
         }
     }
-    out.push_str(rest);
-    out
+    let mut out = out?;
+    out.push_str(&template[copied..]);
+    Some(out)
 }
 
 /// The split stack's templates: the root (named `root_name`) first, then its parts. `units`
@@ -346,7 +354,9 @@ fn place(
                     demand.parameters.push(ROOT_STACK_NAME.to_owned());
                 } else if parameters.contains_key(id) {
                     demand.parameters.push(id.to_owned());
-                } else if let Some(&key) = owner.get(id) {
+                } else if let Some(&key) = owner.get(id)
+                    && key != demand.key
+                {
                     demand.values.push((key, carried(id, attribute)));
                 }
                 None
@@ -463,4 +473,24 @@ fn render_part(
         ("Properties", Value::Mapping(properties)),
     ]);
     (file, text, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rewrite_sub;
+
+    #[test]
+    fn sub_text_is_renamed_only_where_asked_and_escapes_are_kept() {
+        let rename = |var: &str| (var == "B0Bucket.Arn").then(|| "B0BucketArn".to_owned());
+        assert_eq!(
+            rewrite_sub(
+                "${B0Bucket.Arn}/a/${!B0Bucket.Arn}/${AWS::Region}${B0Bucket.Arn}",
+                rename
+            )
+            .as_deref(),
+            Some("${B0BucketArn}/a/${!B0Bucket.Arn}/${AWS::Region}${B0BucketArn}")
+        );
+        assert_eq!(rewrite_sub("${AWS::Region}/${Other}/${", rename), None);
+        assert_eq!(rewrite_sub("plain", rename), None);
+    }
 }
