@@ -206,6 +206,7 @@ pub fn place(demands: &[Demand], slots: impl Fn(Span) -> usize) -> Result<Placem
                 })
             })?;
     }
+    // The root template holds one resource per part.
     if fill.count > SLOTS_PER_PART {
         return Err(PlaceError::Parts(fill.count));
     }
