@@ -16,12 +16,13 @@
 //!    one group, always in one part. So a part uses values only of parts before it, and
 //!    the root template's nested stacks never depend on each other in a cycle, which
 //!    CloudFormation refuses.
-//! 2. **First fit.** Each unit takes its kind's fixed number of slots, the most resources a
+//! 2. **Fill.** Each unit takes its kind's fixed number of slots, the most resources a
 //!    unit of that kind can be whatever its settings ([`slots`]). A part takes units in
-//!    that order until the next would pass [`SLOTS_PER_PART`] slots, or CloudFormation's
-//!    200 parameters (the values it uses from earlier parts, and the root's parameters) or
-//!    200 outputs (the values later parts and the root use, and drc's own outputs); then a
-//!    new part starts.
+//!    that order until the next would pass [`SLOTS_PER_PART`] slots or CloudFormation's
+//!    200 parameters (the values it uses from earlier parts, and the root's parameters),
+//!    then ends at the last of them where it had at most 200 outputs (the values later
+//!    units and the root use, and drc's own outputs: a unit joining can take outputs
+//!    away, so the first unit past 200 is not the end); the next part starts after it.
 //!
 //! A unit's part depends only on the units ordered before it, and a unit declared at the end
 //! of the file that no earlier unit uses is ordered after every earlier unit: adding items
@@ -194,17 +195,43 @@ pub fn place(demands: &[Demand], slots: impl Fn(Span) -> usize) -> Result<Placem
         "demands come in declaration order, one per unit"
     );
     let graph = Graph::new(demands);
+    let groups = graph.groups();
+    let group_slots: Vec<usize> = groups
+        .iter()
+        .map(|group| group.iter().map(|&u| slots(demands[u].key)).sum())
+        .collect();
     let mut fill = Fill::new(&graph);
-    for group in graph.groups() {
-        let group_slots = group.iter().map(|&u| slots(demands[u].key)).sum();
-        fill.add(&group, group_slots)
-            .map_err(|(parameters, outputs)| {
-                PlaceError::Overflow(Overflow {
-                    key: demands[group[0]].key,
-                    parameters,
-                    outputs,
-                })
-            })?;
+    let mut next = 0;
+    while next < groups.len() {
+        // Fill a part while slots and parameters allow, then keep the longest run of it
+        // whose outputs fit: a unit joining the part can take outputs away (its values are
+        // no longer needed elsewhere), so the first unit past 200 outputs is not the end.
+        fill.open();
+        let mut added = Vec::new();
+        let mut fitting = 0;
+        for (g, group) in groups.iter().enumerate().skip(next) {
+            let tally = fill.tally(group);
+            if !fill.has_room(&tally, group_slots[g]) {
+                break;
+            }
+            let outputs = tally.outputs;
+            added.push((g, fill.commit(group, group_slots[g], tally)));
+            if outputs <= OUTPUTS_PER_PART {
+                fitting = added.len();
+            }
+        }
+        for (g, taken) in added.drain(fitting..).rev() {
+            fill.undo(&groups[g], taken);
+        }
+        if fitting == 0 {
+            let alone = fill.tally(&groups[next]);
+            return Err(PlaceError::Overflow(Overflow {
+                key: demands[groups[next][0]].key,
+                parameters: alone.parameters.len(),
+                outputs: alone.outputs,
+            }));
+        }
+        next += fitting;
     }
     // The root template holds one resource per part.
     if fill.count > SLOTS_PER_PART {
@@ -447,7 +474,7 @@ impl Graph {
     }
 }
 
-/// First fit: the open part (the last), and what it holds so far.
+/// The filling: the open part (the last), and what it holds so far.
 struct Fill<'g> {
     graph: &'g Graph,
     /// Each unit's part, once placed.
@@ -483,26 +510,17 @@ impl<'g> Fill<'g> {
         }
     }
 
-    /// Puts `group` (of `slots` slots) in the open part, or in a new one if it passes a
-    /// limit there; or, when it passes one even alone, what it needs there (parameters and
-    /// outputs).
-    fn add(&mut self, group: &[usize], slots: usize) -> Result<(), (usize, usize)> {
-        let fits = |fill: &Fill, tally: &Tally| {
-            fill.slots + slots <= SLOTS_PER_PART
-                && fill.parameters.len() + tally.parameters.len() <= PARAMETERS_PER_PART
-                && tally.outputs <= OUTPUTS_PER_PART
-        };
-        if self.count == 0 {
-            self.open();
-        }
-        let mut tally = self.tally(group);
-        if !fits(self, &tally) {
-            self.open();
-            tally = self.tally(group);
-            if !fits(self, &tally) {
-                return Err((tally.parameters.len(), tally.outputs));
-            }
-        }
+    /// Whether `group` (of `slots` slots, adding `tally`) has room in the open part: its
+    /// slots and parameters. Outputs are for the caller, which can wait for units that take
+    /// some away.
+    fn has_room(&self, tally: &Tally, slots: usize) -> bool {
+        self.slots + slots <= SLOTS_PER_PART
+            && self.parameters.len() + tally.parameters.len() <= PARAMETERS_PER_PART
+    }
+
+    /// Puts `group` (of `slots` slots, adding `tally`) in the open part; what it took off
+    /// `outside`, for [`Fill::undo`].
+    fn commit(&mut self, group: &[usize], slots: usize, tally: Tally) -> Vec<(usize, usize)> {
         let here = self.count - 1;
         for &unit in group {
             self.part_of[unit] = Some(here);
@@ -510,10 +528,22 @@ impl<'g> Fill<'g> {
         self.slots += slots;
         self.parameters.extend(tally.parameters);
         self.outputs = tally.outputs;
-        for (value, users) in tally.inside {
+        let taken: Vec<(usize, usize)> = tally.inside.into_iter().collect();
+        for &(value, users) in &taken {
             self.outside[value] -= users;
         }
-        Ok(())
+        taken
+    }
+
+    /// Takes `group` back out of the open part, which is about to close without it (its
+    /// slots, parameters and outputs are not restored: the next part starts empty).
+    fn undo(&mut self, group: &[usize], taken: Vec<(usize, usize)>) {
+        for &unit in group {
+            self.part_of[unit] = None;
+        }
+        for (value, users) in taken {
+            self.outside[value] += users;
+        }
     }
 
     /// Closes the open part, if any, and opens an empty one.
@@ -651,27 +681,45 @@ mod tests {
         assert_eq!(parts, [0, 1, 0]);
     }
 
+    /// `producers` units of one value each, then `fillers` units of none, then one unit
+    /// using every producer's value.
+    fn producers_fillers_user(producers: u32, fillers: u32, names: &[String]) -> Vec<Demand> {
+        let mut demands: Vec<Demand> = (0..producers + fillers).map(|i| demand(i, &[])).collect();
+        let uses: Vec<(u32, &str)> = (0..producers)
+            .map(|i| (i, names[i as usize].as_str()))
+            .collect();
+        demands.push(demand(producers + fillers, &uses));
+        demands
+    }
+
     #[test]
-    fn a_part_closes_before_it_passes_200_outputs_or_parameters() {
-        // 250 units of one value each, all used by the last: the first part closes at 200
-        // outputs, and the user takes the 200 as parameters.
-        let mut demands: Vec<Demand> = (0..250).map(|i| demand(i, &[])).collect();
+    fn a_user_that_takes_its_values_in_brings_the_outputs_back_within_200() {
+        // 250 values used by the last unit: 250 outputs until it joins, then none.
         let names: Vec<String> = (0..250).map(|i| format!("V{i}")).collect();
-        let uses: Vec<(u32, &str)> = (0..250).map(|i| (i, names[i as usize].as_str())).collect();
-        demands.push(demand(250, &uses));
+        let demands = producers_fillers_user(250, 0, &names);
+        let placement = place(&demands, one_slot_each).expect("fits");
+        assert_eq!(placement.count(), 1);
+        assert_eq!(counts(&demands, &placement), [(0, 0)]);
+    }
+
+    #[test]
+    fn a_part_ends_where_its_outputs_last_fit_and_parameters_stay_within_200() {
+        // 250 values, 300 units of none, and their user, which no longer fits the first
+        // part: that part ends after the 200th value, the last point within 200 outputs.
+        let names: Vec<String> = (0..401).map(|i| format!("V{i}")).collect();
+        let demands = producers_fillers_user(250, 300, &names);
         let placement = place(&demands, one_slot_each).expect("fits");
         assert_eq!(placement.count(), 2);
+        assert_eq!(placement.part(key(199)), 0);
+        assert_eq!(placement.part(key(200)), 1);
         assert_eq!(counts(&demands, &placement), [(0, 200), (200, 0)]);
-        // 401: three parts of 200, 200 and 1 producers, and the user would take all 401 as
-        // parameters even alone in a fourth.
-        let mut demands: Vec<Demand> = (0..401).map(|i| demand(i, &[])).collect();
-        let names: Vec<String> = (0..401).map(|i| format!("V{i}")).collect();
-        let uses: Vec<(u32, &str)> = (0..401).map(|i| (i, names[i as usize].as_str())).collect();
-        demands.push(demand(401, &uses));
+        // 401 values and 500 units of none: two parts of 200 outputs, a third of one, and
+        // the user would take all 401 as parameters even alone in a fourth.
+        let demands = producers_fillers_user(401, 500, &names);
         assert_eq!(
             place(&demands, one_slot_each).map(|p| p.count()),
             Err(PlaceError::Overflow(Overflow {
-                key: key(401),
+                key: key(901),
                 parameters: 401,
                 outputs: 0
             }))

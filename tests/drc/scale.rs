@@ -232,3 +232,60 @@ fn the_largest_benchmarked_stack_fits_one_file() {
     // 8 MiB (E0604, src/cli/reading.rs), so the build meets the stack's real limits.
     assert!(generate::stack(20_000).len() < 8 * 1024 * 1024);
 }
+
+#[test]
+fn a_function_shares_a_nested_stack_with_the_140_buckets_it_reads() {
+    // 140 KMS buckets one function reads, then 30 more: 516 resources, split. While the
+    // buckets come in, their ARNs count as outputs (the function may go elsewhere); when the
+    // function joins, they are inside. A part that ended at the first unit past 200 outputs
+    // left the function 282 parameters, past CloudFormation's 200 (E0502).
+    let bucket = |name: String| {
+        format!("bucket {name} {{ name = \"acme-{name}\", versioned = true, encryption = kms }}\n")
+    };
+    let mut text = "stack archive_index {}\n".to_owned();
+    text.extend((0..140).map(|i| bucket(format!("shard{i:03}"))));
+    text.push_str("function indexer {\n  runtime = nodejs24.x\n  handler = \"index.handler\"\n  code = \"lambda\"\n");
+    text.extend((0..140).map(|i| format!("  read shard{i:03}\n")));
+    text.push_str("}\n");
+    text.extend((0..30).map(|i| bucket(format!("spare{i:03}"))));
+    let mut sources = SourceMap::new();
+    sources.add("stack.dr", text);
+    let options = Options {
+        targets: vec![Target::CloudFormation],
+        today: crate::support::today(),
+        deny_warnings: false,
+        set: std::collections::BTreeMap::new(),
+    };
+    let compilation = drc::compile(&sources, &options, &Lambda);
+    assert_eq!(codes(&compilation), Vec::<&str>::new());
+    let placements = placements(&compilation);
+    let home = &placements["IndexerFunction"];
+    for i in 0..140 {
+        assert_eq!(
+            &placements[&format!("Shard{i:03}Bucket")],
+            home,
+            "shard{i:03}"
+        );
+    }
+    for (name, template) in templates(&compilation) {
+        assert!(entries(&template, "Outputs") <= 200, "{name}: outputs");
+        assert!(
+            entries(&template, "Parameters") <= 200,
+            "{name}: parameters"
+        );
+    }
+}
+
+/// A `lambda` directory of one handler.
+struct Lambda;
+
+impl CodeSource for Lambda {
+    fn files(&self, _dr_path: &str, dir: &str) -> Result<Vec<CodeFile>, String> {
+        assert_eq!(dir, "lambda");
+        Ok(vec![CodeFile {
+            path: "index.mjs".to_owned(),
+            bytes: b"export const handler = async () => ({});\n".to_vec(),
+            executable: false,
+        }])
+    }
+}
