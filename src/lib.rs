@@ -272,29 +272,36 @@ pub fn compile_with(
                 let mut targets = options.targets.clone();
                 targets.sort();
                 targets.dedup();
-                // The targets are written in parallel (for a large stack), taken in order.
                 // Only to check: the split a CloudFormation build would make is placed too.
                 if targets.is_empty()
                     && let Err(diagnostic) = emit::check_split(&stack)
                 {
                     diagnostics.push(*diagnostic);
                 }
+                // The targets are written in parallel (for a large stack), taken in order.
                 let mut artifacts: Vec<Artifact> = Vec::new();
+                let mut refused = false;
                 for emitted in parallel::map(&targets, analysis.program.item_count(), |&target| {
                     emit::emit(&stack, target)
                 }) {
                     match emitted {
                         Ok(more) => artifacts.extend(more),
-                        Err(diagnostic) => diagnostics.push(*diagnostic),
+                        Err(diagnostic) => {
+                            diagnostics.push(*diagnostic);
+                            refused = true;
+                        }
                     }
                 }
                 // Proof, not promise: the templates are read back and checked against the
-                // declarations before anything is returned (E0901 when they disagree).
-                let files: Vec<(&str, &[u8])> = artifacts
-                    .iter()
-                    .map(|a| (a.file_name.as_str(), a.bytes.as_slice()))
-                    .collect();
-                diagnostics.extend(verify::prove(&analysis.program, sources, &files));
+                // declarations before anything is returned (E0901 when they disagree). A
+                // target that refused the stack leaves nothing to return, nor to prove.
+                if !refused {
+                    let files: Vec<(&str, &[u8])> = artifacts
+                        .iter()
+                        .map(|a| (a.file_name.as_str(), a.bytes.as_slice()))
+                        .collect();
+                    diagnostics.extend(verify::prove(&analysis.program, sources, &files));
+                }
                 if !targets.is_empty() {
                     // Functions sharing code share an archive: each file once.
                     let mut seen = std::collections::BTreeSet::new();

@@ -54,8 +54,21 @@ struct Part {
 
 /// How references are read: where each resource is, and the root's parameters.
 struct Wiring<'a> {
-    home: HashMap<String, usize>,
+    arrangement: &'a Arrangement,
     root: &'a Mapping,
+}
+
+/// Where each unit of a split stack goes, and which unit each logical ID belongs to.
+pub(super) struct Arrangement {
+    placement: Placement,
+    owner: HashMap<String, Span>,
+}
+
+impl Arrangement {
+    /// The part of the resource `id`, if it is a resource of a unit.
+    fn part(&self, id: &str) -> Option<usize> {
+        self.owner.get(id).map(|&key| self.placement.part(key))
+    }
 }
 
 /// What a reference to `id` (with `attribute` for `Fn::GetAtt`) becomes in part `here`
@@ -75,7 +88,7 @@ impl Wiring<'_> {
         if self.root.contains_key(id) {
             return here.map(|_| (id.to_owned(), Source::Root(id.to_owned())));
         }
-        let part = *self.home.get(id)?;
+        let part = self.arrangement.part(id)?;
         if Some(part) == here {
             return None;
         }
@@ -228,29 +241,23 @@ pub(super) fn split(
     builtin: Mapping,
     mut user: Mapping,
 ) -> Result<Vec<(String, String)>, Box<Diagnostic>> {
-    let placement = arrange(stack, &mut parameters, &mut units, &builtin, &mut user)?;
-    let count = placement.count();
+    let arrangement = arrange(stack, &mut parameters, &mut units, &builtin, &mut user)?;
+    let count = arrangement.placement.count();
     let mut parts: Vec<Part> = (0..count).map(|_| Part::default()).collect();
-    let mut home = HashMap::new();
     for unit in units {
-        let part = placement.part(unit.key);
-        for (id, body) in unit.resources {
-            home.insert(
-                id.as_str().expect("logical IDs are strings").to_owned(),
-                part,
-            );
-            parts[part].resources.insert(id, body);
-        }
+        let part = arrangement.placement.part(unit.key);
+        parts[part].resources.extend(unit.resources);
     }
     for (name, body) in builtin {
-        let id = body
+        let part = body
             .get("Value")
             .and_then(named_resource)
-            .expect("drc's outputs name a resource");
-        parts[home[&id]].outputs.insert(name, body);
+            .and_then(|id| arrangement.part(&id))
+            .expect("drc's outputs name a resource of a unit");
+        parts[part].outputs.insert(name, body);
     }
     let wiring = Wiring {
-        home,
+        arrangement: &arrangement,
         root: &parameters,
     };
     let mut needs = Vec::new();
@@ -303,7 +310,7 @@ pub(super) fn split(
     Ok(files)
 }
 
-/// Where each unit of a split stack goes. `parameters` gain the code archives' bucket (which
+/// Where each unit of a split stack goes (see [`Arrangement`]). `parameters` gain the code archives' bucket (which
 /// nested templates are read from) and `units` are sorted in declaration order. Fails when
 /// the units cannot be placed (E0501, E0502).
 pub(super) fn arrange(
@@ -312,22 +319,9 @@ pub(super) fn arrange(
     units: &mut [Unit],
     builtin: &Mapping,
     user: &mut Mapping,
-) -> Result<Placement, Box<Diagnostic>> {
+) -> Result<Arrangement, Box<Diagnostic>> {
     parameters.insert(s(CODE_BUCKET), super::code_bucket_parameter(true));
     units.sort_by_key(|unit| unit.key);
-    place(stack, parameters, units, builtin, user)
-        .map_err(|error| Box::new(crate::emit::parts::placement_error(stack, error)))
-}
-
-/// Where each unit goes: what each asks of its part (the values it uses, by reading its
-/// references; its outputs), placed by `parts::place`. `units` are in declaration order.
-fn place(
-    stack: &Stack<'_>,
-    parameters: &Mapping,
-    units: &mut [Unit],
-    builtin: &Mapping,
-    user: &mut Mapping,
-) -> Result<Placement, PlaceError> {
     let mut owner: HashMap<String, Span> = HashMap::new();
     for unit in units.iter() {
         for (id, _) in &unit.resources {
@@ -337,6 +331,22 @@ fn place(
             );
         }
     }
+    let placement = place(stack, parameters, units, &owner, builtin, user)
+        .map_err(|error| Box::new(crate::emit::parts::placement_error(stack, error)))?;
+    Ok(Arrangement { placement, owner })
+}
+
+/// Where each unit goes: what each asks of its part (the values it uses, by reading its
+/// references; its outputs), placed by `parts::place`. `units` are in declaration order,
+/// and `owner` gives the unit of each logical ID.
+fn place(
+    stack: &Stack<'_>,
+    parameters: &Mapping,
+    units: &mut [Unit],
+    owner: &HashMap<String, Span>,
+    builtin: &Mapping,
+    user: &mut Mapping,
+) -> Result<Placement, PlaceError> {
     let mut demands: Vec<Demand> = Vec::new();
     for unit in units.iter_mut() {
         if demands.last().is_none_or(|d| d.key != unit.key) {

@@ -10,6 +10,7 @@
 //!   => the cycle Part2Stack -> Part3Stack -> Part2Stack
 //! ```
 
+use super::Reader;
 use crate::verify::tree::Node;
 use std::collections::HashMap;
 
@@ -71,42 +72,42 @@ pub(super) fn cycle(root: &Node<'_>) -> Option<Vec<String>> {
 
 /// The logical IDs (or pseudo parameters) `node` names, pushed to `names`.
 fn named<'n>(node: &'n Node<'_>, names: &mut Vec<&'n str>) {
+    // `Ref` and `Fn::GetAtt`, short or long, as the reader reads them.
+    if let Some(id) = Reader::referenced(node) {
+        names.push(id);
+        return;
+    }
     match node {
-        Node::Tagged(tag, inner) => match (tag.as_ref(), inner.as_ref()) {
-            ("Ref", Node::Scalar(id)) => names.push(id),
-            ("GetAtt", Node::Scalar(dotted)) => {
-                names.push(dotted.split('.').next().unwrap_or(dotted));
-            }
-            ("GetAtt", Node::Sequence(parts)) => names.extend(parts.first().and_then(Node::as_str)),
-            ("Sub", Node::Scalar(text)) => substituted(text, names),
-            ("Sub", Node::Sequence(parts)) => {
-                if let Some(text) = parts.first().and_then(Node::as_str) {
-                    substituted(text, names);
-                }
-                parts.iter().skip(1).for_each(|part| named(part, names));
-            }
-            (_, inner) => named(inner, names),
-        },
+        Node::Tagged(tag, inner) if tag == "Sub" => sub_named(inner, names),
+        Node::Tagged(_, inner) => named(inner, names),
         Node::Mapping(entries) => {
             for (key, value) in entries {
                 match (key.as_str(), value) {
-                    (Some("Ref" | "DependsOn"), Node::Scalar(id)) => names.push(id),
+                    (Some("DependsOn"), Node::Scalar(id)) => names.push(id),
                     (Some("DependsOn"), Node::Sequence(ids)) => {
                         names.extend(ids.iter().filter_map(Node::as_str));
                     }
-                    (Some("Fn::GetAtt"), Node::Sequence(parts)) => {
-                        names.extend(parts.first().and_then(Node::as_str));
-                    }
-                    (Some("Fn::GetAtt"), Node::Scalar(dotted)) => {
-                        names.push(dotted.split('.').next().unwrap_or(dotted));
-                    }
-                    (Some("Fn::Sub"), Node::Scalar(text)) => substituted(text, names),
+                    (Some("Fn::Sub"), _) => sub_named(value, names),
                     _ => named(value, names),
                 }
             }
         }
         Node::Sequence(items) => items.iter().for_each(|item| named(item, names)),
         Node::Scalar(_) | Node::Null => {}
+    }
+}
+
+/// What `Fn::Sub`'s argument names: its text's variables, and its variables' values.
+fn sub_named<'n>(argument: &'n Node<'_>, names: &mut Vec<&'n str>) {
+    match argument {
+        Node::Scalar(text) => substituted(text, names),
+        Node::Sequence(parts) => {
+            if let Some(text) = parts.first().and_then(Node::as_str) {
+                substituted(text, names);
+            }
+            parts.iter().skip(1).for_each(|part| named(part, names));
+        }
+        other => named(other, names),
     }
 }
 
